@@ -1,0 +1,91 @@
+// JobRecord: one job of one run, measured (local, oscar) or simulated (sim).
+//
+// The same columns for every source make validation a join and let models and plots read any of
+// them (DESIGN.md, "One record for measured and simulated jobs"). Times are seconds since the
+// run's start. The durations are consecutive phases, so they add up exactly:
+//   wait = t_pod_start - t_submit            cold_start = t_container_start - t_pod_start
+//   download = t_exec_start - t_container_start   compute = t_exec_end - t_exec_start
+//   upload = t_finish - t_exec_end           total = t_finish - t_submit
+#pragma once
+
+#include <cmath>
+#include <iosfwd>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace twinprof {
+
+inline constexpr double kNotMeasured = std::numeric_limits<double>::quiet_NaN();
+
+struct JobRecord {
+  // Which campaign, which configuration run, which repetition.
+  std::string campaign;
+  int run_id = 0;
+  int repetition = 0;
+  // Which component and job.
+  std::string component;
+  std::string job_id;
+  std::string source;  // "local", "oscar" or "sim"
+  // Where it ran.
+  std::string cluster;
+  std::string node;
+  std::string node_type;
+  std::string arch;
+  // Container limits and the component's maximum concurrent jobs.
+  double cpu = 0;
+  double memory_mb = 0;
+  int parallelism = 1;
+  // Data in and out.
+  double input_bytes = 0;
+  double output_bytes = 0;
+  int output_files = 0;
+  // Timestamps (seconds since the run's start).
+  double t_submit = 0;
+  double t_pod_start = 0;
+  double t_container_start = 0;
+  double t_exec_start = 0;
+  double t_exec_end = 0;
+  double t_finish = 0;
+  // "succeeded" or "failed"; `failure_reason` says why ("exit 3", "oom", "timeout", ...).
+  std::string status = "succeeded";
+  std::string failure_reason;
+  // Resource use where the backend can read it (cgroup accounting); NaN otherwise.
+  double cpu_time_s = kNotMeasured;
+  double peak_memory_mb = kNotMeasured;
+  // "enforced", or what was not enforced and why (e.g. "cpu limit not enforced: cgroup read-only").
+  std::string limits = "enforced";
+  // The campaign's configuration parameters for this run, e.g. {"split-video.cpu", "1"}.
+  std::vector<std::pair<std::string, std::string>> parameters;
+
+  double wait_s() const { return t_pod_start - t_submit; }
+  double cold_start_s() const { return t_container_start - t_pod_start; }
+  double download_s() const { return t_exec_start - t_container_start; }
+  double compute_s() const { return t_exec_end - t_exec_start; }
+  double upload_s() const { return t_finish - t_exec_end; }
+  double total_s() const { return t_finish - t_submit; }
+  bool succeeded() const { return status == "succeeded"; }
+};
+
+// The fixed columns of the CSV form, in order (parameters follow them).
+const std::vector<std::string>& JobRecordColumns();
+
+// Writes records as CSV: the fixed columns, then one column per name in `parameter_names`
+// (empty where a record lacks it). Numbers are written with enough digits to round-trip.
+class JobCsvWriter {
+ public:
+  JobCsvWriter(std::ostream& out, std::vector<std::string> parameter_names);
+  void Write(const JobRecord& record);
+
+ private:
+  std::ostream& out_;
+  std::vector<std::string> parameter_names_;
+};
+
+// Quotes a CSV field when it needs it (RFC 4180).
+std::string CsvField(const std::string& text);
+// Shortest decimal form that reads back to the same double; "" for NaN.
+std::string FormatDouble(double value);
+
+}  // namespace twinprof

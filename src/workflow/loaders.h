@@ -1,0 +1,30 @@
+// Reading workflows from files.
+//
+// Every loader throws InputError naming the file, line and column of the first problem, and
+// returns a validated Workflow. Problems that do not stop the work (unknown fields in an FDL
+// file, a script that does not exist) are appended to `warnings` when it is not null.
+#pragma once
+
+#include <string>
+
+#include "core/error.h"
+#include "workflow/workflow.h"
+
+namespace twinprof {
+
+// Our YAML workflow format (docs/formats.md, "Workflow").
+Workflow LoadWorkflowYaml(const std::string& path, Warnings* warnings);
+// An OSCAR FDL file: `functions: {oscar: [{CLUSTER: SERVICE}, ...]}`; edges where an output path
+// equals an input path.
+Workflow LoadOscarFdl(const std::string& path, Warnings* warnings);
+// A WfFormat 1.5 JSON instance (tasks, parents, files, runtimes, cores).
+Workflow LoadWfFormat(const std::string& path, Warnings* warnings);
+
+// Detects the format (JSON -> WfFormat; `functions` -> FDL; `components` -> our YAML) and loads.
+Workflow LoadWorkflow(const std::string& path, Warnings* warnings);
+
+// For commands that run the scripts: throws InputError (at the component) when a script file
+// does not exist. `check` reports the same as warnings instead.
+void RequireScripts(const Workflow& workflow);
+
+}  // namespace twinprof

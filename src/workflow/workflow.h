@@ -1,0 +1,112 @@
+// A Workflow is a directed acyclic graph of components (serverless functions). An edge A -> B
+// means: every output file of a job of A becomes the input of one job of B, as OSCAR's bucket
+// triggers do.
+//
+// Workflows come from our YAML format, OSCAR FDL files or WfFormat 1.5 JSON (see loaders.h).
+// A Workflow obtained from a loader has passed Validate(): unique names, no cycles, positive
+// resources, every component has a script (or, for WfFormat, a runtime).
+#pragma once
+
+#include <boost/graph/adjacency_list.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+
+namespace twinprof {
+
+// One serverless function.
+struct Component {
+  std::string name;
+  // The OSCAR-style script, as written in the file and resolved against the file's folder.
+  std::string script;
+  std::string script_path;
+  // Container image per architecture ("x86_64", "arm64"); may be empty.
+  std::map<std::string, std::string> images;
+  double image_size_bytes = 0;
+  double cpu = 1.0;                        // cores requested (may be fractional)
+  double memory_bytes = 512.0 * 1048576;  // memory requested
+  // Environment variables given to the script, in file order.
+  std::vector<std::pair<std::string, std::string>> environment;
+  // OSCAR FDL only: the cluster id hosting the service and its bucket paths.
+  std::string cluster;
+  std::vector<std::string> input_paths;
+  std::vector<std::string> output_paths;
+  // WfFormat only: the measured runtime (seconds) and cores of the task; 0 when unknown.
+  double runtime_s = 0;
+  int task_cores = 0;
+  double input_bytes = 0;   // WfFormat: total size of the task's input files
+  double output_bytes = 0;  // WfFormat: total size of the task's output files
+  // Where the component is defined.
+  SourceLocation where;
+};
+
+// A dependency between two components.
+struct Dependency {
+  SourceLocation where;  // where the edge is declared (or implied, for FDL)
+};
+
+using WorkflowGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
+                                            Component, Dependency>;
+using ComponentId = WorkflowGraph::vertex_descriptor;
+
+// The longest path through the DAG for given per-component weights.
+struct CriticalPath {
+  double length = 0;
+  std::vector<ComponentId> components;  // in execution order
+};
+
+class Workflow {
+ public:
+  Workflow() = default;
+  explicit Workflow(std::string name) : name_(std::move(name)) {}
+
+  const std::string& name() const { return name_; }
+  void set_name(std::string name) { name_ = std::move(name); }
+  // The file it was loaded from ("" when built in code).
+  const std::string& source_file() const { return source_file_; }
+  void set_source_file(std::string file) { source_file_ = std::move(file); }
+
+  const WorkflowGraph& graph() const { return graph_; }
+  size_t size() const { return boost::num_vertices(graph_); }
+  const Component& component(ComponentId id) const { return graph_[id]; }
+  Component& mutable_component(ComponentId id) { return graph_[id]; }
+  // All components, in insertion order.
+  std::vector<ComponentId> components() const;
+  std::optional<ComponentId> Find(const std::string& name) const;
+
+  // Adds a component; names are checked by Validate(), not here.
+  ComponentId AddComponent(Component component);
+  void AddDependency(ComponentId from, ComponentId to, Dependency dependency = {});
+
+  std::vector<ComponentId> Successors(ComponentId id) const;
+  std::vector<ComponentId> Predecessors(ComponentId id) const;
+  // Components without predecessors / successors, in insertion order.
+  std::vector<ComponentId> Sources() const;
+  std::vector<ComponentId> Sinks() const;
+
+  // A topological order (ties broken by insertion order, so it is deterministic).
+  // Throws InputError naming a cycle if there is one.
+  std::vector<ComponentId> TopologicalOrder() const;
+
+  // The heaviest path; `weights` is indexed by ComponentId.
+  CriticalPath FindCriticalPath(const std::vector<double>& weights) const;
+
+  // Graphviz DOT, one node per component (labelled with cpu and memory), one edge per dependency.
+  std::string ToDot() const;
+
+  // Throws InputError (located at the offending component or edge) when the workflow is empty,
+  // has duplicate names, a cycle (named: "a -> b -> a"), a component without a script (unless it
+  // has a WfFormat runtime), or a non-positive cpu or memory.
+  void Validate() const;
+
+ private:
+  std::string name_;
+  std::string source_file_;
+  WorkflowGraph graph_;
+};
+
+}  // namespace twinprof
