@@ -1,0 +1,60 @@
+// A Regressor learns y ~ f(x) from rows of features. One implementation per technique
+// (src/model/regressors/), each wrapping the library that does the real work (Eigen, Ceres,
+// XGBoost, libsvm); nothing else touches those libraries' handles.
+//
+// Hyperparameters use aMLLibrary's names (alpha, n_estimators, max_depth, learning_rate,
+// min_child_weight, gamma, C, epsilon, kernel, degree, ...) and arrive as one JSON object of
+// scalar values. Fitting is deterministic for a given seed.
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace twinprof {
+
+class Regressor {
+ public:
+  virtual ~Regressor() = default;
+
+  // The technique's aMLLibrary name ("LRRidge", "XGBoost", "SVR", ...).
+  virtual std::string technique() const = 0;
+
+  // Learns from `x` (one row per sample) and `y`. Throws std::runtime_error when the library
+  // fails. A fit that had to be cut short (an iteration or time bound) still leaves a usable
+  // model and says so in notes().
+  virtual void Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) = 0;
+
+  // One prediction per row of `x`. Requires a successful Fit() or a loaded model.
+  virtual Eigen::VectorXd Predict(const Eigen::MatrixXd& x) const = 0;
+
+  // The whole fitted state (hyperparameters included) as JSON; LoadRegressor() restores it so
+  // that Predict() gives bit-identical results.
+  virtual nlohmann::json Save() const = 0;
+
+  // Features the model actually uses (indices into the columns of x), when it selects some itself
+  // (Stepwise); empty means all.
+  virtual std::vector<int> SelectedFeatures() const { return {}; }
+
+  // Remarks about the last fit ("SVR stopped after 1e6 iterations"), for the reports.
+  const std::vector<std::string>& notes() const { return notes_; }
+
+ protected:
+  std::vector<std::string> notes_;
+};
+
+// Creates an unfitted regressor. Throws InputError (message naming the technique and the key)
+// for an unknown technique, an unknown hyperparameter or a value of the wrong type or range.
+std::unique_ptr<Regressor> MakeRegressor(const std::string& technique,
+                                         const nlohmann::json& hyperparameters, uint64_t seed);
+
+// Restores a regressor written by Save(). Throws InputError when the JSON is not one.
+std::unique_ptr<Regressor> LoadRegressor(const nlohmann::json& saved);
+
+// The techniques MakeRegressor() knows, in aMLLibrary's spelling.
+const std::vector<std::string>& KnownTechniques();
+
+}  // namespace twinprof

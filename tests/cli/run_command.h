@@ -1,0 +1,22 @@
+// Runs the twinprof binary (or any command) in a child process and captures its output.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace twinprof::testing {
+
+struct CommandResult {
+  int exit_status = -1;  // -1 when killed by a signal
+  int signal = 0;
+  std::string out;
+  std::string err;
+};
+
+// Runs `argv` (argv[0] is looked up in PATH unless it contains '/') with stdin closed.
+CommandResult RunCommand(const std::vector<std::string>& argv);
+
+// Runs the twinprof binary built with the tests.
+CommandResult RunTwinprof(const std::vector<std::string>& args);
+
+}  // namespace twinprof::testing
