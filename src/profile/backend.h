@@ -88,7 +88,9 @@ struct RunRequest {
 // What Run() reports while it works. Both callbacks may be empty.
 struct RunObserver {
   std::function<void(const std::string& component, const std::string& job_id)> job_started;
-  std::function<void(const JobRecord& record)> job_finished;
+  // `log_tail`: the last lines of the job's stderr (or its log), kept with the record in the
+  // store; most useful for failed jobs. Empty when there is none.
+  std::function<void(const JobRecord& record, const std::string& log_tail)> job_finished;
 };
 
 struct RunResult {
