@@ -12,5 +12,7 @@ struct GlobalOptions {
   bool verbose = false;  // full reports instead of brief ones
 };
 
+void AddProfileCommand(CLI::App& app, const GlobalOptions& global);
+void AddExportCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace twinprof::cli

@@ -42,6 +42,7 @@ struct ComponentState {
   std::vector<ComponentState*> successors;  // deployed ones
   std::vector<std::string> environment;    // the process environment minus the two job paths
   std::vector<std::string> inputs;         // every file that landed in the bucket
+  std::string script;                      // absolute: jobs run in their own folders
 };
 
 struct RunningJob {
@@ -115,7 +116,7 @@ std::string Flatten(const std::string& relative) {
 
 LocalBackendOptions ParseLocalBackendOptions(const BackendConfig& config) {
   LocalBackendOptions options;
-  if (!config.section || !config.file) return options;
+  if (!config.file || !config.section.IsDefined() || config.section.IsNull()) return options;
   const YamlFile& file = *config.file;
   file.ExpectMap(config.section, "the local section");
   file.CheckKeys(config.section, {"prioritize_jobs", "keep_job_dirs"}, "the local section", nullptr);
@@ -153,6 +154,7 @@ RunResult LocalBackend::Run(const RunRequest& request, const RunObserver& observ
     state.bucket = (fs::path(request.work_dir) / "buckets" / deployment.component).string();
     fs::create_directories(state.bucket);
     state.environment = JobEnvironment(deployment);
+    state.script = fs::absolute(state.component->script_path).string();
   }
   for (auto& [name, state] : states) {
     for (ComponentId next : workflow.Successors(*workflow.Find(name))) {
@@ -224,7 +226,7 @@ RunResult LocalBackend::Run(const RunRequest& request, const RunObserver& observ
     fs::copy_file(file.path, input);
     r.input_bytes = static_cast<double>(fs::file_size(input));
     ProcessSpec spec;
-    spec.script = state.component->script_path;
+    spec.script = state.script;
     spec.working_dir = work;
     spec.environment = state.environment;
     spec.environment.push_back("INPUT_FILE_PATH=" + input);
