@@ -258,7 +258,9 @@ RunResult LocalBackend::Run(const RunRequest& request, const RunObserver& observ
     JobUsage usage = job.cgroup->ReadUsage();
     r.cpu_time_s = std::isnan(usage.cpu_time_s) ? exit.cpu_time_s : usage.cpu_time_s;
     r.peak_memory_mb = usage.peak_memory_bytes / 1048576;
-    bool ok = exit.exited && exit.code == 0 && !job.timed_out;
+    // As Kubernetes does with cgroup v2 (memory.oom.group): a job in which the OOM killer
+    // struck failed, even if its script went on and exited 0.
+    bool ok = exit.exited && exit.code == 0 && !job.timed_out && !usage.oom_killed;
     if (!ok) {
       r.status = "failed";
       if (!r.failure_reason.empty()) {
