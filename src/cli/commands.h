@@ -12,5 +12,14 @@ struct GlobalOptions {
   bool verbose = false;  // full reports instead of brief ones
 };
 
+// Thrown by a subcommand that has already printed its diagnostics, to end with `status`.
+struct ExitWith {
+  int status;
+};
+
+// check FILE...: load and validate files of any kind (check_command.cc).
+void AddCheckCommand(CLI::App& app, const GlobalOptions& global);
+// graph WORKFLOW: the workflow as Graphviz DOT (graph_command.cc).
+void AddGraphCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace twinprof::cli

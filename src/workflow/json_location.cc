@@ -1,5 +1,6 @@
 #include "workflow/json_location.h"
 
+#include <cctype>
 #include <iterator>
 #include <vector>
 
@@ -150,10 +151,24 @@ SourceLocation LocateJson(const std::string& text, const json::json_pointer& poi
   json::sax_parse(first, last, &locator);
   if (!locator.found()) return SourceLocation{file};
   size_t at = locator.found_offset();
-  // After a number or literal the parser has already read the character that ends it.
-  if (at > 0 && at < text.size() &&
-      std::string_view(",]} \t\r\n").find(text[at]) != std::string_view::npos) {
-    --at;
+  if (at >= text.size()) return LocationOfOffset(text, text.size(), file);
+  // The parser has read the whole token (and, after a number or literal, the character that ends
+  // it): go back to the token's first character.
+  auto in_literal = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '+' || c == '-';
+  };
+  if (at > 0 && !in_literal(text[at]) && text[at] != '"' && in_literal(text[at - 1])) --at;
+  if (text[at] == '"') {
+    while (at > 0) {
+      --at;
+      if (text[at] == '"') {
+        size_t backslashes = 0;
+        while (at > backslashes && text[at - 1 - backslashes] == '\\') ++backslashes;
+        if (backslashes % 2 == 0) break;
+      }
+    }
+  } else {
+    while (at > 0 && in_literal(text[at]) && in_literal(text[at - 1])) --at;
   }
   return LocationOfOffset(text, at, file);
 }
