@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/yaml_file.h"
+#include "platform/platform.h"
 #include "workflow/loaders.h"
 
 namespace twinprof::cli {
@@ -69,7 +70,14 @@ const FileKind kKinds[] = {
      [](const std::string& path, Warnings* warnings) {
        return DescribeWorkflow(LoadWorkflowYaml(path, warnings), "components");
      }},
-    // Platforms (node_types/clusters) join this table once platform/ has its loader.
+    {"platform", [](const FileProbe& p) { return p.HasKey("node_types") || p.HasKey("clusters"); },
+     [](const std::string& path, Warnings*) {
+       Platform platform = LoadPlatform(path);
+       return Count(platform.node_types.size(), "node type", "node types") + ", " +
+              Count(platform.clusters.size(), "cluster", "clusters") + ", " +
+              Count(static_cast<size_t>(platform.node_count()), "node", "nodes") + ", " +
+              Count(platform.links.size(), "link", "links");
+     }},
 };
 
 // Checks one file; prints its line (or its error) and its warnings. Returns false when bad.
@@ -119,7 +127,8 @@ bool CheckFile(const std::string& path) {
 void AddCheckCommand(CLI::App& app, const GlobalOptions&) {
   auto files = std::make_shared<std::vector<std::string>>();
   CLI::App* command = app.add_subcommand(
-      "check", "Load and validate files (workflows, OSCAR FDL, WfFormat), printing what each is");
+      "check",
+      "Load and validate files (workflows, OSCAR FDL, WfFormat, platforms), printing what each is");
   command->add_option("FILE", *files, "Files to check")->required();
   command->callback([files] {
     int bad = 0;

@@ -20,7 +20,7 @@ const std::string kFdl = std::string(TWINPROF_SHARED_DIR) + "/oscar/fdl/";
 
 TEST(CheckCommand, AcceptsEveryExampleAndSharedFdlFile) {
   std::vector<std::string> args = {"check"};
-  for (const char* folder : {"/workflows", "/workflows/wfformat"}) {
+  for (const char* folder : {"/workflows", "/workflows/wfformat", "/platforms"}) {
     for (const auto& entry : std::filesystem::directory_iterator(kSource + folder)) {
       if (entry.is_regular_file()) args.push_back(entry.path().string());
     }
@@ -45,6 +45,10 @@ TEST(CheckCommand, DescribesEachKind) {
               HasSubstr("ok  workflows/wfformat/fork-join.json  (WfFormat, 5 tasks, 6 edges)\n"));
   EXPECT_THAT(result.out, HasSubstr("video-process.yaml  (OSCAR FDL, 2 services on 1 cluster, "
                                     "1 edge)\n"));
+  auto platform = RunTwinprof({"check", "platforms/edge-cloud.yaml"});
+  EXPECT_EQ(platform.exit_status, 0) << platform.err;
+  EXPECT_THAT(platform.out, HasSubstr("ok  platforms/edge-cloud.yaml  (platform, 2 node types, "
+                                      "2 clusters, 11 nodes, 1 link)\n"));
   // The FDL scripts are not in the shared folder: a warning, not an error.
   EXPECT_THAT(result.err, HasSubstr("video-process.yaml:4:13: warning: script of component "
                                     "'split-video' not found"));
@@ -58,15 +62,18 @@ TEST(CheckCommand, ContinuesOverBadFilesAndExitsTwo) {
                                 "  b: {script: b.sh, cpu: 1, memory: 1Gi}\n"
                                 "edges: [{from: a, to: b}, {from: b, to: a}]\n");
   std::string unknown = dir.Write("what.yaml", "colour: blue\n");
-  auto result = RunTwinprof(
-      {"check", cycle, "workflows/mask-detection.yaml", unknown, dir.path() + "/missing.yaml"});
+  std::string platform = dir.Write("platform.yaml", "name: p\nnode_types: {}\nclusters: {}\n");
+  auto result = RunTwinprof({"check", cycle, "workflows/mask-detection.yaml", unknown,
+                             dir.path() + "/missing.yaml", platform});
   EXPECT_EQ(result.exit_status, 2);
   EXPECT_THAT(result.err, HasSubstr(cycle + ":2:3: error: the workflow has a cycle: a -> b -> a"));
   EXPECT_THAT(result.err, HasSubstr(unknown + ":1:1: error: cannot tell what kind of file"));
   EXPECT_THAT(result.err, HasSubstr("missing.yaml: error: cannot read file"));
-  EXPECT_THAT(result.err, HasSubstr("3 of 4 files have errors"));
+  EXPECT_THAT(result.err, HasSubstr("4 of 5 files have errors"));
   EXPECT_THAT(result.out, HasSubstr("ok  workflows/mask-detection.yaml"));
   EXPECT_THAT(result.out, HasSubstr("bad " + cycle));
+  EXPECT_THAT(result.out, HasSubstr("bad " + platform));
+  EXPECT_THAT(result.err, HasSubstr(platform + ":"));
 }
 
 TEST(CheckCommand, NeedsAFile) { EXPECT_EQ(RunTwinprof({"check"}).exit_status, 2); }
