@@ -12,5 +12,7 @@ struct GlobalOptions {
   bool verbose = false;  // full reports instead of brief ones
 };
 
+// twinprof platform-xml PLATFORM.yaml [-o FILE]: SimGrid XML export (platform_xml_command.cc).
+void AddPlatformXmlCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace twinprof::cli
