@@ -21,5 +21,7 @@ struct ExitWith {
 void AddCheckCommand(CLI::App& app, const GlobalOptions& global);
 // graph WORKFLOW: the workflow as Graphviz DOT (graph_command.cc).
 void AddGraphCommand(CLI::App& app, const GlobalOptions& global);
+// twinprof platform-xml PLATFORM.yaml [-o FILE]: SimGrid XML export (platform_xml_command.cc).
+void AddPlatformXmlCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace twinprof::cli

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", global.verbose, "Print full reports");
   cli::AddCheckCommand(app, global);
   cli::AddGraphCommand(app, global);
+  cli::AddPlatformXmlCommand(app, global);
+
 
   try {
     app.parse(argc, argv);
