@@ -22,6 +22,9 @@ const std::map<std::string, Maker>& Makers() {
       {"NNLS", MakeNnls},
       {"Stepwise", MakeStepwise},
       {"Ernest", MakeErnest},
+      {"DecisionTree", MakeDecisionTree},
+      {"RandomForest", MakeRandomForest},
+      {"XGBoost", MakeXGBoost},
   };
   return makers;
 }
