@@ -12,5 +12,9 @@ struct GlobalOptions {
   bool verbose = false;  // full reports instead of brief ones
 };
 
+// `twinprof train`: ML performance models from an aMLLibrary configuration (train_command.cc).
+void AddTrainCommand(CLI::App& app, const GlobalOptions& global);
+// `twinprof predict`: predictions with a trained model (predict_command.cc).
+void AddPredictCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace twinprof::cli
