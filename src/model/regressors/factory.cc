@@ -18,6 +18,13 @@ const std::map<std::string, Maker>& Makers() {
   static const std::map<std::string, Maker> makers = {
       {"LinearRegression", MakeLinearRegression},
       {"LRRidge", MakeRidge},
+      {"Lasso", MakeLasso},
+      {"NNLS", MakeNnls},
+      {"Stepwise", MakeStepwise},
+      {"Ernest", MakeErnest},
+      {"DecisionTree", MakeDecisionTree},
+      {"RandomForest", MakeRandomForest},
+      {"XGBoost", MakeXGBoost},
   };
   return makers;
 }
