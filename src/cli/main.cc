@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   cli::AddCheckCommand(app, global);
   cli::AddGraphCommand(app, global);
   cli::AddPlatformXmlCommand(app, global);
+  cli::AddTrainCommand(app, global);
+  cli::AddPredictCommand(app, global);
 
 
   try {
