@@ -27,5 +27,7 @@ void AddPlatformXmlCommand(CLI::App& app, const GlobalOptions& global);
 void AddTrainCommand(CLI::App& app, const GlobalOptions& global);
 // `twinprof predict`: predictions with a trained model (predict_command.cc).
 void AddPredictCommand(CLI::App& app, const GlobalOptions& global);
+void AddProfileCommand(CLI::App& app, const GlobalOptions& global);
+void AddExportCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace twinprof::cli

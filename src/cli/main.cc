@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   cli::AddPlatformXmlCommand(app, global);
   cli::AddTrainCommand(app, global);
   cli::AddPredictCommand(app, global);
+  cli::AddProfileCommand(app, global);
+  cli::AddExportCommand(app, global);
 
 
   try {
