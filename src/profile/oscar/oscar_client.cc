@@ -171,9 +171,11 @@ std::map<std::string, JobInfo> OscarClient::ListJobs(const std::string& service)
 }
 
 std::string OscarClient::JobLog(const std::string& service, const std::string& job) {
-  return System("GET", "/system/logs/" + UrlEncode(service) + "/" + UrlEncode(job) +
-                           "?timestamps=true")
-      .body;
+  const HttpResponse response =
+      System("GET", "/system/logs/" + UrlEncode(service) + "/" + UrlEncode(job) +
+                           "?timestamps=true",
+                "", true);
+  return response.status == 404 ? std::string() : response.body;
 }
 
 void OscarClient::DeleteJobs(const std::string& service) {

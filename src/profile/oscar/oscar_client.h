@@ -64,7 +64,7 @@ class OscarClient {
 
   // Every job of the service: follows next_page until the last page.
   std::map<std::string, JobInfo> ListJobs(const std::string& service);
-  // The job's log with Kubernetes timestamps.
+  // The job's log with Kubernetes timestamps; "" when the job or its pod is gone (404).
   std::string JobLog(const std::string& service, const std::string& job);
   // DELETE /system/logs/{service}?all=true: removes every job of the service (and its pods).
   void DeleteJobs(const std::string& service);

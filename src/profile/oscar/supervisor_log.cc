@@ -33,6 +33,7 @@ SupervisorLog ParseSupervisorLog(const std::string& log) {
   std::string line;
   static const std::regex kSize(R"('size'\s*:\s*([0-9]+))");
   static const std::regex kEventTime(R"('eventTime'\s*:\s*'([^']+)')");
+  static const std::regex kKey(R"('key'\s*:\s*'([^']+)')");
   std::optional<double> zone_correction;
   while (std::getline(lines, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -61,6 +62,7 @@ SupervisorLog ParseSupervisorLog(const std::string& log) {
       std::smatch m;
       if (std::regex_search(rest, m, kSize)) out.input_bytes = std::stod(m[1].str());
       if (std::regex_search(rest, m, kEventTime)) out.input_event_time = ParseRfc3339(m[1].str());
+      if (std::regex_search(rest, m, kKey)) out.input_key = m[1].str();
     }
   }
   return out;

@@ -24,6 +24,7 @@ struct SupervisorLog {
   // From a storage event (MinIO/S3): the object's size and when it was created.
   std::optional<double> input_bytes;
   std::optional<double> input_event_time;
+  std::string input_key;  // the object's key ("" when the job was not bucket-triggered)
 };
 
 // Parses a whole log. Lines it does not recognise are skipped. The supervisor's own millisecond
