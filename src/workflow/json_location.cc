@@ -151,8 +151,8 @@ SourceLocation LocateJson(const std::string& text, const json::json_pointer& poi
   if (!locator.found()) return SourceLocation{file};
   size_t at = locator.found_offset();
   // After a number or literal the parser has already read the character that ends it.
-  if (at > 0 && at < text.size() && std::string_view(",]} \t\r\n").find(text[at]) !=
-                                        std::string_view::npos) {
+  if (at > 0 && at < text.size() &&
+      std::string_view(",]} \t\r\n").find(text[at]) != std::string_view::npos) {
     --at;
   }
   return LocationOfOffset(text, at, file);
@@ -165,15 +165,17 @@ json ParseJson(const std::string& text, const std::string& file, int max_depth) 
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
       if (++depth > max_depth) {
-        throw InputError(LocationOfOffset(text, i, file),
-                         "JSON nested too deeply (more than " + std::to_string(max_depth) +
-                             " levels)");
+        throw InputError(
+            LocationOfOffset(text, i, file),
+            "JSON nested too deeply (more than " + std::to_string(max_depth) + " levels)");
       }
     } else if (c == '}' || c == ']') {
       --depth;
@@ -187,7 +189,8 @@ json ParseJson(const std::string& text, const std::string& file, int max_depth) 
     std::string message = e.what();
     // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error ..." ->
     // keep what follows the position, which our location replaces.
-    if (size_t colon = message.find(": ", message.find("parse error")); colon != std::string::npos) {
+    if (size_t colon = message.find(": ", message.find("parse error"));
+        colon != std::string::npos) {
       message = message.substr(colon + 2);
     }
     throw InputError(LocationOfOffset(text, offset, file), "JSON " + message);

@@ -23,8 +23,8 @@ void ResolveScript(Component& component, const std::string& file, Warnings* warn
 void CheckUniqueKeys(const YamlFile& file, const YAML::Node& map, std::string_view what) {
   std::map<std::string, YAML::Node> seen;
   for (const auto& entry : map) {
-    if (!entry.first.IsScalar()) file.Fail(entry.first, "keys of " + std::string(what) +
-                                                            " must be single values");
+    if (!entry.first.IsScalar())
+      file.Fail(entry.first, "keys of " + std::string(what) + " must be single values");
     auto [it, inserted] = seen.emplace(entry.first.Scalar(), entry.first);
     if (!inserted) {
       file.Fail(entry.first, "'" + entry.first.Scalar() + "' appears twice in " +

@@ -36,8 +36,7 @@ void RequireScripts(const Workflow& workflow) {
     }
     std::error_code error;
     if (!std::filesystem::is_regular_file(c.script_path, error)) {
-      throw InputError(c.where, "script of component '" + c.name + "' not found: " +
-                                    c.script_path);
+      throw InputError(c.where, "script of component '" + c.name + "' not found: " + c.script_path);
     }
   }
 }

@@ -23,14 +23,34 @@ using namespace workflow_internal;
 
 // Service fields OSCAR defines that twinprof does not model: accepted silently. Anything else
 // gets a warning (FDL files evolve with OSCAR; a field we do not know is not a reason to stop).
-const std::set<std::string> kIgnoredServiceFields = {
-    "cluster_id",       "total_memory",      "total_cpu",     "enable_gpu",
-    "enable_sgx",       "image_prefetch",    "synchronous",   "replicas",
-    "delegation",       "rescheduler_threshold", "log_level", "alpine",
-    "token",            "file_stage_in",     "image_pull_secrets", "expose",
-    "annotations",      "vo",                "labels",        "storage_providers",
-    "clusters",         "owner",             "interlink_node_name", "visibility",
-    "allowed_users",    "isolation_level",   "bucket_list",   "mount"};
+const std::set<std::string> kIgnoredServiceFields = {"cluster_id",
+                                                     "total_memory",
+                                                     "total_cpu",
+                                                     "enable_gpu",
+                                                     "enable_sgx",
+                                                     "image_prefetch",
+                                                     "synchronous",
+                                                     "replicas",
+                                                     "delegation",
+                                                     "rescheduler_threshold",
+                                                     "log_level",
+                                                     "alpine",
+                                                     "token",
+                                                     "file_stage_in",
+                                                     "image_pull_secrets",
+                                                     "expose",
+                                                     "annotations",
+                                                     "vo",
+                                                     "labels",
+                                                     "storage_providers",
+                                                     "clusters",
+                                                     "owner",
+                                                     "interlink_node_name",
+                                                     "visibility",
+                                                     "allowed_users",
+                                                     "isolation_level",
+                                                     "bucket_list",
+                                                     "mount"};
 
 // Bucket paths compare without leading or trailing slashes.
 std::string NormalPath(std::string path) {
@@ -59,8 +79,7 @@ std::vector<std::pair<std::string, YAML::Node>> ReadPaths(const YamlFile& file,
 }
 
 Component ReadService(const YamlFile& file, const std::string& cluster, const YAML::Node& node,
-                      std::vector<std::pair<std::string, YAML::Node>>& inputs,
-                      Warnings* warnings) {
+                      std::vector<std::pair<std::string, YAML::Node>>& inputs, Warnings* warnings) {
   file.ExpectMap(node, "a service");
   CheckUniqueKeys(file, node, "a service");
   Component component;
@@ -72,8 +91,8 @@ Component ReadService(const YamlFile& file, const std::string& cluster, const YA
   component.where = file.Where(name);
   std::string what = "service '" + component.name + "'";
   for (const auto& entry : node) {
-    static const std::set<std::string> kKnown = {"name",   "image",  "script",     "cpu", "memory",
-                                                 "input",  "output", "environment"};
+    static const std::set<std::string> kKnown = {"name",   "image", "script", "cpu",
+                                                 "memory", "input", "output", "environment"};
     const std::string& key = entry.first.Scalar();
     if (kKnown.count(key) || kIgnoredServiceFields.count(key)) continue;
     if (warnings != nullptr) {

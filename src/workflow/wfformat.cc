@@ -29,7 +29,8 @@ using workflow_internal::LocateJson;
 class Document {
  public:
   Document(std::string path, std::string text)
-      : path_(std::move(path)), text_(std::move(text)),
+      : path_(std::move(path)),
+        text_(std::move(text)),
         root_(workflow_internal::ParseJson(text_, path_)) {}
 
   const std::string& path() const { return path_; }
@@ -77,7 +78,8 @@ struct Task {
 };
 
 // Sums the sizes of `ids` (file ids) found in `sizes`; unknown ids are errors.
-double SumSizes(const Document& doc, const Pointer& list, const std::map<std::string, double>& sizes) {
+double SumSizes(const Document& doc, const Pointer& list,
+                const std::map<std::string, double>& sizes) {
   double total = 0;
   const json& ids = doc.Array(list);
   for (size_t i = 0; i < ids.size(); ++i) {
@@ -229,9 +231,9 @@ Workflow LoadWfFormat(const std::string& path, Warnings* warnings) {
     static const std::set<std::string> kKnown = {"1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6"};
     std::string version = doc.String(Pointer("/schemaVersion"));
     if (!kKnown.count(version) && warnings != nullptr) {
-      warnings->push_back(Warning{doc.Where(Pointer("/schemaVersion")),
-                                  "unknown WfFormat schemaVersion '" + version +
-                                      "' (read as 1.5)"});
+      warnings->push_back(
+          Warning{doc.Where(Pointer("/schemaVersion")),
+                  "unknown WfFormat schemaVersion '" + version + "' (read as 1.5)"});
     }
   }
   doc.Object(Pointer("/workflow"));
@@ -255,8 +257,8 @@ Workflow LoadWfFormat(const std::string& path, Warnings* warnings) {
     }
   };
   for (size_t i = 0; i < tasks.size(); ++i) {
-    for (const auto& [list, is_parent] : {std::pair{&tasks[i].parents, true},
-                                          std::pair{&tasks[i].children, false}}) {
+    for (const auto& [list, is_parent] :
+         {std::pair{&tasks[i].parents, true}, std::pair{&tasks[i].children, false}}) {
       for (const Pointer& at : *list) {
         std::string other = doc.String(at);
         auto it = ids.find(other);

@@ -150,8 +150,8 @@ CriticalPath Workflow::FindCriticalPath(const std::vector<double>& weights) cons
     }
     finish[id] = start + weights[id];
   }
-  ComponentId last = static_cast<ComponentId>(
-      std::max_element(finish.begin(), finish.end()) - finish.begin());
+  ComponentId last =
+      static_cast<ComponentId>(std::max_element(finish.begin(), finish.end()) - finish.begin());
   path.length = finish[last];
   for (std::optional<ComponentId> id = last; id; id = via[*id]) path.components.push_back(*id);
   std::reverse(path.components.begin(), path.components.end());
@@ -183,7 +183,8 @@ std::string FormatNumber(double value) {
 std::string Workflow::ToDot() const {
   auto vertex_writer = [this](std::ostream& out, ComponentId id) {
     const Component& c = graph_[id];
-    std::string label = c.name + "\ncpu " + FormatNumber(c.cpu) + ", " + FormatBytes(c.memory_bytes);
+    std::string label =
+        c.name + "\ncpu " + FormatNumber(c.cpu) + ", " + FormatBytes(c.memory_bytes);
     if (c.runtime_s > 0) label += "\nruntime " + FormatSeconds(c.runtime_s);
     if (!c.cluster.empty()) label += "\ncluster " + c.cluster;
     out << "[label=" << Quote(label) << "]";

@@ -120,8 +120,7 @@ Workflow LoadWorkflowYaml(const std::string& path, Warnings* warnings) {
         if (it == ids.end()) {
           std::string known;
           for (const auto& [n, id] : ids) known += (known.empty() ? "" : ", ") + n;
-          file.Fail(end, "edge names unknown component '" + name + "' (components: " + known +
-                             ")");
+          file.Fail(end, "edge names unknown component '" + name + "' (components: " + known + ")");
         }
         ends[i] = it->second;
       }
@@ -129,8 +128,9 @@ Workflow LoadWorkflowYaml(const std::string& path, Warnings* warnings) {
       auto [it, inserted] = declared.emplace(std::make_pair(ends[0], ends[1]), where.line);
       if (!inserted) {
         file.Fail(edge, "edge " + workflow.component(ends[0]).name + " -> " +
-                            workflow.component(ends[1]).name + " is declared twice (first at line " +
-                            std::to_string(it->second) + ")");
+                            workflow.component(ends[1]).name +
+                            " is declared twice (first at line " + std::to_string(it->second) +
+                            ")");
       }
       workflow.AddDependency(ends[0], ends[1], Dependency{where});
     }

@@ -47,7 +47,8 @@ TEST(OscarFdl, VideoProcessChainsSplitVideoToDarknet) {
   EXPECT_EQ(c.images.at("x86_64"), "grycap/ffmpeg");
   EXPECT_THAT(c.input_paths, ElementsAre("video-process/in"));
   EXPECT_THAT(c.output_paths, ElementsAre("video-process/med"));
-  EXPECT_EQ(c.script_path, std::filesystem::path(kFdl + "split-video.sh").lexically_normal().string());
+  EXPECT_EQ(c.script_path,
+            std::filesystem::path(kFdl + "split-video.sh").lexically_normal().string());
   EXPECT_EQ(c.where.line, 4);
   // The edge is located at darknet's input path.
   auto edge = *boost::out_edges(split, w.graph()).first;

@@ -32,7 +32,8 @@ TEST(WorkflowYaml, LoadsTheMaskDetectionExample) {
   ASSERT_EQ(w.size(), 2u);
   const Component& blur = w.component(*w.Find("blurry-faces"));
   EXPECT_EQ(blur.script, "scripts/blurry-faces.sh");
-  EXPECT_EQ(blur.script_path, std::string(TWINPROF_SOURCE_DIR) + "/workflows/scripts/blurry-faces.sh");
+  EXPECT_EQ(blur.script_path,
+            std::string(TWINPROF_SOURCE_DIR) + "/workflows/scripts/blurry-faces.sh");
   EXPECT_EQ(blur.images.at("x86_64"), "grycap/blurry-faces");
   EXPECT_EQ(blur.images.at("arm64"), "ghcr.io/srisco/blurry-faces-arm64");
   EXPECT_DOUBLE_EQ(blur.image_size_bytes, 1.2e9);
@@ -114,8 +115,7 @@ TEST(WorkflowYaml, ErrorsNameTheLine) {
               HasSubstr("4: '1X' is not a valid environment variable name"));
   EXPECT_THAT(error("name: w\ncomponents: {}\n"), HasSubstr("2: the workflow has no components"));
   EXPECT_THAT(error("name: w\n"), HasSubstr("1: missing field 'components'"));
-  EXPECT_THAT(error("name: w\nsteps: 3\ncomponents:\n" + a),
-              HasSubstr("2: unknown field 'steps'"));
+  EXPECT_THAT(error("name: w\nsteps: 3\ncomponents:\n" + a), HasSubstr("2: unknown field 'steps'"));
   EXPECT_THAT(error(head + a + "edges:\n  - {from: a, to: a, weight: 3}\n"),
               HasSubstr("5: unknown field 'weight'"));
   EXPECT_THAT(error(head + a + b + "edges:\n  - {from: a, to: b}\n  - {from: a, to: b}\n"),
