@@ -30,7 +30,6 @@ int main(int argc, char** argv) {
   cli::AddProfileCommand(app, global);
   cli::AddExportCommand(app, global);
 
-
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
