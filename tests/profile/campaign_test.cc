@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include "../cli/run_command.h"
 #include "profile/planner.h"
@@ -139,6 +140,30 @@ TEST(CampaignTest, OscarFdlExamplesRunLocally) {
     }
     fs::remove_all(out);
   }
+}
+
+}  // namespace
+}  // namespace twinprof
+
+namespace twinprof {
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// docs/formats.md shows experiments/video-process/campaign.yaml verbatim.
+TEST(CampaignTest, FormatsDocShowsTheExampleCampaignAsItIs) {
+  std::string doc = ReadAll(Source("docs/formats.md"));
+  std::string campaign = ReadAll(Source("experiments/video-process/campaign.yaml"));
+  ASSERT_FALSE(campaign.empty());
+  size_t section = doc.find("## Campaign");
+  ASSERT_NE(section, std::string::npos);
+  EXPECT_NE(doc.find("```yaml\n" + campaign + "```", section), std::string::npos)
+      << "docs/formats.md's copy of experiments/video-process/campaign.yaml is out of date";
 }
 
 }  // namespace
