@@ -116,7 +116,7 @@ void JobProcess::KillGroup() const {
 ProcessExit JobProcess::Wait() {
   ProcessExit result;
   int status = 0;
-  struct rusage usage{};
+  struct rusage usage {};
   pid_t waited;
   do {
     waited = ::wait4(pid_, &status, 0, &usage);
@@ -133,8 +133,8 @@ ProcessExit JobProcess::Wait() {
   } else if (WIFSIGNALED(status)) {
     result.signal = WTERMSIG(status);
   }
-  result.cpu_time_s = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
-                      usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+  result.cpu_time_s = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +
+                      usage.ru_stime.tv_usec / 1e6;
   return result;
 }
 

@@ -28,7 +28,7 @@ std::string Describe(const std::vector<std::pair<std::string, std::string>>& par
 
 // User + system CPU seconds of this process (not of its children).
 double OwnCpuSeconds() {
-  struct rusage usage{};
+  struct rusage usage {};
   ::getrusage(RUSAGE_SELF, &usage);
   return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +
          usage.ru_stime.tv_usec / 1e6;
@@ -120,7 +120,8 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
       auto it = parent->component_inputs.find(run.component);
       if (it != parent->component_inputs.end()) single_inputs = it->second;
     }
-    std::string work_dir = (fs::path(options.output_dir) / "runs" / std::to_string(run.run_id)).string();
+    std::string work_dir =
+        (fs::path(options.output_dir) / "runs" / std::to_string(run.run_id)).string();
     fs::remove_all(work_dir);
     fs::create_directories(work_dir);
     RunRequest request = MakeRunRequest(campaign, run, single_inputs, work_dir);
@@ -155,7 +156,8 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
     row.failed_jobs = result.failed_jobs;
     row.makespan_s = result.makespan_s;
     row.component_inputs = result.component_inputs;
-    row.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+    row.wall_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
     store.FinishRun(row);
 
     ++summary.runs_done;
@@ -175,7 +177,8 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
   return summary;
 }
 
-std::string DescribePlan(const Campaign& campaign, const Plan& plan, const std::string& output_dir) {
+std::string DescribePlan(const Campaign& campaign, const Plan& plan,
+                         const std::string& output_dir) {
   std::ostringstream out;
   int sources = static_cast<int>(campaign.workflow.Sources().size());
   int files = campaign.arrival.files();
@@ -216,8 +219,7 @@ std::string DescribePlan(const Campaign& campaign, const Plan& plan, const std::
         << Fixed(wall / measured, 2) << " s per run; " << remaining << " to go: about "
         << Progress::FormatSeconds(wall / measured * static_cast<double>(remaining)) << "\n";
   } else {
-    out << "time: no measurements in " << output_dir
-        << " yet; at least the upload schedule, "
+    out << "time: no measurements in " << output_dir << " yet; at least the upload schedule, "
         << Progress::FormatSeconds((times.empty() ? 0 : times.back()) * plan.workflow_runs())
         << " for the whole-workflow runs\n";
   }

@@ -163,15 +163,16 @@ ResultsStore ResultsStore::Open(const std::string& dir) {
   try {
     store.Execute(kSchema);
   } catch (const std::runtime_error& e) {
-    throw InputError(SourceLocation{path}, std::string("not a twinprof results store: ") + e.what());
+    throw InputError(SourceLocation{path},
+                     std::string("not a twinprof results store: ") + e.what());
   }
   std::optional<std::string> format = store.GetMeta("format");
   if (!format) {
     store.SetMeta("format", kFormat);
   } else if (*format != kFormat) {
     throw InputError(SourceLocation{path}, "results store format '" + *format +
-                                               "' is not the one this twinprof writes (" +
-                                               kFormat + ")");
+                                               "' is not the one this twinprof writes (" + kFormat +
+                                               ")");
   }
   return store;
 }
@@ -186,11 +187,12 @@ ResultsStore ResultsStore::OpenExisting(const std::string& dir) {
   try {
     format = store.GetMeta("format");
   } catch (const std::runtime_error& e) {
-    throw InputError(SourceLocation{path}, std::string("not a twinprof results store: ") + e.what());
+    throw InputError(SourceLocation{path},
+                     std::string("not a twinprof results store: ") + e.what());
   }
   if (format != kFormat) {
-    throw InputError(SourceLocation{path}, "not a twinprof results store (format '" +
-                                               format.value_or("") + "')");
+    throw InputError(SourceLocation{path},
+                     "not a twinprof results store (format '" + format.value_or("") + "')");
   }
   return store;
 }
@@ -279,7 +281,9 @@ void ResultsStore::CommitJob(const JobRecord& r, const std::string& log_tail) {
   s.Bind(++i, r.limits);
   s.Bind(++i, ParametersToJson(r.parameters));
   s.Bind(++i, log_tail);
-  s.Bind(++i, std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
+  s.Bind(
+      ++i,
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   s.Step();
 }
 

@@ -19,7 +19,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Source(const std::string& path) { return (fs::path(TWINPROF_SOURCE_DIR) / path).string(); }
+std::string Source(const std::string& path) {
+  return (fs::path(TWINPROF_SOURCE_DIR) / path).string();
+}
 
 TEST(CampaignTest, VideoProcessExampleOfTheDocsLoadsAndPlans) {
   Campaign campaign = LoadCampaign(Source("experiments/video-process/campaign.yaml"));
@@ -44,9 +46,10 @@ TEST(CampaignTest, VideoProcessExampleOfTheDocsLoadsAndPlans) {
   EXPECT_EQ(plan.runs[2].mode, "single:grayify");
   ASSERT_EQ(plan.runs[2].deployments.size(), 1u);
   EXPECT_EQ(plan.runs[2].deployments[0].component, "grayify");
-  std::vector<std::string> names = {"input", "input.seconds", "input.size", "split-video.cpu",
-                                    "split-video.memory_mb", "split-video.parallelism",
-                                    "grayify.cpu", "grayify.memory_mb", "grayify.parallelism"};
+  std::vector<std::string> names = {
+      "input",           "input.seconds",         "input.size",
+      "split-video.cpu", "split-video.memory_mb", "split-video.parallelism",
+      "grayify.cpu",     "grayify.memory_mb",     "grayify.parallelism"};
   EXPECT_EQ(plan.parameter_names, names);
   // The same file, the same plan.
   EXPECT_EQ(MakePlan(LoadCampaign(Source("experiments/video-process/campaign.yaml"))).fingerprint,
@@ -63,7 +66,8 @@ TEST(CampaignTest, CpuBurnExampleSweepsTheQuota) {
   std::set<double> cpus;
   for (const PlannedRun& run : plan.runs) {
     cpus.insert(run.deployments[0].cpu);
-    EXPECT_EQ(run.deployments[0].environment.back(), std::make_pair(std::string("ROUNDS"), std::string("8")));
+    EXPECT_EQ(run.deployments[0].environment.back(),
+              std::make_pair(std::string("ROUNDS"), std::string("8")));
   }
   EXPECT_EQ(cpus, (std::set<double>{0.25, 0.5, 1.0}));
 }
@@ -82,7 +86,7 @@ TEST(CampaignTest, ArrivalPatterns) {
   EXPECT_NE(times, exponential.UploadTimes(2));  // another repetition, other gaps
   EXPECT_NEAR(times.back() / 1999, 5.0, 0.5);    // mean gap
   EXPECT_EQ(times[0], 0);
-  EXPECT_EQ(times[2], times[3]);                 // a batch arrives at once
+  EXPECT_EQ(times[2], times[3]);  // a batch arrives at once
   EXPECT_GT(times[2], 0);
 }
 
