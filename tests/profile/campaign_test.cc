@@ -159,6 +159,17 @@ std::string ReadAll(const std::string& path) {
   return buffer.str();
 }
 
+TEST(CampaignTest, CheckKnowsCampaigns) {
+  auto result = testing::RunTwinprof({"check", Source("experiments/cpu-burn/campaign.yaml")});
+  ASSERT_EQ(result.exit_status, 0) << result.err;
+  EXPECT_NE(result.out.find("(campaign, 12 runs of workflow cpu-burn, 2 inputs, backend local)"),
+            std::string::npos)
+      << result.out;
+  auto bad = testing::RunTwinprof({"check", Source("tests/data/bad/campaign/bad-cpu.yaml")});
+  EXPECT_EQ(bad.exit_status, 2);
+  EXPECT_NE(bad.err.find("bad-cpu.yaml:6:14: error:"), std::string::npos) << bad.err;
+}
+
 // docs/formats.md shows experiments/video-process/campaign.yaml verbatim.
 TEST(CampaignTest, FormatsDocShowsTheExampleCampaignAsItIs) {
   std::string doc = ReadAll(Source("docs/formats.md"));
