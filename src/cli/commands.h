@@ -12,5 +12,6 @@ struct GlobalOptions {
   bool verbose = false;  // full reports instead of brief ones
 };
 
+void AddSimulateCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace twinprof::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   cli::GlobalOptions global;
   app.add_flag("-v,--verbose", global.verbose, "Print full reports");
+  cli::AddSimulateCommand(app, global);
 
 
   try {
