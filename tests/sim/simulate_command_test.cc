@@ -81,6 +81,17 @@ TEST_F(SimulateCommand, SweepIsIdenticalAcrossParallelRuns) {
   EXPECT_TRUE(fs::exists(dir_ / "j3/run-2/jobs.csv"));
 }
 
+TEST_F(SimulateCommand, CheckKnowsScenarios) {
+  auto result = RunTwinprof({"check", kExample});
+  ASSERT_EQ(result.exit_status, 0) << result.err;
+  EXPECT_NE(result.out.find("(scenario, 2 components on 2 clusters, 200 input files)"),
+            std::string::npos)
+      << result.out;
+  result = RunTwinprof({"check", "tests/data/bad/scenario/unknown_cluster.yaml"});
+  EXPECT_EQ(result.exit_status, 2);
+  EXPECT_NE(result.err.find("unknown_cluster.yaml:6:"), std::string::npos) << result.err;
+}
+
 TEST_F(SimulateCommand, BadFlagsExitTwo) {
   EXPECT_EQ(RunTwinprof({"simulate", kExample, "-o", Out("x"), "--set", "novalue"}).exit_status, 2);
   EXPECT_EQ(
