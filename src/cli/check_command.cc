@@ -17,6 +17,7 @@
 #include "platform/platform.h"
 #include "profile/campaign.h"
 #include "profile/planner.h"
+#include "sim/scenario.h"
 #include "workflow/loaders.h"
 
 namespace twinprof::cli {
@@ -88,6 +89,13 @@ const FileKind kKinds[] = {
        return Count(plan.runs.size(), "run", "runs") + " of workflow " + campaign.workflow.name() +
               ", " + Count(campaign.inputs.size(), "input", "inputs") + ", backend " +
               campaign.backend.name;
+     }},
+    {"scenario", [](const FileProbe& p) { return p.HasKey("placement"); },
+     [](const std::string& path, Warnings*) {
+       Scenario scenario = LoadScenario(path);
+       return Count(scenario.workflow.size(), "component", "components") + " on " +
+              Count(scenario.platform.clusters.size(), "cluster", "clusters") + ", " +
+              Count(static_cast<size_t>(scenario.workload.files), "input file", "input files");
      }},
 };
 
