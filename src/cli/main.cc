@@ -24,6 +24,11 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", global.verbose, "Print full reports");
   cli::AddCheckCommand(app, global);
   cli::AddGraphCommand(app, global);
+  cli::AddPlatformXmlCommand(app, global);
+  cli::AddTrainCommand(app, global);
+  cli::AddPredictCommand(app, global);
+  cli::AddProfileCommand(app, global);
+  cli::AddExportCommand(app, global);
 
   try {
     app.parse(argc, argv);
