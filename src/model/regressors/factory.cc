@@ -25,6 +25,7 @@ const std::map<std::string, Maker>& Makers() {
       {"DecisionTree", MakeDecisionTree},
       {"RandomForest", MakeRandomForest},
       {"XGBoost", MakeXGBoost},
+      {"SVR", MakeSvr},
   };
   return makers;
 }
