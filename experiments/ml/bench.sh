@@ -4,7 +4,8 @@
 #
 #   experiments/ml/bench.sh [BUILD_DIR]     (default: build)
 #
-# Prints wall time, peak memory (maximum resident set size) and each technique's validation
+# Prints wall time, CPU time, peak memory (maximum resident set size), the load average (the
+# machine is shared: wall time means little when it is loaded) and each technique's validation
 # MAPE for each thread count.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +22,8 @@ for jobs in 1 2; do
     -j "$jobs" --force > "$out/j$jobs.log" 2> "$out/j$jobs.time"
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$out/j$jobs.time")
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f MB", $2/1024}' "$out/j$jobs.time")
-  echo "-j $jobs: wall $wall, peak memory $rss"
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f s", s}' "$out/j$jobs.time")
+  echo "-j $jobs: wall $wall, CPU (user+sys) $cpu, peak memory $rss, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   # The technique table of results.txt: name, then MAPE% train, selection, validation.
   awk '/^technique/ {on=1; next} on && NF == 0 {exit} on {printf "  %-14s validation MAPE %s%%\n", $1, $4}' \
     "$out/j$jobs/results.txt"
