@@ -20,6 +20,9 @@ Workflow LoadOscarFdl(const std::string& path, Warnings* warnings);
 // A WfFormat 1.5 JSON instance (tasks, parents, files, runtimes, cores).
 Workflow LoadWfFormat(const std::string& path, Warnings* warnings);
 
+// True when `path` ends in .json or its text starts with '{': a WfFormat document, not YAML.
+bool LooksLikeJson(const std::string& path, const std::string& text);
+
 // Detects the format (JSON -> WfFormat; `functions` -> FDL; `components` -> our YAML) and loads.
 Workflow LoadWorkflow(const std::string& path, Warnings* warnings);
 

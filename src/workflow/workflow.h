@@ -27,7 +27,7 @@ struct Component {
   // Container image per architecture ("x86_64", "arm64"); may be empty.
   std::map<std::string, std::string> images;
   double image_size_bytes = 0;
-  double cpu = 1.0;                        // cores requested (may be fractional)
+  double cpu = 1.0;                       // cores requested (may be fractional)
   double memory_bytes = 512.0 * 1048576;  // memory requested
   // Environment variables given to the script, in file order.
   std::vector<std::pair<std::string, std::string>> environment;
@@ -49,8 +49,8 @@ struct Dependency {
   SourceLocation where;  // where the edge is declared (or implied, for FDL)
 };
 
-using WorkflowGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
-                                            Component, Dependency>;
+using WorkflowGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Component, Dependency>;
 using ComponentId = WorkflowGraph::vertex_descriptor;
 
 // The longest path through the DAG for given per-component weights.

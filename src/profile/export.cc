@@ -1,0 +1,214 @@
+#include "profile/export.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <set>
+
+#include "core/error.h"
+
+namespace twinprof {
+namespace {
+
+bool IsNumber(const std::string& text) {
+  double value;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && end == text.data() + text.size() && std::isfinite(value);
+}
+
+std::string Join(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& n : names) text += (text.empty() ? "" : ", ") + n;
+  return text;
+}
+
+// The numeric columns of a job record, by name.
+double JobValue(const JobRecord& r, const std::string& name) {
+  static const std::map<std::string, double (*)(const JobRecord&)> kColumns = {
+      {"cpu", [](const JobRecord& r) { return r.cpu; }},
+      {"memory_mb", [](const JobRecord& r) { return r.memory_mb; }},
+      {"parallelism", [](const JobRecord& r) { return static_cast<double>(r.parallelism); }},
+      {"input_bytes", [](const JobRecord& r) { return r.input_bytes; }},
+      {"output_bytes", [](const JobRecord& r) { return r.output_bytes; }},
+      {"output_files", [](const JobRecord& r) { return static_cast<double>(r.output_files); }},
+      {"wait_s", [](const JobRecord& r) { return r.wait_s(); }},
+      {"cold_start_s", [](const JobRecord& r) { return r.cold_start_s(); }},
+      {"download_s", [](const JobRecord& r) { return r.download_s(); }},
+      {"compute_s", [](const JobRecord& r) { return r.compute_s(); }},
+      {"upload_s", [](const JobRecord& r) { return r.upload_s(); }},
+      {"total_s", [](const JobRecord& r) { return r.total_s(); }},
+      {"cpu_time_s", [](const JobRecord& r) { return r.cpu_time_s; }},
+      {"peak_memory_mb", [](const JobRecord& r) { return r.peak_memory_mb; }},
+  };
+  auto it = kColumns.find(name);
+  if (it == kColumns.end()) {
+    std::vector<std::string> names;
+    for (const auto& [n, f] : kColumns) names.push_back(n);
+    throw InputError("unknown job target '" + name + "' (one of: " + Join(names) + ")");
+  }
+  return it->second(r);
+}
+
+std::vector<std::string> ParameterNames(const ResultsStore& store) {
+  std::optional<std::string> text = store.GetMeta("parameters");
+  if (!text) return {};
+  return nlohmann::json::parse(*text).get<std::vector<std::string>>();
+}
+
+std::string Lookup(const std::vector<std::pair<std::string, std::string>>& parameters,
+                   const std::string& name) {
+  for (const auto& [key, value] : parameters) {
+    if (key == name) return value;
+  }
+  return "";
+}
+
+// Parameters whose every value (over `rows`) is a number.
+template <typename Rows, typename Get>
+std::vector<std::string> NumericParameters(const std::vector<std::string>& names, const Rows& rows,
+                                           Get parameters_of) {
+  std::vector<std::string> numeric;
+  for (const std::string& name : names) {
+    bool all = true;
+    for (const auto& row : rows) all = all && IsNumber(Lookup(parameters_of(row), name));
+    if (all) numeric.push_back(name);
+  }
+  return numeric;
+}
+
+int ExportJobs(const ResultsStore& store, const ExportOptions& options, std::ostream& out) {
+  std::vector<StoredJob> jobs = store.Jobs(options.component);
+  std::map<int, std::string> modes;
+  for (const RunRow& run : store.Runs()) {
+    if (run.status == "finished") modes[run.run_id] = run.mode;  // a run's jobs count once it is
+  }
+  std::vector<StoredJob> rows;
+  for (StoredJob& job : jobs) {
+    if (modes.count(job.record.run_id) == 0) continue;
+    job.record.parameters.insert(job.record.parameters.begin(), {"mode", modes[job.record.run_id]});
+    rows.push_back(std::move(job));
+  }
+  std::vector<std::string> names = ParameterNames(store);
+  if (options.target.empty()) {
+    names.insert(names.begin(), "mode");
+    JobCsvWriter writer(out, names);
+    for (const StoredJob& job : rows) writer.Write(job.record);
+    return static_cast<int>(rows.size());
+  }
+  JobValue(JobRecord{}, options.target);  // checks the name
+  std::erase_if(rows, [&](const StoredJob& job) {
+    return !job.record.succeeded() || std::isnan(JobValue(job.record, options.target));
+  });
+  std::vector<std::string> features =
+      NumericParameters(names, rows, [](const StoredJob& j) { return j.record.parameters; });
+  for (const std::string& f : features) out << CsvField(f) << ',';
+  out << "input_bytes," << CsvField(options.target) << '\n';
+  for (const StoredJob& job : rows) {
+    for (const std::string& f : features) out << Lookup(job.record.parameters, f) << ',';
+    out << FormatDouble(job.record.input_bytes) << ','
+        << FormatDouble(JobValue(job.record, options.target)) << '\n';
+  }
+  return static_cast<int>(rows.size());
+}
+
+int ExportRuns(const ResultsStore& store, const ExportOptions& options, std::ostream& out) {
+  std::vector<RunRow> runs = store.Runs();
+  std::erase_if(runs, [](const RunRow& r) { return r.status != "finished"; });
+  // Per run and component: jobs, sums of compute and total.
+  struct Stats {
+    int jobs = 0;
+    double compute = 0, total = 0;
+  };
+  std::map<int, std::map<std::string, Stats>> stats;
+  std::vector<std::string> components;
+  for (const StoredJob& job : store.Jobs()) {
+    const JobRecord& r = job.record;
+    if (std::find(components.begin(), components.end(), r.component) == components.end()) {
+      components.push_back(r.component);
+    }
+    if (!r.succeeded()) continue;
+    Stats& s = stats[r.run_id][r.component];
+    ++s.jobs;
+    s.compute += r.compute_s();
+    s.total += r.total_s();
+  }
+  if (!options.component.empty()) {
+    if (std::find(components.begin(), components.end(), options.component) == components.end()) {
+      throw InputError("no jobs of component '" + options.component + "' in the store (" +
+                       Join(components) + ")");
+    }
+    components = {options.component};
+    std::erase_if(runs, [&](const RunRow& r) { return stats[r.run_id].count(options.component) == 0; });
+  }
+  auto value = [&](const RunRow& run, const std::string& name) -> double {
+    if (name == "makespan_s") return run.makespan_s;
+    if (name == "wall_s") return run.wall_s;
+    if (name == "jobs") return run.jobs;
+    if (name == "failed_jobs") return run.failed_jobs;
+    for (const std::string& c : components) {
+      const Stats& s = stats[run.run_id][c];
+      if (name == c + ".jobs") return s.jobs;
+      if (name == c + ".mean_compute_s") return s.jobs ? s.compute / s.jobs : NAN;
+      if (name == c + ".mean_total_s") return s.jobs ? s.total / s.jobs : NAN;
+    }
+    throw InputError("unknown run target '" + name +
+                     "' (makespan_s, wall_s, jobs, failed_jobs, COMPONENT.jobs, "
+                     "COMPONENT.mean_compute_s, COMPONENT.mean_total_s)");
+  };
+  std::vector<std::string> measures = {"jobs", "failed_jobs", "makespan_s", "wall_s"};
+  for (const std::string& c : components) {
+    for (const char* m : {".jobs", ".mean_compute_s", ".mean_total_s"}) measures.push_back(c + m);
+  }
+  std::vector<std::string> names = ParameterNames(store);
+  if (options.target.empty()) {
+    out << "run_id,repetition,mode";
+    for (const std::string& n : names) out << ',' << CsvField(n);
+    for (const std::string& m : measures) out << ',' << CsvField(m);
+    out << '\n';
+    for (const RunRow& run : runs) {
+      out << run.run_id << ',' << run.repetition << ',' << CsvField(run.mode);
+      for (const std::string& n : names) out << ',' << CsvField(Lookup(run.parameters, n));
+      for (const std::string& m : measures) out << ',' << FormatDouble(value(run, m));
+      out << '\n';
+    }
+    return static_cast<int>(runs.size());
+  }
+  if (!runs.empty()) value(runs[0], options.target);  // checks the name
+  std::erase_if(runs, [&](const RunRow& r) {
+    return r.failed_jobs > 0 || std::isnan(value(r, options.target));
+  });
+  std::vector<std::string> features =
+      NumericParameters(names, runs, [](const RunRow& r) { return r.parameters; });
+  for (const std::string& f : features) out << CsvField(f) << ',';
+  out << CsvField(options.target) << '\n';
+  for (const RunRow& run : runs) {
+    for (const std::string& f : features) out << Lookup(run.parameters, f) << ',';
+    out << FormatDouble(value(run, options.target)) << '\n';
+  }
+  return static_cast<int>(runs.size());
+}
+
+}  // namespace
+
+int ExportCsv(const ResultsStore& store, const ExportOptions& options, std::ostream& out) {
+  if (!options.runs && !options.component.empty()) {
+    bool known = false;
+    std::vector<std::string> components;
+    for (const StoredJob& job : store.Jobs()) {
+      known = known || job.record.component == options.component;
+      if (std::find(components.begin(), components.end(), job.record.component) == components.end()) {
+        components.push_back(job.record.component);
+      }
+    }
+    if (!known) {
+      throw InputError("no jobs of component '" + options.component + "' in the store (" +
+                       Join(components) + ")");
+    }
+  }
+  return options.runs ? ExportRuns(store, options, out) : ExportJobs(store, options, out);
+}
+
+}  // namespace twinprof

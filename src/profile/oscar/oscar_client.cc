@@ -1,0 +1,185 @@
+#include "profile/oscar/oscar_client.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <set>
+
+#include "core/error.h"
+
+namespace twinprof::oscar {
+namespace {
+
+using nlohmann::json;
+
+std::string Base64(const std::string& data) {
+  static const char* kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((data.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < data.size(); i += 3) {
+    const uint32_t n = (uint8_t(data[i]) << 16) | (uint8_t(data[i + 1]) << 8) | uint8_t(data[i + 2]);
+    out += kAlphabet[n >> 18];
+    out += kAlphabet[(n >> 12) & 63];
+    out += kAlphabet[(n >> 6) & 63];
+    out += kAlphabet[n & 63];
+  }
+  if (i + 1 == data.size()) {
+    const uint32_t n = uint8_t(data[i]) << 16;
+    out += kAlphabet[n >> 18];
+    out += kAlphabet[(n >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == data.size()) {
+    const uint32_t n = (uint8_t(data[i]) << 16) | (uint8_t(data[i + 1]) << 8);
+    out += kAlphabet[n >> 18];
+    out += kAlphabet[(n >> 12) & 63];
+    out += kAlphabet[(n >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+json StorageList(const std::vector<std::string>& paths) {
+  json list = json::array();
+  for (const auto& path : paths) {
+    list.push_back({{"storage_provider", "minio.default"}, {"path", path}});
+  }
+  return list;
+}
+
+}  // namespace
+
+std::string FormatCpuQuantity(double cores) {
+  const long millis = std::lround(cores * 1000);
+  if (millis % 1000 == 0) return std::to_string(millis / 1000);
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3f", millis / 1000.0);
+  std::string text = buffer;
+  while (text.back() == '0') text.pop_back();
+  return text;
+}
+
+std::string FormatMemoryQuantity(double bytes) {
+  return std::to_string(static_cast<long long>(std::ceil(bytes / 1048576.0))) + "Mi";
+}
+
+json ServiceSpec::ToJson() const {
+  json variables = json::object();
+  for (const auto& [key, value] : environment) variables[key] = value;
+  json service = {
+      {"name", name},
+      {"image", image},
+      {"script", script},
+      {"cpu", FormatCpuQuantity(cpu)},
+      {"memory", FormatMemoryQuantity(memory_bytes)},
+      {"total_cpu", FormatCpuQuantity(cpu * parallelism)},
+      {"total_memory", FormatMemoryQuantity(memory_bytes * parallelism)},
+      {"log_level", log_level},
+      {"input", StorageList(input_paths)},
+      {"output", StorageList(output_paths)},
+      {"environment", {{"variables", variables}}},
+  };
+  if (!cluster_id.empty()) service["cluster_id"] = cluster_id;
+  return service;
+}
+
+OscarClient::OscarClient(HttpOptions options, Credentials credentials)
+    : http_(std::move(options)), credentials_(std::move(credentials)) {}
+
+HttpResponse OscarClient::System(const std::string& method, const std::string& path,
+                                 const std::string& body, bool not_found_ok) {
+  HttpClient::Request request;
+  request.method = method;
+  request.path = path;
+  request.body = body;
+  if (!body.empty()) request.content_type = "application/json";
+  request.auth = credentials_.auth;
+  request.not_found_ok = not_found_ok;
+  return http_.Send(request);
+}
+
+bool OscarClient::ServiceExists(const std::string& name) {
+  return System("GET", "/system/services/" + UrlEncode(name), "", true).status != 404;
+}
+
+void OscarClient::CreateOrUpdateService(const ServiceSpec& spec) {
+  const std::string body = spec.ToJson().dump();
+  if (ServiceExists(spec.name)) {
+    System("PUT", "/system/services", body);
+  } else {
+    System("POST", "/system/services", body);
+  }
+}
+
+std::string OscarClient::ReadServiceToken(const std::string& name) {
+  const std::string path = "/system/services/" + UrlEncode(name);
+  const std::string what = DescribeRequest(http_.endpoint(), "GET", path);
+  const HttpResponse response = System("GET", path);
+  json doc;
+  try {
+    doc = json::parse(response.body);
+  } catch (const json::parse_error& e) {
+    throw InputError(what + ": the answer is not valid JSON (" + std::string(e.what()) +
+                     "); expected a service definition");
+  }
+  if (!doc.is_object()) throw InputError(what + ": the answer should be a JSON object (a service)");
+  const auto token = doc.find("token");
+  if (token == doc.end() || token->is_null()) {
+    throw InputError(what + ": field 'token' is missing from the service definition");
+  }
+  if (!token->is_string() || token->get<std::string>().empty()) {
+    throw InputError(what + ": field 'token' should be a non-empty string");
+  }
+  return token->get<std::string>();
+}
+
+void OscarClient::DeleteService(const std::string& name) {
+  System("DELETE", "/system/services/" + UrlEncode(name), "", true);
+}
+
+void OscarClient::InvokeAsync(const std::string& service, const std::string& token,
+                              const std::string& input) {
+  HttpClient::Request request;
+  request.method = "POST";
+  request.path = "/job/" + UrlEncode(service);
+  request.body = Base64(input);
+  request.content_type = "application/octet-stream";
+  request.auth = HttpAuth::Bearer(token);
+  request.idempotent = false;
+  http_.Send(request);
+}
+
+std::map<std::string, JobInfo> OscarClient::ListJobs(const std::string& service) {
+  std::map<std::string, JobInfo> jobs;
+  const std::string base = "/system/logs/" + UrlEncode(service);
+  std::string page_token;
+  std::set<std::string> seen_tokens;
+  for (;;) {
+    const std::string path = page_token.empty() ? base : base + "?page=" + UrlEncode(page_token);
+    const std::string what = DescribeRequest(http_.endpoint(), "GET", path);
+    JobsPage page = ParseJobsPage(System("GET", path).body, what);
+    jobs.merge(page.jobs);
+    if (!page.paginated || page.next_page.empty()) break;
+    if (!seen_tokens.insert(page.next_page).second) {
+      throw InputError(what + ": field 'next_page' repeats an earlier page token ('" +
+                       page.next_page + "'); the listing would never end");
+    }
+    page_token = page.next_page;
+  }
+  return jobs;
+}
+
+std::string OscarClient::JobLog(const std::string& service, const std::string& job) {
+  const HttpResponse response =
+      System("GET", "/system/logs/" + UrlEncode(service) + "/" + UrlEncode(job) +
+                           "?timestamps=true",
+                "", true);
+  return response.status == 404 ? std::string() : response.body;
+}
+
+void OscarClient::DeleteJobs(const std::string& service) {
+  System("DELETE", "/system/logs/" + UrlEncode(service) + "?all=true", "", true);
+}
+
+}  // namespace twinprof::oscar

@@ -1,0 +1,82 @@
+// OscarClient: the calls of the OSCAR REST API (shared/oscar/openapi-v2.yaml) that profiling
+// needs, with typed results.
+//
+// /system/* calls authenticate with the cluster credentials (Basic or OIDC bearer, from the
+// environment); /job/{service} with the service's own token (Bearer), which ReadServiceToken()
+// fetches. Errors are those of HttpClient (InputError for 4xx and contract breaches, naming the
+// endpoint or the JSON field; HttpUnavailableError when retries run out; HttpAmbiguousError when an
+// invocation's answer was lost).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "profile/oscar/credentials.h"
+#include "profile/oscar/http_client.h"
+#include "profile/oscar/job_info.h"
+
+namespace twinprof::oscar {
+
+// What the profiler sets on a service (FDL semantics). Quantities are Kubernetes strings.
+struct ServiceSpec {
+  std::string name;
+  std::string cluster_id;
+  std::string image;
+  std::string script;  // the script's text
+  double cpu = 1;                // cores per job
+  double memory_bytes = 0;       // per job
+  int parallelism = 1;           // jobs at once: total_cpu = cpu x parallelism, likewise memory
+  std::vector<std::pair<std::string, std::string>> environment;
+  std::vector<std::string> input_paths;   // "bucket/folder" in the cluster's MinIO
+  std::vector<std::string> output_paths;
+  std::string log_level = "INFO";  // the supervisor must log at INFO for the script lines
+
+  // The JSON body of POST/PUT /system/services.
+  nlohmann::json ToJson() const;
+};
+
+// "1", "0.5", "1.25": a CPU amount as OSCAR expects it (a decimal string, millicore precision).
+std::string FormatCpuQuantity(double cores);
+// "512Mi": a memory amount in whole MiB (rounded up).
+std::string FormatMemoryQuantity(double bytes);
+
+class OscarClient {
+ public:
+  OscarClient(HttpOptions options, Credentials credentials);
+
+  // Creates the service, or updates it when it exists (GET decides). Waits for nothing.
+  void CreateOrUpdateService(const ServiceSpec& spec);
+  // True when GET /system/services/{name} finds it.
+  bool ServiceExists(const std::string& name);
+  // The service's invocation token (field "token" of GET /system/services/{name}). Throws
+  // InputError when absent.
+  std::string ReadServiceToken(const std::string& name);
+  // DELETE /system/services/{name}; a missing service is not an error.
+  void DeleteService(const std::string& name);
+
+  // POST /job/{service} with `input` base64-encoded (the FaaS Supervisor decodes a non-JSON event
+  // as base64 and stores it as the input file). Never retried once sent: throws
+  // HttpAmbiguousError when the answer is lost.
+  void InvokeAsync(const std::string& service, const std::string& token, const std::string& input);
+
+  // Every job of the service: follows next_page until the last page.
+  std::map<std::string, JobInfo> ListJobs(const std::string& service);
+  // The job's log with Kubernetes timestamps; "" when the job or its pod is gone (404).
+  std::string JobLog(const std::string& service, const std::string& job);
+  // DELETE /system/logs/{service}?all=true: removes every job of the service (and its pods).
+  void DeleteJobs(const std::string& service);
+
+  HttpClient& http() { return http_; }
+
+ private:
+  HttpResponse System(const std::string& method, const std::string& path,
+                      const std::string& body = "", bool not_found_ok = false);
+
+  HttpClient http_;
+  Credentials credentials_;
+};
+
+}  // namespace twinprof::oscar

@@ -1,0 +1,62 @@
+// Profile() runs a campaign: plans its runs, runs each one on a backend, and commits every finished
+// job to the results store in the output folder the moment it finishes (results_store.h explains
+// why a campaign killed at any point and restarted with `resume` ends with every job exactly once).
+//
+//   ProfileOptions options;
+//   options.output_dir = "out";
+//   ProfileSummary summary = Profile(campaign, *MakeBackend(campaign.backend), options);
+//   std::cout << summary.BriefReport() << "\n";
+//
+// Runs are profiled one after the other (their jobs run concurrently, up to each component's
+// parallelism), so that runs do not disturb each other's timings.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "profile/backend.h"
+#include "profile/campaign.h"
+#include "profile/planner.h"
+
+namespace twinprof {
+
+struct ProfileOptions {
+  std::string output_dir;  // required
+  // Finish the campaign already in output_dir (skip finished runs, rerun unfinished ones).
+  // Without it, an output folder that already holds runs is an error.
+  bool resume = false;
+  // Where progress goes (nullptr = nowhere). With `progress_bar`, one line redrawn in place
+  // (runs done/total, jobs running, failures, ETA); otherwise one line per finished run.
+  std::ostream* progress = nullptr;
+  bool progress_bar = false;
+  // Stop after this many runs (0 = all); for tests and benchmarks of partial campaigns.
+  int max_runs = 0;
+};
+
+struct ProfileSummary {
+  std::string output_dir;
+  int runs_planned = 0;
+  int runs_already_finished = 0;  // skipped because a previous invocation finished them
+  int runs_discarded = 0;         // unfinished runs of a previous invocation, rerun
+  int runs_done = 0;              // by this invocation
+  int jobs = 0;                   // by this invocation
+  int failed_jobs = 0;
+  double wall_s = 0;
+  std::vector<std::string> notes;  // from the backend (limits not enforced, ...)
+  std::vector<std::string> failures;  // "run 3 grayify:input-1.png: exit 1" (first ones)
+
+  // "profiled 12 runs (36 jobs, 1 failed) in 42.1 s -> out/results.sqlite"
+  std::string BriefReport() const;
+  std::string FullReport() const;
+};
+
+// Throws InputError when the output folder holds another campaign, or holds this one without
+// `resume`, or the campaign changed since; and for input generation failures.
+ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOptions& options);
+
+// What --dry-run prints: every run, the number of jobs the arrival pattern starts per run, and
+// an estimate of the time from the runs already in `output_dir`'s store, if any.
+std::string DescribePlan(const Campaign& campaign, const Plan& plan, const std::string& output_dir);
+
+}  // namespace twinprof

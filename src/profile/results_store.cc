@@ -1,0 +1,386 @@
+#include "profile/results_store.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "core/error.h"
+
+namespace twinprof {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+constexpr const char* kFileName = "results.sqlite";
+constexpr const char* kFormat = "twinprof-results-1";
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+  run_id INTEGER PRIMARY KEY, run_key TEXT NOT NULL, repetition INTEGER NOT NULL,
+  mode TEXT NOT NULL, parameters TEXT NOT NULL, status TEXT NOT NULL,
+  makespan_s REAL, jobs INTEGER, failed_jobs INTEGER, wall_s REAL, component_inputs TEXT);
+CREATE TABLE IF NOT EXISTS jobs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  campaign TEXT, run_id INTEGER NOT NULL, repetition INTEGER, component TEXT NOT NULL,
+  job_id TEXT NOT NULL, source TEXT, cluster TEXT, node TEXT, node_type TEXT, arch TEXT,
+  cpu REAL, memory_mb REAL, parallelism INTEGER, input_bytes REAL, output_bytes REAL,
+  output_files INTEGER, t_submit REAL, t_pod_start REAL, t_container_start REAL,
+  t_exec_start REAL, t_exec_end REAL, t_finish REAL, status TEXT, failure_reason TEXT,
+  cpu_time_s REAL, peak_memory_mb REAL, limits TEXT, parameters TEXT, log_tail TEXT,
+  UNIQUE (run_id, job_id));
+)sql";
+
+// A prepared statement, finalized on destruction.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) Throw("prepare");
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  void Bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void Bind(int i, double v) {
+    if (std::isnan(v)) {
+      sqlite3_bind_null(stmt_, i);
+    } else {
+      sqlite3_bind_double(stmt_, i, v);
+    }
+  }
+  void Bind(int i, int v) { sqlite3_bind_int(stmt_, i, v); }
+
+  // Steps once; true while there is a row.
+  bool Step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    Throw("step");
+  }
+  std::string Text(int i) const {
+    const unsigned char* text = sqlite3_column_text(stmt_, i);
+    return text ? reinterpret_cast<const char*>(text) : "";
+  }
+  double Double(int i) const {
+    return sqlite3_column_type(stmt_, i) == SQLITE_NULL ? kNotMeasured
+                                                        : sqlite3_column_double(stmt_, i);
+  }
+  int Int(int i) const { return sqlite3_column_int(stmt_, i); }
+
+ private:
+  [[noreturn]] void Throw(const char* what) const {
+    throw std::runtime_error(std::string("results store: ") + what + ": " + sqlite3_errmsg(db_));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+std::string ParametersToJson(const std::vector<std::pair<std::string, std::string>>& parameters) {
+  Json array = Json::array();
+  for (const auto& [name, value] : parameters) array.push_back({name, value});
+  return array.dump();
+}
+
+std::vector<std::pair<std::string, std::string>> ParametersFromJson(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> parameters;
+  if (text.empty()) return parameters;
+  for (const Json& pair : Json::parse(text)) {
+    parameters.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
+  }
+  return parameters;
+}
+
+sqlite3* OpenDatabase(const std::string& path, int flags) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    throw InputError(SourceLocation{path}, "cannot open the results store: " + message);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  return db;
+}
+
+RunRow ReadRun(const Statement& s) {
+  RunRow run;
+  run.run_id = s.Int(0);
+  run.run_key = s.Text(1);
+  run.repetition = s.Int(2);
+  run.mode = s.Text(3);
+  run.parameters = ParametersFromJson(s.Text(4));
+  run.status = s.Text(5);
+  run.makespan_s = s.Double(6);
+  run.jobs = s.Int(7);
+  run.failed_jobs = s.Int(8);
+  run.wall_s = s.Double(9);
+  std::string inputs = s.Text(10);
+  if (!inputs.empty()) {
+    run.component_inputs =
+        Json::parse(inputs).get<std::map<std::string, std::vector<std::string>>>();
+  }
+  return run;
+}
+
+constexpr const char* kRunColumns =
+    "run_id, run_key, repetition, mode, parameters, status, makespan_s, jobs, failed_jobs, "
+    "wall_s, component_inputs";
+
+}  // namespace
+
+ResultsStore::ResultsStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
+
+ResultsStore::ResultsStore(ResultsStore&& other) noexcept
+    : path_(std::move(other.path_)), db_(std::exchange(other.db_, nullptr)) {}
+
+ResultsStore& ResultsStore::operator=(ResultsStore&& other) noexcept {
+  if (this != &other) {
+    sqlite3_close(db_);
+    path_ = std::move(other.path_);
+    db_ = std::exchange(other.db_, nullptr);
+  }
+  return *this;
+}
+
+ResultsStore::~ResultsStore() { sqlite3_close(db_); }
+
+ResultsStore ResultsStore::Open(const std::string& dir) {
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) {
+    throw InputError(SourceLocation{dir}, "cannot create the output folder: " + error.message());
+  }
+  std::string path = (fs::path(dir) / kFileName).string();
+  ResultsStore store(path, OpenDatabase(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+  try {
+    store.Execute(kSchema);
+  } catch (const std::runtime_error& e) {
+    throw InputError(SourceLocation{path}, std::string("not a twinprof results store: ") + e.what());
+  }
+  std::optional<std::string> format = store.GetMeta("format");
+  if (!format) {
+    store.SetMeta("format", kFormat);
+  } else if (*format != kFormat) {
+    throw InputError(SourceLocation{path}, "results store format '" + *format +
+                                               "' is not the one this twinprof writes (" +
+                                               kFormat + ")");
+  }
+  return store;
+}
+
+ResultsStore ResultsStore::OpenExisting(const std::string& dir) {
+  std::string path = (fs::path(dir) / kFileName).string();
+  if (!fs::exists(path)) {
+    throw InputError(SourceLocation{dir}, "no results store here (expected " + path + ")");
+  }
+  ResultsStore store(path, OpenDatabase(path, SQLITE_OPEN_READWRITE));
+  std::optional<std::string> format;
+  try {
+    format = store.GetMeta("format");
+  } catch (const std::runtime_error& e) {
+    throw InputError(SourceLocation{path}, std::string("not a twinprof results store: ") + e.what());
+  }
+  if (format != kFormat) {
+    throw InputError(SourceLocation{path}, "not a twinprof results store (format '" +
+                                               format.value_or("") + "')");
+  }
+  return store;
+}
+
+void ResultsStore::Execute(const std::string& sql) const {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message ? message : "unknown error";
+    sqlite3_free(message);
+    throw std::runtime_error("results store " + path_ + ": " + text);
+  }
+}
+
+std::optional<std::string> ResultsStore::GetMeta(const std::string& key) const {
+  Statement s(db_, "SELECT value FROM meta WHERE key = ?");
+  s.Bind(1, key);
+  if (!s.Step()) return std::nullopt;
+  return s.Text(0);
+}
+
+void ResultsStore::SetMeta(const std::string& key, const std::string& value) {
+  Statement s(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+  s.Bind(1, key);
+  s.Bind(2, value);
+  s.Step();
+}
+
+void ResultsStore::BeginRun(const RunRow& run) {
+  Execute("BEGIN IMMEDIATE");
+  try {
+    Statement del(db_, "DELETE FROM jobs WHERE run_id = ?");
+    del.Bind(1, run.run_id);
+    del.Step();
+    Statement insert(db_,
+                     "INSERT OR REPLACE INTO runs (run_id, run_key, repetition, mode, parameters, "
+                     "status) VALUES (?, ?, ?, ?, ?, 'running')");
+    insert.Bind(1, run.run_id);
+    insert.Bind(2, run.run_key);
+    insert.Bind(3, run.repetition);
+    insert.Bind(4, run.mode);
+    insert.Bind(5, ParametersToJson(run.parameters));
+    insert.Step();
+    Execute("COMMIT");
+  } catch (...) {
+    Execute("ROLLBACK");
+    throw;
+  }
+}
+
+void ResultsStore::CommitJob(const JobRecord& r, const std::string& log_tail) {
+  // One statement = one transaction (autocommit).
+  Statement s(db_,
+              "INSERT INTO jobs (campaign, run_id, repetition, component, job_id, source, "
+              "cluster, node, node_type, arch, cpu, memory_mb, parallelism, input_bytes, "
+              "output_bytes, output_files, t_submit, t_pod_start, t_container_start, "
+              "t_exec_start, t_exec_end, t_finish, status, failure_reason, cpu_time_s, "
+              "peak_memory_mb, limits, parameters, log_tail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+              "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  int i = 0;
+  s.Bind(++i, r.campaign);
+  s.Bind(++i, r.run_id);
+  s.Bind(++i, r.repetition);
+  s.Bind(++i, r.component);
+  s.Bind(++i, r.job_id);
+  s.Bind(++i, r.source);
+  s.Bind(++i, r.cluster);
+  s.Bind(++i, r.node);
+  s.Bind(++i, r.node_type);
+  s.Bind(++i, r.arch);
+  s.Bind(++i, r.cpu);
+  s.Bind(++i, r.memory_mb);
+  s.Bind(++i, r.parallelism);
+  s.Bind(++i, r.input_bytes);
+  s.Bind(++i, r.output_bytes);
+  s.Bind(++i, r.output_files);
+  s.Bind(++i, r.t_submit);
+  s.Bind(++i, r.t_pod_start);
+  s.Bind(++i, r.t_container_start);
+  s.Bind(++i, r.t_exec_start);
+  s.Bind(++i, r.t_exec_end);
+  s.Bind(++i, r.t_finish);
+  s.Bind(++i, r.status);
+  s.Bind(++i, r.failure_reason);
+  s.Bind(++i, r.cpu_time_s);
+  s.Bind(++i, r.peak_memory_mb);
+  s.Bind(++i, r.limits);
+  s.Bind(++i, ParametersToJson(r.parameters));
+  s.Bind(++i, log_tail);
+  s.Step();
+}
+
+void ResultsStore::FinishRun(const RunRow& run) {
+  Statement s(db_,
+              "UPDATE runs SET status = 'finished', makespan_s = ?, jobs = ?, failed_jobs = ?, "
+              "wall_s = ?, component_inputs = ? WHERE run_id = ?");
+  s.Bind(1, run.makespan_s);
+  s.Bind(2, run.jobs);
+  s.Bind(3, run.failed_jobs);
+  s.Bind(4, run.wall_s);
+  s.Bind(5, Json(run.component_inputs).dump());
+  s.Bind(6, run.run_id);
+  s.Step();
+  if (sqlite3_changes(db_) != 1) {
+    throw std::runtime_error("results store: FinishRun for run " + std::to_string(run.run_id) +
+                             " that was never begun");
+  }
+}
+
+int ResultsStore::DiscardUnfinishedRuns() {
+  Execute("BEGIN IMMEDIATE");
+  try {
+    Execute(
+        "DELETE FROM jobs WHERE run_id NOT IN (SELECT run_id FROM runs WHERE status = "
+        "'finished')");
+    Execute("DELETE FROM runs WHERE status != 'finished'");
+    int discarded = sqlite3_changes(db_);
+    Execute("COMMIT");
+    return discarded;
+  } catch (...) {
+    Execute("ROLLBACK");
+    throw;
+  }
+}
+
+std::vector<RunRow> ResultsStore::Runs() const {
+  std::vector<RunRow> runs;
+  Statement s(db_, (std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY run_id").c_str());
+  while (s.Step()) runs.push_back(ReadRun(s));
+  return runs;
+}
+
+std::optional<RunRow> ResultsStore::FindRun(int run_id) const {
+  Statement s(db_, (std::string("SELECT ") + kRunColumns + " FROM runs WHERE run_id = ?").c_str());
+  s.Bind(1, run_id);
+  if (!s.Step()) return std::nullopt;
+  return ReadRun(s);
+}
+
+std::vector<StoredJob> ResultsStore::Jobs(const std::string& component) const {
+  std::vector<StoredJob> jobs;
+  Statement s(db_,
+              "SELECT campaign, run_id, repetition, component, job_id, source, cluster, node, "
+              "node_type, arch, cpu, memory_mb, parallelism, input_bytes, output_bytes, "
+              "output_files, t_submit, t_pod_start, t_container_start, t_exec_start, t_exec_end, "
+              "t_finish, status, failure_reason, cpu_time_s, peak_memory_mb, limits, parameters, "
+              "log_tail FROM jobs WHERE (? = '' OR component = ?) ORDER BY run_id, seq");
+  s.Bind(1, component);
+  s.Bind(2, component);
+  while (s.Step()) {
+    StoredJob job;
+    JobRecord& r = job.record;
+    int i = 0;
+    r.campaign = s.Text(i++);
+    r.run_id = s.Int(i++);
+    r.repetition = s.Int(i++);
+    r.component = s.Text(i++);
+    r.job_id = s.Text(i++);
+    r.source = s.Text(i++);
+    r.cluster = s.Text(i++);
+    r.node = s.Text(i++);
+    r.node_type = s.Text(i++);
+    r.arch = s.Text(i++);
+    r.cpu = s.Double(i++);
+    r.memory_mb = s.Double(i++);
+    r.parallelism = s.Int(i++);
+    r.input_bytes = s.Double(i++);
+    r.output_bytes = s.Double(i++);
+    r.output_files = s.Int(i++);
+    r.t_submit = s.Double(i++);
+    r.t_pod_start = s.Double(i++);
+    r.t_container_start = s.Double(i++);
+    r.t_exec_start = s.Double(i++);
+    r.t_exec_end = s.Double(i++);
+    r.t_finish = s.Double(i++);
+    r.status = s.Text(i++);
+    r.failure_reason = s.Text(i++);
+    r.cpu_time_s = s.Double(i++);
+    r.peak_memory_mb = s.Double(i++);
+    r.limits = s.Text(i++);
+    r.parameters = ParametersFromJson(s.Text(i++));
+    job.log_tail = s.Text(i++);
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+int ResultsStore::CountJobs(int run_id) const {
+  Statement s(db_, "SELECT COUNT(*) FROM jobs WHERE run_id = ?");
+  s.Bind(1, run_id);
+  s.Step();
+  return s.Int(0);
+}
+
+}  // namespace twinprof

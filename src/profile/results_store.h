@@ -1,0 +1,98 @@
+// A ResultsStore is the persistent record of one campaign: an SQLite database in WAL mode at
+// OUTPUT_DIR/results.sqlite holding the campaign's plan fingerprint, one row per configuration run
+// and one row per finished job (the JobRecord columns, its parameters and its log tail).
+//
+// Resume protocol ("a run is atomic"):
+//  - BeginRun(run) deletes whatever the run left behind and marks it `running`, in one
+//    transaction.
+//  - CommitJob(record) commits one finished job in its own transaction, as soon as it finishes.
+//  - FinishRun(run) marks it `finished` (with its makespan and counts) in one transaction.
+//  - After a crash (kill -9 at any instant), a run is either `finished` with all its jobs, or
+//    not: DiscardUnfinishedRuns() deletes the jobs of every unfinished run, and the profiler
+//    reruns exactly those runs. Finished runs are skipped. So every planned job ends up in the
+//    store exactly once: (run_id, job_id) is the primary key, and a run's jobs are only ever
+//    written between its BeginRun and FinishRun.
+// WAL with synchronous=NORMAL survives the death of the process at any point; a power loss may
+// roll back the last transactions, which the protocol turns into a rerun of that run.
+//
+// A ResultsStore is used from one thread. Errors of SQLite throw std::runtime_error naming the
+// database; a file that is not a twinprof store throws InputError.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/job_record.h"
+
+struct sqlite3;
+
+namespace twinprof {
+
+// One configuration run as the store knows it.
+struct RunRow {
+  int run_id = 0;
+  std::string run_key;  // the planner's stable description of the run (checked on resume)
+  int repetition = 0;
+  std::string mode = "workflow";
+  std::vector<std::pair<std::string, std::string>> parameters;
+  std::string status = "planned";  // "running" or "finished" once begun
+  double makespan_s = 0;
+  int jobs = 0;
+  int failed_jobs = 0;
+  double wall_s = 0;  // how long the run took to profile (finished runs)
+  // For each component, the input files its jobs received (see RunResult::component_inputs).
+  std::map<std::string, std::vector<std::string>> component_inputs;
+};
+
+// A job as stored: the record plus the tail of its log.
+struct StoredJob {
+  JobRecord record;
+  std::string log_tail;
+};
+
+class ResultsStore {
+ public:
+  // Opens (creating when absent) DIR/results.sqlite; creates DIR when needed.
+  static ResultsStore Open(const std::string& dir);
+  // Opens an existing store read-only; throws InputError when DIR holds none.
+  static ResultsStore OpenExisting(const std::string& dir);
+
+  ResultsStore(ResultsStore&&) noexcept;
+  ResultsStore& operator=(ResultsStore&&) noexcept;
+  ~ResultsStore();
+
+  const std::string& path() const { return path_; }
+
+  // Campaign-level facts ("campaign", "plan", "format"): nullopt when absent.
+  std::optional<std::string> GetMeta(const std::string& key) const;
+  void SetMeta(const std::string& key, const std::string& value);
+
+  // See the resume protocol above. `run` supplies id, key, repetition, mode and parameters.
+  void BeginRun(const RunRow& run);
+  void CommitJob(const JobRecord& record, const std::string& log_tail);
+  // Marks the run finished with the given makespan, counts, wall time and component inputs.
+  void FinishRun(const RunRow& run);
+  // Deletes the jobs of every run that is not finished; returns how many runs that concerned.
+  int DiscardUnfinishedRuns();
+
+  // Every run that was begun, by run_id.
+  std::vector<RunRow> Runs() const;
+  std::optional<RunRow> FindRun(int run_id) const;
+  // Jobs, by run_id then commit order; `component` = "" for all.
+  std::vector<StoredJob> Jobs(const std::string& component = "") const;
+  // The jobs committed for one run.
+  int CountJobs(int run_id) const;
+
+ private:
+  ResultsStore(std::string path, sqlite3* db);
+  void Execute(const std::string& sql) const;
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace twinprof

@@ -1,0 +1,200 @@
+// OscarClient against FakeOscar: services with FDL resources and tokens, asynchronous
+// invocations that really run, both listing shapes with every page, job logs, clean-up,
+// credentials from the environment.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "fake_oscar.h"
+#include "profile/oscar/credentials.h"
+#include "profile/oscar/oscar_client.h"
+#include "profile/oscar/supervisor_log.h"
+#include "test_util.h"
+
+namespace twinprof::oscar {
+namespace {
+
+using testing::FakeOscar;
+
+FakeOscar::Options ServerOptions(const std::string& dir, int page_size) {
+  FakeOscar::Options o;
+  o.work_dir = dir;
+  o.page_size = page_size;
+  o.pod_start_delay_s = 0.05;
+  o.supervisor_delay_s = 0.02;
+  return o;
+}
+
+OscarClient MakeClient(const FakeOscar& server) {
+  HttpOptions o;
+  o.endpoint = server.endpoint();
+  o.initial_backoff = std::chrono::milliseconds(5);
+  o.read_timeout = std::chrono::milliseconds(2000);
+  return OscarClient(o, {HttpAuth::Basic("oscar", "fake-oscar-password-1234")});
+}
+
+ServiceSpec Spec(const std::string& name) {
+  ServiceSpec spec;
+  spec.name = name;
+  spec.image = "ghcr.io/example/" + name;
+  spec.script = "#!/bin/sh\nwc -c < \"$INPUT_FILE_PATH\" > \"$TMP_OUTPUT_DIR/count.txt\"\n";
+  spec.cpu = 0.5;
+  spec.memory_bytes = 256.0 * 1048576;
+  spec.parallelism = 3;
+  spec.input_paths = {"bucket/" + name};
+  spec.output_paths = {"bucket/" + name + "-out"};
+  spec.environment = {{"GREETING", "hello"}};
+  return spec;
+}
+
+TEST(ServiceSpec, FollowsFdlSemantics) {
+  const nlohmann::json j = Spec("count").ToJson();
+  EXPECT_EQ(j["cpu"], "0.5");
+  EXPECT_EQ(j["memory"], "256Mi");
+  EXPECT_EQ(j["total_cpu"], "1.5");
+  EXPECT_EQ(j["total_memory"], "768Mi");
+  EXPECT_EQ(j["input"][0]["storage_provider"], "minio.default");
+  EXPECT_EQ(j["input"][0]["path"], "bucket/count");
+  EXPECT_EQ(j["environment"]["variables"]["GREETING"], "hello");
+  EXPECT_EQ(j["log_level"], "INFO");
+  EXPECT_EQ(FormatCpuQuantity(2), "2");
+  EXPECT_EQ(FormatCpuQuantity(0.125), "0.125");
+  EXPECT_EQ(FormatMemoryQuantity(1.5 * 1048576), "2Mi");
+}
+
+TEST(OscarClient, CreatesThenUpdatesAServiceAndReadsItsToken) {
+  testing::TempDir dir;
+  FakeOscar server(ServerOptions(dir.path(), 0));
+  OscarClient client = MakeClient(server);
+  EXPECT_FALSE(client.ServiceExists("count"));
+  client.CreateOrUpdateService(Spec("count"));
+  const std::string token = client.ReadServiceToken("count");
+  EXPECT_EQ(token.size(), 64u);
+  ServiceSpec bigger = Spec("count");
+  bigger.cpu = 1;
+  client.CreateOrUpdateService(bigger);  // PUT: same service, same token
+  EXPECT_EQ(server.service("count")["cpu"], "1");
+  EXPECT_EQ(server.service("count")["total_cpu"], "3");
+  EXPECT_EQ(client.ReadServiceToken("count"), token);
+  client.DeleteService("count");
+  EXPECT_FALSE(client.ServiceExists("count"));
+  client.DeleteService("count");  // already gone: fine
+}
+
+void RunFiveJobs(int page_size) {
+  testing::TempDir dir;
+  FakeOscar server(ServerOptions(dir.path(), page_size));
+  OscarClient client = MakeClient(server);
+  client.CreateOrUpdateService(Spec("count"));
+  const std::string token = client.ReadServiceToken("count");
+  for (int i = 0; i < 5; ++i) client.InvokeAsync("count", token, std::string(100 + i, 'x'));
+  std::map<std::string, JobInfo> jobs;
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        jobs = client.ListJobs("count");
+        for (const auto& [name, info] : jobs) {
+          if (!IsTerminal(info.status)) return false;
+        }
+        return jobs.size() == 5;
+      },
+      30));
+  for (const auto& [name, info] : jobs) {
+    EXPECT_EQ(info.status, JobStatus::kSucceeded) << name;
+    ASSERT_TRUE(info.creation_time && info.start_time && info.finish_time);
+    EXPECT_LE(*info.creation_time, *info.start_time);
+    EXPECT_LE(*info.start_time, *info.finish_time);
+    const SupervisorLog log = ParseSupervisorLog(client.JobLog("count", name));
+    ASSERT_TRUE(log.script_start && log.script_end) << name;
+    EXPECT_LE(*log.script_start, *log.script_end);
+    EXPECT_EQ(log.output_files, 1);
+  }
+  client.DeleteJobs("count");
+  EXPECT_TRUE(client.ListJobs("count").empty());
+  EXPECT_EQ(client.JobLog("count", "gone"), "");
+}
+
+TEST(OscarClient, RunsJobsAndListsThemFromTheBareMap) { RunFiveJobs(0); }
+TEST(OscarClient, RunsJobsAndListsThemPageByPage) { RunFiveJobs(2); }
+
+TEST(OscarClient, AWrongServiceTokenIsUnauthorized) {
+  testing::TempDir dir;
+  FakeOscar server(ServerOptions(dir.path(), 0));
+  OscarClient client = MakeClient(server);
+  client.CreateOrUpdateService(Spec("count"));
+  EXPECT_THROW(client.InvokeAsync("count", std::string(64, 'a'), "x"), InputError);
+  EXPECT_EQ(server.jobs_created("count"), 0);
+}
+
+TEST(OscarClient, MalformedListingNamesTheProblem) {
+  testing::TempDir dir;
+  FakeOscar server(ServerOptions(dir.path(), 0));
+  OscarClient client = MakeClient(server);
+  client.CreateOrUpdateService(Spec("count"));
+  server.AddFault({FakeOscar::Fault::Kind::kMalformedJson, "GET", "/system/logs/", 0, 1, 0});
+  try {
+    client.ListJobs("count");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(e.message().find("not valid JSON"), std::string::npos);
+    EXPECT_NE(e.message().find("/system/logs/count"), std::string::npos);
+  }
+}
+
+class Env {
+ public:
+  Env(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value) setenv(name, value, 1); else unsetenv(name);
+  }
+  ~Env() {
+    if (old_) setenv(name_, old_->c_str(), 1); else unsetenv(name_);
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+TEST(Credentials, ComeFromTheEnvironmentAndAreNeverDescribed) {
+  {
+    Env a("OSCAR_TOKEN", nullptr), b("OSCAR_USER", nullptr), c("OSCAR_PASSWORD", nullptr);
+    try {
+      CredentialsFromEnvironment();
+      FAIL();
+    } catch (const InputError& e) {
+      EXPECT_NE(e.message().find("OSCAR_USER and OSCAR_PASSWORD"), std::string::npos);
+    }
+  }
+  {
+    Env a("OSCAR_TOKEN", nullptr), b("OSCAR_USER", "alice"), c("OSCAR_PASSWORD", nullptr);
+    EXPECT_THROW(CredentialsFromEnvironment(), InputError);
+  }
+  {
+    Env a("OSCAR_TOKEN", nullptr), b("OSCAR_USER", "alice"), c("OSCAR_PASSWORD", "s3cr3t-xyz");
+    const Credentials cred = CredentialsFromEnvironment();
+    EXPECT_EQ(cred.auth.kind, HttpAuth::Kind::kBasic);
+    EXPECT_EQ(cred.Describe().find("s3cr3t-xyz"), std::string::npos);
+  }
+  {
+    Env a("OSCAR_TOKEN", "tok-abc-123"), b("OSCAR_USER", "alice"), c("OSCAR_PASSWORD", "pw");
+    const Credentials cred = CredentialsFromEnvironment();
+    EXPECT_EQ(cred.auth.kind, HttpAuth::Kind::kBearer);
+    EXPECT_EQ(cred.Describe().find("tok-abc-123"), std::string::npos);
+  }
+}
+
+TEST(OscarClient, AcceptsAnOidcBearerTokenForTheSystemCalls) {
+  testing::TempDir dir;
+  FakeOscar::Options o = ServerOptions(dir.path(), 0);
+  o.oidc_token = "oidc-token-for-tests";
+  FakeOscar server(o);
+  HttpOptions h;
+  h.endpoint = server.endpoint();
+  OscarClient client(h, {HttpAuth::Bearer("oidc-token-for-tests")});
+  client.CreateOrUpdateService(Spec("count"));
+  EXPECT_TRUE(client.ServiceExists("count"));
+}
+
+}  // namespace
+}  // namespace twinprof::oscar

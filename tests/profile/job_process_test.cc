@@ -1,0 +1,121 @@
+// Job processes: exit codes, signals, timeouts by group kill, cgroup limits and accounting.
+#include "profile/job_process.h"
+
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "profile/cgroup.h"
+
+namespace twinprof {
+namespace {
+
+namespace fs = std::filesystem;
+
+class JobProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("twinprof-proc-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  ProcessSpec Script(const std::string& body) {
+    std::ofstream((dir_ / "script.sh").string()) << body;
+    ProcessSpec spec;
+    spec.script = (dir_ / "script.sh").string();
+    spec.working_dir = dir_.string();
+    spec.environment = {"PATH=/usr/bin:/bin", "GREETING=hello"};
+    spec.stdout_path = (dir_ / "out").string();
+    spec.stderr_path = (dir_ / "err").string();
+    return spec;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(JobProcessTest, RunsWithEnvironmentAndReportsExitCode) {
+  JobProcess process(Script("echo $GREETING; pwd; echo oops >&2; exit 3\n"));
+  ProcessExit exit = process.Wait();
+  EXPECT_TRUE(exit.exited);
+  EXPECT_EQ(exit.code, 3);
+  EXPECT_EQ(ReadTail((dir_ / "out").string(), 1000), "hello\n" + dir_.string());
+  EXPECT_EQ(ReadTail((dir_ / "err").string(), 1000), "oops");
+}
+
+TEST_F(JobProcessTest, KillGroupStopsTheScriptAndItsChildren) {
+  JobProcess process(Script("sleep 30 & sleep 30; echo never\n"));
+  pollfd fd{process.pidfd(), POLLIN, 0};
+  EXPECT_EQ(::poll(&fd, 1, 100), 0);  // still running
+  auto start = std::chrono::steady_clock::now();
+  process.KillGroup();
+  ProcessExit exit = process.Wait();
+  EXPECT_FALSE(exit.exited);
+  EXPECT_EQ(exit.signal, SIGKILL);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+TEST_F(JobProcessTest, ReadTailKeepsTheLastLines) {
+  std::ofstream(dir_ / "log") << "first line\nsecond line\nthird line\n";
+  EXPECT_EQ(ReadTail((dir_ / "log").string(), 16), "third line");
+}
+
+TEST(CgroupTest, CpuQuotaSlowsABusyLoopAndIsAccounted) {
+  Cgroups cgroups;
+  if (!cgroups.can_limit_cpu()) {
+    GTEST_SKIP() << "cgroups not writable here, so CPU quotas cannot be enforced: "
+                 << (cgroups.notes().empty() ? "" : cgroups.notes()[0]);
+  }
+  fs::path dir = fs::temp_directory_path() / ("twinprof-cg-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "burn.sh") << "i=0; while [ $i -lt 150000 ]; do i=$((i+1)); done\n";
+  auto run = [&](double cpu) {
+    std::unique_ptr<JobCgroup> group = cgroups.CreateJob("job-" + std::to_string(cpu), {cpu, 256e6, ""});
+    EXPECT_EQ(group->limits(), "enforced");
+    ProcessSpec spec{(dir / "burn.sh").string(), dir.string(), {"PATH=/usr/bin:/bin"},
+                     (dir / "out").string(), (dir / "err").string(), group->procs_files()};
+    auto start = std::chrono::steady_clock::now();
+    JobProcess process(spec);
+    ProcessExit exit = process.Wait();
+    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_TRUE(exit.exited && exit.code == 0);
+    JobUsage usage = group->ReadUsage();
+    EXPECT_GT(usage.cpu_time_s, 0.05);
+    EXPECT_GT(usage.peak_memory_bytes, 1e5);
+    EXPECT_FALSE(usage.oom_killed);
+    return std::make_pair(wall, usage.cpu_time_s);
+  };
+  auto [wall_full, cpu_full] = run(1.0);
+  auto [wall_quarter, cpu_quarter] = run(0.25);
+  // A quarter of a core: about 4x the wall time for the same CPU time.
+  EXPECT_GT(wall_quarter / wall_full, 2.5) << wall_quarter << " vs " << wall_full;
+  EXPECT_NEAR(cpu_quarter / cpu_full, 1.0, 0.5);
+  fs::remove_all(dir);
+}
+
+TEST(CgroupTest, MemoryLimitOomKills) {
+  Cgroups cgroups;
+  if (!cgroups.can_limit_memory()) {
+    GTEST_SKIP() << "cgroups not writable here, so memory limits cannot be enforced: "
+                 << (cgroups.notes().empty() ? "" : cgroups.notes()[0]);
+  }
+  fs::path dir = fs::temp_directory_path() / ("twinprof-oom-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  // Holds ~200 MB in a shell variable-free way: a python-free, awk-free pipe into tail.
+  std::ofstream(dir / "hog.sh") << "head -c 200000000 /dev/zero | tail -c 200000000 > /dev/null\n";
+  std::unique_ptr<JobCgroup> group = cgroups.CreateJob("hog", {1.0, 50e6, ""});
+  ProcessSpec spec{(dir / "hog.sh").string(), dir.string(), {"PATH=/usr/bin:/bin"},
+                   (dir / "out").string(), (dir / "err").string(), group->procs_files()};
+  JobProcess process(spec);
+  process.Wait();
+  EXPECT_TRUE(group->ReadUsage().oom_killed);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace twinprof

@@ -1,0 +1,154 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "temp_files.h"
+#include "workflow/loaders.h"
+
+namespace twinprof {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Pair;
+using testing::TempDir;
+
+const std::string kFdl = std::string(TWINPROF_SHARED_DIR) + "/oscar/fdl/";
+
+TEST(OscarFdl, EverySharedFileLoads) {
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kFdl)) {
+    SCOPED_TRACE(entry.path().string());
+    Warnings warnings;
+    Workflow w = LoadOscarFdl(entry.path().string(), &warnings);
+    EXPECT_GE(w.size(), 1u);
+    EXPECT_NO_THROW(w.TopologicalOrder());
+    // LoadWorkflow recognises FDL by its `functions` section.
+    EXPECT_EQ(LoadWorkflow(entry.path().string(), nullptr).size(), w.size());
+    ++files;
+  }
+  EXPECT_GE(files, 4);
+}
+
+TEST(OscarFdl, VideoProcessChainsSplitVideoToDarknet) {
+  Warnings warnings;
+  Workflow w = LoadOscarFdl(kFdl + "video-process.yaml", &warnings);
+  ASSERT_EQ(w.size(), 2u);
+  ComponentId split = *w.Find("split-video");
+  ComponentId darknet = *w.Find("darknet");
+  EXPECT_THAT(w.Successors(split), ElementsAre(darknet));
+  EXPECT_THAT(w.Sources(), ElementsAre(split));
+  EXPECT_THAT(w.Sinks(), ElementsAre(darknet));
+  const Component& c = w.component(split);
+  EXPECT_EQ(c.cluster, "oscar-cluster");
+  EXPECT_DOUBLE_EQ(c.cpu, 1.0);
+  EXPECT_DOUBLE_EQ(c.memory_bytes, 1024.0 * 1048576);
+  EXPECT_EQ(c.images.at("x86_64"), "grycap/ffmpeg");
+  EXPECT_THAT(c.input_paths, ElementsAre("video-process/in"));
+  EXPECT_THAT(c.output_paths, ElementsAre("video-process/med"));
+  EXPECT_EQ(c.script_path,
+            std::filesystem::path(kFdl + "split-video.sh").lexically_normal().string());
+  EXPECT_EQ(c.where.line, 4);
+  // The edge is located at darknet's input path.
+  auto edge = *boost::out_edges(split, w.graph()).first;
+  EXPECT_EQ(w.graph()[edge].where.line, 23);
+  // The scripts are not in the shared folder: warned about, not fatal.
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_THAT(warnings[0].message, HasSubstr("not found"));
+  EXPECT_THROW(RequireScripts(w), InputError);
+}
+
+TEST(OscarFdl, MaskDetectorChainsAnonAndSplitToMaskDetector) {
+  Workflow w = LoadOscarFdl(kFdl + "mask-detector-workflow.yaml", nullptr);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_THAT(w.Successors(*w.Find("anon-and-split")), ElementsAre(*w.Find("mask-detector")));
+  EXPECT_EQ(w.component(*w.Find("mask-detector")).cluster, "my_oscar");
+  EXPECT_DOUBLE_EQ(w.component(*w.Find("anon-and-split")).memory_bytes, 2.0 * 1073741824);
+}
+
+TEST(OscarFdl, SleepTestHasEnvironmentAndIgnoresKnownOscarFields) {
+  Warnings warnings;
+  Workflow w = LoadOscarFdl(kFdl + "sleep-test.yaml", &warnings);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_THAT(w.component(0).environment, ElementsAre(Pair("SLEEP_SECONDS", "30")));
+  // allowed_users and log_level are OSCAR fields: no warning; only the missing script.
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0].message, HasSubstr("script"));
+}
+
+TEST(OscarFdl, ServicesOfSeveralClustersAndUnknownFields) {
+  TempDir dir;
+  dir.Write("a.sh", "");
+  dir.Write("b.sh", "");
+  dir.Write("c.sh", "");
+  std::string path = dir.Write("multi.yaml", R"(functions:
+  oscar:
+  - edge:
+      name: a
+      cpu: '0.5'
+      memory: 512Mi
+      script: a.sh
+      colour: blue
+      input: [{storage_provider: minio, path: /in/}]
+      output: [{storage_provider: minio, path: mid}, {storage_provider: minio, path: side}]
+  - cloud:
+      name: b
+      cpu: 2
+      memory: 4Gi
+      script: b.sh
+      input: [{storage_provider: minio.cloud, path: mid, prefix: x}]
+      output: [{storage_provider: minio, path: out}]
+  - cloud:
+      name: c
+      cpu: '1.0'
+      memory: 1G
+      script: c.sh
+      input: [{path: side}, {path: out}]
+)");
+  Warnings warnings;
+  Workflow w = LoadOscarFdl(path, &warnings);
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(w.component(0).cluster, "edge");
+  EXPECT_EQ(w.component(1).cluster, "cloud");
+  EXPECT_DOUBLE_EQ(w.component(0).cpu, 0.5);
+  EXPECT_DOUBLE_EQ(w.component(2).memory_bytes, 1e9);
+  EXPECT_THAT(w.component(0).input_paths, ElementsAre("in"));
+  EXPECT_THAT(w.Successors(0), ElementsAre(1, 2));
+  EXPECT_THAT(w.Successors(1), ElementsAre(2));
+  EXPECT_THAT(w.TopologicalOrder(), ElementsAre(0, 1, 2));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].where.line, 8);
+  EXPECT_THAT(warnings[0].message, HasSubstr("unknown field 'colour'"));
+}
+
+TEST(OscarFdl, ErrorsNameTheLine) {
+  TempDir dir;
+  auto error = [&](const std::string& text) {
+    try {
+      LoadOscarFdl(dir.Write("f.yaml", text), nullptr);
+    } catch (const InputError& e) {
+      return std::to_string(e.where().line) + ": " + e.message();
+    }
+    return std::string("ok");
+  };
+  const std::string head = "functions:\n  oscar:\n  - c:\n";
+  EXPECT_EQ(error(head + "      {name: a, cpu: '1.0', memory: 1Gi, script: a.sh}\n"), "ok");
+  EXPECT_THAT(error(head + "      {name: a, cpu: '1.0', memory: 1Gi}\n"),
+              HasSubstr("4: missing field 'script'"));
+  EXPECT_THAT(error(head + "      {name: a, cpu: 'one', memory: 1Gi, script: a.sh}\n"),
+              HasSubstr("4: cpu: "));
+  EXPECT_THAT(error(head + "      {name: a, cpu: '1.0', memory: 0Mi, script: a.sh}\n"),
+              HasSubstr("4: memory must be positive"));
+  EXPECT_THAT(error(head + "      {name: a, cpu: '1.0', memory: 1Gi, script: a.sh, "
+                           "input: [{path: x}], output: [{path: x}]}\n"),
+              HasSubstr("the workflow has a cycle: a -> a"));
+  EXPECT_THAT(error(head + "      {name: a, cpu: '1', memory: 1Gi, script: a.sh}\n"
+                           "  - c:\n      {name: a, cpu: '1', memory: 1Gi, script: a.sh}\n"),
+              HasSubstr("6: duplicate service name 'a' (first defined at line 4)"));
+  EXPECT_THAT(error("functions:\n  oscar: []\n"), HasSubstr("2: the FDL file defines no services"));
+  EXPECT_THAT(error("functions: {}\n"), HasSubstr("1: missing field 'oscar'"));
+}
+
+}  // namespace
+}  // namespace twinprof
