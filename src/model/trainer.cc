@@ -5,6 +5,7 @@
 #include <limits>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include "model/csv_table.h"
 #include "model/feature_plan.h"
@@ -210,7 +211,9 @@ std::string Describe(SplitMethod method, const TrainConfig& config) {
     case SplitMethod::kExtrapolation: {
       std::string s;
       for (const auto& [c, b] : config.extrapolation_columns) {
-        s += (s.empty() ? "" : ", ") + c + " > " + nlohmann::json(b).dump();
+        std::ostringstream bound;
+        bound << b;
+        s += (s.empty() ? "" : ", ") + c + " > " + bound.str();
       }
       return name + "(" + s + ")";
     }
@@ -257,6 +260,9 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
   // 1. Hyperparameter (and feature) selection.
   std::vector<std::vector<PointScore>> scores(points.size());
   for (size_t t = 0; t < points.size(); ++t) scores[t].resize(points[t].size());
+  // The score of each point within each validation split (aMLLibrary chooses the hyperparameters
+  // of each validation fold on that fold's own selection splits). Empty with SFS.
+  std::vector<std::vector<std::vector<PointScore>>> outer_scores(points.size());
   auto splits = AllSplits(data);
   if (config.feature_selection) {
     std::vector<std::pair<size_t, size_t>> tasks;
@@ -287,12 +293,25 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
     for (size_t begin = 0; begin < tasks.size(); begin += splits.size()) {
       std::vector<SplitScore> group(results.begin() + begin,
                                     results.begin() + begin + splits.size());
-      scores[tasks[begin].t][tasks[begin].g] = Aggregate(group, all_columns);
+      size_t t = tasks[begin].t;
+      scores[t][tasks[begin].g] = Aggregate(group, all_columns);
+      // The same splits, grouped by validation split (AllSplits lists them outer by outer).
+      std::vector<PointScore> per_outer;
+      size_t s = 0;
+      for (const Outer& outer : data.outers) {
+        std::vector<SplitScore> inner(group.begin() + s, group.begin() + s + outer.inner.size());
+        s += outer.inner.size();
+        PointScore score = Aggregate(inner, all_columns);
+        score.notes.clear();
+        per_outer.push_back(std::move(score));
+      }
+      outer_scores[t].push_back(std::move(per_outer));
     }
   }
 
   summary.techniques.resize(points.size());
   std::vector<size_t> best_point(points.size(), 0);
+  std::vector<std::vector<size_t>> outer_point(points.size());
   for (size_t t = 0; t < points.size(); ++t) {
     TechniqueResult& result = summary.techniques[t];
     result.technique = config.techniques[t];
@@ -307,6 +326,19 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
     result.hyperparameters = points[t][best_point[t]];
     result.selection = best.selection;
     for (int c : best.columns) result.features.push_back(plan.names()[c]);
+    // Each validation split's own best point (the global best with SFS).
+    outer_point[t].assign(data.outers.size(), best_point[t]);
+    if (outer_scores[t].empty()) continue;
+    std::vector<Metrics> selection;
+    for (size_t o = 0; o < data.outers.size(); ++o) {
+      size_t& g_best = outer_point[t][o];
+      for (size_t g = 0; g < points[t].size(); ++g) {
+        if (outer_scores[t][g][o].mape < outer_scores[t][g_best][o].mape) g_best = g;
+      }
+      selection.push_back(outer_scores[t][g_best][o].selection);
+      result.ok = result.ok && std::isfinite(outer_scores[t][g_best][o].mape);
+    }
+    if (result.ok) result.selection = MeanMetrics(selection);
   }
 
   // 2. Train and validation figures of each technique's best point, per validation split.
@@ -325,8 +357,9 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
   ParallelFor(measure_tasks.size(), options.jobs, [&](size_t i) {
     auto [t, o] = measure_tasks[i];
     const Outer& outer = data.outers[o];
-    const PointScore& best = scores[t][best_point[t]];
-    FitResult fit = FitPredict(config.techniques[t], points[t][best_point[t]], outer.seed,
+    size_t g = outer_point[t][o];
+    const PointScore& best = scores[t][g];
+    FitResult fit = FitPredict(config.techniques[t], points[t][g], outer.seed,
                                *outer.x, *outer.y, outer.y_scaler, outer.split.train,
                                best.columns, {&outer.split.train, &outer.split.test});
     Measure& m = measures[i];

@@ -1,9 +1,10 @@
 // `twinprof train`: aMLLibrary's model building. For each technique, a hyperparameter search
 // (full grid, or a seeded random subset) scored by MAPE on the hp_selection split inside each
-// validation split's training rows, optionally with sequential forward feature selection; the
-// best point per technique is fitted on each validation split's training rows and measured on
-// its train and validation rows; the technique with the lowest selection MAPE wins; every
-// technique's best point is refitted on all rows and kept as a ModelFile.
+// validation split's training rows, optionally with sequential forward feature selection; each
+// validation split's best point (as aMLLibrary picks it, on that split's own selection splits) is
+// fitted on its training rows and measured on its train and validation rows; the technique with
+// the lowest selection MAPE wins; every technique's best point over all splits is refitted on all
+// rows and kept as a ModelFile.
 //
 // run_num repetitions use seeds seed, seed+1, ... (new HoldOut/KFold shuffles and regressor
 // seeds); their scores are averaged. Results are identical for a seed whatever `jobs` is: every

@@ -1,4 +1,4 @@
-// DecisionTree, RandomForest and XGBoost (through the XGBoost C API).
+// DecisionTree and RandomForest (our CART, cart.h) and XGBoost (through the XGBoost C API).
 #include <gtest/gtest.h>
 
 #include "model/regressor.h"
@@ -48,8 +48,8 @@ TEST(DecisionTreeTest, DepthOneGivesTwoLeafMeans) {
   r->Fit(x, y);
   Eigen::VectorXd p = r->Predict(x);
   // Best single split: x < 0.7 (mean of 12 tens and 16 twenties) vs the 12 fives.
-  EXPECT_NEAR(p(0), (12 * 10.0 + 16 * 20.0) / 28, 1e-5);
-  EXPECT_NEAR(p(39), 5.0, 1e-5);
+  EXPECT_NEAR(p(0), (12 * 10.0 + 16 * 20.0) / 28, 1e-12);
+  EXPECT_EQ(p(39), 5.0);
 }
 
 TEST(DecisionTreeTest, UnlimitedDepthInterpolatesTrainingData) {
@@ -57,7 +57,7 @@ TEST(DecisionTreeTest, UnlimitedDepthInterpolatesTrainingData) {
   Eigen::VectorXd y = RandomMatrix(200, 1, 3, 0, 100).col(0);
   auto r = MakeRegressor("DecisionTree", {{"max_depth", nullptr}}, 1);
   r->Fit(x, y);
-  EXPECT_LT((r->Predict(x) - y).cwiseAbs().maxCoeff(), 1e-4);
+  EXPECT_LT((r->Predict(x) - y).cwiseAbs().maxCoeff(), 1e-12);
 }
 
 TEST(DecisionTreeTest, MinSamplesLeafLimitsLeaves) {
@@ -73,17 +73,46 @@ TEST(DecisionTreeTest, MinSamplesLeafLimitsLeaves) {
   EXPECT_GE(values.size(), 2u);
 }
 
-TEST(DecisionTreeTest, NotesApproximatedMinSamplesSplit) {
-  Eigen::MatrixXd x = RandomMatrix(30, 1, 6);
-  Eigen::VectorXd y = x.col(0);
-  auto exact = MakeRegressor("DecisionTree", {{"min_samples_split", 2}}, 1);
-  exact->Fit(x, y);
-  EXPECT_TRUE(exact->notes().empty());
-  auto approx = MakeRegressor("DecisionTree", {{"min_samples_split", 10}}, 1);
-  approx->Fit(x, y);
-  ASSERT_EQ(approx->notes().size(), 1u);
-  EXPECT_NE(approx->notes()[0].find("min_samples_split"), std::string::npos);
-  ExpectReloadIdentical(*approx, x);
+TEST(DecisionTreeTest, MinSamplesSplitStopsSmallNodes) {
+  Eigen::MatrixXd x(6, 1);
+  x << 1, 2, 3, 4, 5, 6;
+  Eigen::VectorXd y(6);
+  y << 1, 1, 1, 9, 9, 10;
+  // Root (6 rows) splits into {1,2,3} and {4,5,6}; neither has 4 rows, so both stay leaves.
+  auto r = MakeRegressor("DecisionTree", {{"min_samples_split", 4}}, 1);
+  r->Fit(x, y);
+  Eigen::VectorXd p = r->Predict(x);
+  EXPECT_EQ(p(0), 1.0);
+  EXPECT_EQ(p(4), 28.0 / 3);
+  EXPECT_EQ(p(5), 28.0 / 3);
+  auto full = MakeRegressor("DecisionTree", {{"min_samples_split", 2}}, 1);
+  full->Fit(x, y);
+  EXPECT_EQ(full->Predict(x)(5), 10.0);
+  EXPECT_TRUE(r->notes().empty());
+  ExpectReloadIdentical(*r, x);
+}
+
+TEST(DecisionTreeTest, ThresholdIsHalfwayBetweenNeighbours) {
+  Eigen::MatrixXd x(4, 1);
+  x << 0, 1, 3, 4;
+  Eigen::VectorXd y(4);
+  y << 0, 0, 10, 10;
+  auto r = MakeRegressor("DecisionTree", {}, 1);
+  r->Fit(x, y);
+  Eigen::MatrixXd probe(2, 1);
+  probe << 1.999, 2.001;
+  EXPECT_EQ(r->Predict(probe), Eigen::Vector2d(0, 10));
+}
+
+TEST(DecisionTreeTest, MaxFeaturesDrawsFeaturesWithTheSeed) {
+  Eigen::MatrixXd x = RandomMatrix(200, 5, 20);
+  Eigen::VectorXd y = x.col(0) + 2 * x.col(3);
+  nlohmann::json hp = {{"max_features", 2}, {"max_depth", 6}};
+  auto a = MakeRegressor("DecisionTree", hp, 4);
+  auto b = MakeRegressor("DecisionTree", hp, 4);
+  a->Fit(x, y);
+  b->Fit(x, y);
+  EXPECT_EQ(a->Predict(x), b->Predict(x));
 }
 
 TEST(RandomForestTest, AveragesTreesAndIsDeterministicForASeed) {
@@ -103,8 +132,8 @@ TEST(RandomForestTest, AveragesTreesAndIsDeterministicForASeed) {
   for (Eigen::Index i = 0; i < pa.size(); ++i) EXPECT_EQ(pa(i), pb(i));
   EXPECT_FALSE(pa.isApprox(c->Predict(probe), 1e-12));  // another seed, other subsamples
   // Averages of leaf means stay within the range of y and fit the steps closely.
-  EXPECT_LE(pa.maxCoeff(), 20.0 + 1e-4);
-  EXPECT_GE(pa.minCoeff(), 5.0 - 1e-4);
+  EXPECT_LE(pa.maxCoeff(), 20.0);
+  EXPECT_GE(pa.minCoeff(), 5.0);
   EXPECT_LT((a->Predict(x) - y).cwiseAbs().mean(), 0.5);
   ExpectReloadIdentical(*a, probe);
 }
@@ -118,7 +147,7 @@ TEST(RandomForestTest, WithoutBootstrapEveryTreeIsTheSingleTree) {
   auto tree = MakeRegressor("DecisionTree", {}, 1);
   tree->Fit(x, y);
   Eigen::MatrixXd probe = RandomMatrix(30, 2, 10);
-  EXPECT_TRUE(forest->Predict(probe).isApprox(tree->Predict(probe), 1e-6));
+  EXPECT_TRUE(forest->Predict(probe).isApprox(tree->Predict(probe), 1e-14));
 }
 
 TEST(XGBoostTest, BoostsTowardTheTargetAndReloadsIdentically) {
@@ -167,6 +196,9 @@ TEST(TreeModelsTest, RejectBadHyperparameters) {
                            {"DecisionTree", "'max_features'"});
   ExpectBadHyperparameters("RandomForest", {{"n_estimators", 0}},
                            {"RandomForest", "'n_estimators'"});
+  ExpectBadHyperparameters("RandomForest", {{"max_samples", 0}}, {"RandomForest", "'max_samples'"});
+  ExpectBadHyperparameters("RandomForest", {{"subsample", 0.5}},
+                           {"RandomForest", "unknown", "'subsample'"});
   ExpectBadHyperparameters("RandomForest", {{"min_samples_split", 1}},
                            {"RandomForest", "'min_samples_split'"});
   ExpectBadHyperparameters("XGBoost", {{"learning_rate", 0}}, {"XGBoost", "'learning_rate'"});

@@ -1,55 +1,58 @@
-// RandomForest: XGBoost's random-forest mode: one boosting round growing n_estimators trees in
-// parallel (num_parallel_tree) with eta 1 and no regularisation, each on a random subsample of
-// the rows and a random subset of the features at every split (colsample_bynode from
-// max_features); the prediction is the average of the trees.
+// RandomForest: scikit-learn's RandomForestRegressor: n_estimators CART trees (cart.h), each grown
+// on a bootstrap sample (rows drawn with replacement, the counts used as weights) and trying
+// max_features random features at each split; the prediction is the average of the trees.
 //
 // Hyperparameters (scikit-learn's names and defaults): n_estimators (100), bootstrap (True),
+// max_samples (None = as many draws as rows; an integer count or a fraction of the rows),
 // criterion, max_depth, min_samples_split, min_samples_leaf, max_features (1.0),
-// min_impurity_decrease; see SklearnTreeParams for the tree ones.
-// Gap: XGBoost samples rows without replacement. scikit-learn's bootstrap sample holds about
-// 63.2% (1 - 1/e) distinct rows, so bootstrap=True maps to subsample = 0.632 (rows drawn twice
-// or more do not get the extra weight they would have in scikit-learn); bootstrap=False uses
-// every row. `subsample` (a fraction in (0, 1]) overrides that choice.
+// min_impurity_decrease (SklearnTreeHyperparameters).
+//
+// Why not XGBoost's random-forest mode: it subsamples rows without replacement (no bootstrap),
+// has no min_samples_split, and was about 3x slower (see decision_tree.cc).
+#include "model/regressors/cart_ensemble.h"
 #include "model/regressors/techniques.h"
-#include "model/regressors/tree_booster.h"
 
 namespace twinprof {
 
 namespace {
 
-class RandomForest : public TreeBoosterRegressor {
+class RandomForest : public CartEnsembleRegressor {
  public:
   RandomForest(HyperparameterReader reader, uint64_t seed)
-      : TreeBoosterRegressor(Read(reader), seed),
-        tree_(SklearnTreeParams::FromJson(hyperparameters())) {}
+      : CartEnsembleRegressor(Read(reader), seed) {}
 
  protected:
-  Plan MakePlan(const Eigen::MatrixXd& x) override {
+  Ensemble Settings(Eigen::Index rows) const override {
     const nlohmann::json& hp = hyperparameters();
-    double subsample = hp.at("bootstrap").get<bool>() ? 0.632 : 1.0;
-    if (!hp.at("subsample").is_null()) subsample = hp.at("subsample").get<double>();
-    Plan plan;
-    plan.params = tree_.ToXgboost(x.rows(), x.cols(), notes_, technique());
-    plan.params.emplace_back("num_parallel_tree", std::to_string(hp.at("n_estimators").get<int>()));
-    plan.params.emplace_back("subsample", Num(subsample));
-    plan.rounds = 1;
-    return plan;
+    Ensemble e;
+    e.trees = hp.at("n_estimators").get<int>();
+    e.bootstrap = hp.at("bootstrap").get<bool>();
+    const nlohmann::json& max_samples = hp.at("max_samples");
+    e.bootstrap_draws = rows;
+    if (max_samples.is_number_integer()) {
+      e.bootstrap_draws = std::min<int64_t>(rows, max_samples.get<int64_t>());
+    } else if (max_samples.is_number_float()) {
+      e.bootstrap_draws = std::max<int64_t>(
+          1,
+          static_cast<int64_t>(std::round(max_samples.get<double>() * static_cast<double>(rows))));
+    }
+    return e;
   }
 
  private:
   static HyperparameterReader& Read(HyperparameterReader& reader) {
     reader.Integer("n_estimators", 100, 1, 100000);
     reader.Bool("bootstrap", true);
-    nlohmann::json subsample = reader.Raw("subsample", nullptr);
-    if (!subsample.is_null() && (!subsample.is_number() || !(subsample.get<double>() > 0.0) ||
-                                 subsample.get<double>() > 1.0)) {
-      reader.Fail("subsample", "must be a fraction in (0, 1]");
+    nlohmann::json max_samples = reader.Raw("max_samples", nullptr);
+    if (!(max_samples.is_null() ||
+          (max_samples.is_number_integer() && max_samples.get<int64_t>() >= 1) ||
+          (max_samples.is_number_float() && max_samples.get<double>() > 0.0 &&
+           max_samples.get<double>() <= 1.0))) {
+      reader.Fail("max_samples", "must be None, an integer >= 1 or a fraction in (0, 1]");
     }
-    SklearnTreeParams::Read(reader);
+    SklearnTreeHyperparameters::Read(reader, 1.0);
     return reader;
   }
-
-  SklearnTreeParams tree_;
 };
 
 }  // namespace
