@@ -165,12 +165,15 @@ FakeOscar::~FakeOscar() {
   stopping_ = true;
   server_->stop();
   if (listener_.joinable()) listener_.join();
-  std::vector<std::thread> workers;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    workers.swap(workers_);
+  for (;;) {  // a finishing job may still have started another before it saw stopping_
+    std::vector<std::thread> workers;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      workers.swap(workers_);
+    }
+    if (workers.empty()) break;
+    for (auto& w : workers) w.join();
   }
-  for (auto& w : workers) w.join();
 }
 
 std::string FakeOscar::endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -228,6 +231,7 @@ void FakeOscar::CreateJob(const std::string& service_name, const std::string& in
 }
 
 void FakeOscar::Dispatch() {
+  if (stopping_) return;
   for (auto& [name, service] : services_) {
     if (stuck_.count(name)) continue;
     while (service->running < service->slots && !service->queue.empty()) {
