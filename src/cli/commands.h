@@ -12,5 +12,22 @@ struct GlobalOptions {
   bool verbose = false;  // full reports instead of brief ones
 };
 
+// Thrown by a subcommand that has already printed its diagnostics, to end with `status`.
+struct ExitWith {
+  int status;
+};
+
+// check FILE...: load and validate files of any kind (check_command.cc).
+void AddCheckCommand(CLI::App& app, const GlobalOptions& global);
+// graph WORKFLOW: the workflow as Graphviz DOT (graph_command.cc).
+void AddGraphCommand(CLI::App& app, const GlobalOptions& global);
+// twinprof platform-xml PLATFORM.yaml [-o FILE]: SimGrid XML export (platform_xml_command.cc).
+void AddPlatformXmlCommand(CLI::App& app, const GlobalOptions& global);
+// `twinprof train`: ML performance models from an aMLLibrary configuration (train_command.cc).
+void AddTrainCommand(CLI::App& app, const GlobalOptions& global);
+// `twinprof predict`: predictions with a trained model (predict_command.cc).
+void AddPredictCommand(CLI::App& app, const GlobalOptions& global);
+void AddProfileCommand(CLI::App& app, const GlobalOptions& global);
+void AddExportCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace twinprof::cli

@@ -22,13 +22,21 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   cli::GlobalOptions global;
   app.add_flag("-v,--verbose", global.verbose, "Print full reports");
-
+  cli::AddCheckCommand(app, global);
+  cli::AddGraphCommand(app, global);
+  cli::AddPlatformXmlCommand(app, global);
+  cli::AddTrainCommand(app, global);
+  cli::AddPredictCommand(app, global);
+  cli::AddProfileCommand(app, global);
+  cli::AddExportCommand(app, global);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // --help and --version are "errors" with exit code 0; everything else is a bad flag.
     return app.exit(e) == 0 ? 0 : 2;
+  } catch (const cli::ExitWith& e) {
+    return e.status;
   } catch (const InputError& e) {
     std::cerr << e.what() << '\n';
     return 2;

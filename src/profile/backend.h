@@ -60,7 +60,7 @@ struct BackendConfig {
   std::string name = "local";
   SourceLocation where;                  // of the `backend` key (or the campaign file)
   std::shared_ptr<const YamlFile> file;  // the campaign file (for file:line errors)
-  YAML::Node section;                    // undefined when the campaign has no such section
+  YAML::Node section;                    // null (IsNull()) when the campaign has no such section
   std::string campaign_dir;              // folder of the campaign file (resolve relative paths)
 };
 

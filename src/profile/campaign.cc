@@ -153,7 +153,7 @@ ComponentSpace LoadComponentSpace(const YamlFile& file, const YAML::Node& node,
   space.memory_bytes = {component.memory_bytes};
   space.parallelism = {1};
   space.cpuset = {""};
-  if (!node) return space;
+  if (!node.IsDefined() || node.IsNull()) return space;
   std::string prefix = "space." + component.name;
   file.ExpectMap(node, prefix);
   file.CheckKeys(node, {"cpu", "memory", "parallelism", "cpuset", "env"}, prefix, nullptr);
@@ -283,7 +283,10 @@ Campaign LoadCampaign(const std::string& path) {
       file->Fail(backend, "unknown backend '" + campaign.backend.name + "' (local or oscar)");
     }
   }
-  campaign.backend.section = YamlFile::Optional(root, campaign.backend.name);
+  // (YAML::Node's operator= assigns through; reset() rebinds.)
+  if (YAML::Node section = YamlFile::Optional(root, campaign.backend.name)) {
+    campaign.backend.section.reset(section);
+  }
   for (const auto& entry : root) {
     std::string key = entry.first.as<std::string>("");
     static const std::set<std::string> kKeys = {
@@ -347,12 +350,14 @@ Campaign LoadCampaign(const std::string& path) {
         file->Fail(entry.first, "the workflow has no component '" + key + "'");
       }
       if (component_nodes.count(key)) file->Fail(entry.first, "component '" + key + "' twice");
-      component_nodes[key] = entry.second;
+      component_nodes.emplace(key, entry.second);
     }
   }
   for (ComponentId id : campaign.workflow.components()) {
     const Component& component = campaign.workflow.component(id);
-    campaign.space.push_back(LoadComponentSpace(*file, component_nodes[component.name], component));
+    auto it = component_nodes.find(component.name);
+    campaign.space.push_back(
+        LoadComponentSpace(*file, it == component_nodes.end() ? YAML::Node() : it->second, component));
   }
 
   if (YAML::Node v = YamlFile::Optional(root, "repetitions")) {

@@ -317,6 +317,7 @@ std::unique_ptr<JobCgroup> Cgroups::CreateJob(const std::string& name, const Job
         not_enforced("memory", error);
       } else if (v2_) {
         WriteFile(dir + "/memory.swap.max", "0");  // absent without swap accounting: fine
+        WriteFile(dir + "/memory.oom.group", "1");  // the whole job dies, as in Kubernetes
       } else if (fs::exists(dir + "/memory.memsw.limit_in_bytes")) {
         WriteFile(dir + "/memory.memsw.limit_in_bytes", bytes);
       }

@@ -42,6 +42,7 @@ struct ComponentState {
   std::vector<ComponentState*> successors;  // deployed ones
   std::vector<std::string> environment;    // the process environment minus the two job paths
   std::vector<std::string> inputs;         // every file that landed in the bucket
+  std::string script;                      // absolute: jobs run in their own folders
 };
 
 struct RunningJob {
@@ -115,7 +116,7 @@ std::string Flatten(const std::string& relative) {
 
 LocalBackendOptions ParseLocalBackendOptions(const BackendConfig& config) {
   LocalBackendOptions options;
-  if (!config.section || !config.file) return options;
+  if (!config.file || !config.section.IsDefined() || config.section.IsNull()) return options;
   const YamlFile& file = *config.file;
   file.ExpectMap(config.section, "the local section");
   file.CheckKeys(config.section, {"prioritize_jobs", "keep_job_dirs"}, "the local section", nullptr);
@@ -153,6 +154,7 @@ RunResult LocalBackend::Run(const RunRequest& request, const RunObserver& observ
     state.bucket = (fs::path(request.work_dir) / "buckets" / deployment.component).string();
     fs::create_directories(state.bucket);
     state.environment = JobEnvironment(deployment);
+    state.script = fs::absolute(state.component->script_path).string();
   }
   for (auto& [name, state] : states) {
     for (ComponentId next : workflow.Successors(*workflow.Find(name))) {
@@ -224,7 +226,7 @@ RunResult LocalBackend::Run(const RunRequest& request, const RunObserver& observ
     fs::copy_file(file.path, input);
     r.input_bytes = static_cast<double>(fs::file_size(input));
     ProcessSpec spec;
-    spec.script = state.component->script_path;
+    spec.script = state.script;
     spec.working_dir = work;
     spec.environment = state.environment;
     spec.environment.push_back("INPUT_FILE_PATH=" + input);
@@ -256,7 +258,9 @@ RunResult LocalBackend::Run(const RunRequest& request, const RunObserver& observ
     JobUsage usage = job.cgroup->ReadUsage();
     r.cpu_time_s = std::isnan(usage.cpu_time_s) ? exit.cpu_time_s : usage.cpu_time_s;
     r.peak_memory_mb = usage.peak_memory_bytes / 1048576;
-    bool ok = exit.exited && exit.code == 0 && !job.timed_out;
+    // As Kubernetes does with cgroup v2 (memory.oom.group): a job in which the OOM killer
+    // struck failed, even if its script went on and exited 0.
+    bool ok = exit.exited && exit.code == 0 && !job.timed_out && !usage.oom_killed;
     if (!ok) {
       r.status = "failed";
       if (!r.failure_reason.empty()) {

@@ -1,6 +1,9 @@
 #include "workflow/json_location.h"
 
+#include <cctype>
 #include <iterator>
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace twinprof::workflow_internal {
@@ -59,11 +62,14 @@ class CountingIterator {
 // Follows the path of each value through the document and stops at the target.
 class Locator : public json::json_sax_t {
  public:
-  Locator(std::vector<std::string> target, const size_t* offset)
+  // Without a target, the locator only watches for errors.
+  Locator(std::optional<std::vector<std::string>> target, const size_t* offset)
       : target_(std::move(target)), offset_(offset) {}
 
   bool found() const { return found_; }
   size_t found_offset() const { return found_offset_; }
+  // The first error the parser reported (nlohmann's 1-based position and its message).
+  const std::optional<std::pair<size_t, std::string>>& error() const { return error_; }
 
   bool null() override { return Scalar(); }
   bool boolean(bool) override { return Scalar(); }
@@ -80,7 +86,9 @@ class Locator : public json::json_sax_t {
     path_.push_back(name);
     return !Check();
   }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& e) override {
+    if (!error_) error_ = std::make_pair(position, std::string(e.what()));
     return false;
   }
 
@@ -92,7 +100,7 @@ class Locator : public json::json_sax_t {
 
   // Returns true (and remembers where) when the current path is the target.
   bool Check() {
-    if (found_ || path_ != target_) return false;
+    if (found_ || !target_ || path_ != *target_) return false;
     found_ = true;
     found_offset_ = *offset_;
     return true;
@@ -123,13 +131,27 @@ class Locator : public json::json_sax_t {
     return true;
   }
 
-  std::vector<std::string> target_;
+  std::optional<std::vector<std::string>> target_;
   const size_t* offset_;
   std::vector<std::string> path_;
   std::vector<Level> levels_;
   bool found_ = false;
   size_t found_offset_ = 0;
+  std::optional<std::pair<size_t, std::string>> error_;
 };
+
+// "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error ..." -> the
+// part after the position, which our location replaces.
+std::string Explain(const std::string& what) {
+  size_t start = what.find("] ");
+  std::string message = start == std::string::npos ? what : what.substr(start + 2);
+  if (message.rfind("parse error", 0) == 0) {
+    if (size_t colon = message.find(": "); colon != std::string::npos) {
+      message = message.substr(colon + 2);
+    }
+  }
+  return "JSON " + message;
+}
 
 std::vector<std::string> Tokens(const json::json_pointer& pointer) {
   std::vector<std::string> tokens;
@@ -150,10 +172,24 @@ SourceLocation LocateJson(const std::string& text, const json::json_pointer& poi
   json::sax_parse(first, last, &locator);
   if (!locator.found()) return SourceLocation{file};
   size_t at = locator.found_offset();
-  // After a number or literal the parser has already read the character that ends it.
-  if (at > 0 && at < text.size() &&
-      std::string_view(",]} \t\r\n").find(text[at]) != std::string_view::npos) {
-    --at;
+  if (at >= text.size()) return LocationOfOffset(text, text.size(), file);
+  // The parser has read the whole token (and, after a number or literal, the character that ends
+  // it): go back to the token's first character.
+  auto in_literal = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '+' || c == '-';
+  };
+  if (at > 0 && !in_literal(text[at]) && text[at] != '"' && in_literal(text[at - 1])) --at;
+  if (text[at] == '"') {
+    while (at > 0) {
+      --at;
+      if (text[at] == '"') {
+        size_t backslashes = 0;
+        while (at > backslashes && text[at - 1 - backslashes] == '\\') ++backslashes;
+        if (backslashes % 2 == 0) break;
+      }
+    }
+  } else {
+    while (at > 0 && in_literal(text[at]) && in_literal(text[at - 1])) --at;
   }
   return LocationOfOffset(text, at, file);
 }
@@ -185,15 +221,18 @@ json ParseJson(const std::string& text, const std::string& file, int max_depth) 
     return json::parse(text);
   } catch (const json::parse_error& e) {
     // e.byte is the 1-based index of the last character read.
-    size_t offset = e.byte > 0 ? e.byte - 1 : 0;
-    std::string message = e.what();
-    // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error ..." ->
-    // keep what follows the position, which our location replaces.
-    if (size_t colon = message.find(": ", message.find("parse error"));
-        colon != std::string::npos) {
-      message = message.substr(colon + 2);
-    }
-    throw InputError(LocationOfOffset(text, offset, file), "JSON " + message);
+    throw InputError(LocationOfOffset(text, e.byte > 0 ? e.byte - 1 : 0, file), Explain(e.what()));
+  } catch (const json::exception& e) {
+    // Other failures (a number too large for a double) carry no position: find it with the
+    // SAX parser, which reports where it stopped.
+    size_t offset = 0;
+    Locator locator(std::nullopt, &offset);
+    CountingIterator first(text.data(), text.data(), &offset);
+    CountingIterator last(text.data(), text.data() + text.size(), &offset);
+    json::sax_parse(first, last, &locator);
+    size_t at = locator.error() && locator.error()->first > 0 ? locator.error()->first - 1 : 0;
+    throw InputError(locator.error() ? LocationOfOffset(text, at, file) : SourceLocation{file},
+                     Explain(e.what()));
   }
 }
 

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "core/yaml_file.h"
@@ -269,6 +271,26 @@ TEST(PlatformExamples, EdgeCloudMatchesItsDescription) {
   EXPECT_EQ(p.FindNodeType("vm-medium")->arch, "x86_64");
   EXPECT_DOUBLE_EQ(p.FindNodeType("vm-medium")->memory_bytes, 8.0 * (1 << 30));
   ASSERT_NE(p.FindLink("edge", "cloud"), nullptr);
+}
+
+// docs/formats.md shows platforms/edge-cloud.yaml verbatim.
+TEST(PlatformExamples, FormatsDocShowsEdgeCloudVerbatim) {
+  auto read = [](const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  std::string doc = read(std::string(TWINPROF_SOURCE_DIR) + "/docs/formats.md");
+  size_t section = doc.find("\n## Platform\n");
+  ASSERT_NE(section, std::string::npos);
+  size_t begin = doc.find("```yaml\n", section);
+  ASSERT_NE(begin, std::string::npos);
+  begin += 8;
+  size_t end = doc.find("```\n", begin);
+  ASSERT_NE(end, std::string::npos);
+  EXPECT_EQ(doc.substr(begin, end - begin),
+            read(std::string(TWINPROF_SOURCE_DIR) + "/platforms/edge-cloud.yaml"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "core/yaml_file.h"
 #include "temp_files.h"
 #include "workflow/loaders.h"
 
@@ -47,6 +48,14 @@ TEST(WorkflowYaml, LoadsTheMaskDetectionExample) {
   EXPECT_NO_THROW(RequireScripts(w));
   // LoadWorkflow detects the format.
   EXPECT_EQ(LoadWorkflow(path, nullptr).size(), 2u);
+}
+
+TEST(WorkflowYaml, FormatsDocQuotesTheExampleVerbatim) {
+  std::string doc = ReadTextFile(std::string(TWINPROF_SOURCE_DIR) + "/docs/formats.md");
+  std::string example =
+      ReadTextFile(std::string(TWINPROF_SOURCE_DIR) + "/workflows/mask-detection.yaml");
+  EXPECT_NE(doc.find("```yaml\n" + example + "```"), std::string::npos)
+      << "docs/formats.md must quote workflows/mask-detection.yaml exactly";
 }
 
 TEST(WorkflowYaml, MinimalFileWithDefaultsAndPlainImage) {

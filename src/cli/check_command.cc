@@ -1,0 +1,144 @@
+// `twinprof check FILE...`: loads and validates each file, whatever its kind, and says what it is.
+//
+// The kind of a file comes from a table of {kind, detector, checker} rows (kKinds below); a module
+// that adds a file format adds a row. Every file is checked, even after a bad one; the status is 2
+// when any file is bad.
+
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "core/error.h"
+#include "core/yaml_file.h"
+#include "platform/platform.h"
+#include "workflow/loaders.h"
+
+namespace twinprof::cli {
+
+namespace {
+
+// What a detector may look at: the file's text and, when it is YAML, its parsed root.
+struct FileProbe {
+  std::string path;
+  std::string text;
+  bool json = false;             // looks like a JSON document
+  std::optional<YamlFile> yaml;  // parsed YAML (unset for JSON or unparsable YAML)
+
+  bool HasKey(const char* key) const {
+    return yaml && yaml->root().IsMap() && yaml->root()[key].IsDefined();
+  }
+};
+
+struct FileKind {
+  const char* name;
+  bool (*detect)(const FileProbe& probe);
+  // Loads and validates the file (throwing InputError), appends warnings, and returns a summary
+  // such as "3 components, 2 edges".
+  std::string (*check)(const std::string& path, Warnings* warnings);
+};
+
+std::string Count(size_t n, const std::string& singular, const std::string& plural) {
+  return std::to_string(n) + " " + (n == 1 ? singular : plural);
+}
+
+std::string DescribeWorkflow(const Workflow& workflow, const std::string& components) {
+  std::string summary =
+      Count(workflow.size(), components.substr(0, components.size() - 1), components);
+  std::set<std::string> clusters;
+  for (ComponentId id : workflow.components()) {
+    if (!workflow.component(id).cluster.empty()) clusters.insert(workflow.component(id).cluster);
+  }
+  if (!clusters.empty()) summary += " on " + Count(clusters.size(), "cluster", "clusters");
+  return summary + ", " + Count(boost::num_edges(workflow.graph()), "edge", "edges");
+}
+
+// The kinds `check` knows, tried in order; the first whose detector accepts the file checks it.
+const FileKind kKinds[] = {
+    {"WfFormat", [](const FileProbe& p) { return p.json; },
+     [](const std::string& path, Warnings* warnings) {
+       return DescribeWorkflow(LoadWfFormat(path, warnings), "tasks");
+     }},
+    {"OSCAR FDL", [](const FileProbe& p) { return p.HasKey("functions"); },
+     [](const std::string& path, Warnings* warnings) {
+       return DescribeWorkflow(LoadOscarFdl(path, warnings), "services");
+     }},
+    {"workflow", [](const FileProbe& p) { return p.HasKey("components"); },
+     [](const std::string& path, Warnings* warnings) {
+       return DescribeWorkflow(LoadWorkflowYaml(path, warnings), "components");
+     }},
+    {"platform", [](const FileProbe& p) { return p.HasKey("node_types") || p.HasKey("clusters"); },
+     [](const std::string& path, Warnings*) {
+       Platform platform = LoadPlatform(path);
+       return Count(platform.node_types.size(), "node type", "node types") + ", " +
+              Count(platform.clusters.size(), "cluster", "clusters") + ", " +
+              Count(static_cast<size_t>(platform.node_count()), "node", "nodes") + ", " +
+              Count(platform.links.size(), "link", "links");
+     }},
+};
+
+// Checks one file; prints its line (or its error) and its warnings. Returns false when bad.
+bool CheckFile(const std::string& path) {
+  Warnings warnings;
+  try {
+    FileProbe probe;
+    probe.path = path;
+    probe.text = ReadTextFile(path);
+    std::optional<InputError> yaml_error;
+    probe.json = LooksLikeJson(path, probe.text);
+    if (!probe.json) {
+      try {
+        probe.yaml = YamlFile::Parse(probe.text, path);
+      } catch (const InputError& e) {
+        yaml_error = e;
+      }
+    }
+    const FileKind* kind = nullptr;
+    for (const FileKind& k : kKinds) {
+      if (k.detect(probe)) {
+        kind = &k;
+        break;
+      }
+    }
+    if (kind == nullptr) {
+      if (yaml_error) throw *yaml_error;
+      std::string known;
+      for (const FileKind& k : kKinds) known += std::string(known.empty() ? "" : ", ") + k.name;
+      throw InputError(probe.yaml ? probe.yaml->Where(probe.yaml->root()) : SourceLocation{path},
+                       "cannot tell what kind of file this is (known kinds: " + known + ")");
+    }
+    std::string summary = kind->check(path, &warnings);
+    std::cout << "ok  " << path << "  (" << kind->name << ", " << summary << ")\n";
+    for (const Warning& warning : warnings) std::cerr << warning.ToString() << '\n';
+    return true;
+  } catch (const InputError& e) {
+    for (const Warning& warning : warnings) std::cerr << warning.ToString() << '\n';
+    std::cerr << e.what() << '\n';
+    std::cout << "bad " << path << '\n';
+    return false;
+  }
+}
+
+}  // namespace
+
+void AddCheckCommand(CLI::App& app, const GlobalOptions&) {
+  auto files = std::make_shared<std::vector<std::string>>();
+  CLI::App* command = app.add_subcommand(
+      "check",
+      "Load and validate files (workflows, OSCAR FDL, WfFormat, platforms), printing what each is");
+  command->add_option("FILE", *files, "Files to check")->required();
+  command->callback([files] {
+    int bad = 0;
+    for (const std::string& path : *files) bad += CheckFile(path) ? 0 : 1;
+    std::cout.flush();
+    if (bad > 0) {
+      std::cerr << bad << " of " << files->size() << " files have errors\n";
+      throw ExitWith{2};
+    }
+  });
+}
+
+}  // namespace twinprof::cli

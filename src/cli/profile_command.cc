@@ -1,0 +1,58 @@
+// `twinprof profile CAMPAIGN.yaml [-o DIR] [--resume] [--dry-run] [-q]`: run a campaign on its
+// backend and commit every finished job to DIR/results.sqlite.
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "profile/backend.h"
+#include "profile/campaign.h"
+#include "profile/planner.h"
+#include "profile/profiler.h"
+
+namespace twinprof::cli {
+
+void AddProfileCommand(CLI::App& app, const GlobalOptions& global) {
+  struct Args {
+    std::string campaign;
+    std::string output;
+    bool resume = false;
+    bool dry_run = false;
+    bool quiet = false;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand(
+      "profile", "Run a campaign: every configuration of its space on its backend, each job "
+                 "recorded in OUTPUT/results.sqlite as it finishes");
+  cmd->add_option("campaign", args->campaign, "Campaign file (YAML)")->required();
+  cmd->add_option("-o,--output", args->output,
+                  "Output folder (default: ./profile-NAME)");
+  cmd->add_flag("--resume", args->resume,
+                "Finish the campaign in the output folder: skip finished runs, rerun the others");
+  cmd->add_flag("--dry-run", args->dry_run, "Print the plan (runs, jobs, time estimate) and exit");
+  cmd->add_flag("-q,--quiet", args->quiet, "No progress, only the final report");
+  cmd->callback([args, &global] {
+    Campaign campaign = LoadCampaign(args->campaign);
+    std::string output = args->output;
+    if (output.empty()) {
+      output = "profile-" + campaign.name;
+    }
+    if (args->dry_run) {
+      std::cout << DescribePlan(campaign, MakePlan(campaign), output);
+      return;
+    }
+    std::unique_ptr<Backend> backend = MakeBackend(campaign.backend);
+    ProfileOptions options;
+    options.output_dir = output;
+    options.resume = args->resume;
+    if (!args->quiet) {
+      options.progress = &std::cerr;
+      options.progress_bar = ::isatty(STDERR_FILENO) != 0;
+    }
+    ProfileSummary summary = Profile(campaign, *backend, options);
+    std::cout << (global.verbose ? summary.FullReport() : summary.BriefReport() + "\n");
+  });
+}
+
+}  // namespace twinprof::cli

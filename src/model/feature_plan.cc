@@ -1,0 +1,393 @@
+#include "model/feature_plan.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <set>
+
+namespace twinprof {
+
+namespace {
+
+std::string ColumnList(const CsvTable& table) {
+  std::string list;
+  for (const CsvColumn& c : table.columns) list += (list.empty() ? "" : ", ") + c.name;
+  return list;
+}
+
+// The numeric column `name` of `table`, or an error at [section] key.
+int RequireColumn(const TrainConfig& config, const CsvTable& table, const std::string& section,
+                  const std::string& key, const std::string& name, bool numeric) {
+  int index = table.Find(name);
+  if (index < 0) {
+    config.Fail(section, key,
+                "column '" + name + "' is not in " + table.path + " (columns: " +
+                    ColumnList(table) + ")");
+  }
+  if (numeric && !table.columns[index].numeric) {
+    config.Fail(section, key, "column '" + name + "' holds text, not numbers");
+  }
+  return index;
+}
+
+std::string Join(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];
+  return out;
+}
+
+}  // namespace
+
+void FeaturePlan::RenameColumns(const std::vector<std::pair<std::string, std::string>>& renames,
+                                CsvTable* table, const TrainConfig* config) {
+  for (const auto& [from, to] : renames) {
+    int index = table->Find(from);
+    if (index < 0) {
+      std::string message = "column '" + from + "' is not in " + table->path + " (columns: " +
+                            ColumnList(*table) + ")";
+      if (config) config->Fail("DataPreparation", "rename_columns", message);
+      throw InputError(SourceLocation{table->path, 1}, "cannot rename: " + message);
+    }
+    int clash = table->Find(to);
+    if (clash >= 0 && clash != index) {
+      std::string message = "renaming '" + from + "' to '" + to + "' clashes with a column";
+      if (config) config->Fail("DataPreparation", "rename_columns", message);
+      throw InputError(SourceLocation{table->path, 1}, message);
+    }
+    table->columns[index].name = to;
+  }
+}
+
+void SkipRows(const TrainConfig& config, CsvTable* table) {
+  if (config.skip_rows.empty()) return;
+  std::vector<int> bound_columns;
+  for (const auto& [column, bound] : config.skip_rows) {
+    bound_columns.push_back(
+        RequireColumn(config, *table, "DataPreparation", "skip_rows", column, true));
+  }
+  std::vector<size_t> keep;
+  for (size_t r = 0; r < table->rows(); ++r) {
+    bool drop = false;
+    for (size_t k = 0; k < bound_columns.size(); ++k) {
+      if (table->columns[bound_columns[k]].numbers[r] > config.skip_rows[k].second) drop = true;
+    }
+    if (!drop) keep.push_back(r);
+  }
+  if (keep.empty()) config.Fail("DataPreparation", "skip_rows", "the bounds drop every row");
+  for (CsvColumn& column : table->columns) {
+    for (size_t i = 0; i < keep.size(); ++i) {
+      if (column.numeric) {
+        column.numbers[i] = column.numbers[keep[i]];
+      } else {
+        column.strings[i] = column.strings[keep[i]];
+      }
+    }
+    if (column.numeric) column.numbers.resize(keep.size());
+    else column.strings.resize(keep.size());
+  }
+  for (size_t i = 0; i < keep.size(); ++i) table->lines[i] = table->lines[keep[i]];
+  table->lines.resize(keep.size());
+}
+
+FeaturePlan FeaturePlan::Fit(const TrainConfig& config, const CsvTable& table) {
+  FeaturePlan plan;
+  plan.renames_ = config.rename_columns;
+  RequireColumn(config, table, "General", "y", config.y, true);
+
+  // x columns.
+  std::vector<std::string> x;
+  if (!config.use_columns.empty()) {
+    for (const std::string& name : config.use_columns) {
+      RequireColumn(config, table, "DataPreparation", "use_columns", name, false);
+      if (name == config.y) {
+        config.Fail("DataPreparation", "use_columns", "'" + name + "' is the target y");
+      }
+      x.push_back(name);
+    }
+  } else {
+    std::set<std::string> skip;
+    for (const std::string& name : config.skip_columns) {
+      RequireColumn(config, table, "DataPreparation", "skip_columns", name, false);
+      skip.insert(name);
+    }
+    for (const CsvColumn& column : table.columns) {
+      if (column.name != config.y && !skip.count(column.name)) x.push_back(column.name);
+    }
+  }
+  if (x.empty()) config.Fail("DataPreparation", "use_columns", "no feature column is left");
+
+  // Base features, with one-hot columns in place of text columns.
+  std::set<std::string> categorical_columns;
+  for (const std::string& name : x) {
+    const CsvColumn& column = table.columns[table.Find(name)];
+    if (column.numeric) {
+      plan.base_.push_back(Base{name, false, {}});
+      plan.names_.push_back(name);
+      continue;
+    }
+    categorical_columns.insert(name);
+    std::set<std::string> values(column.strings.begin(), column.strings.end());
+    for (const std::string& value : values) {
+      plan.base_.push_back(Base{name, true, value});
+      plan.names_.push_back(name + "_class_" + value);
+    }
+  }
+
+  std::map<std::string, int> index_of;
+  for (size_t i = 0; i < plan.names_.size(); ++i) index_of[plan.names_[i]] = static_cast<int>(i);
+
+  // inverse: numeric base features (one-hot features are skipped, as aMLLibrary skips booleans).
+  auto expand = [&](const std::vector<std::string>& listed, const std::string& key,
+                    size_t available) {
+    std::vector<int> out;
+    std::set<int> seen;
+    if (listed.size() == 1 && listed[0] == "[*]") {
+      for (size_t i = 0; i < available; ++i) {
+        if (i < plan.base_.size() && plan.base_[i].categorical) continue;
+        out.push_back(static_cast<int>(i));
+      }
+      return out;
+    }
+    for (const std::string& name : listed) {
+      auto it = index_of.find(name);
+      if (it == index_of.end() || it->second >= static_cast<int>(available)) {
+        if (categorical_columns.count(name)) {
+          config.Fail("DataPreparation", key, "column '" + name + "' holds text, not numbers");
+        }
+        config.Fail("DataPreparation", key,
+                    "'" + name + "' is not a feature (features: " +
+                        Join(std::vector<std::string>(plan.names_.begin(),
+                                                      plan.names_.begin() + available),
+                             ", ") +
+                        ")");
+      }
+      if (it->second < static_cast<int>(plan.base_.size()) &&
+          plan.base_[it->second].categorical) {
+        continue;
+      }
+      if (seen.insert(it->second).second) out.push_back(it->second);
+    }
+    return out;
+  };
+  plan.inverse_ = expand(config.inverse, "inverse", plan.base_.size());
+  for (int i : plan.inverse_) {
+    std::string name = "inverse_" + plan.names_[i];
+    if (index_of.count(name)) {
+      config.Fail("DataPreparation", "inverse", "feature '" + name + "' already exists");
+    }
+    index_of[name] = static_cast<int>(plan.names_.size());
+    plan.names_.push_back(name);
+  }
+  plan.log_ = expand(config.log, "log", plan.names_.size());
+  for (int i : plan.log_) {
+    std::string name = "log_" + plan.names_[i];
+    if (index_of.count(name)) {
+      config.Fail("DataPreparation", "log", "feature '" + name + "' already exists");
+    }
+    index_of[name] = static_cast<int>(plan.names_.size());
+    plan.names_.push_back(name);
+  }
+
+  // Products of up to product_max_degree features.
+  int degree_max = config.product_max_degree;
+  if (degree_max < 0) degree_max = static_cast<int>(plan.names_.size());
+  if (degree_max >= 2) {
+    std::vector<std::string> sorted = plan.names_;
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<int> combination;
+    std::function<void(size_t, int)> recurse = [&](size_t from, int remaining) {
+      if (remaining == 0) {
+        std::vector<std::string> parts;
+        for (int i : combination) parts.push_back(sorted[i]);
+        for (const std::string& p : parts) {  // never x * inverse_x
+          if (p.rfind("inverse_", 0) == 0 &&
+              std::find(parts.begin(), parts.end(), p.substr(8)) != parts.end()) {
+            return;
+          }
+        }
+        std::set<std::string> classes;  // never two classes of one one-hot column
+        for (int i : combination) {
+          const std::string& name = sorted[i];
+          int idx = index_of[name];
+          if (idx < static_cast<int>(plan.base_.size()) && plan.base_[idx].categorical &&
+              !classes.insert(plan.base_[idx].column).second) {
+            return;
+          }
+        }
+        if (config.product_interactions_only) {
+          std::set<int> distinct(combination.begin(), combination.end());
+          if (distinct.size() != combination.size()) return;
+        }
+        std::string name = Join(parts, "__");
+        if (index_of.count(name)) return;
+        std::vector<int> factors;
+        for (const std::string& p : parts) factors.push_back(index_of[p]);
+        plan.products_.push_back(factors);
+        plan.names_.push_back(name);
+        return;
+      }
+      for (size_t i = from; i < sorted.size(); ++i) {
+        combination.push_back(static_cast<int>(i));
+        recurse(i, remaining - 1);
+        combination.pop_back();
+      }
+    };
+    for (int degree = 2; degree <= degree_max; ++degree) recurse(0, degree);
+    for (size_t i = 0; i < plan.names_.size(); ++i) {
+      index_of[plan.names_[i]] = static_cast<int>(i);
+    }
+  }
+  return plan;
+}
+
+Eigen::MatrixXd FeaturePlan::Build(const CsvTable& table) const {
+  const size_t rows = table.rows();
+  Eigen::MatrixXd x(rows, names_.size());
+  // Base features.
+  for (size_t f = 0; f < base_.size(); ++f) {
+    const Base& base = base_[f];
+    int index = table.Find(base.column);
+    if (index < 0) {
+      throw InputError(SourceLocation{table.path, 1},
+                       "column '" + base.column + "' (a feature of the model) is not in the file");
+    }
+    const CsvColumn& column = table.columns[index];
+    if (base.categorical) {
+      if (column.numeric) {
+        throw InputError(SourceLocation{table.path, 1},
+                         "column '" + base.column + "' must hold text (the model one-hot encodes it)");
+      }
+      for (size_t r = 0; r < rows; ++r) x(r, f) = column.strings[r] == base.category ? 1.0 : 0.0;
+    } else {
+      if (!column.numeric) {
+        throw InputError(SourceLocation{table.path, 1},
+                         "column '" + base.column + "' must hold numbers");
+      }
+      for (size_t r = 0; r < rows; ++r) x(r, f) = column.numbers[r];
+    }
+  }
+  // A text value never seen when fitting fits no one-hot feature.
+  std::map<std::string, std::set<std::string>> categories;
+  for (const Base& base : base_) {
+    if (base.categorical) categories[base.column].insert(base.category);
+  }
+  for (const auto& [name, known] : categories) {
+    const CsvColumn& column = table.columns[table.Find(name)];
+    for (size_t r = 0; r < rows; ++r) {
+      if (!known.count(column.strings[r])) {
+        throw InputError(table.RowWhere(r), "value '" + column.strings[r] + "' of column '" +
+                                                name + "' was not seen when the model was trained");
+      }
+    }
+  }
+  size_t f = base_.size();
+  for (int i : inverse_) {
+    x.col(f++) = x.col(i).cwiseInverse();
+  }
+  for (int i : log_) {
+    for (size_t r = 0; r < rows; ++r) {
+      if (!(x(r, i) > 0)) {
+        throw InputError(table.RowWhere(r), "cannot take log of " + names_[i] + " = " +
+                                                std::to_string(x(r, i)) + " (must be > 0)");
+      }
+    }
+    x.col(f++) = x.col(i).array().log();
+  }
+  for (const std::vector<int>& factors : products_) {
+    Eigen::VectorXd product = x.col(factors[0]);
+    for (size_t k = 1; k < factors.size(); ++k) product.array() *= x.col(factors[k]).array();
+    x.col(f++) = product;
+  }
+  // aMLLibrary's data check: no NaN or infinity anywhere.
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t c = 0; c < names_.size(); ++c) {
+      if (!std::isfinite(x(r, c))) {
+        throw InputError(table.RowWhere(r), "feature " + names_[c] + " is " +
+                                                std::to_string(x(r, c)) +
+                                                " (empty field, or 1/0): every feature must be "
+                                                "finite");
+      }
+    }
+  }
+  return x;
+}
+
+Eigen::VectorXd TargetColumn(const CsvTable& table, const std::string& y,
+                             const TrainConfig* config) {
+  int index = table.Find(y);
+  if (index < 0) {
+    std::string message = "column '" + y + "' is not in " + table.path;
+    if (config) config->Fail("General", "y", message + " (columns: " + ColumnList(table) + ")");
+    throw InputError(SourceLocation{table.path, 1}, message);
+  }
+  const CsvColumn& column = table.columns[index];
+  if (!column.numeric) {
+    std::string message = "the target column '" + y + "' must hold numbers";
+    if (config) config->Fail("General", "y", message);
+    throw InputError(SourceLocation{table.path, 1}, message);
+  }
+  Eigen::VectorXd out(table.rows());
+  for (size_t r = 0; r < table.rows(); ++r) {
+    if (!std::isfinite(column.numbers[r])) {
+      throw InputError(table.RowWhere(r), "the target " + y + " is missing or not finite");
+    }
+    out(r) = column.numbers[r];
+  }
+  return out;
+}
+
+nlohmann::json FeaturePlan::ToJson() const {
+  nlohmann::json json;
+  json["renames"] = nlohmann::json::array();
+  for (const auto& [from, to] : renames_) json["renames"].push_back({from, to});
+  json["base"] = nlohmann::json::array();
+  for (const Base& base : base_) {
+    nlohmann::json b = {{"column", base.column}};
+    if (base.categorical) b["category"] = base.category;
+    json["base"].push_back(b);
+  }
+  json["inverse"] = inverse_;
+  json["log"] = log_;
+  json["products"] = products_;
+  json["names"] = names_;
+  return json;
+}
+
+FeaturePlan FeaturePlan::FromJson(const nlohmann::json& json, const SourceLocation& where) {
+  FeaturePlan plan;
+  try {
+    for (const auto& pair : json.at("renames")) {
+      plan.renames_.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
+    }
+    for (const auto& b : json.at("base")) {
+      Base base{b.at("column").get<std::string>(), b.contains("category"), {}};
+      if (base.categorical) base.category = b.at("category").get<std::string>();
+      plan.base_.push_back(base);
+    }
+    plan.inverse_ = json.at("inverse").get<std::vector<int>>();
+    plan.log_ = json.at("log").get<std::vector<int>>();
+    plan.products_ = json.at("products").get<std::vector<std::vector<int>>>();
+    plan.names_ = json.at("names").get<std::vector<std::string>>();
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(where, std::string("not a feature plan: ") + e.what());
+  }
+  // Every index must point at an earlier feature.
+  int n = static_cast<int>(plan.names_.size());
+  size_t expected = plan.base_.size() + plan.inverse_.size() + plan.log_.size() +
+                    plan.products_.size();
+  bool ok = expected == plan.names_.size();
+  int limit = static_cast<int>(plan.base_.size());
+  for (int i : plan.inverse_) ok = ok && i >= 0 && i < limit;
+  limit += static_cast<int>(plan.inverse_.size());
+  for (int i : plan.log_) ok = ok && i >= 0 && i < limit;
+  limit += static_cast<int>(plan.log_.size());
+  for (const auto& factors : plan.products_) {
+    ok = ok && !factors.empty();
+    for (int i : factors) ok = ok && i >= 0 && i < limit && i < n;
+  }
+  if (!ok) throw InputError(where, "not a feature plan: inconsistent feature indices");
+  return plan;
+}
+
+}  // namespace twinprof

@@ -1,0 +1,61 @@
+// RandomForest: XGBoost's random-forest mode: one boosting round growing n_estimators trees in
+// parallel (num_parallel_tree) with eta 1 and no regularisation, each on a random subsample of
+// the rows and a random subset of the features at every split (colsample_bynode from
+// max_features); the prediction is the average of the trees.
+//
+// Hyperparameters (scikit-learn's names and defaults): n_estimators (100), bootstrap (True),
+// criterion, max_depth, min_samples_split, min_samples_leaf, max_features (1.0),
+// min_impurity_decrease; see SklearnTreeParams for the tree ones.
+// Gap: XGBoost samples rows without replacement. scikit-learn's bootstrap sample holds about
+// 63.2% (1 - 1/e) distinct rows, so bootstrap=True maps to subsample = 0.632 (rows drawn twice
+// or more do not get the extra weight they would have in scikit-learn); bootstrap=False uses
+// every row. `subsample` (a fraction in (0, 1]) overrides that choice.
+#include "model/regressors/techniques.h"
+#include "model/regressors/tree_booster.h"
+
+namespace twinprof {
+
+namespace {
+
+class RandomForest : public TreeBoosterRegressor {
+ public:
+  RandomForest(HyperparameterReader reader, uint64_t seed)
+      : TreeBoosterRegressor(Read(reader), seed),
+        tree_(SklearnTreeParams::FromJson(hyperparameters())) {}
+
+ protected:
+  Plan MakePlan(const Eigen::MatrixXd& x) override {
+    const nlohmann::json& hp = hyperparameters();
+    double subsample = hp.at("bootstrap").get<bool>() ? 0.632 : 1.0;
+    if (!hp.at("subsample").is_null()) subsample = hp.at("subsample").get<double>();
+    Plan plan;
+    plan.params = tree_.ToXgboost(x.rows(), x.cols(), notes_, technique());
+    plan.params.emplace_back("num_parallel_tree", std::to_string(hp.at("n_estimators").get<int>()));
+    plan.params.emplace_back("subsample", Num(subsample));
+    plan.rounds = 1;
+    return plan;
+  }
+
+ private:
+  static HyperparameterReader& Read(HyperparameterReader& reader) {
+    reader.Integer("n_estimators", 100, 1, 100000);
+    reader.Bool("bootstrap", true);
+    nlohmann::json subsample = reader.Raw("subsample", nullptr);
+    if (!subsample.is_null() && (!subsample.is_number() || !(subsample.get<double>() > 0.0) ||
+                                 subsample.get<double>() > 1.0)) {
+      reader.Fail("subsample", "must be a fraction in (0, 1]");
+    }
+    SklearnTreeParams::Read(reader);
+    return reader;
+  }
+
+  SklearnTreeParams tree_;
+};
+
+}  // namespace
+
+std::unique_ptr<TechniqueRegressor> MakeRandomForest(const nlohmann::json& hp, uint64_t seed) {
+  return std::make_unique<RandomForest>(HyperparameterReader("RandomForest", hp), seed);
+}
+
+}  // namespace twinprof

@@ -1,0 +1,143 @@
+// SVR: epsilon-support vector regression with libsvm (libsvm_model.h), as scikit-learn's SVR.
+//
+// Hyperparameters (scikit-learn's names and defaults): kernel ('rbf'; 'linear', 'poly',
+// 'sigmoid'), C (1.0), epsilon (0.1), gamma ('scale' = 1 / (features * variance of x), 'auto' =
+// 1 / features, or a number > 0), degree (3), coef0 (0.0), tol (1e-3), shrinking (True),
+// cache_size (200 MB), plus max_seconds (60; 0 = no limit): the wall-clock bound of one fit.
+//
+// Bounding a fit: libsvm 3.24 has no iteration or time limit (its solver only stops after
+// max(10^7, 100 l) iterations, which on unscaled data can take many minutes). So, with
+// max_seconds > 0, training runs in a forked child process (bounded_fork.h) that sends the model
+// back through a pipe; when the limit passes, the child is killed and the model falls back to
+// predicting the mean of y, with a note saying so. Killing a process is the only sound way to
+// stop libsvm mid-solve (a thread cannot be stopped safely). max_seconds = 0 trains in-process.
+#include <cmath>
+
+#include "model/regressors/bounded_fork.h"
+#include "model/regressors/libsvm_model.h"
+#include "model/regressors/techniques.h"
+
+namespace twinprof {
+
+namespace {
+
+class Svr : public TechniqueRegressor {
+ public:
+  Svr(HyperparameterReader reader, uint64_t seed) : TechniqueRegressor(Read(reader), seed) {}
+
+  void Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) override {
+    CheckFitInput(x, y);
+    notes_.clear();
+    const nlohmann::json& hp = hyperparameters();
+    LibsvmParams params = Params(ResolveGamma(x));
+    const double limit = hp.at("max_seconds").get<double>();
+    std::string bytes;
+    if (limit > 0.0) {
+      BoundedRun run = RunBounded([&] { return TrainLibsvm(params, x, y); }, limit, "SVR");
+      if (!run.result) {
+        notes_.push_back("SVR: libsvm training cut after " + nlohmann::json(limit).dump() +
+                         " s (max_seconds); the model predicts the mean of y");
+        // No support vectors: f(x) = -rho = mean(y).
+        model_ = std::make_unique<LibsvmModel>(params, Eigen::MatrixXd(0, x.cols()),
+                                               Eigen::VectorXd(0), -y.mean());
+        columns_ = x.cols();
+        return;
+      }
+      bytes = std::move(*run.result);
+    } else {
+      bytes = TrainLibsvm(params, x, y);
+    }
+    model_ = LibsvmModel::FromBytes(params, bytes);
+    columns_ = x.cols();
+  }
+
+  Eigen::VectorXd Predict(const Eigen::MatrixXd& x) const override {
+    RequireFitted(model_ != nullptr);
+    CheckPredictInput(x, columns_);
+    return model_->Predict(x);
+  }
+
+  void LoadState(const nlohmann::json& state) override {
+    try {
+      columns_ = state.at("columns").get<Eigen::Index>();
+      Eigen::MatrixXd sv = MatrixFromJson(state.at("support_vectors"));
+      if (sv.rows() == 0) sv.resize(0, columns_);
+      if (sv.cols() != columns_) BadState("support vectors and columns disagree");
+      model_ = std::make_unique<LibsvmModel>(Params(state.at("gamma").get<double>()), std::move(sv),
+                                             VectorFromJson(state.at("coef")),
+                                             state.at("rho").get<double>());
+    } catch (const nlohmann::json::exception& e) {
+      BadState(std::string("expected {\"gamma\", \"columns\", \"support_vectors\", \"coef\", "
+                           "\"rho\"}: ") +
+               e.what());
+    }
+  }
+
+ protected:
+  nlohmann::json SaveState() const override {
+    RequireFitted(model_ != nullptr);
+    return {{"gamma", model_->params().gamma},
+            {"columns", columns_},
+            {"support_vectors", MatrixToJson(model_->support_vectors())},
+            {"coef", VectorToJson(model_->coef())},
+            {"rho", model_->rho()}};
+  }
+
+ private:
+  static HyperparameterReader& Read(HyperparameterReader& reader) {
+    reader.Choice("kernel", "rbf", {"linear", "rbf", "poly", "sigmoid"});
+    if (reader.Number("C", 1.0, 0.0) == 0.0) reader.Fail("C", "must be a number > 0");
+    reader.Number("epsilon", 0.1, 0.0);
+    nlohmann::json gamma = reader.Raw("gamma", "scale");
+    if (!(gamma == "scale" || gamma == "auto" ||
+          (gamma.is_number() && gamma.get<double>() > 0.0 && std::isfinite(gamma.get<double>())))) {
+      reader.Fail("gamma", "must be 'scale', 'auto' or a number > 0");
+    }
+    reader.Integer("degree", 3, 0, 1000);
+    reader.Number("coef0", 0.0);
+    if (reader.Number("tol", 1e-3, 0.0) == 0.0) reader.Fail("tol", "must be a number > 0");
+    reader.Bool("shrinking", true);
+    if (reader.Number("cache_size", 200.0, 0.0) == 0.0) {
+      reader.Fail("cache_size", "must be a number > 0");
+    }
+    reader.Number("max_seconds", 60.0, 0.0);
+    return reader;
+  }
+
+  // gamma as a number for training data `x` (scikit-learn's rules for 'scale' and 'auto').
+  double ResolveGamma(const Eigen::MatrixXd& x) const {
+    const nlohmann::json& gamma = hyperparameters().at("gamma");
+    if (gamma.is_number()) return gamma.get<double>();
+    const double features = static_cast<double>(std::max<Eigen::Index>(1, x.cols()));
+    if (gamma == "auto") return 1.0 / features;
+    const double mean = x.mean();
+    const double variance = (x.array() - mean).square().mean();
+    return variance != 0.0 ? 1.0 / (features * variance) : 1.0;
+  }
+
+  LibsvmParams Params(double gamma) const {
+    const nlohmann::json& hp = hyperparameters();
+    LibsvmParams p;
+    p.kernel = hp.at("kernel").get<std::string>();
+    p.c = hp.at("C").get<double>();
+    p.epsilon = hp.at("epsilon").get<double>();
+    p.gamma = gamma;
+    p.degree = hp.at("degree").get<int>();
+    p.coef0 = hp.at("coef0").get<double>();
+    p.tol = hp.at("tol").get<double>();
+    p.shrinking = hp.at("shrinking").get<bool>();
+    p.cache_mb = hp.at("cache_size").get<double>();
+    return p;
+  }
+
+  std::unique_ptr<LibsvmModel> model_;
+  Eigen::Index columns_ = -1;
+};
+
+}  // namespace
+
+std::unique_ptr<TechniqueRegressor> MakeSvr(const nlohmann::json& hp, uint64_t seed) {
+  return std::make_unique<Svr>(HyperparameterReader("SVR", hp), seed);
+}
+
+}  // namespace twinprof

@@ -1,0 +1,92 @@
+#include "model/regressors/xgboost_handles.h"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace twinprof {
+
+namespace {
+
+void Check(int rc, const char* what) {
+  if (rc != 0) throw std::runtime_error(std::string("XGBoost: ") + what + ": " + XGBGetLastError());
+}
+
+DMatrixHandle MakeMatrix(const Eigen::MatrixXd& x) {
+  Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> data = x.cast<float>();
+  DMatrixHandle handle = nullptr;
+  Check(XGDMatrixCreateFromMat(data.data(), static_cast<bst_ulong>(data.rows()),
+                               static_cast<bst_ulong>(data.cols()),
+                               std::numeric_limits<float>::quiet_NaN(), &handle),
+        "creating a data matrix");
+  return handle;
+}
+
+}  // namespace
+
+XgbDMatrix::XgbDMatrix(const Eigen::MatrixXd& x) : handle_(MakeMatrix(x)) {}
+
+XgbDMatrix::XgbDMatrix(const Eigen::MatrixXd& x, const Eigen::VectorXd& y)
+    : handle_(MakeMatrix(x)) {
+  Eigen::VectorXf labels = y.cast<float>();
+  int rc =
+      XGDMatrixSetFloatInfo(handle_, "label", labels.data(), static_cast<bst_ulong>(labels.size()));
+  if (rc != 0) {
+    XGDMatrixFree(handle_);
+    Check(rc, "setting labels");
+  }
+}
+
+XgbDMatrix::~XgbDMatrix() {
+  if (handle_) XGDMatrixFree(handle_);
+}
+
+XgbBooster::XgbBooster() { Check(XGBoosterCreate(nullptr, 0, &handle_), "creating a booster"); }
+
+XgbBooster::XgbBooster(const XgbDMatrix& train) {
+  DMatrixHandle cache[] = {train.handle()};
+  Check(XGBoosterCreate(cache, 1, &handle_), "creating a booster");
+}
+
+XgbBooster::~XgbBooster() {
+  if (handle_) XGBoosterFree(handle_);
+}
+
+void XgbBooster::SetParam(const std::string& name, const std::string& value) {
+  Check(XGBoosterSetParam(handle_, name.c_str(), value.c_str()),
+        ("setting " + name + " = " + value).c_str());
+}
+
+void XgbBooster::UpdateOneIter(int iteration, const XgbDMatrix& train) {
+  Check(XGBoosterUpdateOneIter(handle_, iteration, train.handle()), "training");
+}
+
+Eigen::VectorXd XgbBooster::Predict(const XgbDMatrix& data) const {
+  const char* config = R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0,)"
+                       R"( "strict_shape": false})";
+  const bst_ulong* shape = nullptr;
+  bst_ulong dim = 0;
+  const float* result = nullptr;
+  Check(XGBoosterPredictFromDMatrix(handle_, data.handle(), config, &shape, &dim, &result),
+        "predicting");
+  bst_ulong n = 1;
+  for (bst_ulong i = 0; i < dim; ++i) n *= shape[i];
+  Eigen::VectorXd out(static_cast<Eigen::Index>(n));
+  for (bst_ulong i = 0; i < n; ++i) out(static_cast<Eigen::Index>(i)) = result[i];
+  return out;
+}
+
+std::string XgbBooster::SaveModel(const std::string& format) const {
+  std::string config = R"({"format": ")" + format + R"("})";
+  bst_ulong len = 0;
+  const char* bytes = nullptr;
+  Check(XGBoosterSaveModelToBuffer(handle_, config.c_str(), &len, &bytes), "saving the model");
+  return std::string(bytes, len);
+}
+
+void XgbBooster::LoadModel(const std::string& bytes) {
+  Check(XGBoosterLoadModelFromBuffer(handle_, bytes.data(), static_cast<bst_ulong>(bytes.size())),
+        "loading the model");
+}
+
+}  // namespace twinprof

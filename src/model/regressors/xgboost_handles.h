@@ -1,0 +1,54 @@
+// RAII owners of XGBoost's C handles. Every C API call goes through these classes, which turn
+// error codes into std::runtime_error carrying XGBGetLastError()'s message. Nothing else in
+// twinprof touches DMatrixHandle or BoosterHandle.
+#pragma once
+
+#include <xgboost/c_api.h>
+
+#include <Eigen/Dense>
+#include <string>
+#include <vector>
+
+namespace twinprof {
+
+// A dense XGBoost data matrix (features converted to float, XGBoost's storage type).
+class XgbDMatrix {
+ public:
+  // Rows of `x`; with `y`, also the labels.
+  explicit XgbDMatrix(const Eigen::MatrixXd& x);
+  XgbDMatrix(const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
+  ~XgbDMatrix();
+  XgbDMatrix(const XgbDMatrix&) = delete;
+  XgbDMatrix& operator=(const XgbDMatrix&) = delete;
+
+  DMatrixHandle handle() const { return handle_; }
+
+ private:
+  DMatrixHandle handle_ = nullptr;
+};
+
+// A booster. Not safe for concurrent use; distinct boosters may be used from distinct threads.
+class XgbBooster {
+ public:
+  // An empty booster (for LoadModel) or one that trains on `train`.
+  XgbBooster();
+  explicit XgbBooster(const XgbDMatrix& train);
+  ~XgbBooster();
+  XgbBooster(const XgbBooster&) = delete;
+  XgbBooster& operator=(const XgbBooster&) = delete;
+
+  void SetParam(const std::string& name, const std::string& value);
+  // One boosting round (iteration number `iteration`) on `train`.
+  void UpdateOneIter(int iteration, const XgbDMatrix& train);
+  // Predictions (margin = prediction for squared error) with every tree.
+  Eigen::VectorXd Predict(const XgbDMatrix& data) const;
+  // The model in `format` ("json" or "ubj"), as XGBoosterSaveModelToBuffer writes it.
+  std::string SaveModel(const std::string& format) const;
+  // Replaces the model with one written by SaveModel().
+  void LoadModel(const std::string& bytes);
+
+ private:
+  BoosterHandle handle_ = nullptr;
+};
+
+}  // namespace twinprof

@@ -1,0 +1,105 @@
+// What `twinprof train` is asked to do: aMLLibrary's campaign configuration, checked.
+//
+// Sections and keys (aMLLibrary's names; see docs/formats.md "Model training configuration"):
+//   [General] techniques, y, validation, hp_selection, folds, hold_out_ratio,
+//             extrapolation_columns, interpolation_columns, run_num, seed,
+//             hyperparameter_tuning ('Grid' or 'Random'), max_evals (hyperopt_max_evals too)
+//   [DataPreparation] input_path, rename_columns, skip_rows, use_columns, skip_columns, inverse,
+//             log, product_max_degree, product_interactions_only, normalization
+//   [FeatureSelection] method ('SFS'), max_features
+//   [<Technique>] hyperparameters: a list is a set of values to search, a scalar is fixed.
+// Every error is an InputError at FILE:LINE naming "[Section] key".
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+#include "model/config_document.h"
+
+namespace twinprof {
+
+enum class SplitMethod { kAll, kHoldOut, kKFold, kExtrapolation, kInterpolation };
+
+// "All", "HoldOut", ... (aMLLibrary's spelling).
+const char* SplitMethodName(SplitMethod method);
+
+// One hyperparameter of a technique and the values to try.
+struct HyperparameterValues {
+  std::string name;
+  std::vector<nlohmann::json> values;  // scalars; one value when fixed
+  SourceLocation where;
+};
+
+struct TechniqueSpace {
+  std::string technique;
+  std::vector<HyperparameterValues> hyperparameters;  // file order
+  SourceLocation where;  // the section header, or the techniques line when there is no section
+};
+
+struct InterpolationColumn {
+  std::string column;
+  int step = 0;                  // every step-th distinct value (sorted) goes to validation, or
+  std::vector<double> values;    // these values go to validation (when non-empty)
+};
+
+struct TrainConfig {
+  std::string path;    // the configuration file
+  ConfigDocument document;
+
+  // [General]
+  std::vector<std::string> techniques;
+  std::string y;
+  SplitMethod validation = SplitMethod::kAll;
+  SplitMethod hp_selection = SplitMethod::kAll;
+  int folds = 5;
+  double hold_out_ratio = 0.2;
+  std::vector<std::pair<std::string, double>> extrapolation_columns;
+  std::vector<InterpolationColumn> interpolation_columns;
+  int run_num = 1;
+  uint64_t seed = 0;
+  bool random_search = false;  // hyperparameter_tuning = 'Random'
+  int max_evals = 0;           // random search budget (grid points), 0 = whole grid
+
+  // [DataPreparation]
+  std::string input_path;  // resolved against the configuration file's folder
+  std::vector<std::pair<std::string, std::string>> rename_columns;
+  std::vector<std::pair<std::string, double>> skip_rows;  // drop rows with column > bound
+  std::vector<std::string> use_columns;
+  std::vector<std::string> skip_columns;
+  std::vector<std::string> inverse;  // "[*]" alone = every feature
+  std::vector<std::string> log;
+  int product_max_degree = 0;  // 0 = none, -1 = inf (number of features)
+  bool product_interactions_only = false;
+  bool normalization = false;
+
+  // [FeatureSelection]
+  bool feature_selection = false;  // method = 'SFS'
+  int max_features = 0;
+
+  std::vector<TechniqueSpace> spaces;  // one per technique, in `techniques` order
+
+  // Where [section] key is written (the section header when the key is absent, the file when
+  // both are).
+  SourceLocation Where(const std::string& section, const std::string& key) const;
+  // An InputError at Where(section, key) saying "[section] key: message".
+  [[noreturn]] void Fail(const std::string& section, const std::string& key,
+                         const std::string& message) const;
+};
+
+// Reads and checks a training configuration (.ini or .yaml). Techniques are checked against
+// KnownTechniques() and every grid point against MakeRegressor(). Throws InputError.
+TrainConfig LoadTrainConfig(const std::string& path);
+
+// Reads only what prediction needs: [General] y (optional) and [DataPreparation] input_path.
+struct PredictConfig {
+  std::string path;
+  std::string y;           // empty when not given
+  std::string input_path;  // resolved
+};
+PredictConfig LoadPredictConfig(const std::string& path);
+
+}  // namespace twinprof

@@ -1,0 +1,417 @@
+#include "model/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <set>
+
+#include "model/csv_table.h"
+#include "model/feature_plan.h"
+#include "model/hyperparameter_grid.h"
+#include "model/parallel_for.h"
+#include "model/regressor.h"
+#include "model/scaler.h"
+#include "model/splits.h"
+
+namespace twinprof {
+
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+// One validation split of one run, with its selection splits and (when normalising) the data
+// scaled by scalers fitted on its training rows.
+struct Outer {
+  int run = 0;
+  uint64_t seed = 0;
+  RowSplit split;
+  std::vector<RowSplit> inner;
+  Scaler x_scaler, y_scaler;
+  std::shared_ptr<const Eigen::MatrixXd> x;  // scaled features
+  std::shared_ptr<const Eigen::VectorXd> y;  // scaled target
+};
+
+struct Data {
+  const Eigen::MatrixXd* x = nullptr;  // unscaled features
+  const Eigen::VectorXd* y = nullptr;  // unscaled target
+  std::vector<Outer> outers;
+};
+
+struct FitResult {
+  bool ok = false;
+  std::vector<Eigen::VectorXd> predictions;  // unscaled, one per requested row set
+  std::vector<std::string> notes;
+  std::unique_ptr<Regressor> regressor;
+};
+
+// Fits `technique` at `point` on rows `train` and columns `columns` of the (scaled) data, then
+// predicts each of `targets`. A fit that throws (other than bad input) is a failed fit.
+FitResult FitPredict(const std::string& technique, const nlohmann::json& point, uint64_t seed,
+                     const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Scaler& y_scaler,
+                     const std::vector<int>& train, const std::vector<int>& columns,
+                     const std::vector<const std::vector<int>*>& targets) {
+  FitResult result;
+  std::unique_ptr<Regressor> regressor = MakeRegressor(technique, point, seed);
+  try {
+    Eigen::MatrixXd x_train = x(train, columns);
+    Eigen::VectorXd y_train = y(train);
+    regressor->Fit(x_train, y_train);
+    for (const std::vector<int>* rows : targets) {
+      Eigen::MatrixXd x_rows = x(*rows, columns);
+      result.predictions.push_back(y_scaler.InvertVector(regressor->Predict(x_rows)));
+    }
+    result.ok = true;
+    for (const Eigen::VectorXd& p : result.predictions) {
+      if (!p.allFinite()) {
+        result.ok = false;
+        result.notes.push_back("a fit predicted NaN or infinity");
+        break;
+      }
+    }
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    result.ok = false;
+    result.notes.push_back(std::string("fit failed: ") + e.what());
+  }
+  for (const std::string& note : regressor->notes()) result.notes.push_back(note);
+  result.regressor = std::move(regressor);
+  return result;
+}
+
+struct SplitScore {
+  bool ok = false;
+  Metrics metrics;
+  std::vector<std::string> notes;
+};
+
+// The selection score of one (outer, inner) split.
+SplitScore ScoreSplit(const std::string& technique, const nlohmann::json& point,
+                      const std::vector<int>& columns, const Data& data, const Outer& outer,
+                      const RowSplit& inner) {
+  FitResult fit = FitPredict(technique, point, outer.seed, *outer.x, *outer.y, outer.y_scaler,
+                             inner.train, columns, {&inner.test});
+  SplitScore score;
+  score.ok = fit.ok;
+  score.notes = std::move(fit.notes);
+  if (fit.ok) score.metrics = ComputeMetrics((*data.y)(inner.test), fit.predictions[0]);
+  return score;
+}
+
+struct PointScore {
+  double mape = kInfinity;  // mean selection MAPE; infinity when a fit failed
+  Metrics selection;
+  std::vector<int> columns;
+  size_t fits = 0;
+  std::vector<std::string> notes;
+};
+
+PointScore Aggregate(const std::vector<SplitScore>& splits, std::vector<int> columns) {
+  PointScore score;
+  score.columns = std::move(columns);
+  score.fits = splits.size();
+  std::vector<Metrics> all;
+  bool ok = true;
+  for (const SplitScore& s : splits) {
+    ok = ok && s.ok;
+    all.push_back(s.metrics);
+    score.notes.insert(score.notes.end(), s.notes.begin(), s.notes.end());
+  }
+  if (ok && !all.empty()) {
+    score.selection = MeanMetrics(all);
+    score.mape = std::isfinite(score.selection.mape) ? score.selection.mape : kInfinity;
+  }
+  return score;
+}
+
+std::vector<std::pair<const Outer*, const RowSplit*>> AllSplits(const Data& data) {
+  std::vector<std::pair<const Outer*, const RowSplit*>> out;
+  for (const Outer& outer : data.outers) {
+    for (const RowSplit& inner : outer.inner) out.emplace_back(&outer, &inner);
+  }
+  return out;
+}
+
+// Sequential forward selection: grows the feature set one feature at a time (the one that lowers
+// the selection MAPE most), up to max_features, and keeps the best set seen.
+PointScore ForwardSelection(const std::string& technique, const nlohmann::json& point,
+                            size_t feature_count, int max_features, const Data& data) {
+  auto splits = AllSplits(data);
+  PointScore best;
+  std::vector<int> chosen;
+  size_t fits = 0;
+  std::vector<std::string> notes;
+  for (int step = 0; step < max_features && chosen.size() < feature_count; ++step) {
+    PointScore step_best;
+    int step_feature = -1;
+    for (size_t f = 0; f < feature_count; ++f) {
+      if (std::find(chosen.begin(), chosen.end(), static_cast<int>(f)) != chosen.end()) continue;
+      std::vector<int> columns = chosen;
+      columns.push_back(static_cast<int>(f));
+      std::sort(columns.begin(), columns.end());
+      std::vector<SplitScore> scores;
+      for (const auto& [outer, inner] : splits) {
+        scores.push_back(ScoreSplit(technique, point, columns, data, *outer, *inner));
+      }
+      PointScore score = Aggregate(scores, columns);
+      fits += score.fits;
+      notes.insert(notes.end(), score.notes.begin(), score.notes.end());
+      if (step_feature < 0 || score.mape < step_best.mape) {
+        step_best = std::move(score);
+        step_feature = static_cast<int>(f);
+      }
+    }
+    if (step_feature < 0 || !std::isfinite(step_best.mape)) break;
+    chosen.push_back(step_feature);
+    if (best.columns.empty() || step_best.mape < best.mape) best = step_best;
+  }
+  best.fits = fits;
+  best.notes = std::move(notes);
+  return best;
+}
+
+Data PrepareSplits(const TrainConfig& config, const CsvTable& table, const Eigen::MatrixXd& x,
+                   const Eigen::VectorXd& y) {
+  Data data;
+  data.x = &x;
+  data.y = &y;
+  auto shared_x = std::make_shared<const Eigen::MatrixXd>(x);
+  auto shared_y = std::make_shared<const Eigen::VectorXd>(y);
+  for (int run = 0; run < config.run_num; ++run) {
+    uint64_t seed = config.seed + static_cast<uint64_t>(run);
+    std::mt19937_64 rng(seed);
+    for (RowSplit& split : ValidationSplits(config, table, rng)) {
+      Outer outer;
+      outer.run = run;
+      outer.seed = seed;
+      outer.inner = SelectionSplits(config, split.train, rng);
+      if (config.normalization) {
+        outer.x_scaler = Scaler::Fit(x, split.train);
+        outer.y_scaler = Scaler::FitVector(y, split.train);
+        outer.x = std::make_shared<const Eigen::MatrixXd>(outer.x_scaler.Apply(x));
+        outer.y = std::make_shared<const Eigen::VectorXd>(outer.y_scaler.ApplyVector(y));
+      } else {
+        outer.x = shared_x;
+        outer.y = shared_y;
+      }
+      outer.split = std::move(split);
+      data.outers.push_back(std::move(outer));
+    }
+  }
+  return data;
+}
+
+std::string Describe(SplitMethod method, const TrainConfig& config) {
+  std::string name = SplitMethodName(method);
+  switch (method) {
+    case SplitMethod::kHoldOut: return name + "(" + nlohmann::json(config.hold_out_ratio).dump() + ")";
+    case SplitMethod::kKFold: return name + "(" + std::to_string(config.folds) + ")";
+    case SplitMethod::kExtrapolation: {
+      std::string s;
+      for (const auto& [c, b] : config.extrapolation_columns) {
+        s += (s.empty() ? "" : ", ") + c + " > " + nlohmann::json(b).dump();
+      }
+      return name + "(" + s + ")";
+    }
+    default: return name;
+  }
+}
+
+}  // namespace
+
+TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  TrainSummary summary;
+  summary.config_path = config.path;
+  summary.input_path = config.input_path;
+  summary.runs = config.run_num;
+  summary.jobs = options.jobs;
+  summary.validation = Describe(config.validation, config);
+  summary.hp_selection = Describe(config.hp_selection, config);
+
+  // Data preparation, in aMLLibrary's order.
+  CsvTable table = LoadCsv(config.input_path);
+  FeaturePlan::RenameColumns(config.rename_columns, &table, &config);
+  SkipRows(config, &table);
+  FeaturePlan plan = FeaturePlan::Fit(config, table);
+  Eigen::VectorXd y = TargetColumn(table, config.y, &config);
+  Eigen::MatrixXd x = plan.Build(table);
+  summary.rows = table.rows();
+  summary.feature_names = plan.names();
+  Data data = PrepareSplits(config, table, x, y);
+  const size_t feature_count = plan.names().size();
+  std::vector<int> all_columns(feature_count);
+  for (size_t i = 0; i < feature_count; ++i) all_columns[i] = static_cast<int>(i);
+
+  // The points each technique tries.
+  std::vector<std::vector<nlohmann::json>> points;
+  for (size_t t = 0; t < config.spaces.size(); ++t) {
+    std::vector<nlohmann::json> grid = ExpandGrid(config.spaces[t]);
+    if (config.random_search) {
+      grid = SampleGrid(grid, static_cast<size_t>(config.max_evals), config.seed + 7919 * t);
+    }
+    points.push_back(std::move(grid));
+  }
+
+  // 1. Hyperparameter (and feature) selection.
+  std::vector<std::vector<PointScore>> scores(points.size());
+  for (size_t t = 0; t < points.size(); ++t) scores[t].resize(points[t].size());
+  auto splits = AllSplits(data);
+  if (config.feature_selection) {
+    std::vector<std::pair<size_t, size_t>> tasks;
+    for (size_t t = 0; t < points.size(); ++t) {
+      for (size_t g = 0; g < points[t].size(); ++g) tasks.emplace_back(t, g);
+    }
+    ParallelFor(tasks.size(), options.jobs, [&](size_t i) {
+      auto [t, g] = tasks[i];
+      scores[t][g] = ForwardSelection(config.techniques[t], points[t][g], feature_count,
+                                      config.max_features, data);
+    });
+  } else {
+    struct Task {
+      size_t t, g, s;
+    };
+    std::vector<Task> tasks;
+    for (size_t t = 0; t < points.size(); ++t) {
+      for (size_t g = 0; g < points[t].size(); ++g) {
+        for (size_t s = 0; s < splits.size(); ++s) tasks.push_back({t, g, s});
+      }
+    }
+    std::vector<SplitScore> results(tasks.size());
+    ParallelFor(tasks.size(), options.jobs, [&](size_t i) {
+      const Task& task = tasks[i];
+      results[i] = ScoreSplit(config.techniques[task.t], points[task.t][task.g], all_columns,
+                              data, *splits[task.s].first, *splits[task.s].second);
+    });
+    for (size_t begin = 0; begin < tasks.size(); begin += splits.size()) {
+      std::vector<SplitScore> group(results.begin() + begin,
+                                    results.begin() + begin + splits.size());
+      scores[tasks[begin].t][tasks[begin].g] = Aggregate(group, all_columns);
+    }
+  }
+
+  summary.techniques.resize(points.size());
+  std::vector<size_t> best_point(points.size(), 0);
+  for (size_t t = 0; t < points.size(); ++t) {
+    TechniqueResult& result = summary.techniques[t];
+    result.technique = config.techniques[t];
+    result.points = points[t].size();
+    for (size_t g = 0; g < points[t].size(); ++g) {
+      result.fits += scores[t][g].fits;
+      for (const std::string& note : scores[t][g].notes) ++result.notes[note];
+      if (scores[t][g].mape < scores[t][best_point[t]].mape) best_point[t] = g;
+    }
+    const PointScore& best = scores[t][best_point[t]];
+    result.ok = std::isfinite(best.mape);
+    result.hyperparameters = points[t][best_point[t]];
+    result.selection = best.selection;
+    for (int c : best.columns) result.features.push_back(plan.names()[c]);
+  }
+
+  // 2. Train and validation figures of each technique's best point, per validation split.
+  struct Measure {
+    bool ok = false;
+    Metrics train, validation;
+    std::vector<double> residuals;
+    std::vector<std::string> notes;
+  };
+  std::vector<std::pair<size_t, size_t>> measure_tasks;
+  for (size_t t = 0; t < points.size(); ++t) {
+    if (!summary.techniques[t].ok) continue;
+    for (size_t o = 0; o < data.outers.size(); ++o) measure_tasks.emplace_back(t, o);
+  }
+  std::vector<Measure> measures(measure_tasks.size());
+  ParallelFor(measure_tasks.size(), options.jobs, [&](size_t i) {
+    auto [t, o] = measure_tasks[i];
+    const Outer& outer = data.outers[o];
+    const PointScore& best = scores[t][best_point[t]];
+    FitResult fit = FitPredict(config.techniques[t], points[t][best_point[t]], outer.seed,
+                               *outer.x, *outer.y, outer.y_scaler, outer.split.train,
+                               best.columns, {&outer.split.train, &outer.split.test});
+    Measure& m = measures[i];
+    m.ok = fit.ok;
+    m.notes = std::move(fit.notes);
+    if (!fit.ok) return;
+    m.train = ComputeMetrics(y(outer.split.train), fit.predictions[0]);
+    Eigen::VectorXd real = y(outer.split.test);
+    m.validation = ComputeMetrics(real, fit.predictions[1]);
+    for (Eigen::Index r = 0; r < real.size(); ++r) {
+      double p = fit.predictions[1](r);
+      if (p != 0) m.residuals.push_back((real(r) - p) / p);
+    }
+  });
+  std::vector<std::vector<double>> residuals(points.size());
+  for (size_t t = 0; t < points.size(); ++t) {
+    std::vector<Metrics> train, validation;
+    for (size_t i = 0; i < measure_tasks.size(); ++i) {
+      if (measure_tasks[i].first != t) continue;
+      const Measure& m = measures[i];
+      summary.techniques[t].fits += 1;
+      for (const std::string& note : m.notes) ++summary.techniques[t].notes[note];
+      if (!m.ok) {
+        summary.techniques[t].ok = false;
+        continue;
+      }
+      train.push_back(m.train);
+      validation.push_back(m.validation);
+      residuals[t].insert(residuals[t].end(), m.residuals.begin(), m.residuals.end());
+    }
+    if (summary.techniques[t].ok && !train.empty()) {
+      summary.techniques[t].train = MeanMetrics(train);
+      summary.techniques[t].validation = MeanMetrics(validation);
+    }
+  }
+
+  // 3. Refit each technique's best point on all rows.
+  std::vector<int> all_rows(table.rows());
+  for (size_t r = 0; r < all_rows.size(); ++r) all_rows[r] = static_cast<int>(r);
+  ParallelFor(points.size(), options.jobs, [&](size_t t) {
+    TechniqueResult& result = summary.techniques[t];
+    if (!result.ok) return;
+    const std::vector<int>& columns = scores[t][best_point[t]].columns;
+    Scaler x_scaler, y_scaler;
+    Eigen::MatrixXd x_all = x;
+    Eigen::VectorXd y_all = y;
+    if (config.normalization) {
+      x_scaler = Scaler::Fit(x, all_rows);
+      y_scaler = Scaler::FitVector(y, all_rows);
+      x_all = x_scaler.Apply(x);
+      y_all = y_scaler.ApplyVector(y);
+    }
+    FitResult fit = FitPredict(result.technique, result.hyperparameters, config.seed, x_all,
+                               y_all, y_scaler, all_rows, columns, {});
+    result.fits += 1;
+    for (const std::string& note : fit.notes) ++result.notes[note];
+    if (!fit.ok) {
+      result.ok = false;
+      return;
+    }
+    for (int c : fit.regressor->SelectedFeatures()) {
+      if (c >= 0 && static_cast<size_t>(c) < columns.size()) {
+        result.model_features.push_back(plan.names()[columns[c]]);
+      }
+    }
+    nlohmann::json metrics = {{"train", result.train.ToJson()},
+                              {"selection", result.selection.ToJson()},
+                              {"validation", result.validation.ToJson()}};
+    result.model = std::make_shared<ModelFile>(
+        result.technique, config.y, result.hyperparameters, plan, columns,
+        x_scaler.Select(columns), y_scaler, std::move(fit.regressor), residuals[t], metrics);
+  });
+
+  // The winner: the lowest selection MAPE.
+  for (size_t t = 0; t < summary.techniques.size(); ++t) {
+    const TechniqueResult& result = summary.techniques[t];
+    if (!result.ok) continue;
+    if (summary.best < 0 ||
+        result.selection.mape < summary.techniques[summary.best].selection.mape) {
+      summary.best = static_cast<int>(t);
+    }
+  }
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace twinprof

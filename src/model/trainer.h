@@ -1,0 +1,66 @@
+// `twinprof train`: aMLLibrary's model building. For each technique, a hyperparameter search
+// (full grid, or a seeded random subset) scored by MAPE on the hp_selection split inside each
+// validation split's training rows, optionally with sequential forward feature selection; the
+// best point per technique is fitted on each validation split's training rows and measured on
+// its train and validation rows; the technique with the lowest selection MAPE wins; every
+// technique's best point is refitted on all rows and kept as a ModelFile.
+//
+// run_num repetitions use seeds seed, seed+1, ... (new HoldOut/KFold shuffles and regressor
+// seeds); their scores are averaged. Results are identical for a seed whatever `jobs` is: every
+// fit gets its seed from (seed, run) only, and results are gathered in a fixed order.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "model/metrics.h"
+#include "model/model_file.h"
+#include "model/train_config.h"
+
+namespace twinprof {
+
+struct TrainOptions {
+  int jobs = 1;  // threads for the fits (grid points x splits)
+};
+
+struct TechniqueResult {
+  std::string technique;
+  bool ok = false;            // false when every grid point failed (see notes)
+  nlohmann::json hyperparameters;           // the best point
+  std::vector<std::string> features;        // the features it was given (SFS picks some)
+  std::vector<std::string> model_features;  // those it used itself (Stepwise), else empty
+  Metrics train, selection, validation;     // means over validation splits (and runs)
+  size_t points = 0;  // grid points tried
+  size_t fits = 0;    // regressor fits, refit included
+  std::map<std::string, int> notes;  // regressor notes (cut fits, failures) -> count
+  std::shared_ptr<ModelFile> model;  // refitted on all rows
+};
+
+struct TrainSummary {
+  std::string config_path;
+  std::string input_path;
+  size_t rows = 0;
+  std::vector<std::string> feature_names;  // every prepared feature
+  std::string validation, hp_selection;   // method names with their parameters
+  int runs = 1;
+  int jobs = 1;
+  std::vector<TechniqueResult> techniques;  // in configuration order
+  int best = -1;                            // index of the winner
+  double seconds = 0;
+
+  // "LRRidge 8.1% | XGBoost 5.2% | ... best XGBoost (validation MAPE 5.2%) in 3.1 s"
+  std::string BriefReport() const;
+  // A table of MAPE % / RMSE / R² on train, selection and validation, and each technique's best
+  // hyperparameters, features and notes (results.txt).
+  std::string FullReport() const;
+  nlohmann::json ToJson() const;
+};
+
+// Loads the data of `config` and runs the whole search. Throws InputError for bad data (file:line)
+// or for configuration keys the data contradicts (unknown columns, empty splits).
+TrainSummary Train(const TrainConfig& config, const TrainOptions& options);
+
+}  // namespace twinprof

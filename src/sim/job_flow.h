@@ -1,0 +1,106 @@
+// JobFlow: the OSCAR-on-Kubernetes model that Simulation runs inside its SimGrid Engine (an
+// internal part of Simulation; see simulation.h for the semantics).
+//
+// Actors: one "arrivals" actor that uploads the workload's files to the input buckets, and one
+// worker actor per parallelism slot of each component. A worker takes its component's next job
+// (FIFO), asks the NodePool for a node (suspending itself until one has room), then plays the
+// job's phases: scheduling delay, cold start, download, compute, upload. Finished jobs release
+// their node, start the downstream jobs, and leave a JobRecord in the CSV and the statistics.
+// Workers idle by suspending themselves; the last job's end wakes them up to exit.
+#pragma once
+
+#include <simgrid/s4u.hpp>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/job_record.h"
+#include "platform/simgrid_platform.h"
+#include "sim/image_cache.h"
+#include "sim/node_pool.h"
+#include "sim/run_statistics.h"
+#include "sim/scenario.h"
+
+namespace twinprof {
+
+class JobFlow {
+ public:
+  // Keeps references to everything; all must outlive the run.
+  JobFlow(const Scenario& scenario, const SimGridPlatform& platform, JobCsvWriter* csv,
+          std::function<void(const JobRecord&)> on_job, RunStatistics& statistics, int run_id,
+          int repetition);
+
+  // Creates the actors. Call before Engine::run().
+  void Start();
+  long actors() const { return actors_; }
+  long image_pulls() const { return images_.pulls(); }
+  // Jobs submitted but not finished (0 after a complete run).
+  long unfinished() const { return outstanding_; }
+
+ private:
+  struct Job {
+    int64_t number = 0;  // per component, from 1, in submission order
+    double t_submit = 0;
+    double input_bytes = 0;
+    int input_cluster = 0;  // whose storage holds the input file
+  };
+  struct Worker;
+  struct ComponentState {
+    ComponentId id = 0;
+    std::string name;
+    Deployment deployment;
+    ComponentBehaviour behaviour;
+    int cluster = 0;
+    std::vector<int> eligible;
+    PodRequest request;
+    int slots = 0;
+    std::vector<ComponentId> successors;
+    std::deque<Job> queue;
+    std::deque<Worker*> idle;
+    int64_t submitted = 0;
+  };
+  struct Worker {
+    int component = 0;
+    int64_t ticket = 0;
+    simgrid::s4u::Actor* actor = nullptr;
+    int granted_node = -1;
+  };
+  struct NodeInfo {
+    simgrid::s4u::Host* host = nullptr;
+    std::string name;
+    const NodeType* type = nullptr;
+    int cluster = 0;
+  };
+
+  void Arrivals();
+  void WorkerLoop(Worker* worker);
+  void RunJob(Worker* worker, ComponentState& component, const Job& job);
+  void Compute(const ComponentState& component, const NodeInfo& node, double flops) const;
+  void Submit(int component, Job job);
+  void JobDone();
+
+  const Scenario& scenario_;
+  const SimGridPlatform& platform_;
+  JobCsvWriter* csv_;
+  std::function<void(const JobRecord&)> on_job_;
+  RunStatistics& statistics_;
+  int run_id_;
+  int repetition_;
+
+  std::vector<ComponentState> components_;  // indexed by ComponentId
+  std::vector<NodeInfo> nodes_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::optional<NodePool> pool_;
+  ImageCache images_;
+  long outstanding_ = 0;
+  bool arrivals_done_ = false;
+  bool stopping_ = false;
+  long actors_ = 0;
+};
+
+}  // namespace twinprof

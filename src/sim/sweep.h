@@ -1,0 +1,57 @@
+// RunSimulations: the `simulate` command's work — one scenario, or one per value of a swept
+// key — each simulated in its own forked process (SimGrid allows one Engine per process), up to
+// `parallel_runs` at a time.
+//
+// Output folder:
+//   jobs.csv      every job of every run (run_id tells them apart), runs in value order, so the
+//                 file is byte-identical for any `parallel_runs`
+//   runs.csv      one row per run: run_id, the --set/--sweep values, jobs, makespan, cost, and
+//                 each component's mean response time
+//   summary.json  the run's figures (RunResult::ToJson plus run_id, parameters, wall_seconds);
+//                 for a sweep {"scenario": ..., "runs": [one such object per run]}
+//   run-<i>/      for a sweep only: each run's own jobs.csv and summary.json
+// Scenarios are loaded (and rejected with InputError) in the calling process before any fork.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/run_statistics.h"
+
+namespace twinprof {
+
+struct SimulateOptions {
+  std::string scenario_path;
+  std::string output_dir = "sim-out";
+  // --set key=value, in order; --seed N is workload.seed=N.
+  std::vector<std::pair<std::string, std::string>> overrides;
+  // --sweep key=v1,v2,...: one run per value (empty key = a single run).
+  std::string sweep_key;
+  std::vector<std::string> sweep_values;
+  int parallel_runs = 1;  // -j
+};
+
+struct SimulateSummary {
+  struct Run {
+    int run_id = 0;
+    std::vector<std::pair<std::string, std::string>> parameters;
+    RunResult result;
+    double wall_seconds = 0;
+  };
+  std::string scenario;
+  std::string output_dir;
+  std::vector<Run> runs;
+  double wall_seconds = 0;
+
+  std::string BriefReport() const;
+  std::string FullReport() const;
+};
+
+// Throws InputError for a bad scenario, flag or value; std::runtime_error when a run fails.
+SimulateSummary RunSimulations(const SimulateOptions& options);
+
+// Reads back RunResult::ToJson's output.
+RunResult RunResultFromJson(const nlohmann::json& json);
+
+}  // namespace twinprof

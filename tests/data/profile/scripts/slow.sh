@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "slow.sh: sleeping" >&2
+sleep 30

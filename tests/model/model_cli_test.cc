@@ -1,0 +1,101 @@
+// `twinprof train` and `twinprof predict` end to end on the configurations in experiments/ml.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "../cli/run_command.h"
+#include "model_test_util.h"
+
+namespace twinprof {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RunTwinprof;
+using testing::ScratchDir;
+
+std::string Experiment(const std::string& name) {
+  return std::string(TWINPROF_SOURCE_DIR) + "/experiments/ml/" + name;
+}
+
+nlohmann::json ReadJson(const fs::path& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(TrainCommand, TrainsFaasTestBelowOnePercentAndPredicts) {
+  ScratchDir dir;
+  std::string out = dir.Path("out");
+  auto train = RunTwinprof({"train", "-c", Experiment("faas_test.ini"), "-o", out, "-j", "2"});
+  ASSERT_EQ(train.exit_status, 0) << train.err;
+  EXPECT_NE(train.out.find("best "), std::string::npos) << train.out;
+  for (const char* file : {"results.json", "results.txt", "best.model"}) {
+    EXPECT_TRUE(fs::exists(fs::path(out) / file)) << file;
+  }
+  nlohmann::json results = ReadJson(fs::path(out) / "results.json");
+  std::string best = results["best_technique"];
+  EXPECT_TRUE(fs::exists(fs::path(out) / (best + ".model")));
+  for (const nlohmann::json& t : results["techniques"]) {
+    EXPECT_TRUE(fs::exists(fs::path(out) / (t["technique"].get<std::string>() + ".model")))
+        << t["technique"];
+    if (t["technique"] == best) {
+      EXPECT_LT(t["validation"]["mape"].get<double>(), 1.0);
+    }
+  }
+  std::string text = ReadText(fs::path(out) / "results.txt");
+  EXPECT_NE(text.find("MAPE% train"), std::string::npos);
+  EXPECT_NE(text.find("best hyperparameters"), std::string::npos);
+
+  // A finished output is not overwritten without --force.
+  auto again = RunTwinprof({"train", "-c", Experiment("faas_test.ini"), "-o", out});
+  EXPECT_EQ(again.exit_status, 2);
+  EXPECT_NE(again.err.find("--force"), std::string::npos) << again.err;
+  auto forced = RunTwinprof({"train", "-c", Experiment("faas_test.ini"), "-o", out, "--force"});
+  EXPECT_EQ(forced.exit_status, 0) << forced.err;
+
+  // Predict on the same data: real,pred columns and the MAPE printed.
+  std::string pred = dir.Path("pred");
+  auto predict = RunTwinprof({"predict", "-r", out + "/best.model", "-c",
+                              Experiment("faas_test.ini"), "-o", pred, "--interval", "0.9"});
+  ASSERT_EQ(predict.exit_status, 0) << predict.err;
+  EXPECT_NE(predict.out.find("MAPE"), std::string::npos) << predict.out;
+  std::string csv = ReadText(fs::path(pred) / "prediction.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "real,pred,lo,hi");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 51);
+}
+
+TEST(PredictCommand, DataWithoutTheTargetGivesPredictionsOnly) {
+  ScratchDir dir;
+  std::string out = dir.Path("out");
+  ASSERT_EQ(RunTwinprof({"train", "-c", Experiment("faas_test.ini"), "-o", out}).exit_status, 0);
+  dir.Write("new.csv", "Lambda,warm_service_time,cold_service_time,expiration_time\n"
+                       "0.5,1.0,1.2,600\n0.7,2.0,2.4,600\n");
+  std::string config = dir.Write("p.ini", "[DataPreparation]\ninput_path = 'new.csv'\n");
+  auto predict = RunTwinprof({"predict", "-r", out + "/best.model", "-c", config, "-o",
+                              dir.Path("pred")});
+  ASSERT_EQ(predict.exit_status, 0) << predict.err;
+  std::string csv = ReadText(dir.path() / "pred/prediction.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "pred");
+  EXPECT_EQ(predict.out.find("MAPE"), std::string::npos);
+
+  dir.Write("bad.csv", "Lambda,warm_service_time\n0.5,1.0\n");
+  std::string bad = dir.Write("b.ini", "[DataPreparation]\ninput_path = 'bad.csv'\n");
+  auto failed = RunTwinprof({"predict", "-r", out + "/best.model", "-c", bad, "-o",
+                             dir.Path("pred2")});
+  EXPECT_EQ(failed.exit_status, 2);
+  EXPECT_NE(failed.err.find("cold_service_time"), std::string::npos) << failed.err;
+}
+
+}  // namespace
+}  // namespace twinprof

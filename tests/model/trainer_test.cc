@@ -1,0 +1,105 @@
+#include "model/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "model/parallel_for.h"
+#include "model_test_util.h"
+
+namespace twinprof {
+namespace {
+
+using testing::Dataset;
+using testing::ScratchDir;
+
+std::string FaasConfig(const ScratchDir& dir, const std::string& extra_general,
+                       const std::string& extra_preparation) {
+  return dir.Write("c.ini",
+                   "[General]\n"
+                   "techniques = ['LinearRegression', 'LRRidge']\n"
+                   "y = 'ave_response_time'\n"
+                   "hp_selection = KFold\n"
+                   "folds = 4\n" +
+                       extra_general +
+                       "[DataPreparation]\n"
+                       "input_path = '" + Dataset("faas_test.csv") + "'\n" + extra_preparation +
+                       "[LRRidge]\n"
+                       "alpha = [0.001, 0.1, 10.0]\n");
+}
+
+nlohmann::json WithoutTime(nlohmann::json json) {
+  json.erase("seconds");
+  json.erase("threads");
+  return json;
+}
+
+TEST(Trainer, FitsEveryTechniqueAndPicksTheLowestSelectionMape) {
+  ScratchDir dir;
+  TrainConfig config =
+      LoadTrainConfig(FaasConfig(dir, "validation = HoldOut\nhold_out_ratio = 0.2\n", ""));
+  TrainSummary summary = Train(config, TrainOptions{});
+  ASSERT_EQ(summary.techniques.size(), 2u);
+  EXPECT_EQ(summary.rows, 50u);
+  for (const TechniqueResult& r : summary.techniques) {
+    EXPECT_TRUE(r.ok) << r.technique;
+    EXPECT_LT(r.validation.mape, 5.0) << r.technique;
+    EXPECT_GT(r.validation.r2, 0.99) << r.technique;
+    ASSERT_NE(r.model, nullptr);
+  }
+  EXPECT_EQ(summary.techniques[1].points, 3u);
+  // 3 points x 4 folds + 1 validation fit + 1 refit.
+  EXPECT_EQ(summary.techniques[1].fits, 14u);
+  ASSERT_GE(summary.best, 0);
+  for (const TechniqueResult& r : summary.techniques) {
+    EXPECT_LE(summary.techniques[summary.best].selection.mape, r.selection.mape);
+  }
+  EXPECT_NE(summary.FullReport().find("best hyperparameters"), std::string::npos);
+  EXPECT_NE(summary.BriefReport().find("best "), std::string::npos);
+}
+
+TEST(Trainer, SameSeedSameResultsWhateverTheThreadCount) {
+  ScratchDir dir;
+  TrainConfig config = LoadTrainConfig(FaasConfig(
+      dir, "validation = KFold\nrun_num = 2\nseed = 5\n", "normalization = True\n"
+      "inverse = ['Lambda']\nproduct_max_degree = 2\n"));
+  TrainSummary one = Train(config, TrainOptions{1});
+  TrainSummary two = Train(config, TrainOptions{2});
+  EXPECT_EQ(WithoutTime(one.ToJson()).dump(), WithoutTime(two.ToJson()).dump());
+  EXPECT_EQ(one.techniques[1].model->ToJson().dump(), two.techniques[1].model->ToJson().dump());
+  config.seed = 6;
+  TrainSummary other = Train(config, TrainOptions{2});
+  EXPECT_NE(WithoutTime(one.ToJson()).dump(), WithoutTime(other.ToJson()).dump());
+}
+
+TEST(Trainer, ForwardSelectionKeepsAtMostMaxFeatures) {
+  ScratchDir dir;
+  std::string path = FaasConfig(dir, "validation = HoldOut\nhold_out_ratio = 0.2\n", "");
+  std::ofstream(path, std::ios::app) << "[FeatureSelection]\nmethod = 'SFS'\nmax_features = 2\n";
+  TrainSummary summary = Train(LoadTrainConfig(path), TrainOptions{2});
+  for (const TechniqueResult& r : summary.techniques) {
+    EXPECT_GE(r.features.size(), 1u);
+    EXPECT_LE(r.features.size(), 2u);
+    // The response time is close to the warm service time.
+    EXPECT_NE(std::find(r.features.begin(), r.features.end(), "warm_service_time"),
+              r.features.end());
+  }
+}
+
+TEST(ParallelFor, RunsEveryIndexAndRethrowsTheFirstError) {
+  std::vector<int> out(100, 0);
+  ParallelFor(out.size(), 3, [&](size_t i) { out[i] = static_cast<int>(i) * 2; });
+  for (size_t i = 0; i < out.size(); ++i) EXPECT_EQ(out[i], static_cast<int>(i) * 2);
+  try {
+    ParallelFor(10, 2, [](size_t i) {
+      if (i == 3 || i == 7) throw std::runtime_error("task " + std::to_string(i));
+    });
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "task 3");
+  }
+}
+
+}  // namespace
+}  // namespace twinprof

@@ -1,0 +1,136 @@
+#include "sim/node_pool.h"
+
+#include <gtest/gtest.h>
+
+#include "sim/component_behaviour.h"
+#include "sim/image_cache.h"
+#include "sim/run_statistics.h"
+
+namespace twinprof {
+namespace {
+
+std::vector<PoolNode> ThreeNodes() {
+  auto node = [](int64_t cpu, int64_t memory) {
+    return PoolNode{"c", "t", cpu, memory, cpu, memory};
+  };
+  return {node(4000, 8 << 20), node(4000, 8 << 20), node(2000, 4 << 20)};
+}
+
+TEST(NodePool, FirstFitFillsNodesInOrder) {
+  NodePool pool(ThreeNodes(), NodePolicy::kFirstFit);
+  Deployment deployment;
+  deployment.cluster = "c";
+  std::vector<int> eligible = pool.EligibleNodes(deployment);
+  PodRequest request{&eligible, 2000, 1 << 20};
+  EXPECT_EQ(pool.TryPlace(request), 0);
+  EXPECT_EQ(pool.TryPlace(request), 0);
+  EXPECT_EQ(pool.TryPlace(request), 1);
+}
+
+TEST(NodePool, LeastAllocatedSpreads) {
+  NodePool pool(ThreeNodes(), NodePolicy::kLeastAllocated);
+  Deployment deployment;
+  deployment.cluster = "c";
+  std::vector<int> eligible = pool.EligibleNodes(deployment);
+  PodRequest request{&eligible, 1000, 1 << 20};
+  EXPECT_EQ(pool.TryPlace(request), 0);
+  EXPECT_EQ(pool.TryPlace(request), 1);
+  // Now every node would score 1/2 + 3/4 after placement: ties go to the first.
+  EXPECT_EQ(pool.TryPlace(request), 0);
+}
+
+TEST(NodePool, QueueGrantsInOrderWhenRoomIsReleased) {
+  NodePool pool(ThreeNodes(), NodePolicy::kFirstFit);
+  Deployment deployment;
+  deployment.cluster = "c";
+  deployment.node_type = "t";
+  std::vector<int> eligible = {2};  // only the small node
+  PodRequest big{&eligible, 2000, 1 << 20};
+  PodRequest memory_hog{&eligible, 500, 4 << 20};
+  EXPECT_EQ(pool.TryPlace(big), 2);
+  EXPECT_FALSE(pool.TryPlace(big));
+  pool.Enqueue(big, 10);
+  pool.Enqueue(memory_hog, 11);
+  EXPECT_EQ(pool.waiting(), 2u);
+  auto placed = pool.Release(2, big);
+  ASSERT_EQ(placed.size(), 1u);  // the first one takes the room; the hog still waits
+  EXPECT_EQ(placed[0], (std::pair<int64_t, int>{10, 2}));
+  placed = pool.Release(2, big);
+  ASSERT_EQ(placed.size(), 1u);
+  EXPECT_EQ(placed[0].first, 11);
+}
+
+TEST(NodePool, EligibleNodesFollowClusterAndType) {
+  std::vector<PoolNode> nodes = ThreeNodes();
+  nodes[1].cluster = "other";
+  nodes[2].node_type = "small";
+  NodePool pool(nodes, NodePolicy::kFirstFit);
+  Deployment deployment;
+  deployment.cluster = "c";
+  EXPECT_EQ(pool.EligibleNodes(deployment), (std::vector<int>{0, 2}));
+  deployment.node_type = "small";
+  EXPECT_EQ(pool.EligibleNodes(deployment), (std::vector<int>{2}));
+}
+
+TEST(ImageCache, PullsOncePerNodeAndSharesAPullUnderWay) {
+  ImageCache cache(2, /*cached=*/true);
+  EXPECT_EQ(cache.ReadyTime(0, "img", 1, 10), 11);
+  EXPECT_EQ(cache.ReadyTime(0, "img", 5, 10), 11);   // joins the pull under way
+  EXPECT_EQ(cache.ReadyTime(0, "img", 20, 10), 20);  // already there
+  EXPECT_EQ(cache.ReadyTime(1, "img", 20, 10), 30);  // another node pulls its own
+  EXPECT_EQ(cache.ReadyTime(0, "other", 20, 3), 23);
+  EXPECT_EQ(cache.pulls(), 3);
+  ImageCache uncached(1, /*cached=*/false);
+  EXPECT_EQ(uncached.ReadyTime(0, "img", 0, 2), 2);
+  EXPECT_EQ(uncached.ReadyTime(0, "img", 5, 2), 7);
+  EXPECT_EQ(uncached.pulls(), 2);
+}
+
+TEST(Quantile, InterpolatesBetweenRanks) {
+  std::vector<double> sorted = {1, 2, 3, 4, 5};
+  EXPECT_DOUBLE_EQ(Quantile(sorted, 0.5), 3);
+  EXPECT_DOUBLE_EQ(Quantile(sorted, 0.95), 4.8);
+  EXPECT_DOUBLE_EQ(Quantile(sorted, 1), 5);
+  EXPECT_DOUBLE_EQ(Quantile({}, 0.5), 0);
+}
+
+TEST(ComponentBehaviour, AmdahlOnAnIdleNode) {
+  ComponentBehaviour behaviour;
+  behaviour.work_base = 1e9;
+  behaviour.work_per_byte = 10;
+  behaviour.serial_fraction = 0.2;
+  EXPECT_DOUBLE_EQ(behaviour.Work(1e8), 2e9);
+  // 2e9 flops: 0.4e9 serial at 1e9 (0.4 s) + 1.6e9 over 4 cores (0.4 s).
+  EXPECT_DOUBLE_EQ(behaviour.IdleComputeTime(1e8, 4, 1e9), 0.8);
+  // Half a core: everything at 0.5e9.
+  EXPECT_DOUBLE_EQ(behaviour.IdleComputeTime(1e8, 0.5, 1e9), 4);
+}
+
+TEST(ComponentBehaviour, ParsesAndRejects) {
+  YamlFile file = YamlFile::Parse(
+      "ok: {work: {base: 2Gf, per_byte: 120}, serial_fraction: 0.4,\n"
+      "     output: {files_per_input: 12, bytes_per_input_byte: 0.3, bytes: 2KB}}\n"
+      "bad_fraction: {serial_fraction: 1.5}\n"
+      "bad_key: {wrok: {base: 1}}\n"
+      "negative: {work: {per_byte: -1}}\n",
+      "b.yaml");
+  ComponentBehaviour ok = ParseComponentBehaviour(file, file.root()["ok"]);
+  EXPECT_EQ(ok.work_base, 2e9);
+  EXPECT_EQ(ok.work_per_byte, 120);
+  EXPECT_EQ(ok.serial_fraction, 0.4);
+  EXPECT_EQ(ok.output_files_per_input, 12);
+  EXPECT_EQ(ok.output_bytes, 2000);
+  EXPECT_EQ(ok.output_bytes_per_input_byte, 0.3);
+  for (const char* bad : {"bad_fraction", "bad_key", "negative"}) {
+    try {
+      ParseComponentBehaviour(file, file.root()[bad]);
+      ADD_FAILURE() << bad;
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.where().file, "b.yaml");
+      EXPECT_GT(e.where().line, 1) << bad;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace twinprof

@@ -1,0 +1,96 @@
+// End-to-end: `twinprof simulate` on the documented example, its outputs and their determinism.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "../cli/run_command.h"
+
+namespace twinprof {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RunTwinprof;
+
+const std::string kExample = "experiments/sim/edge-cloud/scenario.yaml";
+
+std::string Slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class SimulateCommand : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("twinprof-simulate-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Out(const std::string& name) const { return (dir_ / name).string(); }
+  fs::path dir_;
+};
+
+TEST_F(SimulateCommand, WritesJobsRunsAndSummary) {
+  auto result = RunTwinprof({"simulate", kExample, "-o", Out("a"), "--set", "workload.files=20"});
+  ASSERT_EQ(result.exit_status, 0) << result.err;
+  EXPECT_NE(result.out.find("edge-cloud: 260 jobs"), std::string::npos) << result.out;
+  std::string jobs = Slurp(dir_ / "a/jobs.csv");
+  EXPECT_EQ(std::count(jobs.begin(), jobs.end(), '\n'), 1 + 20 + 20 * 12);
+  EXPECT_NE(jobs.find(",sim,"), std::string::npos);
+  nlohmann::json summary = nlohmann::json::parse(Slurp(dir_ / "a/summary.json"));
+  EXPECT_EQ(summary["jobs"], 260);
+  EXPECT_GT(summary["makespan_s"].get<double>(), 0);
+  EXPECT_EQ(summary["components"]["mask-detector"]["jobs"], 240);
+  EXPECT_EQ(summary["nodes"].size(), 3u + 4u);
+  std::string runs = Slurp(dir_ / "a/runs.csv");
+  EXPECT_EQ(runs.rfind("run_id,workload.files,jobs,makespan_s,cost,image_pulls", 0), 0u) << runs;
+}
+
+TEST_F(SimulateCommand, SameSeedSameBytesOtherSeedOtherBytes) {
+  for (const char* name : {"a", "b", "c"}) {
+    auto result = RunTwinprof({"simulate", kExample, "-o", Out(name), "--set",
+                               "workload.files=30", "--seed", name[0] == 'c' ? "8" : "7"});
+    ASSERT_EQ(result.exit_status, 0) << result.err;
+  }
+  EXPECT_EQ(Slurp(dir_ / "a/jobs.csv"), Slurp(dir_ / "b/jobs.csv"));
+  EXPECT_NE(Slurp(dir_ / "a/jobs.csv"), Slurp(dir_ / "c/jobs.csv"));
+}
+
+TEST_F(SimulateCommand, SweepIsIdenticalAcrossParallelRuns) {
+  for (const char* j : {"1", "3"}) {
+    auto result = RunTwinprof({"-v", "simulate", kExample, "-o", Out(std::string("j") + j),
+                               "--set", "workload.files=10", "--sweep",
+                               "resources.mask-detector.parallelism=1,2,4", "-j", j});
+    ASSERT_EQ(result.exit_status, 0) << result.err;
+    EXPECT_NE(result.out.find("3 runs"), std::string::npos) << result.out;
+  }
+  std::string one = Slurp(dir_ / "j1/jobs.csv");
+  EXPECT_EQ(one, Slurp(dir_ / "j3/jobs.csv"));
+  EXPECT_EQ(Slurp(dir_ / "j1/runs.csv"), Slurp(dir_ / "j3/runs.csv"));
+  EXPECT_EQ(std::count(one.begin(), one.end(), '\n'), 1 + 3 * (10 + 120));
+  nlohmann::json summary = nlohmann::json::parse(Slurp(dir_ / "j3/summary.json"));
+  ASSERT_EQ(summary["runs"].size(), 3u);
+  // More detector slots, shorter (or equal) makespan.
+  double m1 = summary["runs"][0]["makespan_s"], m4 = summary["runs"][2]["makespan_s"];
+  EXPECT_LE(m4, m1);
+  EXPECT_TRUE(fs::exists(dir_ / "j3/run-2/jobs.csv"));
+}
+
+TEST_F(SimulateCommand, BadFlagsExitTwo) {
+  EXPECT_EQ(RunTwinprof({"simulate", kExample, "-o", Out("x"), "--set", "novalue"}).exit_status,
+            2);
+  EXPECT_EQ(RunTwinprof({"simulate", kExample, "-o", Out("x"), "--sweep", "workload.files="})
+                .exit_status,
+            2);
+  auto result = RunTwinprof({"simulate", kExample, "-o", Out("x"), "-j", "0"});
+  EXPECT_EQ(result.exit_status, 2) << result.err;
+}
+
+}  // namespace
+}  // namespace twinprof

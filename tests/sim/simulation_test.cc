@@ -1,0 +1,312 @@
+// Closed-form checks of the simulator (CM02, no cross-traffic): each test builds a small
+// platform and workflow in code, runs one Simulation (one per process: ctest runs each test on
+// its own) and compares times with the formulas of DESIGN.md's model. Relative error <= 1e-6.
+
+#include "sim/simulation.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+namespace twinprof {
+namespace {
+
+constexpr double kFast = 1e15;  // bytes per second of links that should not matter
+
+void ExpectClose(double actual, double expected, const std::string& what = "") {
+  EXPECT_LE(std::abs(actual - expected), 1e-6 * std::max(1.0, std::abs(expected)))
+      << what << ": actual " << actual << ", expected " << expected;
+}
+
+// One cluster "c" with `nodes` nodes of type "n" (cores, speed, memory); storage with the given
+// bandwidth and latency; an ideal LAN; no overheads.
+Platform OneCluster(int nodes, int cores, double speed, double memory = 64e9,
+                    double storage_bandwidth = kFast, double storage_latency = 0) {
+  Platform platform;
+  platform.name = "test";
+  NodeType type;
+  type.name = "n";
+  type.arch = "x86_64";
+  type.cores = cores;
+  type.speed = speed;
+  type.memory_bytes = memory;
+  type.price_per_hour = 0.36;
+  platform.node_types.push_back(type);
+  Cluster cluster;
+  cluster.name = "c";
+  cluster.nodes = {{"n", nodes}};
+  cluster.lan = {kFast, 0};
+  cluster.storage = {storage_bandwidth, storage_latency};
+  platform.clusters.push_back(cluster);
+  return platform;
+}
+
+Component MakeComponent(const std::string& name, double image_size = 0) {
+  Component component;
+  component.name = name;
+  component.script = name + ".sh";
+  component.image_size_bytes = image_size;
+  return component;
+}
+
+// A scenario of the given workflow on the platform, every component on cluster "c" with
+// `cpu` cores and parallelism `parallelism`, `files` inputs of `bytes` uploaded at time 0.
+Scenario MakeScenario(Workflow workflow, Platform platform, double cpu, int parallelism,
+                      int64_t files, double bytes = 0) {
+  Scenario scenario;
+  scenario.name = "test";
+  scenario.workflow = std::move(workflow);
+  scenario.platform = std::move(platform);
+  for (size_t i = 0; i < scenario.workflow.size(); ++i) {
+    Deployment deployment;
+    deployment.cluster = "c";
+    deployment.cpu = cpu;
+    deployment.memory_bytes = 1e9;
+    deployment.parallelism = parallelism;
+    scenario.deployments.push_back(deployment);
+    ComponentBehaviour behaviour;
+    behaviour.work_base = 4e9;
+    behaviour.output_files_per_input = 0;
+    scenario.behaviours.push_back(behaviour);
+  }
+  scenario.workload.files = files;
+  scenario.workload.batch_size = files;
+  scenario.workload.input_size.a = bytes;
+  return scenario;
+}
+
+Workflow OneComponent() {
+  Workflow workflow("one");
+  workflow.AddComponent(MakeComponent("a", 2e8));
+  return workflow;
+}
+
+struct Outcome {
+  Simulation::Summary summary;
+  std::vector<JobRecord> jobs;  // in finishing order
+  std::string csv;
+};
+
+Outcome Simulate(const Scenario& scenario) {
+  ValidateScenario(scenario);
+  Outcome outcome;
+  std::ostringstream csv;
+  Simulation::Options options;
+  options.jobs_csv = &csv;
+  options.on_job = [&outcome](const JobRecord& record) { outcome.jobs.push_back(record); };
+  outcome.summary = Simulation(scenario).Run(options);
+  outcome.csv = csv.str();
+  return outcome;
+}
+
+TEST(Simulation, OneJobOnAnIdleNode) {
+  Platform platform = OneCluster(1, 4, 2e9, 64e9, /*storage_bandwidth=*/1e8,
+                                 /*storage_latency=*/0.004);
+  platform.overheads.scheduling_s = 0.5;
+  platform.overheads.pod_start_s = 1.5;
+  platform.overheads.image_pull_bandwidth = 1e8;  // 2e8-byte image: 2 s
+  Scenario scenario = MakeScenario(OneComponent(), platform, 2, 1, 1, 3e7);
+  ComponentBehaviour& behaviour = scenario.behaviours[0];
+  behaviour.work_base = 3e9;
+  behaviour.work_per_byte = 100;  // 3e9 more flops
+  behaviour.serial_fraction = 0.25;
+  behaviour.output_files_per_input = 2;
+  behaviour.output_bytes = 1e6;
+  behaviour.output_bytes_per_input_byte = 0.5;  // 1.6e7 bytes out
+
+  Outcome outcome = Simulate(scenario);
+  ASSERT_EQ(outcome.jobs.size(), 1u);
+  const JobRecord& job = outcome.jobs[0];
+  ExpectClose(job.t_submit, 0, "submit");
+  ExpectClose(job.wait_s(), 0.5, "wait (scheduling delay)");
+  ExpectClose(job.cold_start_s(), 2 + 1.5, "cold start (pull + pod start)");
+  ExpectClose(job.download_s(), 0.004 + 3e7 / 1e8, "download");
+  // 6e9 flops: 1.5e9 serial on one 2 GHz core, 4.5e9 over 2 cores.
+  ExpectClose(job.compute_s(), 1.5e9 / 2e9 + 4.5e9 / 4e9, "compute");
+  ExpectClose(job.compute_s(), behaviour.IdleComputeTime(3e7, 2, 2e9), "compute formula");
+  ExpectClose(job.upload_s(), 0.004 + 1.6e7 / 1e8, "upload");
+  EXPECT_EQ(job.output_files, 2);
+  ExpectClose(job.output_bytes, 1.6e7, "output bytes");
+  EXPECT_EQ(job.source, "sim");
+  EXPECT_EQ(job.node, "c/n-0");
+  EXPECT_EQ(job.component, "a");
+  EXPECT_EQ(job.job_id, "a-1");
+  const RunResult& result = outcome.summary.result;
+  ExpectClose(result.makespan, job.t_finish, "makespan");
+  EXPECT_EQ(result.image_pulls, 1);
+  ExpectClose(result.cost, 0.36 * job.t_finish / 3600, "cost");
+  // Busy: 6e9 flops of 4 x 2e9 over the makespan.
+  ExpectClose(result.nodes[0].utilisation, 6e9 / 2e9 / (4 * result.makespan), "utilisation");
+}
+
+TEST(Simulation, ParallelismOneSerialisesJobs) {
+  const int n = 5;
+  Scenario scenario = MakeScenario(OneComponent(), OneCluster(1, 4, 1e9), 1, 1, n);
+  Outcome outcome = Simulate(scenario);
+  ASSERT_EQ(outcome.jobs.size(), static_cast<size_t>(n));
+  ExpectClose(outcome.summary.result.makespan, n * 4.0, "makespan = N x job");
+  for (int i = 0; i < n; ++i) {
+    ExpectClose(outcome.jobs[i].t_finish, (i + 1) * 4.0, "finish");
+    ExpectClose(outcome.jobs[i].compute_s(), 4.0, "compute");
+  }
+}
+
+TEST(Simulation, ParallelismOnEnoughCores) {
+  const int n = 7;
+  const int p = 3;
+  Scenario scenario = MakeScenario(OneComponent(), OneCluster(2, 2, 1e9), 1, p, n);
+  Outcome outcome = Simulate(scenario);
+  ASSERT_EQ(outcome.jobs.size(), static_cast<size_t>(n));
+  ExpectClose(outcome.summary.result.makespan, std::ceil(double(n) / p) * 4.0,
+              "makespan = ceil(N/p) x job");
+  for (const JobRecord& job : outcome.jobs) ExpectClose(job.compute_s(), 4.0, "compute");
+}
+
+TEST(Simulation, ProcessorSharingOnFewerCores) {
+  // 4 jobs request half a core each (so all fit on the 2-core node) but may use a whole one:
+  // 4 threads share 2 cores, each runs at half speed.
+  Scenario scenario = MakeScenario(OneComponent(), OneCluster(1, 2, 1e9), 0.5, 4, 4);
+  scenario.deployments[0].cpu_limit = 1;
+  Outcome outcome = Simulate(scenario);
+  ASSERT_EQ(outcome.jobs.size(), 4u);
+  for (const JobRecord& job : outcome.jobs) {
+    ExpectClose(job.t_exec_start, 0, "all start together");
+    ExpectClose(job.compute_s(), 4.0 * 4 / 2, "p x work / (cores x speed)");
+  }
+  ExpectClose(outcome.summary.result.nodes[0].utilisation, 1.0, "node fully busy");
+}
+
+TEST(Simulation, FractionalCpuIsALimit) {
+  // cpu 1.5: one full thread and one bounded to half a core: 4e9 / 1.5e9.
+  Scenario scenario = MakeScenario(OneComponent(), OneCluster(1, 4, 1e9), 1.5, 1, 1);
+  Outcome outcome = Simulate(scenario);
+  ASSERT_EQ(outcome.jobs.size(), 1u);
+  ExpectClose(outcome.jobs[0].compute_s(), 4e9 / 1.5e9, "compute");
+}
+
+TEST(Simulation, WanTransferOfKnownSize) {
+  // a runs on the edge, b in the cloud: b downloads a's output from the edge storage over the
+  // WAN (12.5 MB/s, 10 ms), the only slow link.
+  Platform platform = OneCluster(1, 2, 1e9);
+  Cluster cloud = platform.clusters[0];
+  cloud.name = "cloud";
+  platform.clusters.push_back(cloud);
+  platform.links.push_back({"c", "cloud", {12.5e6, 0.01}, {}});
+  Workflow workflow("wan");
+  ComponentId a = workflow.AddComponent(MakeComponent("a"));
+  ComponentId b = workflow.AddComponent(MakeComponent("b"));
+  workflow.AddDependency(a, b);
+  Scenario scenario = MakeScenario(std::move(workflow), platform, 1, 1, 1, 1e6);
+  scenario.deployments[b].cluster = "cloud";
+  scenario.behaviours[a].output_files_per_input = 1;
+  scenario.behaviours[a].output_bytes = 25e6;
+  Outcome outcome = Simulate(scenario);
+  ASSERT_EQ(outcome.jobs.size(), 2u);
+  const JobRecord& second = outcome.jobs[1];
+  EXPECT_EQ(second.component, "b");
+  EXPECT_EQ(second.cluster, "cloud");
+  ExpectClose(second.input_bytes, 25e6, "input bytes");
+  ExpectClose(second.download_s(), 0.01 + 25e6 / 12.5e6, "WAN download");
+  ExpectClose(second.t_submit, outcome.jobs[0].t_finish, "triggered by a's upload");
+  ExpectClose(outcome.jobs[0].download_s(), 0, "a's download stays in its cluster");
+}
+
+TEST(Simulation, ImagePulledOncePerNode) {
+  Platform platform = OneCluster(2, 2, 1e9);
+  platform.overheads.pod_start_s = 1;
+  platform.overheads.image_pull_bandwidth = 1e8;  // 2e8 bytes: 2 s
+  // 8 jobs, 4 slots on 2 nodes of 2 cores: two waves of 4.
+  Scenario scenario = MakeScenario(OneComponent(), platform, 1, 4, 8);
+  Outcome outcome = Simulate(scenario);
+  ASSERT_EQ(outcome.jobs.size(), 8u);
+  EXPECT_EQ(outcome.summary.result.image_pulls, 2);
+  int first_wave = 0;
+  for (const JobRecord& job : outcome.jobs) {
+    if (job.t_pod_start == 0) {
+      ++first_wave;
+      ExpectClose(job.cold_start_s(), 3, "pull shared by the node's first jobs");
+    } else {
+      ExpectClose(job.cold_start_s(), 1, "image already there");
+    }
+  }
+  EXPECT_EQ(first_wave, 4);
+  ExpectClose(outcome.summary.result.makespan, 3 + 4 + 1 + 4, "two waves");
+  std::map<std::string, int> per_node;
+  for (const JobRecord& job : outcome.jobs) ++per_node[job.node];
+  EXPECT_EQ(per_node.size(), 2u);
+}
+
+TEST(Simulation, MemoryRequestForbidsColocation) {
+  // Plenty of cores, but memory for one job per node.
+  Scenario scenario = MakeScenario(OneComponent(), OneCluster(1, 8, 1e9, 4e9), 1, 3, 3);
+  scenario.deployments[0].memory_bytes = 3e9;
+  Outcome outcome = Simulate(scenario);
+  ASSERT_EQ(outcome.jobs.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    ExpectClose(outcome.jobs[i].wait_s(), 4.0 * i, "waits for the previous job's memory");
+  }
+  ExpectClose(outcome.summary.result.makespan, 12, "serialised by memory");
+}
+
+TEST(Simulation, FanOutIntoDownstreamJobs) {
+  const int k = 5;
+  Workflow workflow("fan");
+  ComponentId a = workflow.AddComponent(MakeComponent("a"));
+  ComponentId b = workflow.AddComponent(MakeComponent("b"));
+  workflow.AddDependency(a, b);
+  Scenario scenario = MakeScenario(std::move(workflow), OneCluster(1, 8, 1e9), 1, 8, 1);
+  scenario.behaviours[a].output_files_per_input = k;
+  scenario.behaviours[a].output_bytes = 1e6;
+  scenario.behaviours[b].work_base = 1e9;
+  Outcome outcome = Simulate(scenario);
+  ASSERT_EQ(outcome.jobs.size(), 1u + k);
+  EXPECT_EQ(outcome.summary.result.components.at("b").jobs, k);
+  for (int i = 1; i <= k; ++i) {
+    const JobRecord& job = outcome.jobs[i];
+    EXPECT_EQ(job.component, "b");
+    ExpectClose(job.input_bytes, 1e6 / k, "each output file is one input");
+    ExpectClose(job.t_submit, 4, "all triggered when a finishes");
+    ExpectClose(job.t_finish, 5, "run side by side");
+  }
+  ExpectClose(outcome.summary.result.makespan, 5, "makespan");
+}
+
+TEST(Simulation, FanInCollectsEveryUpstreamFile) {
+  Workflow workflow("fan-in");
+  ComponentId a = workflow.AddComponent(MakeComponent("a"));
+  ComponentId b = workflow.AddComponent(MakeComponent("b"));
+  ComponentId c = workflow.AddComponent(MakeComponent("c"));
+  workflow.AddDependency(a, c);
+  workflow.AddDependency(b, c);
+  Scenario scenario = MakeScenario(std::move(workflow), OneCluster(1, 8, 1e9), 1, 4, 3);
+  scenario.behaviours[a].output_files_per_input = 2;
+  scenario.behaviours[b].output_files_per_input = 1;
+  Outcome outcome = Simulate(scenario);
+  EXPECT_EQ(outcome.summary.result.components.at("c").jobs, 3 * (2 + 1));
+}
+
+TEST(Simulation, SameScenarioSameCsv) {
+  Workflow workflow("two");
+  ComponentId a = workflow.AddComponent(MakeComponent("a", 1e8));
+  ComponentId b = workflow.AddComponent(MakeComponent("b", 1e8));
+  workflow.AddDependency(a, b);
+  Platform platform = OneCluster(3, 4, 1e9, 8e9, 1e8, 0.001);
+  platform.overheads = {0.1, 0.5, 5e7, true};
+  Scenario scenario = MakeScenario(std::move(workflow), platform, 1, 3, 40, 1e6);
+  scenario.workload.batch_size = 4;
+  scenario.workload.inter_upload_time = 2;
+  scenario.workload.exponential = true;
+  scenario.behaviours[a].output_files_per_input = 2;
+  scenario.behaviours[a].output_bytes_per_input_byte = 0.5;
+  std::string csv = Simulate(scenario).csv;
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 40 + 80);
+  EXPECT_EQ(csv.rfind("campaign,run_id,", 0), 0u);
+  // A second Engine in this process is refused.
+  EXPECT_THROW(Simulation(scenario).Run({}), std::logic_error);
+}
+
+}  // namespace
+}  // namespace twinprof

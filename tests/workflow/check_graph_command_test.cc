@@ -1,0 +1,114 @@
+// End-to-end tests of `twinprof check` and `twinprof graph` on the files in the repository.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "../cli/run_command.h"
+#include "temp_files.h"
+
+namespace twinprof {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using twinprof::testing::RunTwinprof;
+
+const std::string kSource = TWINPROF_SOURCE_DIR;
+const std::string kFdl = std::string(TWINPROF_SHARED_DIR) + "/oscar/fdl/";
+
+TEST(CheckCommand, AcceptsEveryExampleAndSharedFdlFile) {
+  std::vector<std::string> args = {"check"};
+  for (const char* folder : {"/workflows", "/workflows/wfformat", "/platforms"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(kSource + folder)) {
+      if (entry.is_regular_file()) args.push_back(entry.path().string());
+    }
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(kFdl)) {
+    args.push_back(entry.path().string());
+  }
+  auto result = RunTwinprof(args);
+  EXPECT_EQ(result.exit_status, 0) << result.err;
+  for (size_t i = 1; i < args.size(); ++i) {
+    EXPECT_THAT(result.out, HasSubstr("ok  " + args[i] + "  (")) << result.out;
+  }
+}
+
+TEST(CheckCommand, DescribesEachKind) {
+  auto result = RunTwinprof({"check", "workflows/mask-detection.yaml",
+                             "workflows/wfformat/fork-join.json", kFdl + "video-process.yaml"});
+  EXPECT_EQ(result.exit_status, 0) << result.err;
+  EXPECT_THAT(result.out,
+              HasSubstr("ok  workflows/mask-detection.yaml  (workflow, 2 components, 1 edge)\n"));
+  EXPECT_THAT(result.out,
+              HasSubstr("ok  workflows/wfformat/fork-join.json  (WfFormat, 5 tasks, 6 edges)\n"));
+  EXPECT_THAT(result.out, HasSubstr("video-process.yaml  (OSCAR FDL, 2 services on 1 cluster, "
+                                    "1 edge)\n"));
+  auto platform = RunTwinprof({"check", "platforms/edge-cloud.yaml"});
+  EXPECT_EQ(platform.exit_status, 0) << platform.err;
+  EXPECT_THAT(platform.out, HasSubstr("ok  platforms/edge-cloud.yaml  (platform, 2 node types, "
+                                      "2 clusters, 11 nodes, 1 link)\n"));
+  // The FDL scripts are not in the shared folder: a warning, not an error.
+  EXPECT_THAT(result.err, HasSubstr("video-process.yaml:4:13: warning: script of component "
+                                    "'split-video' not found"));
+}
+
+TEST(CheckCommand, ContinuesOverBadFilesAndExitsTwo) {
+  testing::TempDir dir;
+  std::string cycle = dir.Write("cycle.yaml",
+                                "components:\n"
+                                "  a: {script: a.sh, cpu: 1, memory: 1Gi}\n"
+                                "  b: {script: b.sh, cpu: 1, memory: 1Gi}\n"
+                                "edges: [{from: a, to: b}, {from: b, to: a}]\n");
+  std::string unknown = dir.Write("what.yaml", "colour: blue\n");
+  std::string platform = dir.Write("platform.yaml", "name: p\nnode_types: {}\nclusters: {}\n");
+  auto result = RunTwinprof({"check", cycle, "workflows/mask-detection.yaml", unknown,
+                             dir.path() + "/missing.yaml", platform});
+  EXPECT_EQ(result.exit_status, 2);
+  EXPECT_THAT(result.err, HasSubstr(cycle + ":2:3: error: the workflow has a cycle: a -> b -> a"));
+  EXPECT_THAT(result.err, HasSubstr(unknown + ":1:1: error: cannot tell what kind of file"));
+  EXPECT_THAT(result.err, HasSubstr("missing.yaml: error: cannot read file"));
+  EXPECT_THAT(result.err, HasSubstr("4 of 5 files have errors"));
+  EXPECT_THAT(result.out, HasSubstr("ok  workflows/mask-detection.yaml"));
+  EXPECT_THAT(result.out, HasSubstr("bad " + cycle));
+  EXPECT_THAT(result.out, HasSubstr("bad " + platform));
+  EXPECT_THAT(result.err, HasSubstr(platform + ":"));
+}
+
+TEST(CheckCommand, NeedsAFile) { EXPECT_EQ(RunTwinprof({"check"}).exit_status, 2); }
+
+TEST(GraphCommand, PrintsDot) {
+  auto result = RunTwinprof({"graph", "workflows/mask-detection.yaml"});
+  EXPECT_EQ(result.exit_status, 0) << result.err;
+  EXPECT_EQ(result.out,
+            "digraph G {\n"
+            "label=\"mask-detection\";\n"
+            "rankdir=LR;\n"
+            "node [shape=box];\n"
+            "0[label=\"blurry-faces\\ncpu 1, 2 GiB\"];\n"
+            "1[label=\"mask-detector\\ncpu 1, 1 GiB\"];\n"
+            "0->1 ;\n"
+            "}\n");
+  auto fdl = RunTwinprof({"graph", kFdl + "mask-detector-workflow.yaml"});
+  EXPECT_EQ(fdl.exit_status, 0) << fdl.err;
+  EXPECT_THAT(fdl.out, HasSubstr("anon-and-split\\ncpu 1, 2 GiB\\ncluster my_oscar"));
+  EXPECT_THAT(fdl.out, HasSubstr("0->1"));
+  auto wf = RunTwinprof({"graph", "workflows/wfformat/fork-join.json"});
+  EXPECT_EQ(wf.exit_status, 0) << wf.err;
+  EXPECT_THAT(wf.out, HasSubstr("3->4"));
+  EXPECT_THAT(wf.out, HasSubstr("runtime 45.5 s"));
+}
+
+TEST(GraphCommand, BadWorkflowIsExitTwo) {
+  testing::TempDir dir;
+  std::string bad = dir.Write("bad.yaml", "components: {}\n");
+  auto result = RunTwinprof({"graph", bad});
+  EXPECT_EQ(result.exit_status, 2);
+  EXPECT_THAT(result.err, HasSubstr(bad + ":1:13: error: the workflow has no components"));
+  EXPECT_THAT(result.out, Not(HasSubstr("digraph")));
+  EXPECT_EQ(RunTwinprof({"graph"}).exit_status, 2);
+}
+
+}  // namespace
+}  // namespace twinprof
