@@ -1,4 +1,4 @@
-// A video-process campaign (tests/data/oscar/video-process) pointed at a FakeOscar, profiled
+// A video-process campaign (workflows/video-process.yaml) pointed at a FakeOscar, profiled
 // with the real profiler and results store: what the oscar backend's end-to-end tests share.
 #pragma once
 
@@ -20,17 +20,12 @@ namespace twinprof::testing {
 
 inline constexpr char kPassword[] = "pa55-w0rd-never-printed-7f3a";
 
-// Writes campaign.yaml into `dir` (the workflow is the repository's test workflow) with the
+// Writes campaign.yaml into `dir` (the workflow is the repository's video-process) with the
 // oscar section pointing at `endpoint` (an empty endpoint: the local backend instead); `extra` is
 // appended to the oscar section.
 inline std::string WriteCampaign(const std::string& dir, const std::string& endpoint,
                                  const std::string& extra = "", int seconds_a = 2,
                                  int seconds_b = 3) {
-  namespace fs = std::filesystem;
-  const std::string source = std::string(TWINPROF_SOURCE_DIR) + "/tests/data/oscar/video-process";
-  for (const char* f : {"workflow.yaml", "split-video.sh", "grayify.sh"}) {
-    fs::copy_file(source + "/" + f, dir + "/" + f, fs::copy_options::overwrite_existing);
-  }
   const std::string path = dir + (endpoint.empty() ? "/local.yaml" : "/campaign.yaml");
   std::ostringstream backend;
   if (endpoint.empty()) {
@@ -49,7 +44,7 @@ inline std::string WriteCampaign(const std::string& dir, const std::string& endp
             << extra;
   }
   std::ofstream(path) << "name: vp\n"
-                      << "workflow: workflow.yaml\n"
+                      << "workflow: " << TWINPROF_SOURCE_DIR << "/workflows/video-process.yaml\n"
                       << backend.str()
                       << "inputs:\n"
                       << "  generate: \"ffmpeg -hide_banner -loglevel error -f lavfi -i "
