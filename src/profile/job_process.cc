@@ -71,8 +71,10 @@ JobProcess::JobProcess(const ProcessSpec& spec) {
     ::setpgid(0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);  // the profiler died between fork and prctl
-    int out = ::open(spec.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = ::open(spec.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int out = ::open(spec.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+    int err = spec.stderr_path == spec.stdout_path
+                  ? ::dup(out)
+                  : ::open(spec.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
     int in = ::open("/dev/null", O_RDONLY);
     if (out < 0 || err < 0 || in < 0) ::_exit(126);
     ::dup2(in, 0);

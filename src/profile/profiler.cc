@@ -1,5 +1,7 @@
 #include "profile/profiler.h"
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -22,6 +24,14 @@ std::string Describe(const std::vector<std::pair<std::string, std::string>>& par
     text += (text.empty() ? "" : " ") + name + "=" + value;
   }
   return text;
+}
+
+// User + system CPU seconds of this process (not of its children).
+double OwnCpuSeconds() {
+  struct rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +
+         usage.ru_stime.tv_usec / 1e6;
 }
 
 std::string Fixed(double value, int digits) {
@@ -50,6 +60,7 @@ std::string ProfileSummary::FullReport() const {
   out << "  finished before:        " << runs_already_finished << '\n';
   out << "  unfinished, rerun:      " << runs_discarded << '\n';
   out << "  profiled now:           " << runs_done << '\n';
+  out << "  profiler CPU per job:   " << Fixed(profiler_cpu_ms_per_job, 2) << " ms\n";
   for (const std::string& note : notes) out << "  note: " << note << '\n';
   for (const std::string& failure : failures) out << "  failed: " << failure << '\n';
   return out.str();
@@ -57,6 +68,7 @@ std::string ProfileSummary::FullReport() const {
 
 ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOptions& options) {
   auto start = std::chrono::steady_clock::now();
+  double cpu_start = OwnCpuSeconds();
   ProfileSummary summary;
   summary.output_dir = options.output_dir;
   Plan plan = MakePlan(campaign);
@@ -156,6 +168,9 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
                          Fixed(result.makespan_s, 2) + " s [" + Describe(run.parameters) + "]");
   }
   progress.Done();
+  if (summary.jobs > 0) {
+    summary.profiler_cpu_ms_per_job = (OwnCpuSeconds() - cpu_start) * 1000 / summary.jobs;
+  }
   summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }
