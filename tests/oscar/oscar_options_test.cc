@@ -39,6 +39,21 @@ TEST(OscarOptions, TheDocumentedExampleLoads) {
   EXPECT_FALSE(o.delete_services);
 }
 
+TEST(OscarOptions, TheDocsShowTheExampleAsItIs) {
+  const auto read = [](const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  };
+  const std::string docs = read(std::string(TWINPROF_SOURCE_DIR) + "/docs/formats.md");
+  const size_t section = docs.find("### Campaign: the oscar backend");
+  ASSERT_NE(section, std::string::npos);
+  const size_t begin = docs.find("```yaml\n", section) + 8;
+  const size_t end = docs.find("```\n", begin);
+  EXPECT_EQ(docs.substr(begin, end - begin), read(kExample));
+}
+
 TEST(OscarOptions, MakingTheBackendNeedsCredentialsInTheEnvironment) {
   const Campaign campaign = LoadCampaign(kExample);
   unsetenv("OSCAR_TOKEN");
