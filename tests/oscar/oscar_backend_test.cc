@@ -4,7 +4,9 @@
 // with no record lost or duplicated; no secret reaches any output.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -127,6 +129,22 @@ TEST(OscarBackend, VideoProcessCampaignCompletesWithTheLocalBackendsShape) {
   EXPECT_EQ(server.service("split-video")["output"][0]["path"],
             server.service("grayify")["input"][0]["path"]);
   ExpectNoSecret(server, env.out(), env.log.str());
+
+  // For the record (not checked): the mean breakdown per component, as measured through the API.
+  std::map<std::string, std::array<double, 7>> sums;
+  for (const StoredJob& job : ResultsStore::OpenExisting(env.out()).Jobs()) {
+    const JobRecord& r = job.record;
+    auto& s = sums[r.component];
+    const double parts[] = {r.wait_s(), r.cold_start_s(), r.download_s(), r.compute_s(),
+                            r.upload_s(), r.total_s(), 1};
+    for (int i = 0; i < 7; ++i) s[i] += parts[i];
+  }
+  for (const auto& [component, s] : sums) {
+    std::printf("%-12s jobs %3.0f  mean wait %.3f  cold %.3f  download %.3f  compute %.3f  "
+                "upload %.3f  total %.3f s\n",
+                component.c_str(), s[6], s[0] / s[6], s[1] / s[6], s[2] / s[6], s[3] / s[6],
+                s[4] / s[6], s[5] / s[6]);
+  }
 
   // The same columns as a local-backend campaign's export.
   const ResultsStore store = ResultsStore::OpenExisting(env.out());
