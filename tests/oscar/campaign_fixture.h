@@ -45,8 +45,7 @@ inline std::string WriteCampaign(const std::string& dir, const std::string& endp
   }
   std::ofstream(path) << "name: vp\n"
                       << "workflow: " << TWINPROF_SOURCE_DIR << "/workflows/video-process.yaml\n"
-                      << backend.str()
-                      << "inputs:\n"
+                      << backend.str() << "inputs:\n"
                       << "  generate: \"ffmpeg -hide_banner -loglevel error -f lavfi -i "
                          "testsrc=duration={seconds}:size=96x64:rate=5 -pix_fmt yuv420p {out}\"\n"
                       << "  extension: .mp4\n"

@@ -12,8 +12,8 @@
 #include <set>
 #include <sstream>
 
-#include "campaign_fixture.h"
 #include "../cli/run_command.h"
+#include "campaign_fixture.h"
 #include "core/error.h"
 #include "profile/export.h"
 #include "profile/oscar/http_client.h"
@@ -135,15 +135,16 @@ TEST(OscarBackend, VideoProcessCampaignCompletesWithTheLocalBackendsShape) {
   for (const StoredJob& job : ResultsStore::OpenExisting(env.out()).Jobs()) {
     const JobRecord& r = job.record;
     auto& s = sums[r.component];
-    const double parts[] = {r.wait_s(), r.cold_start_s(), r.download_s(), r.compute_s(),
-                            r.upload_s(), r.total_s(), 1};
+    const double parts[] = {
+        r.wait_s(), r.cold_start_s(), r.download_s(), r.compute_s(), r.upload_s(), r.total_s(), 1};
     for (int i = 0; i < 7; ++i) s[i] += parts[i];
   }
   for (const auto& [component, s] : sums) {
-    std::printf("%-12s jobs %3.0f  mean wait %.3f  cold %.3f  download %.3f  compute %.3f  "
-                "upload %.3f  total %.3f s\n",
-                component.c_str(), s[6], s[0] / s[6], s[1] / s[6], s[2] / s[6], s[3] / s[6],
-                s[4] / s[6], s[5] / s[6]);
+    std::printf(
+        "%-12s jobs %3.0f  mean wait %.3f  cold %.3f  download %.3f  compute %.3f  "
+        "upload %.3f  total %.3f s\n",
+        component.c_str(), s[6], s[0] / s[6], s[1] / s[6], s[2] / s[6], s[3] / s[6], s[4] / s[6],
+        s[5] / s[6]);
   }
 
   // The same columns as a local-backend campaign's export.
@@ -167,7 +168,7 @@ TEST(OscarBackend, RecoversFromTransientFaultsWithoutLosingOrDuplicatingJobs) {
   FakeOscar::Options o = FastServer(env.dir.path(), 0);  // the bare-map listing
   FakeOscar server(o);
   server.AddFault({Kind::k500, "POST", "/job/", 0, 2, 0});
-  server.AddFault({Kind::kDrop, "POST", "/job/", 1, 1, 0});  // job created, answer lost
+  server.AddFault({Kind::kDrop, "POST", "/job/", 1, 1, 0});           // job created, answer lost
   server.AddFault({Kind::kSlow, "GET", "/system/logs/", 3, 1, 2.5});  // beyond read_timeout
   server.AddFault({Kind::kDrop, "GET", "/system/logs/", 5, 2, 0});
   server.AddFault({Kind::k500, "PUT", "/system/services", 0, 1, 0});
@@ -259,7 +260,8 @@ TEST(OscarBackend, JobsStuckPendingAreRecordedAsFailedAtTheRunTimeout) {
     EXPECT_GE(job.record.total_s(), 0);
   }
   bool noted = false;
-  for (const auto& note : summary.notes) noted = noted || note.find("run_timeout") != std::string::npos;
+  for (const auto& note : summary.notes)
+    noted = noted || note.find("run_timeout") != std::string::npos;
   EXPECT_TRUE(noted);
 }
 
@@ -269,8 +271,7 @@ TEST(OscarCli, TheProfileCommandNeverPrintsASecret) {
   FakeOscar server(o);
   SetCredentials(o);
   const std::string campaign = WriteCampaign(env.dir.path(), server.endpoint());
-  const CommandResult ok =
-      RunTwinprof({"-v", "profile", campaign, "-o", env.out(), "--insecure"});
+  const CommandResult ok = RunTwinprof({"-v", "profile", campaign, "-o", env.out(), "--insecure"});
   EXPECT_EQ(ok.exit_status, 0) << ok.err;
   EXPECT_NE(ok.out.find("profiled"), std::string::npos) << ok.out;
   ExpectNoSecret(server, env.out(), ok.out + ok.err);

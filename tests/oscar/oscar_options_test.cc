@@ -1,6 +1,8 @@
 // The oscar campaign section: the documented example (experiments/video-process/
 // campaign-oscar.yaml) loads with every field as docs/formats.md describes it, and the corpus of
 // broken OSCAR answers (tests/data/oscar/bad-answers) gives errors naming the field.
+#include "profile/oscar/oscar_options.h"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -10,7 +12,6 @@
 #include "core/error.h"
 #include "profile/campaign.h"
 #include "profile/oscar/job_info.h"
-#include "profile/oscar/oscar_options.h"
 
 namespace twinprof::oscar {
 namespace {

@@ -31,8 +31,8 @@ OscarOptions ParseOscarOptions(const BackendConfig& config) {
   }
   file.CheckKeys(section,
                  {"endpoint", "cluster_id", "insecure", "arch", "bucket", "connect_timeout",
-                  "read_timeout", "max_attempts", "initial_backoff", "max_backoff",
-                  "poll_interval", "run_timeout", "settle", "cleanup_jobs", "delete_services"},
+                  "read_timeout", "max_attempts", "initial_backoff", "max_backoff", "poll_interval",
+                  "run_timeout", "settle", "cleanup_jobs", "delete_services"},
                  "the 'oscar' section", nullptr);
   // Single-component tests need the intermediate files, which stay in the cluster's MinIO.
   if (const YAML::Node single = YamlFile::Optional(file.root(), "test_single_components")) {
