@@ -20,6 +20,7 @@ void AddProfileCommand(CLI::App& app, const GlobalOptions& global) {
     bool resume = false;
     bool dry_run = false;
     bool quiet = false;
+    bool insecure = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
@@ -32,6 +33,8 @@ void AddProfileCommand(CLI::App& app, const GlobalOptions& global) {
                 "Finish the campaign in the output folder: skip finished runs, rerun the others");
   cmd->add_flag("--dry-run", args->dry_run, "Print the plan (runs, jobs, time estimate) and exit");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress, only the final report");
+  cmd->add_flag("--insecure", args->insecure,
+                "backend oscar: do not verify the cluster's TLS certificate (test clusters)");
   cmd->callback([args, &global] {
     Campaign campaign = LoadCampaign(args->campaign);
     std::string output = args->output;
@@ -42,6 +45,7 @@ void AddProfileCommand(CLI::App& app, const GlobalOptions& global) {
       std::cout << DescribePlan(campaign, MakePlan(campaign), output);
       return;
     }
+    campaign.backend.insecure_tls = args->insecure;
     std::unique_ptr<Backend> backend = MakeBackend(campaign.backend);
     ProfileOptions options;
     options.output_dir = output;

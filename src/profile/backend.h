@@ -62,6 +62,7 @@ struct BackendConfig {
   std::shared_ptr<const YamlFile> file;  // the campaign file (for file:line errors)
   YAML::Node section;                    // null (IsNull()) when the campaign has no such section
   std::string campaign_dir;              // folder of the campaign file (resolve relative paths)
+  bool insecure_tls = false;             // `profile --insecure`: skip TLS verification (oscar)
 };
 
 // One configuration run.

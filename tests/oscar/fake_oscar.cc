@@ -24,8 +24,7 @@ namespace {
 thread_local bool drop_answer = false;
 
 double Now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // "2024-05-01T10:20:30Z" (truncated to the second, as Kubernetes reports).
@@ -165,12 +164,15 @@ FakeOscar::~FakeOscar() {
   stopping_ = true;
   server_->stop();
   if (listener_.joinable()) listener_.join();
-  std::vector<std::thread> workers;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    workers.swap(workers_);
+  for (;;) {  // a finishing job may still have started another before it saw stopping_
+    std::vector<std::thread> workers;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      workers.swap(workers_);
+    }
+    if (workers.empty()) break;
+    for (auto& w : workers) w.join();
   }
-  for (auto& w : workers) w.join();
 }
 
 std::string FakeOscar::endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -206,7 +208,8 @@ json FakeOscar::service(const std::string& name) const {
 }
 
 bool FakeOscar::Authorized(const std::string& header) const {
-  if (header == httplib::make_basic_authentication_header(options_.user, options_.password).second) {
+  if (header ==
+      httplib::make_basic_authentication_header(options_.user, options_.password).second) {
     return true;
   }
   return !options_.oidc_token.empty() && header == "Bearer " + options_.oidc_token;
@@ -228,6 +231,7 @@ void FakeOscar::CreateJob(const std::string& service_name, const std::string& in
 }
 
 void FakeOscar::Dispatch() {
+  if (stopping_) return;
   for (auto& [name, service] : services_) {
     if (stuck_.count(name)) continue;
     while (service->running < service->slots && !service->queue.empty()) {
@@ -244,7 +248,9 @@ void FakeOscar::Dispatch() {
 }
 
 void FakeOscar::RunJob(std::shared_ptr<Job> job, std::shared_ptr<Service> service) {
-  const auto sleep = [](double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); };
+  const auto sleep = [](double s) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(s));
+  };
   sleep(options_.pod_start_delay_s);
   {
     std::lock_guard<std::mutex> lock(job->mu);
@@ -390,14 +396,15 @@ void FakeOscar::Route() {
     });
   };
 
-  server_->Get("/health", [](const Request&, Response& res) { res.set_content("Ok", "text/plain"); });
+  server_->Get("/health",
+               [](const Request&, Response& res) { res.set_content("Ok", "text/plain"); });
 
   server_->Get("/system/services", system([this](const Request&, Response& res) {
-    std::lock_guard<std::mutex> lock(mu_);
-    json list = json::array();
-    for (const auto& [name, s] : services_) list.push_back(s->spec);
-    res.set_content(list.dump(), "application/json");
-  }));
+                 std::lock_guard<std::mutex> lock(mu_);
+                 json list = json::array();
+                 for (const auto& [name, s] : services_) list.push_back(s->spec);
+                 res.set_content(list.dump(), "application/json");
+               }));
 
   const auto upsert = [this](bool create) {
     return [this, create](const Request& req, Response& res) {
@@ -427,8 +434,7 @@ void FakeOscar::Route() {
         res.status = 404;
         return;
       }
-      std::shared_ptr<Service> service =
-          create ? std::make_shared<Service>() : it->second;
+      std::shared_ptr<Service> service = create ? std::make_shared<Service>() : it->second;
       if (create) {
         std::mt19937_64 rng(std::random_device{}());
         static const char* kHex = "0123456789abcdef";
@@ -437,7 +443,8 @@ void FakeOscar::Route() {
       try {
         service->cpu = ParseCpu(spec.value("cpu", std::string("1")));
         service->memory = ParseSize(spec.value("memory", std::string("256Mi")));
-        const double total_cpu = ParseCpu(spec.value("total_cpu", spec.value("cpu", std::string("1"))));
+        const double total_cpu =
+            ParseCpu(spec.value("total_cpu", spec.value("cpu", std::string("1"))));
         service->slots = std::max(1, static_cast<int>(std::floor(total_cpu / service->cpu + 1e-9)));
       } catch (const std::exception& e) {
         res.status = 400;
@@ -457,133 +464,134 @@ void FakeOscar::Route() {
   server_->Put("/system/services", system(upsert(false)));
 
   server_->Get(R"(/system/services/([^/]+))", system([this](const Request& req, Response& res) {
-    std::lock_guard<std::mutex> lock(mu_);
-    const auto it = services_.find(req.matches[1]);
-    if (it == services_.end()) {
-      res.status = 404;
-      return;
-    }
-    res.set_content(it->second->spec.dump(), "application/json");
-  }));
+                 std::lock_guard<std::mutex> lock(mu_);
+                 const auto it = services_.find(req.matches[1]);
+                 if (it == services_.end()) {
+                   res.status = 404;
+                   return;
+                 }
+                 res.set_content(it->second->spec.dump(), "application/json");
+               }));
   server_->Delete(R"(/system/services/([^/]+))", system([this](const Request& req, Response& res) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (services_.erase(req.matches[1]) == 0) {
-      res.status = 404;
-      return;
-    }
-    res.status = 204;
-  }));
+                    std::lock_guard<std::mutex> lock(mu_);
+                    if (services_.erase(req.matches[1]) == 0) {
+                      res.status = 404;
+                      return;
+                    }
+                    res.status = 204;
+                  }));
 
   server_->Post(R"(/job/([^/]+))", wrap([this](const Request& req, Response& res) {
-    std::lock_guard<std::mutex> lock(mu_);
-    const auto it = services_.find(req.matches[1]);
-    if (it == services_.end()) {
-      res.status = 404;
-      return;
-    }
-    if (req.get_header_value("Authorization") != "Bearer " + it->second->token) {
-      res.status = 401;
-      return;
-    }
-    bool ok = false;
-    std::string input = Base64Decode(req.body, &ok);
-    if (!ok) input = req.body;  // the supervisor would store a JSON event as it is
-    const fs::path file = fs::path(options_.work_dir) / "inputs" /
-                          ("event-file-" + std::to_string(next_id_.load()));
-    WriteFile(file, input);
-    CreateJob(it->first, file.string(), "");
-    res.status = 201;
-  }));
+                  std::lock_guard<std::mutex> lock(mu_);
+                  const auto it = services_.find(req.matches[1]);
+                  if (it == services_.end()) {
+                    res.status = 404;
+                    return;
+                  }
+                  if (req.get_header_value("Authorization") != "Bearer " + it->second->token) {
+                    res.status = 401;
+                    return;
+                  }
+                  bool ok = false;
+                  std::string input = Base64Decode(req.body, &ok);
+                  if (!ok) input = req.body;  // the supervisor would store a JSON event as it is
+                  const fs::path file = fs::path(options_.work_dir) / "inputs" /
+                                        ("event-file-" + std::to_string(next_id_.load()));
+                  WriteFile(file, input);
+                  CreateJob(it->first, file.string(), "");
+                  res.status = 201;
+                }));
 
   server_->Get(R"(/system/logs/([^/]+))", system([this](const Request& req, Response& res) {
-    std::vector<std::pair<std::string, std::shared_ptr<Job>>> jobs;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      const auto it = services_.find(req.matches[1]);
-      if (it == services_.end()) {
-        res.status = 404;
-        return;
-      }
-      jobs.assign(it->second->jobs.begin(), it->second->jobs.end());
-    }
-    if (options_.page_size <= 0) {
-      json map = json::object();
-      for (auto& [name, job] : jobs) map[name] = job->Info();
-      res.set_content(map.dump(), "application/json");
-      return;
-    }
-    const std::string page = req.get_param_value("page");
-    size_t first = 0;
-    if (!page.empty()) {
-      while (first < jobs.size() && "p-" + jobs[first].first != page) ++first;
-      if (first == jobs.size()) {
-        res.status = 400;  // stale page token (Kubernetes: 410 Gone)
-        return;
-      }
-    }
-    json body = {{"jobs", json::object()}};
-    size_t i = first;
-    for (; i < jobs.size() && i < first + options_.page_size; ++i) {
-      body["jobs"][jobs[i].first] = jobs[i].second->Info();
-    }
-    if (i < jobs.size()) {
-      body["next_page"] = "p-" + jobs[i].first;
-      body["remaining_jobs"] = jobs.size() - i;
-    }
-    res.set_content(body.dump(), "application/json");
-  }));
+                 std::vector<std::pair<std::string, std::shared_ptr<Job>>> jobs;
+                 {
+                   std::lock_guard<std::mutex> lock(mu_);
+                   const auto it = services_.find(req.matches[1]);
+                   if (it == services_.end()) {
+                     res.status = 404;
+                     return;
+                   }
+                   jobs.assign(it->second->jobs.begin(), it->second->jobs.end());
+                 }
+                 if (options_.page_size <= 0) {
+                   json map = json::object();
+                   for (auto& [name, job] : jobs) map[name] = job->Info();
+                   res.set_content(map.dump(), "application/json");
+                   return;
+                 }
+                 const std::string page = req.get_param_value("page");
+                 size_t first = 0;
+                 if (!page.empty()) {
+                   while (first < jobs.size() && "p-" + jobs[first].first != page) ++first;
+                   if (first == jobs.size()) {
+                     res.status = 400;  // stale page token (Kubernetes: 410 Gone)
+                     return;
+                   }
+                 }
+                 json body = {{"jobs", json::object()}};
+                 size_t i = first;
+                 for (; i < jobs.size() && i < first + options_.page_size; ++i) {
+                   body["jobs"][jobs[i].first] = jobs[i].second->Info();
+                 }
+                 if (i < jobs.size()) {
+                   body["next_page"] = "p-" + jobs[i].first;
+                   body["remaining_jobs"] = jobs.size() - i;
+                 }
+                 res.set_content(body.dump(), "application/json");
+               }));
 
   server_->Delete(R"(/system/logs/([^/]+))", system([this](const Request& req, Response& res) {
-    std::lock_guard<std::mutex> lock(mu_);
-    const auto it = services_.find(req.matches[1]);
-    if (it == services_.end()) {
-      res.status = 404;
-      return;
-    }
-    const bool all = req.get_param_value("all") == "true";
-    auto& jobs = it->second->jobs;
-    for (auto j = jobs.begin(); j != jobs.end();) {
-      std::string status;
-      {
-        std::lock_guard<std::mutex> job_lock(j->second->mu);
-        status = j->second->status;
-        if (all || status == "Succeeded") j->second->deleted = true;
-      }
-      if (all || status == "Succeeded") {
-        auto& queue = it->second->queue;
-        queue.erase(std::remove(queue.begin(), queue.end(), j->second), queue.end());
-        j = jobs.erase(j);
-      } else {
-        ++j;
-      }
-    }
-    res.status = 204;
-  }));
+                    std::lock_guard<std::mutex> lock(mu_);
+                    const auto it = services_.find(req.matches[1]);
+                    if (it == services_.end()) {
+                      res.status = 404;
+                      return;
+                    }
+                    const bool all = req.get_param_value("all") == "true";
+                    auto& jobs = it->second->jobs;
+                    for (auto j = jobs.begin(); j != jobs.end();) {
+                      std::string status;
+                      {
+                        std::lock_guard<std::mutex> job_lock(j->second->mu);
+                        status = j->second->status;
+                        if (all || status == "Succeeded") j->second->deleted = true;
+                      }
+                      if (all || status == "Succeeded") {
+                        auto& queue = it->second->queue;
+                        queue.erase(std::remove(queue.begin(), queue.end(), j->second),
+                                    queue.end());
+                        j = jobs.erase(j);
+                      } else {
+                        ++j;
+                      }
+                    }
+                    res.status = 204;
+                  }));
 
   server_->Get(R"(/system/logs/([^/]+)/([^/]+))", system([this](const Request& req, Response& res) {
-    std::shared_ptr<Job> job;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      const auto it = services_.find(req.matches[1]);
-      if (it == services_.end() || !it->second->jobs.count(req.matches[2])) {
-        res.status = 404;
-        return;
-      }
-      job = it->second->jobs.at(req.matches[2]);
-    }
-    std::string log;
-    {
-      std::lock_guard<std::mutex> lock(job->mu);
-      log = job->log;
-    }
-    if (req.get_param_value("timestamps") != "true") {
-      std::istringstream in(log);
-      std::string line, plain;
-      while (std::getline(in, line)) plain += line.substr(line.find(' ') + 1) + "\n";
-      log = plain;
-    }
-    res.set_content(log, "text/plain");
-  }));
+                 std::shared_ptr<Job> job;
+                 {
+                   std::lock_guard<std::mutex> lock(mu_);
+                   const auto it = services_.find(req.matches[1]);
+                   if (it == services_.end() || !it->second->jobs.count(req.matches[2])) {
+                     res.status = 404;
+                     return;
+                   }
+                   job = it->second->jobs.at(req.matches[2]);
+                 }
+                 std::string log;
+                 {
+                   std::lock_guard<std::mutex> lock(job->mu);
+                   log = job->log;
+                 }
+                 if (req.get_param_value("timestamps") != "true") {
+                   std::istringstream in(log);
+                   std::string line, plain;
+                   while (std::getline(in, line)) plain += line.substr(line.find(' ') + 1) + "\n";
+                   log = plain;
+                 }
+                 res.set_content(log, "text/plain");
+               }));
 }
 
 }  // namespace twinprof::testing

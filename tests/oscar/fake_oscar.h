@@ -22,12 +22,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace httplib {
 class Server;
@@ -43,12 +42,12 @@ class FakeOscar {
   struct Options {
     std::string user = "oscar";
     std::string password = "fake-oscar-password-1234";
-    std::string oidc_token;      // also accepted on /system/* as a bearer token when not empty
-    std::string work_dir;        // buckets and job folders (required)
-    int page_size = 0;           // 0: the bare-map listing; N: pages of N jobs
-    double pod_start_delay_s = 0.3;  // creation_time -> start_time (cold start)
-    double supervisor_delay_s = 0.1; // start_time -> script start (download)
-    bool enforce_limits = true;  // run jobs in cgroups with the service's cpu and memory
+    std::string oidc_token;           // also accepted on /system/* as a bearer token when not empty
+    std::string work_dir;             // buckets and job folders (required)
+    int page_size = 0;                // 0: the bare-map listing; N: pages of N jobs
+    double pod_start_delay_s = 0.3;   // creation_time -> start_time (cold start)
+    double supervisor_delay_s = 0.1;  // start_time -> script start (download)
+    bool enforce_limits = true;       // run jobs in cgroups with the service's cpu and memory
   };
 
   struct Fault {

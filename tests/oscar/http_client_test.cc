@@ -1,14 +1,14 @@
 // HttpClient against FakeOscar's fault injection: which failures are retried, how often, and
 // what the errors say.
-#include <gtest/gtest.h>
+#include "profile/oscar/http_client.h"
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <cstdlib>
 #include <thread>
 
 #include "fake_oscar.h"
-#include "profile/oscar/http_client.h"
 #include "test_util.h"
 
 namespace twinprof::oscar {
@@ -115,7 +115,8 @@ TEST(HttpClient, RetriesSlowAnswersAndDroppedConnectionsForIdempotentRequests) {
   f.server.AddFault({Kind::kDrop, "GET", "/system/services", 0, 1, 0});
   HttpClient client(f.Options());
   std::vector<std::string> reasons;
-  client.set_retry_observer([&](int, const std::string& reason, auto) { reasons.push_back(reason); });
+  client.set_retry_observer(
+      [&](int, const std::string& reason, auto) { reasons.push_back(reason); });
   EXPECT_EQ(client.Send(f.Services()).status, 200);
   EXPECT_EQ(client.retries(), 2) << ::testing::PrintToString(reasons) << f.server.faults_applied();
 }
@@ -170,8 +171,10 @@ TEST(HttpClient, VerifiesTlsCertificatesUnlessInsecure) {
   // An HTTPS server on 127.0.0.1 with a self-signed certificate.
   testing::TempDir dir;
   const std::string cert = dir.path() + "/cert.pem", key = dir.path() + "/key.pem";
-  const std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
-                              "-days 1 -keyout " + key + " -out " + cert + " 2>/dev/null";
+  const std::string command =
+      "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
+      "-days 1 -keyout " +
+      key + " -out " + cert + " 2>/dev/null";
   ASSERT_EQ(std::system(command.c_str()), 0);
   httplib::SSLServer server(cert.c_str(), key.c_str());
   ASSERT_TRUE(server.is_valid());

@@ -1,6 +1,8 @@
 // OscarClient against FakeOscar: services with FDL resources and tokens, asynchronous
 // invocations that really run, both listing shapes with every page, job logs, clean-up,
 // credentials from the environment.
+#include "profile/oscar/oscar_client.h"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -8,7 +10,6 @@
 
 #include "fake_oscar.h"
 #include "profile/oscar/credentials.h"
-#include "profile/oscar/oscar_client.h"
 #include "profile/oscar/supervisor_log.h"
 #include "test_util.h"
 
@@ -145,10 +146,16 @@ class Env {
  public:
   Env(const char* name, const char* value) : name_(name) {
     if (const char* old = std::getenv(name)) old_ = old;
-    if (value) setenv(name, value, 1); else unsetenv(name);
+    if (value)
+      setenv(name, value, 1);
+    else
+      unsetenv(name);
   }
   ~Env() {
-    if (old_) setenv(name_, old_->c_str(), 1); else unsetenv(name_);
+    if (old_)
+      setenv(name_, old_->c_str(), 1);
+    else
+      unsetenv(name_);
   }
 
  private:

@@ -17,9 +17,9 @@ TEST(Rfc3339, ParsesUtcFractionsAndOffsets) {
   EXPECT_NEAR(*ParseRfc3339("2024-05-01T10:20:30.250Z") - *ParseRfc3339("2024-05-01T10:20:30Z"),
               0.25, 1e-9);
   EXPECT_EQ(*ParseRfc3339("2024-05-01T12:20:30+02:00"), *ParseRfc3339("2024-05-01T10:20:30Z"));
-  EXPECT_NEAR(*ParseRfc3339("2024-05-01T10:20:30.123456789Z") -
-                  *ParseRfc3339("2024-05-01T10:20:30Z"),
-              0.123456789, 1e-6);
+  EXPECT_NEAR(
+      *ParseRfc3339("2024-05-01T10:20:30.123456789Z") - *ParseRfc3339("2024-05-01T10:20:30Z"),
+      0.123456789, 1e-6);
   EXPECT_FALSE(ParseRfc3339("2024-05-01 10:20"));
   EXPECT_FALSE(ParseRfc3339("2024-13-01T10:20:30Z"));
   EXPECT_FALSE(ParseRfc3339("2024-05-01T10:20:30"));  // no zone
@@ -127,12 +127,12 @@ TEST(SupervisorLog, WithoutTimestampsOrLinesGivesNothing) {
 
 TEST(Timeline, ClampsToMonotonicAndThePartsAddUp) {
   JobTimes times;
-  times.submit = 100.400;           // client clock, ms
-  times.pod_start = 100.0;          // truncated to the second: earlier than the submit
+  times.submit = 100.400;   // client clock, ms
+  times.pod_start = 100.0;  // truncated to the second: earlier than the submit
   times.container_start = 102.0;
   times.exec_start = 102.350;
   times.exec_end = 105.900;
-  times.finish = 105.0;             // truncated: earlier than the script's end
+  times.finish = 105.0;  // truncated: earlier than the script's end
   JobRecord r;
   const TimelineFix fix = FillTimes(times, 100.0, &r);
   EXPECT_EQ(fix.clamped, 2);

@@ -32,16 +32,19 @@ Credentials CredentialsFromEnvironment() {
   const std::string password = Env("OSCAR_PASSWORD");
   if (!user.empty() && !password.empty()) return {HttpAuth::Basic(user, password)};
   if (!user.empty()) {
-    throw InputError("OSCAR_USER is set but OSCAR_PASSWORD is not (or is empty); set both in the "
-                     "environment, or set OSCAR_TOKEN");
+    throw InputError(
+        "OSCAR_USER is set but OSCAR_PASSWORD is not (or is empty); set both in the "
+        "environment, or set OSCAR_TOKEN");
   }
   if (!password.empty()) {
-    throw InputError("OSCAR_PASSWORD is set but OSCAR_USER is not (or is empty); set both in the "
-                     "environment, or set OSCAR_TOKEN");
+    throw InputError(
+        "OSCAR_PASSWORD is set but OSCAR_USER is not (or is empty); set both in the "
+        "environment, or set OSCAR_TOKEN");
   }
-  throw InputError("no OSCAR credentials: set OSCAR_USER and OSCAR_PASSWORD (HTTP Basic) or "
-                   "OSCAR_TOKEN (OIDC bearer token) in the environment; credentials are never "
-                   "read from files");
+  throw InputError(
+      "no OSCAR credentials: set OSCAR_USER and OSCAR_PASSWORD (HTTP Basic) or "
+      "OSCAR_TOKEN (OIDC bearer token) in the environment; credentials are never "
+      "read from files");
 }
 
 }  // namespace twinprof::oscar

@@ -20,8 +20,8 @@ std::string NormalizeEndpoint(const std::string& endpoint) {
   } else {
     const std::string scheme = url.substr(0, scheme_end);
     if (scheme != "http" && scheme != "https") {
-      throw InputError("the OSCAR endpoint '" + endpoint +
-                       "' has scheme '" + scheme + "'; expected https:// (or http://)");
+      throw InputError("the OSCAR endpoint '" + endpoint + "' has scheme '" + scheme +
+                       "'; expected https:// (or http://)");
     }
   }
   const auto host_start = url.find("://") + 3;
@@ -34,7 +34,8 @@ std::string NormalizeEndpoint(const std::string& endpoint) {
         "the OSCAR endpoint must not contain credentials; set OSCAR_USER and OSCAR_PASSWORD (or "
         "OSCAR_TOKEN) in the environment instead");
   }
-  if (host_start == url.size()) throw InputError("the OSCAR endpoint '" + endpoint + "' has no host");
+  if (host_start == url.size())
+    throw InputError("the OSCAR endpoint '" + endpoint + "' has no host");
   return url;
 }
 
@@ -132,8 +133,8 @@ HttpResponse HttpClient::Send(const Request& request) {
     case HttpAuth::Kind::kNone:
       break;
     case HttpAuth::Kind::kBasic:
-      req.headers.emplace(httplib::make_basic_authentication_header(request.auth.user,
-                                                                    request.auth.secret));
+      req.headers.emplace(
+          httplib::make_basic_authentication_header(request.auth.user, request.auth.secret));
       break;
     case HttpAuth::Kind::kBearer:
       req.set_header("Authorization", "Bearer " + request.auth.secret);
@@ -172,8 +173,9 @@ HttpResponse HttpClient::Send(const Request& request) {
                          "endpoint is the right cluster");
       }
       if (status == 404) {
-        throw InputError(what + ": 404 Not Found; check the endpoint (is it an OSCAR cluster?) and "
-                                "that the service or job exists there");
+        throw InputError(what +
+                         ": 404 Not Found; check the endpoint (is it an OSCAR cluster?) and "
+                         "that the service or job exists there");
       }
       if (status < 500) {
         std::string message = what + ": " + std::to_string(status);
@@ -184,8 +186,8 @@ HttpResponse HttpClient::Send(const Request& request) {
       if (!result->body.empty()) last_reason += " (" + Excerpt(result->body) + ")";
     }
     if (attempt >= options_.max_attempts) {
-      throw HttpUnavailableError(what + ": gave up after " + std::to_string(attempt) +
-                                 " attempt" + (attempt > 1 ? "s" : "") + "; last: " + last_reason);
+      throw HttpUnavailableError(what + ": gave up after " + std::to_string(attempt) + " attempt" +
+                                 (attempt > 1 ? "s" : "") + "; last: " + last_reason);
     }
     const auto delay = Backoff(attempt);
     if (observer_) observer_(attempt, last_reason, delay);

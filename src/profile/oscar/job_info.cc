@@ -1,9 +1,8 @@
 #include "profile/oscar/job_info.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cctype>
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 
@@ -69,12 +68,18 @@ JobStatus ParseJobStatus(const std::string& text) {
 
 const char* JobStatusName(JobStatus status) {
   switch (status) {
-    case JobStatus::kPending: return "Pending";
-    case JobStatus::kRunning: return "Running";
-    case JobStatus::kSucceeded: return "Succeeded";
-    case JobStatus::kFailed: return "Failed";
-    case JobStatus::kSuspended: return "Suspended";
-    default: return "Unknown";
+    case JobStatus::kPending:
+      return "Pending";
+    case JobStatus::kRunning:
+      return "Running";
+    case JobStatus::kSucceeded:
+      return "Succeeded";
+    case JobStatus::kFailed:
+      return "Failed";
+    case JobStatus::kSuspended:
+      return "Suspended";
+    default:
+      return "Unknown";
   }
 }
 
@@ -137,8 +142,9 @@ JobsPage ParseJobsPage(const std::string& body, const std::string& what) {
                      "); expected a map of jobs or {jobs, next_page, remaining_jobs}");
   }
   if (!doc.is_object()) {
-    throw InputError(what + ": the answer should be a JSON object (a map of jobs or "
-                            "{jobs, next_page, remaining_jobs})");
+    throw InputError(what +
+                     ": the answer should be a JSON object (a map of jobs or "
+                     "{jobs, next_page, remaining_jobs})");
   }
   JobsPage page;
   const json* jobs = &doc;

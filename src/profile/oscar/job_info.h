@@ -18,7 +18,9 @@ enum class JobStatus { kPending, kRunning, kSucceeded, kFailed, kSuspended, kUnk
 // "Pending" -> kPending, ...; anything else -> kUnknown.
 JobStatus ParseJobStatus(const std::string& text);
 const char* JobStatusName(JobStatus status);
-inline bool IsTerminal(JobStatus s) { return s == JobStatus::kSucceeded || s == JobStatus::kFailed; }
+inline bool IsTerminal(JobStatus s) {
+  return s == JobStatus::kSucceeded || s == JobStatus::kFailed;
+}
 
 struct JobInfo {
   JobStatus status = JobStatus::kUnknown;
@@ -31,7 +33,7 @@ struct JobInfo {
 
 struct JobsPage {
   std::map<std::string, JobInfo> jobs;
-  std::string next_page;  // empty on the last page
+  std::string next_page;   // empty on the last page
   bool paginated = false;  // the {jobs, next_page, remaining_jobs} shape
 };
 

@@ -32,9 +32,9 @@ struct JobTimes {
 };
 
 struct TimelineFix {
-  int clamped = 0;          // times raised to their predecessor
-  int skewed = 0;           // of which by more than kResolution + 0.5 s
-  int missing = 0;          // times that were unknown
+  int clamped = 0;  // times raised to their predecessor
+  int skewed = 0;   // of which by more than kResolution + 0.5 s
+  int missing = 0;  // times that were unknown
 };
 
 // Writes the six t_* fields of `record`, in seconds since `run_start` (epoch seconds), applying

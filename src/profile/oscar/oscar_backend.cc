@@ -18,8 +18,7 @@ namespace twinprof::oscar {
 namespace {
 
 double Now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::string ReadBinary(const std::string& path) {
@@ -235,11 +234,11 @@ RunResult OscarBackend::Run(const RunRequest& request, const RunObserver& observ
           for (auto& name : refresh(service, Now())) fresh.push_back(name);
         }
         if (fresh.size() > invocations.size()) {
-          throw InputError(DescribeRequest(client_.http().endpoint(), "GET",
-                                           "/system/logs/" + service) +
-                           ": " + std::to_string(fresh.size()) + " new jobs appeared after " +
-                           std::to_string(invocations.size()) +
-                           " invocations; is another client invoking this service?");
+          throw InputError(
+              DescribeRequest(client_.http().endpoint(), "GET", "/system/logs/" + service) + ": " +
+              std::to_string(fresh.size()) + " new jobs appeared after " +
+              std::to_string(invocations.size()) +
+              " invocations; is another client invoking this service?");
         }
         std::sort(fresh.begin(), fresh.end());
         for (size_t i = 0; i < invocations.size(); ++i) {

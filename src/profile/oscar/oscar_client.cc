@@ -1,8 +1,7 @@
 #include "profile/oscar/oscar_client.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/error.h"
@@ -13,13 +12,13 @@ namespace {
 using nlohmann::json;
 
 std::string Base64(const std::string& data) {
-  static const char* kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   out.reserve((data.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 2 < data.size(); i += 3) {
-    const uint32_t n = (uint8_t(data[i]) << 16) | (uint8_t(data[i + 1]) << 8) | uint8_t(data[i + 2]);
+    const uint32_t n =
+        (uint8_t(data[i]) << 16) | (uint8_t(data[i + 1]) << 8) | uint8_t(data[i + 2]);
     out += kAlphabet[n >> 18];
     out += kAlphabet[(n >> 12) & 63];
     out += kAlphabet[(n >> 6) & 63];
@@ -171,10 +170,9 @@ std::map<std::string, JobInfo> OscarClient::ListJobs(const std::string& service)
 }
 
 std::string OscarClient::JobLog(const std::string& service, const std::string& job) {
-  const HttpResponse response =
-      System("GET", "/system/logs/" + UrlEncode(service) + "/" + UrlEncode(job) +
-                           "?timestamps=true",
-                "", true);
+  const HttpResponse response = System(
+      "GET", "/system/logs/" + UrlEncode(service) + "/" + UrlEncode(job) + "?timestamps=true", "",
+      true);
   return response.status == 404 ? std::string() : response.body;
 }
 

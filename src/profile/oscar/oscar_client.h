@@ -9,10 +9,9 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "profile/oscar/credentials.h"
 #include "profile/oscar/http_client.h"
@@ -25,12 +24,12 @@ struct ServiceSpec {
   std::string name;
   std::string cluster_id;
   std::string image;
-  std::string script;  // the script's text
-  double cpu = 1;                // cores per job
-  double memory_bytes = 0;       // per job
-  int parallelism = 1;           // jobs at once: total_cpu = cpu x parallelism, likewise memory
+  std::string script;       // the script's text
+  double cpu = 1;           // cores per job
+  double memory_bytes = 0;  // per job
+  int parallelism = 1;      // jobs at once: total_cpu = cpu x parallelism, likewise memory
   std::vector<std::pair<std::string, std::string>> environment;
-  std::vector<std::string> input_paths;   // "bucket/folder" in the cluster's MinIO
+  std::vector<std::string> input_paths;  // "bucket/folder" in the cluster's MinIO
   std::vector<std::string> output_paths;
   std::string log_level = "INFO";  // the supervisor must log at INFO for the script lines
 

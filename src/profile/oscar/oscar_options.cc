@@ -31,9 +31,18 @@ OscarOptions ParseOscarOptions(const BackendConfig& config) {
   }
   file.CheckKeys(section,
                  {"endpoint", "cluster_id", "insecure", "arch", "bucket", "connect_timeout",
-                  "read_timeout", "max_attempts", "initial_backoff", "max_backoff",
-                  "poll_interval", "run_timeout", "settle", "cleanup_jobs", "delete_services"},
+                  "read_timeout", "max_attempts", "initial_backoff", "max_backoff", "poll_interval",
+                  "run_timeout", "settle", "cleanup_jobs", "delete_services"},
                  "the 'oscar' section", nullptr);
+  // Single-component tests need the intermediate files, which stay in the cluster's MinIO.
+  if (const YAML::Node single = YamlFile::Optional(file.root(), "test_single_components")) {
+    if (file.Bool(single, "test_single_components")) {
+      file.Fail(single,
+                "test_single_components is not supported by the oscar backend: the intermediate "
+                "files stay in the cluster's MinIO, which twinprof does not read; profile the "
+                "components alone with a campaign of their own (or use the local backend)");
+    }
+  }
   OscarOptions options;
   const YAML::Node endpoint = file.Required(section, "endpoint");
   options.http.endpoint = file.String(endpoint, "the OSCAR endpoint");
@@ -46,6 +55,7 @@ OscarOptions ParseOscarOptions(const BackendConfig& config) {
   const auto optional = [&](const char* key) { return YamlFile::Optional(section, key); };
   if (auto n = optional("cluster_id")) options.cluster_id = file.String(n, "cluster_id");
   if (auto n = optional("insecure")) options.http.insecure = file.Bool(n, "insecure");
+  if (config.insecure_tls) options.http.insecure = true;  // profile --insecure
   if (auto n = optional("arch")) {
     options.arch = file.String(n, "arch");
     if (options.arch != "x86_64" && options.arch != "arm64") {

@@ -11,14 +11,14 @@
 namespace twinprof::oscar {
 
 struct OscarOptions {
-  HttpOptions http;          // endpoint, insecure, connect/read timeouts, attempts, backoff
-  std::string cluster_id;    // the FDL cluster id the services belong to ("" = not sent)
+  HttpOptions http;             // endpoint, insecure, connect/read timeouts, attempts, backoff
+  std::string cluster_id;       // the FDL cluster id the services belong to ("" = not sent)
   std::string arch = "x86_64";  // which of the component's images to deploy
-  std::string bucket;        // MinIO bucket for generated input/output paths ("" = workflow name)
-  double poll_interval_s = 2;   // between two listings of a service's jobs
-  double run_timeout_s = 3600;  // a run's jobs not finished by then are recorded as failed
-  double settle_s = 10;      // quiet time after the last job finished before a run is over
-  bool cleanup_jobs = true;  // DELETE /system/logs/{service} after each run
+  std::string bucket;          // MinIO bucket for generated input/output paths ("" = workflow name)
+  double poll_interval_s = 2;  // between two listings of a service's jobs
+  double run_timeout_s = 3600;   // a run's jobs not finished by then are recorded as failed
+  double settle_s = 10;          // quiet time after the last job finished before a run is over
+  bool cleanup_jobs = true;      // DELETE /system/logs/{service} after each run
   bool delete_services = false;  // DELETE the services when the backend is done
 };
 

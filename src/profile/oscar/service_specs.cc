@@ -32,8 +32,7 @@ std::string DnsLabel(const std::string& text) {
 
 std::vector<ServiceSpec> BuildServiceSpecs(const RunRequest& request, const OscarOptions& options) {
   const Workflow& workflow = *request.workflow;
-  const std::string bucket =
-      options.bucket.empty() ? DnsLabel(workflow.name()) : options.bucket;
+  const std::string bucket = options.bucket.empty() ? DnsLabel(workflow.name()) : options.bucket;
   std::set<std::string> deployed;
   for (const auto& d : request.deployments) deployed.insert(d.component);
 
