@@ -55,7 +55,7 @@ class JobFlow {
   struct ComponentState {
     ComponentId id = 0;
     std::string name;
-    Deployment deployment;
+    ComponentDeployment deployment;
     ComponentBehaviour behaviour;
     int cluster = 0;
     std::vector<int> eligible;

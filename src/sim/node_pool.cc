@@ -5,7 +5,7 @@ namespace twinprof {
 NodePool::NodePool(std::vector<PoolNode> nodes, NodePolicy policy)
     : nodes_(std::move(nodes)), policy_(policy) {}
 
-std::vector<int> NodePool::EligibleNodes(const Deployment& deployment) const {
+std::vector<int> NodePool::EligibleNodes(const ComponentDeployment& deployment) const {
   std::vector<int> eligible;
   for (size_t i = 0; i < nodes_.size(); ++i) {
     if (nodes_[i].cluster != deployment.cluster) continue;

@@ -42,7 +42,7 @@ class NodePool {
 
   const std::vector<PoolNode>& nodes() const { return nodes_; }
   // The indices of the nodes a deployment may use (its cluster, and node type when given).
-  std::vector<int> EligibleNodes(const Deployment& deployment) const;
+  std::vector<int> EligibleNodes(const ComponentDeployment& deployment) const;
 
   // Places the request now if a node has room (returns it, with the requests subtracted), or
   // returns nothing.

@@ -37,7 +37,7 @@ struct SyncSettings {
 };
 
 // Where and with what one component runs (OSCAR service settings).
-struct Deployment {
+struct ComponentDeployment {
   std::string cluster;
   std::string node_type;  // "" = any node type of the cluster (a node selector otherwise)
   double cpu = 1;         // cores requested per job (may be fractional)
@@ -77,7 +77,7 @@ struct Scenario {
   Workflow workflow;
   Platform platform;
   // Indexed by ComponentId.
-  std::vector<Deployment> deployments;
+  std::vector<ComponentDeployment> deployments;
   std::vector<ComponentBehaviour> behaviours;
   Workload workload;
   NodePolicy node_policy = NodePolicy::kLeastAllocated;

@@ -259,7 +259,7 @@ Scenario LoadScenario(const std::string& path,
     std::string name = file.String(entry.first, "a component name");
     std::optional<ComponentId> id = workflow.Find(name);
     if (!id) file.Fail(entry.first, "unknown component '" + name + "'");
-    Deployment& deployment = scenario.deployments[*id];
+    ComponentDeployment& deployment = scenario.deployments[*id];
     deployment.where = file.Where(entry.second);
     if (entry.second.IsMap()) {
       file.CheckKeys(entry.second, {"cluster", "node_type"}, "a placement", nullptr);
@@ -316,7 +316,7 @@ Scenario LoadScenario(const std::string& path,
                      {"cpu", "cpu_limit", "memory", "parallelism", "mode", "container_concurrency",
                       "keep_alive", "min_scale", "max_scale", "reject_when_full", "init_time"},
                      "resources", nullptr);
-      Deployment& deployment = scenario.deployments[*id];
+      ComponentDeployment& deployment = scenario.deployments[*id];
       deployment.where = file.Where(entry.second);
       if (YAML::Node cpu = YamlFile::Optional(entry.second, "cpu"); cpu) {
         deployment.cpu = file.Cpu(cpu, "cpu");

@@ -68,7 +68,7 @@ void ValidateScenario(const Scenario& scenario) {
 
   for (ComponentId id : workflow.components()) {
     const std::string& name = workflow.component(id).name;
-    const Deployment& deployment = scenario.deployments[id];
+    const ComponentDeployment& deployment = scenario.deployments[id];
     const SourceLocation& where = deployment.where.file.empty() ? file : deployment.where;
     if (scenario.platform.FindCluster(deployment.cluster) == nullptr) {
       throw InputError(where, "component '" + name + "' is placed on unknown cluster '" +

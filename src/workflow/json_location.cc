@@ -1,5 +1,6 @@
 #include "workflow/json_location.h"
 
+#include <algorithm>
 #include <cctype>
 #include <iterator>
 #include <optional>
@@ -59,15 +60,14 @@ class CountingIterator {
   size_t* last_;
 };
 
-// Follows the path of each value through the document and stops at the target.
+// Follows the path of each value through the document and records where each one starts (in
+// `starts`, as JSON pointer -> offset of the last character read), or only watches for errors.
 class Locator : public json::json_sax_t {
  public:
-  // Without a target, the locator only watches for errors.
-  Locator(std::optional<std::vector<std::string>> target, const size_t* offset)
-      : target_(std::move(target)), offset_(offset) {}
+  Locator(std::vector<std::pair<std::string, size_t>>* starts, const size_t* offset,
+          size_t max_depth = SIZE_MAX)
+      : starts_(starts), offset_(offset), max_depth_(max_depth) {}
 
-  bool found() const { return found_; }
-  size_t found_offset() const { return found_offset_; }
   // The first error the parser reported (nlohmann's 1-based position and its message).
   const std::optional<std::pair<size_t, std::string>>& error() const { return error_; }
 
@@ -83,8 +83,8 @@ class Locator : public json::json_sax_t {
   bool end_object() override { return Close(); }
   bool end_array() override { return Close(); }
   bool key(string_t& name) override {
-    path_.push_back(name);
-    return !Check();
+    Push(name);
+    return true;
   }
   bool parse_error(std::size_t position, const std::string&,
                    const nlohmann::detail::exception& e) override {
@@ -96,85 +96,62 @@ class Locator : public json::json_sax_t {
   struct Level {
     bool array;
     size_t next = 0;
+    size_t pointer_size = 0;  // length of the pointer of the container itself
   };
 
-  // Returns true (and remembers where) when the current path is the target.
-  bool Check() {
-    if (found_ || !target_ || path_ != *target_) return false;
-    found_ = true;
-    found_offset_ = *offset_;
-    return true;
-  }
-  bool Begin() {
-    if (!levels_.empty() && levels_.back().array) {
-      path_.push_back(std::to_string(levels_.back().next++));
-      return !Check();
+  // Appends a reference token (escaped as RFC 6901 says) and records the value's position.
+  void Push(const std::string& token) {
+    if (starts_ == nullptr || levels_.size() > max_depth_) return;
+    pointer_.resize(levels_.back().pointer_size);
+    pointer_ += '/';
+    for (char c : token) {
+      if (c == '~') {
+        pointer_ += "~0";
+      } else if (c == '/') {
+        pointer_ += "~1";
+      } else {
+        pointer_ += c;
+      }
     }
-    return !(levels_.empty() && Check());  // the root itself
+    Record();
   }
-  void End() {
-    if (!levels_.empty()) path_.pop_back();  // the index or key of the finished value
+  void Record() {
+    if (starts_ != nullptr) starts_->emplace_back(pointer_, *offset_);
+  }
+  void Begin() {
+    if (levels_.empty()) {
+      Record();  // the root
+    } else if (levels_.back().array) {
+      Push(std::to_string(levels_.back().next++));
+    }
   }
   bool Scalar() {
-    if (!Begin()) return false;
-    End();
+    Begin();
     return true;
   }
   bool Open(bool array) {
-    if (!Begin()) return false;
-    levels_.push_back(Level{array});
+    Begin();
+    levels_.push_back(Level{array, 0, pointer_.size()});
     return true;
   }
   bool Close() {
     levels_.pop_back();
-    End();
     return true;
   }
 
-  std::optional<std::vector<std::string>> target_;
+  std::vector<std::pair<std::string, size_t>>* starts_;
   const size_t* offset_;
-  std::vector<std::string> path_;
+  size_t max_depth_;
+  std::string pointer_;
   std::vector<Level> levels_;
-  bool found_ = false;
-  size_t found_offset_ = 0;
   std::optional<std::pair<size_t, std::string>> error_;
 };
 
-// "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error ..." -> the
-// part after the position, which our location replaces.
-std::string Explain(const std::string& what) {
-  size_t start = what.find("] ");
-  std::string message = start == std::string::npos ? what : what.substr(start + 2);
-  if (message.rfind("parse error", 0) == 0) {
-    if (size_t colon = message.find(": "); colon != std::string::npos) {
-      message = message.substr(colon + 2);
-    }
-  }
-  return "JSON " + message;
-}
-
-std::vector<std::string> Tokens(const json::json_pointer& pointer) {
-  std::vector<std::string> tokens;
-  for (json::json_pointer p = pointer; !p.empty(); p = p.parent_pointer()) {
-    tokens.insert(tokens.begin(), p.back());
-  }
-  return tokens;
-}
-
-}  // namespace
-
-SourceLocation LocateJson(const std::string& text, const json::json_pointer& pointer,
-                          const std::string& file) {
-  size_t offset = 0;
-  Locator locator(Tokens(pointer), &offset);
-  CountingIterator first(text.data(), text.data(), &offset);
-  CountingIterator last(text.data(), text.data() + text.size(), &offset);
-  json::sax_parse(first, last, &locator);
-  if (!locator.found()) return SourceLocation{file};
-  size_t at = locator.found_offset();
-  if (at >= text.size()) return LocationOfOffset(text, text.size(), file);
-  // The parser has read the whole token (and, after a number or literal, the character that ends
-  // it): go back to the token's first character.
+// Moves `at` (the last character the parser read for a token) back to the token's first
+// character: the parser has read the whole token and, after a number or literal, the character
+// that ends it.
+size_t TokenStart(const std::string& text, size_t at) {
+  if (at >= text.size()) return text.size();
   auto in_literal = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '+' || c == '-';
   };
@@ -191,7 +168,64 @@ SourceLocation LocateJson(const std::string& text, const json::json_pointer& poi
   } else {
     while (at > 0 && in_literal(text[at]) && in_literal(text[at - 1])) --at;
   }
-  return LocationOfOffset(text, at, file);
+  return at;
+}
+
+// "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error ..." -> the
+// part after the position, which our location replaces.
+std::string Explain(const std::string& what) {
+  size_t start = what.find("] ");
+  std::string message = start == std::string::npos ? what : what.substr(start + 2);
+  if (message.rfind("parse error", 0) == 0) {
+    if (size_t colon = message.find(": "); colon != std::string::npos) {
+      message = message.substr(colon + 2);
+    }
+  }
+  return "JSON " + message;
+}
+
+}  // namespace
+
+void JsonLocator::Index() {
+  indexed_ = true;
+  std::vector<std::pair<std::string, size_t>> starts;
+  size_t offset = 0;
+  Locator locator(&starts, &offset, max_depth_);
+  CountingIterator first(text_.data(), text_.data(), &offset);
+  CountingIterator last(text_.data(), text_.data() + text_.size(), &offset);
+  json::sax_parse(first, last, &locator);
+  // One sweep over the text turns every offset into a line and column.
+  std::vector<std::pair<size_t, size_t>> order;  // (token start, index in starts)
+  order.reserve(starts.size());
+  for (size_t i = 0; i < starts.size(); ++i) {
+    order.emplace_back(TokenStart(text_, starts[i].second), i);
+  }
+  std::sort(order.begin(), order.end());
+  int line = 1, column = 1;
+  size_t at = 0;
+  for (const auto& [target, index] : order) {
+    for (; at < target; ++at) {
+      if (text_[at] == '\n') {
+        ++line;
+        column = 1;
+      } else if ((static_cast<unsigned char>(text_[at]) & 0xC0) != 0x80) {
+        ++column;
+      }
+    }
+    where_.emplace(std::move(starts[index].first), std::make_pair(line, column));
+  }
+}
+
+SourceLocation JsonLocator::Where(const json::json_pointer& pointer) {
+  if (!indexed_) Index();
+  auto it = where_.find(pointer.to_string());
+  if (it == where_.end()) return SourceLocation{file_};
+  return SourceLocation{file_, it->second.first, it->second.second};
+}
+
+SourceLocation LocateJson(const std::string& text, const json::json_pointer& pointer,
+                          const std::string& file) {
+  return JsonLocator(text, file).Where(pointer);
 }
 
 json ParseJson(const std::string& text, const std::string& file, int max_depth) {
@@ -226,7 +260,7 @@ json ParseJson(const std::string& text, const std::string& file, int max_depth) 
     // Other failures (a number too large for a double) carry no position: find it with the
     // SAX parser, which reports where it stopped.
     size_t offset = 0;
-    Locator locator(std::nullopt, &offset);
+    Locator locator(nullptr, &offset);
     CountingIterator first(text.data(), text.data(), &offset);
     CountingIterator last(text.data(), text.data() + text.size(), &offset);
     json::sax_parse(first, last, &locator);

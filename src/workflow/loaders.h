@@ -27,7 +27,8 @@ bool LooksLikeJson(const std::string& path, const std::string& text);
 Workflow LoadWorkflow(const std::string& path, Warnings* warnings);
 
 // For commands that run the scripts: throws InputError (at the component) when a script file
-// does not exist. `check` reports the same as warnings instead.
+// does not exist, or when a component has none (a WfFormat task). The loaders report a missing
+// file as a warning instead.
 void RequireScripts(const Workflow& workflow);
 
 }  // namespace twinprof

@@ -46,7 +46,9 @@ struct Component {
 
 // A dependency between two components.
 struct Dependency {
-  SourceLocation where;  // where the edge is declared (or implied, for FDL)
+  // Where the edge is declared: our YAML, the edge's list entry; FDL, the downstream service's
+  // input path; WfFormat, the task that names the other first.
+  SourceLocation where;
 };
 
 using WorkflowGraph =
@@ -74,28 +76,38 @@ class Workflow {
   size_t size() const { return boost::num_vertices(graph_); }
   const Component& component(ComponentId id) const { return graph_[id]; }
   Component& mutable_component(ComponentId id) { return graph_[id]; }
-  // All components, in insertion order.
+  // All components, in insertion order (ComponentId 0, 1, ...).
   std::vector<ComponentId> components() const;
+  // The component with this name, or nullopt. Linear in the number of components: callers that
+  // look names up in a loop should build their own map.
   std::optional<ComponentId> Find(const std::string& name) const;
 
   // Adds a component; names are checked by Validate(), not here.
   ComponentId AddComponent(Component component);
+  // Adds the edge from -> to (throws std::out_of_range for an unknown id). Parallel edges and
+  // self-loops are stored as given; Validate() reports a self-loop as a cycle.
   void AddDependency(ComponentId from, ComponentId to, Dependency dependency = {});
 
+  // Distinct neighbours, in ascending id order (parallel edges count once).
   std::vector<ComponentId> Successors(ComponentId id) const;
   std::vector<ComponentId> Predecessors(ComponentId id) const;
   // Components without predecessors / successors, in insertion order.
   std::vector<ComponentId> Sources() const;
   std::vector<ComponentId> Sinks() const;
 
-  // A topological order (ties broken by insertion order, so it is deterministic).
-  // Throws InputError naming a cycle if there is one.
+  // A topological order (among the components ready at any point, the one inserted first comes
+  // first, so the order is deterministic). Throws InputError naming a cycle if there is one
+  // ("the workflow has a cycle: a -> b -> a", starting and located at the cycle's first-inserted
+  // component).
   std::vector<ComponentId> TopologicalOrder() const;
 
-  // The heaviest path; `weights` is indexed by ComponentId.
+  // The path whose summed weights are largest; `weights` is indexed by ComponentId and must have
+  // size() entries (std::invalid_argument otherwise). Ties go to the earlier-inserted component.
+  // Throws InputError on a cycle.
   CriticalPath FindCriticalPath(const std::vector<double>& weights) const;
 
-  // Graphviz DOT, one node per component (labelled with cpu and memory), one edge per dependency.
+  // Graphviz DOT: node ids are ComponentIds, labels carry the name, cpu and memory (and the
+  // runtime or cluster when known); one edge per dependency.
   std::string ToDot() const;
 
   // Throws InputError (located at the offending component or edge) when the workflow is empty,

@@ -18,7 +18,7 @@ std::vector<PoolNode> ThreeNodes() {
 
 TEST(NodePool, FirstFitFillsNodesInOrder) {
   NodePool pool(ThreeNodes(), NodePolicy::kFirstFit);
-  Deployment deployment;
+  ComponentDeployment deployment;
   deployment.cluster = "c";
   std::vector<int> eligible = pool.EligibleNodes(deployment);
   PodRequest request{&eligible, 2000, 1 << 20};
@@ -29,7 +29,7 @@ TEST(NodePool, FirstFitFillsNodesInOrder) {
 
 TEST(NodePool, LeastAllocatedSpreads) {
   NodePool pool(ThreeNodes(), NodePolicy::kLeastAllocated);
-  Deployment deployment;
+  ComponentDeployment deployment;
   deployment.cluster = "c";
   std::vector<int> eligible = pool.EligibleNodes(deployment);
   PodRequest request{&eligible, 1000, 1 << 20};
@@ -41,7 +41,7 @@ TEST(NodePool, LeastAllocatedSpreads) {
 
 TEST(NodePool, QueueGrantsInOrderWhenRoomIsReleased) {
   NodePool pool(ThreeNodes(), NodePolicy::kFirstFit);
-  Deployment deployment;
+  ComponentDeployment deployment;
   deployment.cluster = "c";
   deployment.node_type = "t";
   std::vector<int> eligible = {2};  // only the small node
@@ -65,7 +65,7 @@ TEST(NodePool, EligibleNodesFollowClusterAndType) {
   nodes[1].cluster = "other";
   nodes[2].node_type = "small";
   NodePool pool(nodes, NodePolicy::kFirstFit);
-  Deployment deployment;
+  ComponentDeployment deployment;
   deployment.cluster = "c";
   EXPECT_EQ(pool.EligibleNodes(deployment), (std::vector<int>{0, 2}));
   deployment.node_type = "small";

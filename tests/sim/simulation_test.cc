@@ -61,7 +61,7 @@ Scenario MakeScenario(Workflow workflow, Platform platform, double cpu, int para
   scenario.workflow = std::move(workflow);
   scenario.platform = std::move(platform);
   for (size_t i = 0; i < scenario.workflow.size(); ++i) {
-    Deployment deployment;
+    ComponentDeployment deployment;
     deployment.cluster = "c";
     deployment.cpu = cpu;
     deployment.memory_bytes = 1e9;

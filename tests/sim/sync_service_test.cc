@@ -49,7 +49,7 @@ Scenario SyncScenario(const SyncSettings& sync, int64_t files, double gap) {
   component.image_size_bytes = kPull * 1e8;
   scenario.workflow = Workflow("one");
   scenario.workflow.AddComponent(component);
-  Deployment deployment;
+  ComponentDeployment deployment;
   deployment.cluster = "c";
   deployment.cpu = 1;
   deployment.memory_bytes = 1e9;

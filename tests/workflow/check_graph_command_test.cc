@@ -76,6 +76,12 @@ TEST(CheckCommand, ContinuesOverBadFilesAndExitsTwo) {
   EXPECT_THAT(result.err, HasSubstr(platform + ":"));
 }
 
+TEST(CheckCommand, FolderIsNotAFile) {
+  auto result = RunTwinprof({"check", "workflows"});
+  EXPECT_EQ(result.exit_status, 2);
+  EXPECT_THAT(result.err, HasSubstr("workflows: error: is a directory, not a file"));
+}
+
 TEST(CheckCommand, NeedsAFile) { EXPECT_EQ(RunTwinprof({"check"}).exit_status, 2); }
 
 TEST(GraphCommand, PrintsDot) {
