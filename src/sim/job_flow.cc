@@ -83,6 +83,11 @@ JobFlow::JobFlow(const Scenario& scenario, const SimGridPlatform& platform, JobC
     int64_t fit = MaxConcurrentJobs(*pool_, state.request);
     int64_t slots = state.deployment.parallelism > 0 ? state.deployment.parallelism : fit;
     state.slots = static_cast<int>(std::max<int64_t>(1, std::min(slots, fit)));
+    if (const SyncSettings& sync = state.deployment.sync; sync.enabled) {
+      state.sync = std::make_unique<SyncContainers>(sync);
+      int64_t containers = sync.max_scale > 0 ? std::min<int64_t>(sync.max_scale, fit) : fit;
+      state.slots = static_cast<int>(std::max<int64_t>(1, containers) * sync.container_concurrency);
+    }
     state.successors = workflow.Successors(id);
   }
 }
@@ -90,6 +95,10 @@ JobFlow::JobFlow(const Scenario& scenario, const SimGridPlatform& platform, JobC
 void JobFlow::Start() {
   sg4::Host* home = platform_.storage_hosts.front();
   for (ComponentState& component : components_) {
+    if (component.deployment.sync.enabled) {
+      StartSync(component);
+      continue;
+    }
     for (int slot = 0; slot < component.slots; ++slot) {
       auto worker = std::make_unique<Worker>();
       worker->component = static_cast<int>(component.id);
@@ -110,8 +119,15 @@ void JobFlow::Start() {
 void JobFlow::Submit(int component, Job job) {
   ComponentState& state = components_[component];
   job.number = ++state.submitted;
-  state.queue.push_back(job);
   ++outstanding_;
+  if (state.deployment.sync.enabled) {  // one actor per request
+    sg4::Actor::create(state.name + "-" + std::to_string(job.number),
+                       platform_.storage_hosts.front(),
+                       [this, &state, job] { ServeSync(state, job); });
+    ++actors_;
+    return;
+  }
+  state.queue.push_back(job);
   if (!state.idle.empty()) {
     Worker* worker = state.idle.front();
     state.idle.pop_front();
@@ -199,17 +215,17 @@ void JobFlow::Compute(const ComponentState& component, const NodeInfo& node, dou
   for (sg4::ExecPtr& thread : threads) thread->wait();
 }
 
-void JobFlow::RunJob(Worker* worker, ComponentState& component, const Job& job) {
+int JobFlow::PlaceNode(Worker* worker, const PodRequest& request) {
+  if (std::optional<int> node = pool_->TryPlace(request)) return *node;
+  worker->granted_node = -1;
+  pool_->Enqueue(request, worker->ticket);
+  while (worker->granted_node < 0) sg4::this_actor::suspend();
+  return worker->granted_node;
+}
+
+std::pair<double, double> JobFlow::ColdStart(const ComponentState& component, int node_index,
+                                             double init_s) {
   const Overheads& overheads = scenario_.platform.overheads;
-  int node_index;
-  if (std::optional<int> node = pool_->TryPlace(component.request)) {
-    node_index = *node;
-  } else {
-    worker->granted_node = -1;
-    pool_->Enqueue(component.request, worker->ticket);
-    while (worker->granted_node < 0) sg4::this_actor::suspend();
-    node_index = worker->granted_node;
-  }
   const NodeInfo& node = nodes_[node_index];
   // Scheduling delay, then the cold start: the image of the node's architecture, then the
   // container. Every job has the same scheduling delay, so pods start in placement order and the
@@ -223,10 +239,30 @@ void JobFlow::RunJob(Worker* worker, ComponentState& component, const Job& job) 
                                   ? spec.image_size_bytes / overheads.image_pull_bandwidth
                                   : 0;
   const double ready = images_.ReadyTime(node_index, image_name, t_pod_start, pull_seconds);
-  const double container_start = ready + overheads.pod_start_s;
+  const double container_start = ready + overheads.pod_start_s + init_s;
   if (container_start > sg4::Engine::get_clock()) sg4::this_actor::sleep_until(container_start);
-  const double t_container_start = sg4::Engine::get_clock();
+  return {t_pod_start, sg4::Engine::get_clock()};
+}
 
+void JobFlow::ReleaseNode(int node_index, const PodRequest& request) {
+  for (auto [ticket, placed] : pool_->Release(node_index, request)) {
+    Worker* waiting = workers_[ticket].get();
+    waiting->granted_node = placed;
+    waiting->actor->resume();
+  }
+}
+
+void JobFlow::RunJob(Worker* worker, ComponentState& component, const Job& job) {
+  const int node_index = PlaceNode(worker, component.request);
+  auto [t_pod_start, t_container_start] = ColdStart(component, node_index, 0);
+  PlayJob(component, job, node_index, t_pod_start, t_container_start);
+  ReleaseNode(node_index, component.request);
+  JobDone();
+}
+
+void JobFlow::PlayJob(ComponentState& component, const Job& job, int node_index, double t_pod_start,
+                      double t_container_start) {
+  const NodeInfo& node = nodes_[node_index];
   sg4::Comm::sendto(platform_.storage_hosts[job.input_cluster], node.host,
                     static_cast<uint64_t>(job.input_bytes));
   const double t_exec_start = sg4::Engine::get_clock();
@@ -243,11 +279,6 @@ void JobFlow::RunJob(Worker* worker, ComponentState& component, const Job& job) 
   }
   const double t_finish = sg4::Engine::get_clock();
 
-  for (auto [ticket, placed] : pool_->Release(node_index, component.request)) {
-    Worker* waiting = workers_[ticket].get();
-    waiting->granted_node = placed;
-    waiting->actor->resume();
-  }
   for (ComponentId successor : component.successors) {
     for (int f = 0; f < files; ++f) {
       Job next;
@@ -286,7 +317,6 @@ void JobFlow::RunJob(Worker* worker, ComponentState& component, const Job& job) 
   statistics_.Add(record, node_index, flops, node.type->speed, component.deployment.cpu);
   if (csv_ != nullptr) csv_->Write(record);
   if (on_job_) on_job_(record);
-  JobDone();
 }
 
 }  // namespace twinprof

@@ -7,6 +7,8 @@
 // job's phases: scheduling delay, cold start, download, compute, upload. Finished jobs release
 // their node, start the downstream jobs, and leave a JobRecord in the CSV and the statistics.
 // Workers idle by suspending themselves; the last job's end wakes them up to exit.
+// Synchronous services (deployment.sync.enabled) have no workers: each request is an actor that
+// finds or starts a container (SyncContainers; job_flow_sync.cc), then plays the same phases.
 #pragma once
 
 #include <deque>
@@ -24,6 +26,7 @@
 #include "sim/node_pool.h"
 #include "sim/run_statistics.h"
 #include "sim/scenario.h"
+#include "sim/sync_service.h"
 
 namespace twinprof {
 
@@ -62,6 +65,10 @@ class JobFlow {
     std::deque<Job> queue;
     std::deque<Worker*> idle;
     int64_t submitted = 0;
+    // Synchronous services only: the containers, and the requests waiting at max_scale (each
+    // waiting actor with where to write the container it is given).
+    std::unique_ptr<SyncContainers> sync;
+    std::deque<std::pair<simgrid::s4u::Actor*, int*>> sync_queue;
   };
   struct Worker {
     int component = 0;
@@ -79,6 +86,21 @@ class JobFlow {
   void Arrivals();
   void WorkerLoop(Worker* worker);
   void RunJob(Worker* worker, ComponentState& component, const Job& job);
+  // The phases of RunJob: a node for the request (suspending until one has room), the cold
+  // start (returns t_pod_start, t_container_start; `init_s` is added after the container start),
+  // the job itself once its container is up (data, compute, downstream jobs, record), and the
+  // release of a node's requests (waking the jobs now placed).
+  int PlaceNode(Worker* worker, const PodRequest& request);
+  std::pair<double, double> ColdStart(const ComponentState& component, int node_index,
+                                      double init_s);
+  void PlayJob(ComponentState& component, const Job& job, int node_index, double t_pod_start,
+               double t_container_start);
+  void ReleaseNode(int node_index, const PodRequest& request);
+  // Synchronous services (job_flow_sync.cc).
+  void StartSync(ComponentState& component);
+  void ServeSync(ComponentState& component, Job job);
+  void FinishSync(ComponentState& component, int container);
+  void Reject(ComponentState& component, const Job& job);
   void Compute(const ComponentState& component, const NodeInfo& node, double flops) const;
   void Submit(int component, Job job);
   void JobDone();

@@ -24,6 +24,18 @@ enum class NodePolicy {
   kLeastAllocated,  // the node with the smallest fraction of its cpu and memory requested
 };
 
+// A synchronous service (OSCAR /run, Knative underneath): requests go to warm containers, which
+// stay up after serving; see sim/sync_service.h for the model.
+struct SyncSettings {
+  bool enabled = false;           // `mode: sync`; asynchronous (one container per job) otherwise
+  int container_concurrency = 1;  // requests one container serves at a time
+  double keep_alive_s = 60;       // an idle container is removed after this long
+  int min_scale = 0;              // containers never removed, warm from t = 0
+  int max_scale = 0;              // 0 = as many as the nodes hold
+  bool reject_when_full = false;  // at max_scale: reject a request instead of queueing it
+  double init_s = 0;              // application init in a new container, after it starts
+};
+
 // Where and with what one component runs (OSCAR service settings).
 struct ComponentDeployment {
   std::string cluster;
@@ -35,6 +47,7 @@ struct ComponentDeployment {
   double memory_bytes = 0;  // memory requested per job
   int parallelism = 0;      // max concurrent jobs (OSCAR total_cpu / cpu); 0 = unlimited
   SourceLocation where;     // the placement entry
+  SyncSettings sync;
 
   double limit() const { return cpu_limit > 0 ? cpu_limit : cpu; }
 };

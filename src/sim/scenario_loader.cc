@@ -185,6 +185,45 @@ void ReadBehaviours(const YamlFile& file, const YAML::Node& node, const Workflow
   }
 }
 
+// `mode: sync` and the synchronous service's settings of a `resources` entry.
+void ReadSyncSettings(const YamlFile& file, const YAML::Node& node, SyncSettings& sync) {
+  if (YAML::Node mode = YamlFile::Optional(node, "mode"); mode) {
+    std::string name = file.String(mode, "mode");
+    if (name != "sync" && name != "async") {
+      file.Fail(mode, "mode must be sync or async, not '" + name + "'");
+    }
+    sync.enabled = name == "sync";
+  }
+  for (const char* key : {"container_concurrency", "keep_alive", "min_scale", "max_scale",
+                          "reject_when_full", "init_time"}) {
+    if (YAML::Node value = YamlFile::Optional(node, key); value && !sync.enabled) {
+      file.Fail(value, std::string(key) + " applies only to synchronous services (mode: sync)");
+    }
+  }
+  if (YAML::Node value = YamlFile::Optional(node, "container_concurrency"); value) {
+    sync.container_concurrency =
+        static_cast<int>(file.Integer(value, "container_concurrency", 1, 1000000));
+  }
+  if (YAML::Node value = YamlFile::Optional(node, "keep_alive"); value) {
+    sync.keep_alive_s = file.Duration(value, "keep_alive");
+  }
+  if (YAML::Node value = YamlFile::Optional(node, "min_scale"); value) {
+    sync.min_scale = static_cast<int>(file.Integer(value, "min_scale", 0, 1000000));
+  }
+  if (YAML::Node value = YamlFile::Optional(node, "max_scale"); value) {
+    sync.max_scale = static_cast<int>(file.Integer(value, "max_scale", 0, 1000000));
+  }
+  if (YAML::Node value = YamlFile::Optional(node, "reject_when_full"); value) {
+    sync.reject_when_full = file.Bool(value, "reject_when_full");
+  }
+  if (YAML::Node value = YamlFile::Optional(node, "init_time"); value) {
+    sync.init_s = file.Duration(value, "init_time");
+  }
+  if (sync.max_scale > 0 && sync.min_scale > sync.max_scale) {
+    file.Fail(node, "min_scale must be <= max_scale");
+  }
+}
+
 }  // namespace
 
 Scenario LoadScenario(const std::string& path,
@@ -273,8 +312,10 @@ Scenario LoadScenario(const std::string& path,
       std::string name = file.String(entry.first, "a component name");
       std::optional<ComponentId> id = workflow.Find(name);
       if (!id) file.Fail(entry.first, "unknown component '" + name + "'");
-      file.CheckKeys(entry.second, {"cpu", "cpu_limit", "memory", "parallelism"}, "resources",
-                     nullptr);
+      file.CheckKeys(entry.second,
+                     {"cpu", "cpu_limit", "memory", "parallelism", "mode", "container_concurrency",
+                      "keep_alive", "min_scale", "max_scale", "reject_when_full", "init_time"},
+                     "resources", nullptr);
       ComponentDeployment& deployment = scenario.deployments[*id];
       deployment.where = file.Where(entry.second);
       if (YAML::Node cpu = YamlFile::Optional(entry.second, "cpu"); cpu) {
@@ -292,6 +333,7 @@ Scenario LoadScenario(const std::string& path,
         deployment.parallelism =
             static_cast<int>(file.Integer(parallelism, "parallelism", 0, 1000000));
       }
+      ReadSyncSettings(file, entry.second, deployment.sync);
     }
   }
 

@@ -92,6 +92,17 @@ void ValidateScenario(const Scenario& scenario) {
     if (deployment.parallelism < 0) {
       throw InputError(where, "component '" + name + "': parallelism must be >= 0");
     }
+    const SyncSettings& sync = deployment.sync;
+    if (sync.container_concurrency < 1 || sync.min_scale < 0 || sync.max_scale < 0 ||
+        !(sync.keep_alive_s >= 0) || std::isinf(sync.keep_alive_s) || !(sync.init_s >= 0) ||
+        std::isinf(sync.init_s)) {
+      throw InputError(where, "component '" + name +
+                                  "': container_concurrency must be >= 1; min_scale, max_scale, "
+                                  "keep_alive and init_time >= 0 and finite");
+    }
+    if (sync.max_scale > 0 && sync.min_scale > sync.max_scale) {
+      throw InputError(where, "component '" + name + "': min_scale must be <= max_scale");
+    }
     std::vector<int> eligible = pool.EligibleNodes(deployment);
     bool fits = false;
     for (int i : eligible) {

@@ -51,6 +51,22 @@ TEST(LoadScenario, DocumentedExample) {
   EXPECT_EQ(scenario.platform.FindNodeType("rpi4")->speed, 1.3e9);
 }
 
+// The synchronous-service example of docs/formats.md, "Scenario".
+TEST(LoadScenario, SynchronousServiceExample) {
+  Scenario scenario = LoadScenario(std::string(TWINPROF_SOURCE_DIR) +
+                                   "/experiments/sim/edge-cloud/scenario-sync.yaml");
+  const SyncSettings& blur = scenario.deployments[*scenario.workflow.Find("blurry-faces")].sync;
+  EXPECT_FALSE(blur.enabled);
+  const SyncSettings& sync = scenario.deployments[*scenario.workflow.Find("mask-detector")].sync;
+  EXPECT_TRUE(sync.enabled);
+  EXPECT_EQ(sync.container_concurrency, 1);
+  EXPECT_EQ(sync.keep_alive_s, 60);
+  EXPECT_EQ(sync.min_scale, 1);
+  EXPECT_EQ(sync.max_scale, 4);
+  EXPECT_FALSE(sync.reject_when_full);
+  EXPECT_EQ(sync.init_s, 2);
+}
+
 TEST(LoadScenario, OverridesReplaceAndAddValues) {
   Scenario scenario = LoadScenario(kExample, {{"workload.files", "12"},
                                               {"resources.blurry-faces.parallelism", "1"},

@@ -1,0 +1,197 @@
+// Closed-form checks of synchronous services (sim/sync_service.h): warm containers, keep-alive,
+// max_scale queueing and rejection. One node of 4 cores at 1e9 flops per core; each request does
+// 4e9 flops on 1 core (4 s). Overheads: scheduling 0.5 s, image pull 2 s (first time on the
+// node), container start 1.5 s, application init 0.25 s. Relative error <= 1e-6.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "sim/simulation.h"
+
+namespace twinprof {
+namespace {
+
+void ExpectClose(double actual, double expected, const std::string& what) {
+  EXPECT_LE(std::abs(actual - expected), 1e-6 * std::max(1.0, std::abs(expected)))
+      << what << ": actual " << actual << ", expected " << expected;
+}
+
+constexpr double kScheduling = 0.5, kPull = 2, kStart = 1.5, kInit = 0.25, kCompute = 4;
+
+// `files` requests, `gap` seconds apart (all at t = 0 when gap is 0).
+Scenario SyncScenario(const SyncSettings& sync, int64_t files, double gap) {
+  Scenario scenario;
+  scenario.name = "sync";
+  Platform& platform = scenario.platform;
+  platform.name = "test";
+  NodeType type;
+  type.name = "n";
+  type.arch = "x86_64";
+  type.cores = 4;
+  type.speed = 1e9;
+  type.memory_bytes = 64e9;
+  platform.node_types.push_back(type);
+  Cluster cluster;
+  cluster.name = "c";
+  cluster.nodes = {{"n", 1}};
+  cluster.lan = {1e15, 0};
+  cluster.storage = {1e15, 0};
+  platform.clusters.push_back(cluster);
+  platform.overheads.scheduling_s = kScheduling;
+  platform.overheads.pod_start_s = kStart;
+  platform.overheads.image_pull_bandwidth = 1e8;
+  Component component;
+  component.name = "a";
+  component.script = "a.sh";
+  component.image_size_bytes = kPull * 1e8;
+  scenario.workflow = Workflow("one");
+  scenario.workflow.AddComponent(component);
+  ComponentDeployment deployment;
+  deployment.cluster = "c";
+  deployment.cpu = 1;
+  deployment.memory_bytes = 1e9;
+  deployment.sync = sync;
+  deployment.sync.enabled = true;
+  deployment.sync.init_s = kInit;
+  scenario.deployments.push_back(deployment);
+  ComponentBehaviour behaviour;
+  behaviour.work_base = kCompute * 1e9;
+  behaviour.output_files_per_input = 0;
+  scenario.behaviours.push_back(behaviour);
+  scenario.workload.files = files;
+  scenario.workload.batch_size = gap > 0 ? 1 : files;
+  scenario.workload.inter_upload_time = gap;
+  return scenario;
+}
+
+struct Outcome {
+  Simulation::Summary summary;
+  std::vector<JobRecord> jobs;  // by job number
+};
+
+Outcome Simulate(const Scenario& scenario) {
+  ValidateScenario(scenario);
+  Outcome outcome;
+  std::ostringstream csv;
+  Simulation::Options options;
+  options.jobs_csv = &csv;
+  options.on_job = [&outcome](const JobRecord& record) { outcome.jobs.push_back(record); };
+  outcome.summary = Simulation(scenario).Run(options);
+  std::sort(outcome.jobs.begin(), outcome.jobs.end(),
+            [](const JobRecord& a, const JobRecord& b) { return a.job_id < b.job_id; });
+  return outcome;
+}
+
+// A cold start on a node with (without) the image.
+constexpr double kColdWithPull = kPull + kStart + kInit;
+constexpr double kColdCached = kStart + kInit;
+
+TEST(SyncService, WarmMinScaleContainerHasNoColdStart) {
+  SyncSettings sync;
+  sync.min_scale = 1;
+  Outcome outcome = Simulate(SyncScenario(sync, 1, 0));
+  ASSERT_EQ(outcome.jobs.size(), 1u);
+  const JobRecord& job = outcome.jobs[0];
+  ExpectClose(job.wait_s(), 0, "wait");
+  ExpectClose(job.cold_start_s(), 0, "cold start");
+  ExpectClose(job.compute_s(), kCompute, "compute");
+  ExpectClose(job.total_s(), kCompute, "total");
+  EXPECT_EQ(outcome.summary.result.image_pulls, 0);
+}
+
+TEST(SyncService, FirstRequestColdStarts) {
+  Outcome outcome = Simulate(SyncScenario(SyncSettings{}, 1, 0));
+  ASSERT_EQ(outcome.jobs.size(), 1u);
+  ExpectClose(outcome.jobs[0].wait_s(), kScheduling, "wait");
+  ExpectClose(outcome.jobs[0].cold_start_s(), kColdWithPull, "cold start");
+  ExpectClose(outcome.jobs[0].t_finish, kScheduling + kColdWithPull + kCompute, "finish");
+}
+
+// The first request ends at 8.25 s; its container stays until 8.25 + keep_alive = 18.25 s.
+TEST(SyncService, RequestWithinKeepAliveIsWarm) {
+  SyncSettings sync;
+  sync.keep_alive_s = 10;
+  Outcome outcome = Simulate(SyncScenario(sync, 2, 12));
+  ASSERT_EQ(outcome.jobs.size(), 2u);
+  ExpectClose(outcome.jobs[0].cold_start_s(), kColdWithPull, "first cold start");
+  const JobRecord& second = outcome.jobs[1];
+  ExpectClose(second.t_submit, 12, "second submit");
+  ExpectClose(second.wait_s(), 0, "second wait");
+  ExpectClose(second.cold_start_s(), 0, "second cold start");
+  ExpectClose(second.t_finish, 12 + kCompute, "second finish");
+}
+
+TEST(SyncService, RequestAfterKeepAliveColdStartsAgain) {
+  SyncSettings sync;
+  sync.keep_alive_s = 10;
+  Outcome outcome = Simulate(SyncScenario(sync, 2, 20));
+  ASSERT_EQ(outcome.jobs.size(), 2u);
+  ExpectClose(outcome.jobs[0].cold_start_s(), kColdWithPull, "first cold start");
+  const JobRecord& second = outcome.jobs[1];
+  ExpectClose(second.wait_s(), kScheduling, "second wait");
+  // The node kept the image: no pull this time.
+  ExpectClose(second.cold_start_s(), kColdCached, "second cold start");
+  ExpectClose(second.t_finish, 20 + kScheduling + kColdCached + kCompute, "second finish");
+  EXPECT_EQ(outcome.summary.result.image_pulls, 1);
+}
+
+TEST(SyncService, MaxScaleQueuesTheSecondRequest) {
+  SyncSettings sync;
+  sync.max_scale = 1;
+  Outcome outcome = Simulate(SyncScenario(sync, 2, 0));
+  ASSERT_EQ(outcome.jobs.size(), 2u);
+  const JobRecord& first = outcome.jobs[0];
+  const JobRecord& second = outcome.jobs[1];
+  ExpectClose(first.t_finish, kScheduling + kColdWithPull + kCompute, "first finish");
+  ExpectClose(second.wait_s(), first.total_s(), "second wait = first's service time");
+  ExpectClose(second.cold_start_s(), 0, "second cold start");
+  ExpectClose(second.t_finish, first.t_finish + kCompute, "second finish");
+  EXPECT_TRUE(second.succeeded());
+}
+
+TEST(SyncService, MaxScaleRejectsTheSecondRequest) {
+  SyncSettings sync;
+  sync.max_scale = 1;
+  sync.reject_when_full = true;
+  Outcome outcome = Simulate(SyncScenario(sync, 2, 0));
+  ASSERT_EQ(outcome.jobs.size(), 2u);
+  EXPECT_TRUE(outcome.jobs[0].succeeded());
+  ExpectClose(outcome.jobs[0].t_finish, kScheduling + kColdWithPull + kCompute, "first finish");
+  EXPECT_EQ(outcome.jobs[1].status, "failed");
+  EXPECT_EQ(outcome.jobs[1].failure_reason, "rejected");
+  ExpectClose(outcome.jobs[1].total_s(), 0, "rejected at once");
+  EXPECT_EQ(outcome.summary.result.jobs, 1);  // statistics count served requests
+}
+
+// container_concurrency 2 at max_scale 1: the second request queues while the one container
+// starts, then shares it (each with its own 1-core limit on the 4-core node).
+TEST(SyncService, ConcurrencyShareOneContainer) {
+  SyncSettings sync;
+  sync.max_scale = 1;
+  sync.container_concurrency = 2;
+  Outcome outcome = Simulate(SyncScenario(sync, 2, 0));
+  ASSERT_EQ(outcome.jobs.size(), 2u);
+  const double ready = kScheduling + kColdWithPull;
+  ExpectClose(outcome.jobs[0].t_finish, ready + kCompute, "first finish");
+  ExpectClose(outcome.jobs[1].wait_s(), ready, "second waits for the container");
+  ExpectClose(outcome.jobs[1].cold_start_s(), 0, "second cold start");
+  ExpectClose(outcome.jobs[1].t_finish, ready + kCompute, "second finish");
+}
+
+// Two simultaneous requests without max_scale: two containers, the second waits for the image
+// pull the first started on the same node.
+TEST(SyncService, SimultaneousRequestsStartTwoContainers) {
+  Outcome outcome = Simulate(SyncScenario(SyncSettings{}, 2, 0));
+  ASSERT_EQ(outcome.jobs.size(), 2u);
+  for (const JobRecord& job : outcome.jobs) {
+    ExpectClose(job.cold_start_s(), kColdWithPull, job.job_id + " cold start");
+    ExpectClose(job.t_finish, kScheduling + kColdWithPull + kCompute, job.job_id + " finish");
+  }
+  EXPECT_EQ(outcome.summary.result.image_pulls, 1);
+}
+
+}  // namespace
+}  // namespace twinprof
