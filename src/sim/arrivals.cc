@@ -25,12 +25,12 @@ double ArrivalGenerator::Draw(const Distribution& distribution) {
   return distribution.a;
 }
 
-Arrival ArrivalGenerator::Next() {
+FileArrival ArrivalGenerator::Next() {
   if (next_index_ > 0 && next_index_ % workload_.batch_size == 0) {
     batch_time_ += workload_.exponential ? -workload_.inter_upload_time * std::log1p(-Uniform01())
                                          : workload_.inter_upload_time;
   }
-  Arrival arrival;
+  FileArrival arrival;
   arrival.time = batch_time_;
   arrival.bytes = Draw(workload_.input_size);
   arrival.index = next_index_++;

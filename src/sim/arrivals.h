@@ -14,7 +14,7 @@
 
 namespace twinprof {
 
-struct Arrival {
+struct FileArrival {
   double time = 0;  // seconds since the start
   double bytes = 0;
   int64_t index = 0;  // 0-based file number
@@ -27,7 +27,7 @@ class ArrivalGenerator {
   // True while Next() has files left.
   bool HasNext() const { return next_index_ < workload_.files; }
   // The next file. Requires HasNext().
-  Arrival Next();
+  FileArrival Next();
 
  private:
   double Uniform01();  // in [0, 1)

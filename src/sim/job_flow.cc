@@ -150,7 +150,7 @@ void JobFlow::Arrivals() {
   std::vector<ComponentId> sources = scenario_.workflow.Sources();
   ++outstanding_;  // the arrival stream itself, so workers do not stop before it ends
   while (generator.HasNext()) {
-    Arrival arrival = generator.Next();
+    FileArrival arrival = generator.Next();
     if (arrival.time > sg4::Engine::get_clock()) sg4::this_actor::sleep_until(arrival.time);
     for (ComponentId source : sources) {
       Job job;

@@ -31,8 +31,8 @@ void RunStatistics::Add(const JobRecord& record, int node, double flops, double 
   response_times_[record.component].push_back(record.total_s());
 }
 
-RunResult RunStatistics::Finish(long image_pulls) const {
-  RunResult result;
+SimulatedRun RunStatistics::Finish(long image_pulls) const {
+  SimulatedRun result;
   result.jobs = jobs_;
   result.makespan = jobs_ > 0 ? last_finish_ - first_submit_ : 0;
   result.image_pulls = image_pulls;
@@ -62,7 +62,7 @@ RunResult RunStatistics::Finish(long image_pulls) const {
   return result;
 }
 
-nlohmann::json RunResult::ToJson() const {
+nlohmann::json SimulatedRun::ToJson() const {
   nlohmann::json json;
   json["jobs"] = jobs;
   json["makespan_s"] = makespan;

@@ -32,7 +32,7 @@ struct NodeUsage {
   double price_per_hour = 0;
 };
 
-struct RunResult {
+struct SimulatedRun {
   long jobs = 0;
   double makespan = 0;  // last t_finish - first t_submit (seconds)
   double cost = 0;      // node-hours of every node over the makespan x price per hour
@@ -52,7 +52,7 @@ class RunStatistics {
   // having requested `requested_cpu` cores.
   void Add(const JobRecord& record, int node, double flops, double speed, double requested_cpu);
 
-  RunResult Finish(long image_pulls) const;
+  SimulatedRun Finish(long image_pulls) const;
 
  private:
   std::vector<NodeUsage> nodes_;

@@ -46,7 +46,7 @@ class Simulation {
 
   struct Summary {
     std::string scenario;
-    RunResult result;
+    SimulatedRun result;
     double wall_seconds = 0;  // real time the run took
     long actors = 0;          // SimGrid actors created (one per parallelism slot, plus arrivals)
 

@@ -80,8 +80,8 @@ std::string Cost(double cost) {
 
 }  // namespace
 
-RunResult RunResultFromJson(const nlohmann::json& json) {
-  RunResult result;
+SimulatedRun RunResultFromJson(const nlohmann::json& json) {
+  SimulatedRun result;
   result.jobs = json.at("jobs").get<long>();
   result.makespan = json.at("makespan_s").get<double>();
   result.cost = json.at("cost").get<double>();

@@ -7,7 +7,7 @@
 //                 file is byte-identical for any `parallel_runs`
 //   runs.csv      one row per run: run_id, the --set/--sweep values, jobs, makespan, cost, and
 //                 each component's mean response time
-//   summary.json  the run's figures (RunResult::ToJson plus run_id, parameters, wall_seconds);
+//   summary.json  the run's figures (SimulatedRun::ToJson plus run_id, parameters, wall_seconds);
 //                 for a sweep {"scenario": ..., "runs": [one such object per run]}
 //   run-<i>/      for a sweep only: each run's own jobs.csv and summary.json
 // Scenarios are loaded (and rejected with InputError) in the calling process before any fork.
@@ -36,7 +36,7 @@ struct SimulateSummary {
   struct Run {
     int run_id = 0;
     std::vector<std::pair<std::string, std::string>> parameters;
-    RunResult result;
+    SimulatedRun result;
     double wall_seconds = 0;
   };
   std::string scenario;
@@ -51,7 +51,7 @@ struct SimulateSummary {
 // Throws InputError for a bad scenario, flag or value; std::runtime_error when a run fails.
 SimulateSummary RunSimulations(const SimulateOptions& options);
 
-// Reads back RunResult::ToJson's output.
-RunResult RunResultFromJson(const nlohmann::json& json);
+// Reads back SimulatedRun::ToJson's output.
+SimulatedRun RunResultFromJson(const nlohmann::json& json);
 
 }  // namespace twinprof

@@ -64,6 +64,9 @@ std::vector<BadFile> ListBadFiles() {
   return files;
 }
 
+// Test names and failure messages show the file, not the struct's bytes.
+void PrintTo(const BadFile& bad, std::ostream* out) { *out << bad.path; }
+
 class BadInput : public ::testing::TestWithParam<BadFile> {};
 
 TEST_P(BadInput, ExitsTwoNamingFileAndLine) {

@@ -16,7 +16,7 @@ TEST(ArrivalGenerator, DeterministicBatches) {
   ArrivalGenerator generator(workload);
   std::vector<double> times;
   while (generator.HasNext()) {
-    Arrival arrival = generator.Next();
+    FileArrival arrival = generator.Next();
     EXPECT_EQ(arrival.bytes, 1000);
     EXPECT_EQ(arrival.index, static_cast<int64_t>(times.size()));
     times.push_back(arrival.time);
@@ -51,7 +51,7 @@ TEST(ArrivalGenerator, SameSeedSameStreamOtherSeedOtherStream) {
     ArrivalGenerator generator(workload);
     std::vector<std::pair<double, double>> out;
     while (generator.HasNext()) {
-      Arrival a = generator.Next();
+      FileArrival a = generator.Next();
       out.emplace_back(a.time, a.bytes);
     }
     return out;

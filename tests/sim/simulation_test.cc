@@ -134,7 +134,7 @@ TEST(Simulation, OneJobOnAnIdleNode) {
   EXPECT_EQ(job.node, "c/n-0");
   EXPECT_EQ(job.component, "a");
   EXPECT_EQ(job.job_id, "a-1");
-  const RunResult& result = outcome.summary.result;
+  const SimulatedRun& result = outcome.summary.result;
   ExpectClose(result.makespan, job.t_finish, "makespan");
   EXPECT_EQ(result.image_pulls, 1);
   ExpectClose(result.cost, 0.36 * job.t_finish / 3600, "cost");
