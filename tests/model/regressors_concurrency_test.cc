@@ -25,7 +25,7 @@ TEST(RegressorConcurrencyTest, ParallelFitsMatchSequentialFits) {
       {"RandomForest", {{"n_estimators", 10}, {"max_features", "sqrt"}}},
       {"XGBoost", {{"n_estimators", 20}}},
       {"SVR", {{"C", 10}}},
-      {"SVR", {{"C", 100}, {"kernel", "poly"}}},
+      {"SVR", {{"C", 1}, {"kernel", "poly"}, {"degree", 2}}},
       {"XGBoost", {{"n_estimators", 20}, {"subsample", 0.5}}},
   };
   std::vector<Eigen::VectorXd> alone;
