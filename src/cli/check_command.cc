@@ -15,6 +15,9 @@
 #include "core/error.h"
 #include "core/yaml_file.h"
 #include "platform/platform.h"
+#include "profile/campaign.h"
+#include "profile/planner.h"
+#include "sim/scenario.h"
 #include "workflow/loaders.h"
 
 namespace twinprof::cli {
@@ -77,6 +80,22 @@ const FileKind kKinds[] = {
               Count(platform.clusters.size(), "cluster", "clusters") + ", " +
               Count(static_cast<size_t>(platform.node_count()), "node", "nodes") + ", " +
               Count(platform.links.size(), "link", "links");
+     }},
+    {"campaign",
+     [](const FileProbe& p) { return p.HasKey("workflow") && p.HasKey("inputs"); },
+     [](const std::string& path, Warnings*) {
+       Campaign campaign = LoadCampaign(path);
+       Plan plan = MakePlan(campaign);
+       return Count(plan.runs.size(), "run", "runs") + " of workflow " + campaign.workflow.name() +
+              ", " + Count(campaign.inputs.size(), "input", "inputs") + ", backend " +
+              campaign.backend.name;
+     }},
+    {"scenario", [](const FileProbe& p) { return p.HasKey("placement"); },
+     [](const std::string& path, Warnings*) {
+       Scenario scenario = LoadScenario(path);
+       return Count(scenario.workflow.size(), "component", "components") + " on " +
+              Count(scenario.platform.clusters.size(), "cluster", "clusters") + ", " +
+              Count(static_cast<size_t>(scenario.workload.files), "input file", "input files");
      }},
 };
 

@@ -29,5 +29,7 @@ void AddTrainCommand(CLI::App& app, const GlobalOptions& global);
 void AddPredictCommand(CLI::App& app, const GlobalOptions& global);
 void AddProfileCommand(CLI::App& app, const GlobalOptions& global);
 void AddExportCommand(CLI::App& app, const GlobalOptions& global);
+// `twinprof simulate`: SimGrid simulation of a scenario (simulate_command.cc).
+void AddSimulateCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace twinprof::cli

@@ -24,7 +24,8 @@ void AddExportCommand(CLI::App& app, const GlobalOptions&) {
       "export", "Write a campaign's results (its output folder) as CSV: one row per job or run");
   cmd->add_option("dir", args->dir, "Output folder of `twinprof profile`")->required();
   auto* jobs = cmd->add_flag("--jobs", args->jobs, "One row per job (the job record columns)");
-  auto* runs = cmd->add_flag("--runs", args->runs, "One row per run (makespan, per-component means)");
+  auto* runs =
+      cmd->add_flag("--runs", args->runs, "One row per run (makespan, per-component means)");
   jobs->excludes(runs);
   cmd->add_option("--component", args->component, "Only this component's jobs (or runs with it)");
   cmd->add_option("--target", args->target,
@@ -47,8 +48,8 @@ void AddExportCommand(CLI::App& app, const GlobalOptions&) {
       rows = ExportCsv(store, options, out);
       out.close();
       if (!out) throw InputError(SourceLocation{args->output}, "writing failed");
-      std::cerr << "export: " << rows << " row" << (rows == 1 ? "" : "s") << " -> "
-                << args->output << "\n";
+      std::cerr << "export: " << rows << " row" << (rows == 1 ? "" : "s") << " -> " << args->output
+                << "\n";
     }
   });
 }

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   cli::AddPredictCommand(app, global);
   cli::AddProfileCommand(app, global);
   cli::AddExportCommand(app, global);
+  cli::AddSimulateCommand(app, global);
 
   try {
     app.parse(argc, argv);

@@ -23,11 +23,11 @@ void AddProfileCommand(CLI::App& app, const GlobalOptions& global) {
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
-      "profile", "Run a campaign: every configuration of its space on its backend, each job "
-                 "recorded in OUTPUT/results.sqlite as it finishes");
+      "profile",
+      "Run a campaign: every configuration of its space on its backend, each job "
+      "recorded in OUTPUT/results.sqlite as it finishes");
   cmd->add_option("campaign", args->campaign, "Campaign file (YAML)")->required();
-  cmd->add_option("-o,--output", args->output,
-                  "Output folder (default: ./profile-NAME)");
+  cmd->add_option("-o,--output", args->output, "Output folder (default: ./profile-NAME)");
   cmd->add_flag("--resume", args->resume,
                 "Finish the campaign in the output folder: skip finished runs, rerun the others");
   cmd->add_flag("--dry-run", args->dry_run, "Print the plan (runs, jobs, time estimate) and exit");

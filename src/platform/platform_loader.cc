@@ -3,8 +3,9 @@
 
 #include <map>
 #include <set>
+#include <string>
+#include <utility>
 
-#include "core/units.h"
 #include "core/yaml_file.h"
 #include "platform/platform.h"
 

@@ -38,10 +38,10 @@ namespace twinprof {
 // How one component is deployed for a run.
 struct Deployment {
   std::string component;
-  double cpu = 1.0;                            // cores per job (container), may be fractional
-  double memory_bytes = 512.0 * 1048576;       // memory limit per job (container)
-  int parallelism = 1;                         // maximum concurrent jobs of the component
-  std::string cpuset;                          // cpus the jobs may use ("0", "0-1"); "" = any
+  double cpu = 1.0;                       // cores per job (container), may be fractional
+  double memory_bytes = 512.0 * 1048576;  // memory limit per job (container)
+  int parallelism = 1;                    // maximum concurrent jobs of the component
+  std::string cpuset;                     // cpus the jobs may use ("0", "0-1"); "" = any
   // The script's environment: the component's variables, then the campaign's overrides.
   std::vector<std::pair<std::string, std::string>> environment;
 };

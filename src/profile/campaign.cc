@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <map>
 #include <random>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "core/yaml_file.h"
 #include "workflow/loaders.h"
@@ -22,7 +22,8 @@ namespace fs = std::filesystem;
 const std::set<std::string> kBackends = {"local", "oscar"};
 
 // A scalar or a list of scalars, as a list.
-std::vector<YAML::Node> Values(const YamlFile& file, const YAML::Node& node, std::string_view what) {
+std::vector<YAML::Node> Values(const YamlFile& file, const YAML::Node& node,
+                               std::string_view what) {
   std::vector<YAML::Node> values;
   if (node.IsSequence()) {
     if (node.size() == 0) file.Fail(node, std::string(what) + ": the list is empty");
@@ -74,7 +75,8 @@ void LoadFileInputs(const YamlFile& file, const YAML::Node& files, const std::st
       input.path = f;
       input.where = file.Where(node);
       for (const InputSpec& other : inputs) {
-        if (other.name == input.name) file.Fail(node, "two input files are named '" + input.name + "'");
+        if (other.name == input.name)
+          file.Fail(node, "two input files are named '" + input.name + "'");
       }
       inputs.push_back(input);
     }
@@ -95,7 +97,8 @@ void LoadGeneratedInputs(const YamlFile& file, const YAML::Node& section,
   // Placeholders used by the command.
   std::set<std::string> used;
   static const std::regex kPlaceholder(R"(\{([A-Za-z_][A-Za-z0-9_]*)\})");
-  for (std::sregex_iterator it(command.begin(), command.end(), kPlaceholder), end; it != end; ++it) {
+  for (std::sregex_iterator it(command.begin(), command.end(), kPlaceholder), end; it != end;
+       ++it) {
     used.insert((*it)[1].str());
   }
   if (!used.count("out")) file.Fail(command_node, "inputs.generate must write to {out}");
@@ -106,7 +109,8 @@ void LoadGeneratedInputs(const YamlFile& file, const YAML::Node& section,
       std::string key = file.String(entry.first, "a value name");
       if (key == "out") file.Fail(entry.first, "'out' is reserved for the generated file");
       if (!used.count(key)) {
-        file.Fail(entry.first, "value '" + key + "' is not used in inputs.generate as {" + key + "}");
+        file.Fail(entry.first,
+                  "value '" + key + "' is not used in inputs.generate as {" + key + "}");
       }
       std::vector<std::string> list;
       for (const YAML::Node& v : Values(file, entry.second, "inputs.values." + key)) {
@@ -176,7 +180,8 @@ ComponentSpace LoadComponentSpace(const YamlFile& file, const YAML::Node& node,
   if (YAML::Node parallelism = YamlFile::Optional(node, "parallelism")) {
     space.parallelism.clear();
     for (const YAML::Node& v : Values(file, parallelism, prefix + ".parallelism")) {
-      space.parallelism.push_back(static_cast<int>(file.Integer(v, prefix + ".parallelism", 1, 1024)));
+      space.parallelism.push_back(
+          static_cast<int>(file.Integer(v, prefix + ".parallelism", 1, 1024)));
     }
   }
   if (YAML::Node cpuset = YamlFile::Optional(node, "cpuset")) {
@@ -214,7 +219,8 @@ ComponentSpace LoadComponentSpace(const YamlFile& file, const YAML::Node& node,
 Arrival LoadArrival(const YamlFile& file, const YAML::Node& node) {
   Arrival arrival;
   file.ExpectMap(node, "arrival");
-  file.CheckKeys(node, {"batch_size", "number_of_batches", "inter_upload_time", "distribution", "seed"},
+  file.CheckKeys(node,
+                 {"batch_size", "number_of_batches", "inter_upload_time", "distribution", "seed"},
                  "arrival", nullptr);
   if (YAML::Node v = YamlFile::Optional(node, "batch_size")) {
     arrival.batch_size = static_cast<int>(file.Integer(v, "arrival.batch_size", 1, 100000));
@@ -249,7 +255,8 @@ std::vector<double> Arrival::UploadTimes(int repetition) const {
   std::exponential_distribution<double> gap(inter_upload_time_s > 0 ? 1 / inter_upload_time_s : 1);
   double t = 0;
   for (int batch = 0; batch < number_of_batches; ++batch) {
-    if (batch > 0) t += (exponential && inter_upload_time_s > 0) ? gap(random) : inter_upload_time_s;
+    if (batch > 0)
+      t += (exponential && inter_upload_time_s > 0) ? gap(random) : inter_upload_time_s;
     for (int i = 0; i < batch_size; ++i) times.push_back(t);
   }
   return times;
@@ -290,13 +297,13 @@ Campaign LoadCampaign(const std::string& path) {
   for (const auto& entry : root) {
     std::string key = entry.first.as<std::string>("");
     static const std::set<std::string> kKeys = {
-        "name",   "workflow",    "backend",     "inputs",
-        "space",  "repetitions", "arrival",     "test_single_components",
+        "name",       "workflow",    "backend", "inputs",
+        "space",      "repetitions", "arrival", "test_single_components",
         "job_timeout"};
     if (kKeys.count(key) || key == campaign.backend.name) continue;
     if (kBackends.count(key)) {
-      file->Fail(entry.first, "section '" + key + "' is for backend " + key + ", but the backend is " +
-                                  campaign.backend.name);
+      file->Fail(entry.first, "section '" + key + "' is for backend " + key +
+                                  ", but the backend is " + campaign.backend.name);
     }
     file->Fail(entry.first, "unknown field '" + key + "' in the campaign");
   }
@@ -356,8 +363,8 @@ Campaign LoadCampaign(const std::string& path) {
   for (ComponentId id : campaign.workflow.components()) {
     const Component& component = campaign.workflow.component(id);
     auto it = component_nodes.find(component.name);
-    campaign.space.push_back(
-        LoadComponentSpace(*file, it == component_nodes.end() ? YAML::Node() : it->second, component));
+    campaign.space.push_back(LoadComponentSpace(
+        *file, it == component_nodes.end() ? YAML::Node() : it->second, component));
   }
 
   if (YAML::Node v = YamlFile::Optional(root, "repetitions")) {
@@ -385,14 +392,16 @@ void PrepareInputs(Campaign& campaign, const std::string& output_dir) {
     input.path = target;
     if (fs::exists(target)) continue;
     fs::create_directories(fs::path(target).parent_path());
-    std::string partial = fs::path(target).parent_path() / (".partial-" + fs::path(target).filename().string());
+    std::string partial =
+        fs::path(target).parent_path() / (".partial-" + fs::path(target).filename().string());
     std::string log = partial + ".log";
     std::string command = input.command;
     for (size_t at; (at = command.find("{out}")) != std::string::npos;) {
       command.replace(at, 5, "'" + partial + "'");
     }
     fs::remove(partial);
-    std::string shell = "cd '" + campaign.dir + "' && { " + command + " ; } </dev/null >'" + log + "' 2>&1";
+    std::string shell =
+        "cd '" + campaign.dir + "' && { " + command + " ; } </dev/null >'" + log + "' 2>&1";
     int status = std::system(shell.c_str());
     if (status != 0 || !fs::exists(partial)) {
       std::string tail;
@@ -403,11 +412,12 @@ void PrepareInputs(Campaign& campaign, const std::string& output_dir) {
         tail = buffer.str();
         if (tail.size() > 600) tail = "..." + tail.substr(tail.size() - 600);
       }
-      throw InputError(input.where, "generating input '" + input.name + "' failed (" +
-                                        (status == 0 ? std::string("no output file")
-                                         : WIFEXITED(status) ? "exit " + std::to_string(WEXITSTATUS(status))
-                                                             : std::string("killed")) +
-                                        "): " + tail);
+      throw InputError(input.where,
+                       "generating input '" + input.name + "' failed (" +
+                           (status == 0         ? std::string("no output file")
+                            : WIFEXITED(status) ? "exit " + std::to_string(WEXITSTATUS(status))
+                                                : std::string("killed")) +
+                           "): " + tail);
     }
     fs::remove(log);
     fs::rename(partial, target);

@@ -32,7 +32,7 @@ struct ComponentSpace {
   std::vector<double> cpu;           // cores
   std::vector<double> memory_bytes;  // memory limits
   std::vector<int> parallelism;
-  std::vector<std::string> cpuset;   // [""] = none
+  std::vector<std::string> cpuset;  // [""] = none
   // Environment variables of the script: name -> values, in file order.
   std::vector<std::pair<std::string, std::vector<std::string>>> environment;
   SourceLocation where;
@@ -59,7 +59,7 @@ struct Campaign {
   std::string dir;   // its folder
   Workflow workflow;
   BackendConfig backend;
-  std::vector<InputSpec> inputs;  // the `input` dimension of the space, in order
+  std::vector<InputSpec> inputs;      // the `input` dimension of the space, in order
   std::vector<ComponentSpace> space;  // one per workflow component, in workflow order
   int repetitions = 1;
   Arrival arrival;

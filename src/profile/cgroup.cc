@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -11,7 +12,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <algorithm>
 #include <sstream>
 #include <thread>
 
@@ -181,7 +181,8 @@ Cgroups::Cgroups(bool prioritize_jobs) : prioritize_jobs_(prioritize_jobs) {
     std::vector<std::string> controllers{std::istream_iterator<std::string>(in), {}};
     for (std::string c : {"cpu", "memory", "cpuset"}) {
       if (std::find(controllers.begin(), controllers.end(), c) == controllers.end()) {
-        failures_[c] = "the cgroup v2 controller " + std::string(c) + " is not available in " + base;
+        failures_[c] =
+            "the cgroup v2 controller " + std::string(c) + " is not available in " + base;
         continue;
       }
       // Children of our cgroup only get the controller when our cgroup delegates it.
@@ -292,11 +293,11 @@ std::unique_ptr<JobCgroup> Cgroups::CreateJob(const std::string& name, const Job
       not_enforced("cpu", failures_.count("cpu") ? failures_["cpu"] : "no cgroup");
     } else {
       long quota = std::max(1000L, std::lround(limits.cpu * kCfsPeriodUs));
-      std::string error =
-          v2_ ? WriteFile(dir + "/cpu.max",
-                          std::to_string(quota) + " " + std::to_string(kCfsPeriodUs))
-              : WriteFile(dir + "/cpu.cfs_period_us", std::to_string(kCfsPeriodUs));
-      if (error.empty() && !v2_) error = WriteFile(dir + "/cpu.cfs_quota_us", std::to_string(quota));
+      std::string error = v2_ ? WriteFile(dir + "/cpu.max", std::to_string(quota) + " " +
+                                                                std::to_string(kCfsPeriodUs))
+                              : WriteFile(dir + "/cpu.cfs_period_us", std::to_string(kCfsPeriodUs));
+      if (error.empty() && !v2_)
+        error = WriteFile(dir + "/cpu.cfs_quota_us", std::to_string(quota));
       // The kubelet's request weight: 1024 shares per core (v2: the same mapped to cpu.weight).
       long shares = std::clamp(std::lround(limits.cpu * 1024), 2L, 262144L);
       if (error.empty()) {
@@ -316,7 +317,7 @@ std::unique_ptr<JobCgroup> Cgroups::CreateJob(const std::string& name, const Job
       if (!error.empty()) {
         not_enforced("memory", error);
       } else if (v2_) {
-        WriteFile(dir + "/memory.swap.max", "0");  // absent without swap accounting: fine
+        WriteFile(dir + "/memory.swap.max", "0");   // absent without swap accounting: fine
         WriteFile(dir + "/memory.oom.group", "1");  // the whole job dies, as in Kubernetes
       } else if (fs::exists(dir + "/memory.memsw.limit_in_bytes")) {
         WriteFile(dir + "/memory.memsw.limit_in_bytes", bytes);
@@ -352,13 +353,15 @@ JobUsage JobCgroup::ReadUsage() const {
     return it == dirs_.end() ? std::string() : it->second;
   };
   if (v2_) {
-    if (!dir("cpu").empty()) usage.cpu_time_s = ReadKeyed(dir("cpu") + "/cpu.stat", "usage_usec") / 1e6;
+    if (!dir("cpu").empty())
+      usage.cpu_time_s = ReadKeyed(dir("cpu") + "/cpu.stat", "usage_usec") / 1e6;
     if (!dir("memory").empty()) {
       usage.peak_memory_bytes = ReadNumber(dir("memory") + "/memory.peak");
       usage.oom_killed = ReadKeyed(dir("memory") + "/memory.events", "oom_kill") > 0;
     }
   } else {
-    if (!dir("cpuacct").empty()) usage.cpu_time_s = ReadNumber(dir("cpuacct") + "/cpuacct.usage") / 1e9;
+    if (!dir("cpuacct").empty())
+      usage.cpu_time_s = ReadNumber(dir("cpuacct") + "/cpuacct.usage") / 1e9;
     if (!dir("memory").empty()) {
       usage.peak_memory_bytes = ReadNumber(dir("memory") + "/memory.max_usage_in_bytes");
       usage.oom_killed = ReadKeyed(dir("memory") + "/memory.oom_control", "oom_kill") > 0;

@@ -141,7 +141,8 @@ int ExportRuns(const ResultsStore& store, const ExportOptions& options, std::ost
                        Join(components) + ")");
     }
     components = {options.component};
-    std::erase_if(runs, [&](const RunRow& r) { return stats[r.run_id].count(options.component) == 0; });
+    std::erase_if(runs,
+                  [&](const RunRow& r) { return stats[r.run_id].count(options.component) == 0; });
   }
   auto value = [&](const RunRow& run, const std::string& name) -> double {
     if (name == "makespan_s") return run.makespan_s;
@@ -199,7 +200,8 @@ int ExportCsv(const ResultsStore& store, const ExportOptions& options, std::ostr
     std::vector<std::string> components;
     for (const StoredJob& job : store.Jobs()) {
       known = known || job.record.component == options.component;
-      if (std::find(components.begin(), components.end(), job.record.component) == components.end()) {
+      if (std::find(components.begin(), components.end(), job.record.component) ==
+          components.end()) {
         components.push_back(job.record.component);
       }
     }

@@ -18,9 +18,9 @@
 namespace twinprof {
 
 struct ExportOptions {
-  bool runs = false;       // per run instead of per job
-  std::string component;   // jobs of this component only; for runs: runs in which it ran
-  std::string target;      // "" = every column
+  bool runs = false;      // per run instead of per job
+  std::string component;  // jobs of this component only; for runs: runs in which it ran
+  std::string target;     // "" = every column
 };
 
 // Writes the CSV; returns the number of rows. Throws InputError for an unknown component or

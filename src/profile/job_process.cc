@@ -71,8 +71,10 @@ JobProcess::JobProcess(const ProcessSpec& spec) {
     ::setpgid(0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);  // the profiler died between fork and prctl
-    int out = ::open(spec.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = ::open(spec.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int out = ::open(spec.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+    int err = spec.stderr_path == spec.stdout_path
+                  ? ::dup(out)
+                  : ::open(spec.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
     int in = ::open("/dev/null", O_RDONLY);
     if (out < 0 || err < 0 || in < 0) ::_exit(126);
     ::dup2(in, 0);
@@ -114,7 +116,7 @@ void JobProcess::KillGroup() const {
 ProcessExit JobProcess::Wait() {
   ProcessExit result;
   int status = 0;
-  struct rusage usage{};
+  struct rusage usage {};
   pid_t waited;
   do {
     waited = ::wait4(pid_, &status, 0, &usage);
@@ -131,8 +133,8 @@ ProcessExit JobProcess::Wait() {
   } else if (WIFSIGNALED(status)) {
     result.signal = WTERMSIG(status);
   }
-  result.cpu_time_s = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
-                      usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+  result.cpu_time_s = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +
+                      usage.ru_stime.tv_usec / 1e6;
   return result;
 }
 

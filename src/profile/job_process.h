@@ -19,7 +19,7 @@ struct ProcessSpec {
   std::string working_dir;
   std::vector<std::string> environment;  // the complete environment, "NAME=VALUE"
   std::string stdout_path;
-  std::string stderr_path;
+  std::string stderr_path;                      // may equal stdout_path: one log of both
   std::vector<std::string> cgroup_procs_files;  // joined by the child before exec
 };
 

@@ -7,10 +7,11 @@
 //   t_submit           the file landed in the bucket
 //   t_pod_start        the job got its slot
 //   t_container_start  its cgroup (limits) and fresh folders exist
-//   t_exec_start       its input was copied in ("download"); the script starts:
+//   t_exec_start       its input was linked or copied in ("download"); the script starts:
 //                      /bin/sh SCRIPT (or SCRIPT itself when it has a #! line and is executable),
 //                      INPUT_FILE_PATH and TMP_OUTPUT_DIR set, cwd a fresh empty folder,
-//                      stdin /dev/null, own process group
+//                      stdin /dev/null, stdout and stderr to one log (its tail is kept with
+//                      the record), own process group
 //   t_exec_end         the script's process ended
 //   t_finish           every file it wrote to TMP_OUTPUT_DIR was put into the bucket of each
 //                      deployed downstream component ("upload"; files of a failed job are not)
@@ -32,7 +33,7 @@ namespace twinprof {
 struct LocalBackendOptions {
   // Give the jobs' parent cgroup the maximal CPU weight (see Cgroups). Default true.
   bool prioritize_jobs = true;
-  // Keep each job's folder (input copy, working folder, stdout, stderr) after it finished.
+  // Keep each job's folder (input, working folder, output, log) after it finished.
   bool keep_job_dirs = false;
 };
 

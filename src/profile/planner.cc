@@ -74,10 +74,13 @@ Plan MakePlan(const Campaign& campaign) {
     const ComponentSpace& space = campaign.space[c];
     Deployment deployment;
     deployment.component = space.component;
-    deployment.environment = campaign.workflow.component(*campaign.workflow.Find(space.component)).environment;
+    deployment.environment =
+        campaign.workflow.component(*campaign.workflow.Find(space.component)).environment;
     base.deployments.push_back(deployment);
     const std::string& n = space.component;
-    Dimension cpu{n + ".cpu", {}, [&space, c](size_t i, PlannedRun& r) { r.deployments[c].cpu = space.cpu[i]; }};
+    Dimension cpu{n + ".cpu", {}, [&space, c](size_t i, PlannedRun& r) {
+                    r.deployments[c].cpu = space.cpu[i];
+                  }};
     for (double v : space.cpu) cpu.values.push_back(FormatNumber(v));
     dimensions.push_back(cpu);
     Dimension memory{n + ".memory_mb", {}, [&space, c](size_t i, PlannedRun& r) {
@@ -179,8 +182,8 @@ RunRequest MakeRunRequest(const Campaign& campaign, const PlannedRun& run,
       std::string number = std::to_string(i + 1);
       number.insert(0, static_cast<size_t>(digits) - number.size(), '0');
       for (ComponentId id : campaign.workflow.Sources()) {
-        request.uploads.push_back(
-            {input.path, "input-" + number + extension, campaign.workflow.component(id).name, times[i]});
+        request.uploads.push_back({input.path, "input-" + number + extension,
+                                   campaign.workflow.component(id).name, times[i]});
       }
     }
   } else {

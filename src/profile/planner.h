@@ -20,11 +20,11 @@ namespace twinprof {
 
 struct PlannedRun {
   int run_id = 0;
-  int repetition = 0;  // 1-based
-  std::string mode = "workflow";  // or "single:COMPONENT"
-  std::string component;          // single-component runs: the component
-  int parent_run_id = -1;         // single-component runs: the whole-workflow run they reuse
-  size_t input = 0;               // index into Campaign::inputs
+  int repetition = 0;                   // 1-based
+  std::string mode = "workflow";        // or "single:COMPONENT"
+  std::string component;                // single-component runs: the component
+  int parent_run_id = -1;               // single-component runs: the whole-workflow run they reuse
+  size_t input = 0;                     // index into Campaign::inputs
   std::vector<Deployment> deployments;  // every component (single: only the tested one)
   // The run's configuration parameters, e.g. {"input", "seconds=5,size=640x360"},
   // {"input.seconds", "5"}, {"grayify.cpu", "0.5"}, {"grayify.env.SIGMA", "2"}.

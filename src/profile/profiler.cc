@@ -1,5 +1,7 @@
 #include "profile/profiler.h"
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -22,6 +24,14 @@ std::string Describe(const std::vector<std::pair<std::string, std::string>>& par
     text += (text.empty() ? "" : " ") + name + "=" + value;
   }
   return text;
+}
+
+// User + system CPU seconds of this process (not of its children).
+double OwnCpuSeconds() {
+  struct rusage usage {};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +
+         usage.ru_stime.tv_usec / 1e6;
 }
 
 std::string Fixed(double value, int digits) {
@@ -50,6 +60,7 @@ std::string ProfileSummary::FullReport() const {
   out << "  finished before:        " << runs_already_finished << '\n';
   out << "  unfinished, rerun:      " << runs_discarded << '\n';
   out << "  profiled now:           " << runs_done << '\n';
+  out << "  profiler CPU per job:   " << Fixed(profiler_cpu_ms_per_job, 2) << " ms\n";
   for (const std::string& note : notes) out << "  note: " << note << '\n';
   for (const std::string& failure : failures) out << "  failed: " << failure << '\n';
   return out.str();
@@ -57,6 +68,7 @@ std::string ProfileSummary::FullReport() const {
 
 ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOptions& options) {
   auto start = std::chrono::steady_clock::now();
+  double cpu_start = OwnCpuSeconds();
   ProfileSummary summary;
   summary.output_dir = options.output_dir;
   Plan plan = MakePlan(campaign);
@@ -108,7 +120,8 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
       auto it = parent->component_inputs.find(run.component);
       if (it != parent->component_inputs.end()) single_inputs = it->second;
     }
-    std::string work_dir = (fs::path(options.output_dir) / "runs" / std::to_string(run.run_id)).string();
+    std::string work_dir =
+        (fs::path(options.output_dir) / "runs" / std::to_string(run.run_id)).string();
     fs::remove_all(work_dir);
     fs::create_directories(work_dir);
     RunRequest request = MakeRunRequest(campaign, run, single_inputs, work_dir);
@@ -143,7 +156,8 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
     row.failed_jobs = result.failed_jobs;
     row.makespan_s = result.makespan_s;
     row.component_inputs = result.component_inputs;
-    row.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+    row.wall_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
     store.FinishRun(row);
 
     ++summary.runs_done;
@@ -156,11 +170,15 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
                          Fixed(result.makespan_s, 2) + " s [" + Describe(run.parameters) + "]");
   }
   progress.Done();
+  if (summary.jobs > 0) {
+    summary.profiler_cpu_ms_per_job = (OwnCpuSeconds() - cpu_start) * 1000 / summary.jobs;
+  }
   summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }
 
-std::string DescribePlan(const Campaign& campaign, const Plan& plan, const std::string& output_dir) {
+std::string DescribePlan(const Campaign& campaign, const Plan& plan,
+                         const std::string& output_dir) {
   std::ostringstream out;
   int sources = static_cast<int>(campaign.workflow.Sources().size());
   int files = campaign.arrival.files();
@@ -201,8 +219,7 @@ std::string DescribePlan(const Campaign& campaign, const Plan& plan, const std::
         << Fixed(wall / measured, 2) << " s per run; " << remaining << " to go: about "
         << Progress::FormatSeconds(wall / measured * static_cast<double>(remaining)) << "\n";
   } else {
-    out << "time: no measurements in " << output_dir
-        << " yet; at least the upload schedule, "
+    out << "time: no measurements in " << output_dir << " yet; at least the upload schedule, "
         << Progress::FormatSeconds((times.empty() ? 0 : times.back()) * plan.workflow_runs())
         << " for the whole-workflow runs\n";
   }

@@ -43,7 +43,9 @@ struct ProfileSummary {
   int jobs = 0;                   // by this invocation
   int failed_jobs = 0;
   double wall_s = 0;
-  std::vector<std::string> notes;  // from the backend (limits not enforced, ...)
+  // CPU time twinprof itself used (user + system, without the jobs), per job of this invocation.
+  double profiler_cpu_ms_per_job = 0;
+  std::vector<std::string> notes;     // from the backend (limits not enforced, ...)
   std::vector<std::string> failures;  // "run 3 grayify:input-1.png: exit 1" (first ones)
 
   // "profiled 12 runs (36 jobs, 1 failed) in 42.1 s -> out/results.sqlite"

@@ -62,9 +62,8 @@ void Progress::Draw() {
   std::string bar(static_cast<size_t>(filled), '#');
   bar += std::string(static_cast<size_t>(kWidth - filled), '-');
   double elapsed = std::chrono::duration<double>(now - start_).count();
-  std::string eta = runs_done_ > 0
-                        ? FormatSeconds(elapsed / runs_done_ * (runs_total_ - runs_done_))
-                        : "?";
+  std::string eta =
+      runs_done_ > 0 ? FormatSeconds(elapsed / runs_done_ * (runs_total_ - runs_done_)) : "?";
   char line[160];
   std::snprintf(line, sizeof line, "\r[%s] %d/%d runs | %d jobs running | %d failed | ETA %s  ",
                 bar.c_str(), runs_done_, runs_total_, running_, failed_, eta.c_str());

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -31,7 +32,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   output_files INTEGER, t_submit REAL, t_pod_start REAL, t_container_start REAL,
   t_exec_start REAL, t_exec_end REAL, t_finish REAL, status TEXT, failure_reason TEXT,
   cpu_time_s REAL, peak_memory_mb REAL, limits TEXT, parameters TEXT, log_tail TEXT,
-  UNIQUE (run_id, job_id));
+  committed_at REAL, UNIQUE (run_id, job_id));
 )sql";
 
 // A prepared statement, finalized on destruction.
@@ -162,15 +163,16 @@ ResultsStore ResultsStore::Open(const std::string& dir) {
   try {
     store.Execute(kSchema);
   } catch (const std::runtime_error& e) {
-    throw InputError(SourceLocation{path}, std::string("not a twinprof results store: ") + e.what());
+    throw InputError(SourceLocation{path},
+                     std::string("not a twinprof results store: ") + e.what());
   }
   std::optional<std::string> format = store.GetMeta("format");
   if (!format) {
     store.SetMeta("format", kFormat);
   } else if (*format != kFormat) {
     throw InputError(SourceLocation{path}, "results store format '" + *format +
-                                               "' is not the one this twinprof writes (" +
-                                               kFormat + ")");
+                                               "' is not the one this twinprof writes (" + kFormat +
+                                               ")");
   }
   return store;
 }
@@ -185,11 +187,12 @@ ResultsStore ResultsStore::OpenExisting(const std::string& dir) {
   try {
     format = store.GetMeta("format");
   } catch (const std::runtime_error& e) {
-    throw InputError(SourceLocation{path}, std::string("not a twinprof results store: ") + e.what());
+    throw InputError(SourceLocation{path},
+                     std::string("not a twinprof results store: ") + e.what());
   }
   if (format != kFormat) {
-    throw InputError(SourceLocation{path}, "not a twinprof results store (format '" +
-                                               format.value_or("") + "')");
+    throw InputError(SourceLocation{path},
+                     "not a twinprof results store (format '" + format.value_or("") + "')");
   }
   return store;
 }
@@ -246,8 +249,8 @@ void ResultsStore::CommitJob(const JobRecord& r, const std::string& log_tail) {
               "cluster, node, node_type, arch, cpu, memory_mb, parallelism, input_bytes, "
               "output_bytes, output_files, t_submit, t_pod_start, t_container_start, "
               "t_exec_start, t_exec_end, t_finish, status, failure_reason, cpu_time_s, "
-              "peak_memory_mb, limits, parameters, log_tail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-              "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+              "peak_memory_mb, limits, parameters, log_tail, committed_at) VALUES (?, ?, ?, ?, ?, "
+              "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   int i = 0;
   s.Bind(++i, r.campaign);
   s.Bind(++i, r.run_id);
@@ -278,6 +281,9 @@ void ResultsStore::CommitJob(const JobRecord& r, const std::string& log_tail) {
   s.Bind(++i, r.limits);
   s.Bind(++i, ParametersToJson(r.parameters));
   s.Bind(++i, log_tail);
+  s.Bind(
+      ++i,
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   s.Step();
 }
 

@@ -1,6 +1,7 @@
 // A ResultsStore is the persistent record of one campaign: an SQLite database in WAL mode at
 // OUTPUT_DIR/results.sqlite holding the campaign's plan fingerprint, one row per configuration run
-// and one row per finished job (the JobRecord columns, its parameters and its log tail).
+// and one row per finished job (the JobRecord columns, its parameters, its log tail, and
+// committed_at: when it was committed, in seconds since the Unix epoch).
 //
 // Resume protocol ("a run is atomic"):
 //  - BeginRun(run) deletes whatever the run left behind and marks it `running`, in one

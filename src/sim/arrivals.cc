@@ -7,9 +7,7 @@ namespace twinprof {
 ArrivalGenerator::ArrivalGenerator(const Workload& workload)
     : workload_(workload), random_(workload.seed) {}
 
-double ArrivalGenerator::Uniform01() {
-  return static_cast<double>(random_() >> 11) * 0x1.0p-53;
-}
+double ArrivalGenerator::Uniform01() { return static_cast<double>(random_() >> 11) * 0x1.0p-53; }
 
 double ArrivalGenerator::Draw(const Distribution& distribution) {
   switch (distribution.kind) {
@@ -29,9 +27,8 @@ double ArrivalGenerator::Draw(const Distribution& distribution) {
 
 Arrival ArrivalGenerator::Next() {
   if (next_index_ > 0 && next_index_ % workload_.batch_size == 0) {
-    batch_time_ += workload_.exponential
-                       ? -workload_.inter_upload_time * std::log1p(-Uniform01())
-                       : workload_.inter_upload_time;
+    batch_time_ += workload_.exponential ? -workload_.inter_upload_time * std::log1p(-Uniform01())
+                                         : workload_.inter_upload_time;
   }
   Arrival arrival;
   arrival.time = batch_time_;

@@ -28,7 +28,7 @@ struct ComponentBehaviour {
   double work_per_byte = 0;    // flops per input byte
   double serial_fraction = 0;  // in [0, 1]
   int output_files_per_input = 1;
-  double output_bytes = 0;                // bytes per job, whatever the input
+  double output_bytes = 0;                 // bytes per job, whatever the input
   double output_bytes_per_input_byte = 0;  // bytes of output per input byte
 
   double Work(double input_bytes) const { return work_base + work_per_byte * input_bytes; }

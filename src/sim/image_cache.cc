@@ -4,8 +4,7 @@
 
 namespace twinprof {
 
-double ImageCache::ReadyTime(int node, const std::string& image, double now,
-                             double pull_seconds) {
+double ImageCache::ReadyTime(int node, const std::string& image, double now, double pull_seconds) {
   if (!cached_) {
     ++pulls_;
     return now + pull_seconds;

@@ -9,13 +9,12 @@
 // Workers idle by suspending themselves; the last job's end wakes them up to exit.
 #pragma once
 
-#include <simgrid/s4u.hpp>
-
 #include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <simgrid/s4u.hpp>
 #include <string>
 #include <vector>
 

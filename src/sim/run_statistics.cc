@@ -41,8 +41,8 @@ RunResult RunStatistics::Finish(long image_pulls) const {
     std::sort(sorted.begin(), sorted.end());
     ResponseTimes summary;
     summary.jobs = static_cast<long>(sorted.size());
-    summary.mean = std::accumulate(sorted.begin(), sorted.end(), 0.0) /
-                   static_cast<double>(sorted.size());
+    summary.mean =
+        std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(sorted.size());
     summary.p50 = Quantile(sorted, 0.5);
     summary.p95 = Quantile(sorted, 0.95);
     summary.max = sorted.back();
@@ -70,12 +70,10 @@ nlohmann::json RunResult::ToJson() const {
   json["image_pulls"] = image_pulls;
   nlohmann::json components_json = nlohmann::json::object();
   for (const auto& [name, times] : components) {
-    components_json[name] = {{"jobs", times.jobs},
-                             {"response_time_s",
-                              {{"mean", times.mean},
-                               {"p50", times.p50},
-                               {"p95", times.p95},
-                               {"max", times.max}}}};
+    components_json[name] = {
+        {"jobs", times.jobs},
+        {"response_time_s",
+         {{"mean", times.mean}, {"p50", times.p50}, {"p95", times.p95}, {"max", times.max}}}};
   }
   json["components"] = components_json;
   nlohmann::json nodes_json = nlohmann::json::array();

@@ -3,10 +3,9 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/job_record.h"
 
@@ -22,7 +21,7 @@ struct ResponseTimes {
 };
 
 struct NodeUsage {
-  std::string node;       // host name, "<cluster>/<node_type>-<i>"
+  std::string node;  // host name, "<cluster>/<node_type>-<i>"
   std::string node_type;
   double cores = 0;
   long jobs = 0;

@@ -28,13 +28,13 @@ enum class NodePolicy {
 struct Deployment {
   std::string cluster;
   std::string node_type;  // "" = any node type of the cluster (a node selector otherwise)
-  double cpu = 1;                // cores requested per job (may be fractional)
+  double cpu = 1;         // cores requested per job (may be fractional)
   // Cores the container may use (its CPU limit); 0 = the same as `cpu`. A limit above the
   // request lets co-located jobs compete for the node's cores (processor sharing).
   double cpu_limit = 0;
-  double memory_bytes = 0;       // memory requested per job
-  int parallelism = 0;           // max concurrent jobs (OSCAR total_cpu / cpu); 0 = unlimited
-  SourceLocation where;          // the placement entry
+  double memory_bytes = 0;  // memory requested per job
+  int parallelism = 0;      // max concurrent jobs (OSCAR total_cpu / cpu); 0 = unlimited
+  SourceLocation where;     // the placement entry
 
   double limit() const { return cpu_limit > 0 ? cpu_limit : cpu; }
 };
@@ -51,10 +51,10 @@ struct Distribution {
 // The stream of input files uploaded to the input bucket of the workflow's source components.
 struct Workload {
   int64_t files = 1;
-  int64_t batch_size = 1;          // files uploaded together
-  double inter_upload_time = 0;    // seconds between batches (mean, when exponential)
-  bool exponential = false;        // exponential inter-upload times instead of deterministic
-  Distribution input_size;         // bytes per input file
+  int64_t batch_size = 1;        // files uploaded together
+  double inter_upload_time = 0;  // seconds between batches (mean, when exponential)
+  bool exponential = false;      // exponential inter-upload times instead of deterministic
+  Distribution input_size;       // bytes per input file
   uint64_t seed = 1;
 };
 

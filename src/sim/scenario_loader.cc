@@ -51,6 +51,17 @@ void ApplyOverride(YAML::Node root, const std::string& key, const std::string& v
   current[parts.back()] = parsed;
 }
 
+// The file named by root[key], resolved against the scenario's folder; it must exist.
+std::string ExistingFile(const YamlFile& file, const YAML::Node& root, const char* key) {
+  YAML::Node node = file.Required(root, key);
+  std::string resolved = Resolve(file.path(), file.String(node, key));
+  std::error_code error;
+  if (!fs::is_regular_file(resolved, error)) {
+    file.Fail(node, std::string(key) + " file '" + resolved + "' does not exist");
+  }
+  return resolved;
+}
+
 Distribution ParseInputSize(const YamlFile& file, const YAML::Node& node) {
   Distribution size;
   if (node.IsScalar()) {
@@ -90,8 +101,7 @@ Distribution ParseInputSize(const YamlFile& file, const YAML::Node& node) {
 
 Workload ParseWorkload(const YamlFile& file, const YAML::Node& node) {
   file.CheckKeys(node,
-                 {"files", "batch_size", "inter_upload_time", "distribution", "input_size",
-                  "seed"},
+                 {"files", "batch_size", "inter_upload_time", "distribution", "input_size", "seed"},
                  "'workload'", nullptr);
   Workload workload;
   workload.files = file.Integer(file.Required(node, "files"), "files", 0, int64_t{1} << 40);
@@ -106,8 +116,8 @@ Workload ParseWorkload(const YamlFile& file, const YAML::Node& node) {
     if (name == "exponential") {
       workload.exponential = true;
     } else if (name != "deterministic") {
-      file.Fail(distribution, "distribution must be deterministic or exponential, not '" +
-                                  name + "'");
+      file.Fail(distribution,
+                "distribution must be deterministic or exponential, not '" + name + "'");
     }
   }
   if (YAML::Node size = YamlFile::Optional(node, "input_size"); size) {
@@ -191,14 +201,10 @@ Scenario LoadScenario(const std::string& path,
   Scenario scenario;
   scenario.source_file = path;
   scenario.parameters = overrides;
-  scenario.name = YamlFile::Optional(root, "name")
-                      ? file.String(root["name"], "name")
-                      : fs::path(path).stem().string();
-  scenario.workflow =
-      LoadWorkflow(Resolve(path, file.String(file.Required(root, "workflow"), "workflow")),
-                   nullptr);
-  scenario.platform = LoadPlatform(
-      Resolve(path, file.String(file.Required(root, "platform"), "platform")));
+  scenario.name = YamlFile::Optional(root, "name") ? file.String(root["name"], "name")
+                                                   : fs::path(path).stem().string();
+  scenario.workflow = LoadWorkflow(ExistingFile(file, root, "workflow"), nullptr);
+  scenario.platform = LoadPlatform(ExistingFile(file, root, "platform"));
   if (YAML::Node hardware = YamlFile::Optional(root, "hardware"); hardware) {
     ApplyHardware(file, hardware, scenario.platform);
   }
@@ -296,8 +302,8 @@ Scenario LoadScenario(const std::string& path,
     } else if (policy == "least-allocated") {
       scenario.node_policy = NodePolicy::kLeastAllocated;
     } else {
-      file.Fail(scheduling, "scheduling must be first-fit or least-allocated, not '" + policy +
-                                "'");
+      file.Fail(scheduling,
+                "scheduling must be first-fit or least-allocated, not '" + policy + "'");
     }
   }
 
@@ -311,9 +317,7 @@ Scenario LoadScenario(const std::string& path,
   scenario.behaviours.resize(workflow.size());
   std::vector<bool> given(workflow.size(), false);
   if (YAML::Node behaviour_file = YamlFile::Optional(root, "behaviour_file"); behaviour_file) {
-    std::string parameters =
-        Resolve(path, file.String(behaviour_file, "behaviour_file"));
-    YamlFile parameter_file = YamlFile::Load(parameters);
+    YamlFile parameter_file = YamlFile::Load(ExistingFile(file, root, "behaviour_file"));
     YAML::Node section = YamlFile::Optional(parameter_file.root(), "behaviour");
     ReadBehaviours(parameter_file, section ? section : parameter_file.root(), workflow,
                    scenario.behaviours, given);

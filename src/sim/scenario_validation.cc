@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/job_record.h"
 #include "core/units.h"
 #include "sim/node_pool.h"
 #include "sim/scenario.h"
@@ -101,22 +102,20 @@ void ValidateScenario(const Scenario& scenario) {
       }
     }
     if (!fits) {
-      throw InputError(where, "component '" + name + "': no node of cluster '" +
-                                  deployment.cluster +
-                                  (deployment.node_type.empty()
-                                       ? std::string()
-                                       : "' of type '" + deployment.node_type) +
-                                  "' has room for one job (cpu " +
-                                  std::to_string(deployment.cpu) + ", memory " +
-                                  FormatBytes(deployment.memory_bytes) + ")");
+      throw InputError(
+          where, "component '" + name + "': no node of cluster '" + deployment.cluster +
+                     (deployment.node_type.empty() ? std::string()
+                                                   : "' of type '" + deployment.node_type) +
+                     "' has room for one job (cpu " + FormatDouble(deployment.cpu) + ", memory " +
+                     FormatBytes(deployment.memory_bytes) + ")");
     }
     const ComponentBehaviour& behaviour = scenario.behaviours[id];
     if (!(behaviour.work_base >= 0) || !(behaviour.work_per_byte >= 0) ||
         !(behaviour.serial_fraction >= 0 && behaviour.serial_fraction <= 1) ||
         behaviour.output_files_per_input < 0 || !(behaviour.output_bytes >= 0) ||
         !(behaviour.output_bytes_per_input_byte >= 0)) {
-      throw InputError(where, "component '" + name +
-                                  "': behaviour values must be >= 0 (serial fraction <= 1)");
+      throw InputError(
+          where, "component '" + name + "': behaviour values must be >= 0 (serial fraction <= 1)");
     }
   }
 

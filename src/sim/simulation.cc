@@ -1,9 +1,8 @@
 #include "sim/simulation.h"
 
-#include <simgrid/s4u.hpp>
-
 #include <chrono>
 #include <cstdio>
+#include <simgrid/s4u.hpp>
 #include <sstream>
 #include <stdexcept>
 
@@ -94,8 +93,8 @@ Simulation::Summary Simulation::Run(const Options& options) {
 std::string Simulation::Summary::BriefReport() const {
   char line[256];
   std::snprintf(line, sizeof line, "%s: %ld jobs, makespan %s, cost %.4f, %.2f s wall",
-                scenario.c_str(), result.jobs, FormatSeconds(result.makespan).c_str(),
-                result.cost, wall_seconds);
+                scenario.c_str(), result.jobs, FormatSeconds(result.makespan).c_str(), result.cost,
+                wall_seconds);
   return line;
 }
 

@@ -71,6 +71,13 @@ void AppendFile(const fs::path& from, std::ostream& to, bool skip_header) {
   to << in.rdbuf();
 }
 
+// A cost for reports: four significant digits.
+std::string Cost(double cost) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4g", cost);
+  return text;
+}
+
 }  // namespace
 
 RunResult RunResultFromJson(const nlohmann::json& json) {
@@ -155,8 +162,9 @@ SimulateSummary RunSimulations(const SimulateOptions& options) {
     if (it == running.end()) continue;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       failures.push_back("run " + std::to_string(it->second + 1) +
-                         (WIFSIGNALED(status) ? " killed by signal " + std::to_string(WTERMSIG(status))
-                                              : " failed"));
+                         (WIFSIGNALED(status)
+                              ? " killed by signal " + std::to_string(WTERMSIG(status))
+                              : " failed"));
     }
     running.erase(it);
   }
@@ -220,8 +228,8 @@ std::string SimulateSummary::BriefReport() const {
   if (runs.size() == 1) {
     const Run& run = runs.front();
     out << scenario << ": " << run.result.jobs << " jobs, makespan "
-        << FormatSeconds(run.result.makespan) << ", cost " << FormatDouble(run.result.cost)
-        << ", " << FormatSeconds(wall_seconds) << " wall -> " << output_dir;
+        << FormatSeconds(run.result.makespan) << ", cost " << Cost(run.result.cost) << ", "
+        << FormatSeconds(wall_seconds) << " wall -> " << output_dir;
   } else {
     out << scenario << ": " << runs.size() << " runs, " << FormatSeconds(wall_seconds)
         << " wall -> " << output_dir;
@@ -236,8 +244,8 @@ std::string SimulateSummary::FullReport() const {
     out << "run " << run.run_id;
     for (const auto& [key, value] : run.parameters) out << " " << key << "=" << value;
     out << ": " << run.result.jobs << " jobs, makespan " << FormatSeconds(run.result.makespan)
-        << ", cost " << FormatDouble(run.result.cost) << ", image pulls "
-        << run.result.image_pulls << ", " << FormatSeconds(run.wall_seconds) << " wall\n";
+        << ", cost " << Cost(run.result.cost) << ", image pulls " << run.result.image_pulls << ", "
+        << FormatSeconds(run.wall_seconds) << " wall\n";
     for (const auto& [name, times] : run.result.components) {
       char line[256];
       std::snprintf(line, sizeof line,

@@ -48,6 +48,13 @@ TEST(PlatformXmlCommand, BadInputExitsTwo) {
   EXPECT_NE(unwritable.err.find("/no/such/dir/out.xml: error: cannot write"), std::string::npos)
       << unwritable.err;
   EXPECT_EQ(testing::RunTwinprof({"platform-xml"}).exit_status, 2);
+  const std::string bad = "tests/data/bad/platform/disconnected-cluster.yaml";
+  testing::CommandResult disconnected = testing::RunTwinprof({"platform-xml", bad});
+  EXPECT_EQ(disconnected.exit_status, 2);
+  EXPECT_NE(disconnected.err.find(bad + ":14:3: error: cluster 'fog' is not connected"),
+            std::string::npos)
+      << disconnected.err;
+  EXPECT_TRUE(disconnected.out.empty());
 }
 
 }  // namespace

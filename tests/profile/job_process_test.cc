@@ -75,10 +75,11 @@ TEST(CgroupTest, CpuQuotaSlowsABusyLoopAndIsAccounted) {
   fs::create_directories(dir);
   std::ofstream(dir / "burn.sh") << "i=0; while [ $i -lt 150000 ]; do i=$((i+1)); done\n";
   auto run = [&](double cpu) {
-    std::unique_ptr<JobCgroup> group = cgroups.CreateJob("job-" + std::to_string(cpu), {cpu, 256e6, ""});
+    std::unique_ptr<JobCgroup> group =
+        cgroups.CreateJob("job-" + std::to_string(cpu), {cpu, 256e6, ""});
     EXPECT_EQ(group->limits(), "enforced");
-    ProcessSpec spec{(dir / "burn.sh").string(), dir.string(), {"PATH=/usr/bin:/bin"},
-                     (dir / "out").string(), (dir / "err").string(), group->procs_files()};
+    ProcessSpec spec{(dir / "burn.sh").string(), dir.string(),           {"PATH=/usr/bin:/bin"},
+                     (dir / "out").string(),     (dir / "err").string(), group->procs_files()};
     auto start = std::chrono::steady_clock::now();
     JobProcess process(spec);
     ProcessExit exit = process.Wait();
@@ -109,8 +110,8 @@ TEST(CgroupTest, MemoryLimitOomKills) {
   // Holds ~200 MB in a shell variable-free way: a python-free, awk-free pipe into tail.
   std::ofstream(dir / "hog.sh") << "head -c 200000000 /dev/zero | tail -c 200000000 > /dev/null\n";
   std::unique_ptr<JobCgroup> group = cgroups.CreateJob("hog", {1.0, 50e6, ""});
-  ProcessSpec spec{(dir / "hog.sh").string(), dir.string(), {"PATH=/usr/bin:/bin"},
-                   (dir / "out").string(), (dir / "err").string(), group->procs_files()};
+  ProcessSpec spec{(dir / "hog.sh").string(), dir.string(),           {"PATH=/usr/bin:/bin"},
+                   (dir / "out").string(),    (dir / "err").string(), group->procs_files()};
   JobProcess process(spec);
   process.Wait();
   EXPECT_TRUE(group->ReadUsage().oom_killed);

@@ -1,11 +1,10 @@
 // End-to-end tests of `twinprof profile` and `twinprof export` on the local backend: real scripts,
 // real cgroups (skipped, saying why, where cgroups cannot be written), kill -9 and --resume.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fcntl.h>
 
 #include <chrono>
 #include <filesystem>
@@ -215,8 +214,8 @@ TEST_F(ProfileCliTest, ExportsJobsAndRunsAsCsv) {
   for (std::string line; std::getline(in, line);) ++rows;
   EXPECT_EQ(rows, 4 * 18 * 2);  // work jobs of the workflow runs and of the single runs
 
-  auto target = RunTwinprof({"export", out(), "--jobs", "--component", "work", "--target",
-                             "compute_s", "-o", "-"});
+  auto target = RunTwinprof(
+      {"export", out(), "--jobs", "--component", "work", "--target", "compute_s", "-o", "-"});
   ASSERT_EQ(target.exit_status, 0) << target.err;
   std::istringstream lines(target.out);
   std::getline(lines, header);

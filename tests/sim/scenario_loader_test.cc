@@ -74,8 +74,10 @@ TEST(LoadScenario, NodeTypeAsPlacement) {
   fs::path dir = fs::temp_directory_path() / ("twinprof-scenario-" + std::to_string(getpid()));
   fs::create_directories(dir);
   const std::string base = std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/edge-cloud/";
-  std::ofstream(dir / "s.yaml") << "workflow: " << base << "workflow.yaml\n"
-                                << "platform: " << base << "platform.yaml\n"
+  std::ofstream(dir / "s.yaml") << "workflow: " << TWINPROF_SOURCE_DIR
+                                << "/workflows/mask-detection.yaml\n"
+                                << "platform: " << TWINPROF_SOURCE_DIR
+                                << "/platforms/edge-cloud.yaml\n"
                                 << "placement: {blurry-faces: rpi4, mask-detector: cloud}\n"
                                 << "workload: {files: 3}\n"
                                 << "behaviour_file: " << base << "behaviour.yaml\n";

@@ -4,9 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "../cli/run_command.h"
 
@@ -54,8 +53,8 @@ TEST_F(SimulateCommand, WritesJobsRunsAndSummary) {
 
 TEST_F(SimulateCommand, SameSeedSameBytesOtherSeedOtherBytes) {
   for (const char* name : {"a", "b", "c"}) {
-    auto result = RunTwinprof({"simulate", kExample, "-o", Out(name), "--set",
-                               "workload.files=30", "--seed", name[0] == 'c' ? "8" : "7"});
+    auto result = RunTwinprof({"simulate", kExample, "-o", Out(name), "--set", "workload.files=30",
+                               "--seed", name[0] == 'c' ? "8" : "7"});
     ASSERT_EQ(result.exit_status, 0) << result.err;
   }
   EXPECT_EQ(Slurp(dir_ / "a/jobs.csv"), Slurp(dir_ / "b/jobs.csv"));
@@ -64,8 +63,8 @@ TEST_F(SimulateCommand, SameSeedSameBytesOtherSeedOtherBytes) {
 
 TEST_F(SimulateCommand, SweepIsIdenticalAcrossParallelRuns) {
   for (const char* j : {"1", "3"}) {
-    auto result = RunTwinprof({"-v", "simulate", kExample, "-o", Out(std::string("j") + j),
-                               "--set", "workload.files=10", "--sweep",
+    auto result = RunTwinprof({"-v", "simulate", kExample, "-o", Out(std::string("j") + j), "--set",
+                               "workload.files=10", "--sweep",
                                "resources.mask-detector.parallelism=1,2,4", "-j", j});
     ASSERT_EQ(result.exit_status, 0) << result.err;
     EXPECT_NE(result.out.find("3 runs"), std::string::npos) << result.out;
@@ -82,12 +81,22 @@ TEST_F(SimulateCommand, SweepIsIdenticalAcrossParallelRuns) {
   EXPECT_TRUE(fs::exists(dir_ / "j3/run-2/jobs.csv"));
 }
 
+TEST_F(SimulateCommand, CheckKnowsScenarios) {
+  auto result = RunTwinprof({"check", kExample});
+  ASSERT_EQ(result.exit_status, 0) << result.err;
+  EXPECT_NE(result.out.find("(scenario, 2 components on 2 clusters, 200 input files)"),
+            std::string::npos)
+      << result.out;
+  result = RunTwinprof({"check", "tests/data/bad/scenario/unknown_cluster.yaml"});
+  EXPECT_EQ(result.exit_status, 2);
+  EXPECT_NE(result.err.find("unknown_cluster.yaml:6:"), std::string::npos) << result.err;
+}
+
 TEST_F(SimulateCommand, BadFlagsExitTwo) {
-  EXPECT_EQ(RunTwinprof({"simulate", kExample, "-o", Out("x"), "--set", "novalue"}).exit_status,
-            2);
-  EXPECT_EQ(RunTwinprof({"simulate", kExample, "-o", Out("x"), "--sweep", "workload.files="})
-                .exit_status,
-            2);
+  EXPECT_EQ(RunTwinprof({"simulate", kExample, "-o", Out("x"), "--set", "novalue"}).exit_status, 2);
+  EXPECT_EQ(
+      RunTwinprof({"simulate", kExample, "-o", Out("x"), "--sweep", "workload.files="}).exit_status,
+      2);
   auto result = RunTwinprof({"simulate", kExample, "-o", Out("x"), "-j", "0"});
   EXPECT_EQ(result.exit_status, 2) << result.err;
 }
