@@ -94,6 +94,7 @@ void AddPredictCommand(CLI::App& app, const GlobalOptions& global) {
   command->add_option("--interval", flags->interval,
                       "Add lo,hi bounds at this level (0.9 = 90%), from validation residuals")
       ->check(CLI::Range(0.01, 0.999));
+  command->fallthrough();  // -v after the subcommand
   command->callback([flags, &global] { RunPredict(*flags, global); });
 }
 

@@ -70,6 +70,7 @@ void AddTrainCommand(CLI::App& app, const GlobalOptions& global) {
   command->add_option("-j,--jobs", flags->jobs, "Threads for the fits (default 1)")
       ->check(CLI::Range(1, 1024));
   command->add_flag("--force", flags->force, "Overwrite a finished output folder");
+  command->fallthrough();  // -v after the subcommand
   command->callback([flags, &global] { RunTrain(*flags, global); });
 }
 

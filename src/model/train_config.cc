@@ -1,6 +1,7 @@
 #include "model/train_config.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -144,6 +145,39 @@ class SectionReader {
   const ConfigSection* section_;
 };
 
+std::string Lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// A technique is known when KnownTechniques() lists it or the factory makes it (the factory is
+// the authority: it may know techniques before the list is updated).
+bool IsKnownTechnique(const std::string& technique) {
+  const std::vector<std::string>& known = KnownTechniques();
+  if (std::find(known.begin(), known.end(), technique) != known.end()) return true;
+  try {
+    MakeRegressor(technique, nlohmann::json::object(), 0);
+    return true;
+  } catch (const InputError& e) {
+    return e.message().find("unknown technique") == std::string::npos;
+  }
+}
+
 SplitMethod ParseSplit(const SectionReader& general, const std::string& key, bool validation) {
   std::string name = general.String(key, "All");
   if (name == "All") return SplitMethod::kAll;
@@ -174,7 +208,7 @@ void ReadGeneral(TrainConfig& config) {
   const std::vector<std::string>& known = KnownTechniques();
   std::set<std::string> seen;
   for (const std::string& t : config.techniques) {
-    if (std::find(known.begin(), known.end(), t) == known.end()) {
+    if (!IsKnownTechnique(t)) {
       std::string list;
       for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
       general.Fail("techniques", "unknown technique '" + t + "' (known: " + list + ")");
@@ -327,16 +361,15 @@ nlohmann::json PointWith(const TechniqueSpace& space, size_t override_index, siz
 
 void ReadTechniques(TrainConfig& config) {
   const SectionReader general(config, "General");
-  std::set<std::string> known(KnownTechniques().begin(), KnownTechniques().end());
+  // Sections of techniques that are not listed are ignored, as aMLLibrary does (its files often
+  // keep sections of techniques they do not use); a near miss of a reserved name is a typo.
   for (const ConfigSection& section : config.document.sections()) {
-    if (section.name == "General" || section.name == "DataPreparation" ||
-        section.name == "FeatureSelection" || section.name == "DEFAULT" ||
-        known.count(section.name)) {
-      continue;
+    for (const char* reserved : {"General", "DataPreparation", "FeatureSelection"}) {
+      if (section.name != reserved && EditDistance(Lower(section.name), Lower(reserved)) <= 2) {
+        throw InputError(section.where, "[" + section.name + "]: unknown section (did you mean [" +
+                                            reserved + "]?)");
+      }
     }
-    throw InputError(section.where, "[" + section.name +
-                                        "]: unknown section (expected General, DataPreparation, "
-                                        "FeatureSelection or a technique's name)");
   }
   for (const std::string& technique : config.techniques) {
     TechniqueSpace space{technique, {}, config.Where("General", "techniques")};

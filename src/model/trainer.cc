@@ -5,6 +5,7 @@
 #include <limits>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include "model/csv_table.h"
 #include "model/feature_plan.h"
@@ -210,7 +211,9 @@ std::string Describe(SplitMethod method, const TrainConfig& config) {
     case SplitMethod::kExtrapolation: {
       std::string s;
       for (const auto& [c, b] : config.extrapolation_columns) {
-        s += (s.empty() ? "" : ", ") + c + " > " + nlohmann::json(b).dump();
+        std::ostringstream bound;
+        bound << b;
+        s += (s.empty() ? "" : ", ") + c + " > " + bound.str();
       }
       return name + "(" + s + ")";
     }

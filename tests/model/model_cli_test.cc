@@ -97,5 +97,63 @@ TEST(PredictCommand, DataWithoutTheTargetGivesPredictionsOnly) {
   EXPECT_NE(failed.err.find("cold_service_time"), std::string::npos) << failed.err;
 }
 
+TEST(TrainCommand, StepwiseOnDraperSmithSelectsTheTextbookVariables) {
+  ScratchDir dir;
+  std::string out = dir.Path("out");
+  auto train = RunTwinprof({"train", "-c", Experiment("draper_smith_stepwise.ini"), "-o", out});
+  ASSERT_EQ(train.exit_status, 0) << train.err;
+  nlohmann::json results = ReadJson(fs::path(out) / "results.json");
+  ASSERT_EQ(results["techniques"].size(), 1u);
+  // Hald's cement data: x4 enters first, then x1, then x2 (p = 0.052 < 0.1), and x4 leaves.
+  auto features = results["techniques"][0]["model_features"].get<std::vector<std::string>>();
+  std::sort(features.begin(), features.end());
+  EXPECT_EQ(features, (std::vector<std::string>{"x1", "x2"}));
+
+  // With aMLLibrary's default p_to_add = 0.05, x2 cannot enter: x1 and x4 stay.
+  std::string config = dir.Write(
+      "defaults.ini", "[General]\ntechniques = ['Stepwise']\ny = 'y'\n[DataPreparation]\n"
+                      "input_path = '" + testing::Dataset("draper_smith.csv") + "'\n");
+  auto defaults = RunTwinprof({"train", "-c", config, "-o", dir.Path("out2")});
+  ASSERT_EQ(defaults.exit_status, 0) << defaults.err;
+  results = ReadJson(dir.path() / "out2/results.json");
+  features = results["techniques"][0]["model_features"].get<std::vector<std::string>>();
+  std::sort(features.begin(), features.end());
+  EXPECT_EQ(features, (std::vector<std::string>{"x1", "x4"}));
+}
+
+TEST(TrainCommand, StereomatchExtrapolationReportsEveryTechnique) {
+  ScratchDir dir;
+  std::string out = dir.Path("out");
+  auto train = RunTwinprof(
+      {"train", "-c", Experiment("stereomatch_extrapolation.ini"), "-o", out, "-j", "2"});
+  ASSERT_EQ(train.exit_status, 0) << train.err;
+  nlohmann::json results = ReadJson(fs::path(out) / "results.json");
+  EXPECT_EQ(results["validation"], "Extrapolation(nThreads > 4)");
+  std::vector<std::string> techniques;
+  for (const nlohmann::json& t : results["techniques"]) {
+    techniques.push_back(t["technique"]);
+    EXPECT_TRUE(t["ok"].get<bool>()) << t.dump();
+    EXPECT_TRUE(t["validation"]["mape"].is_number()) << t.dump();
+    EXPECT_TRUE(fs::exists(fs::path(out) / (techniques.back() + ".model")));
+  }
+  EXPECT_EQ(techniques, (std::vector<std::string>{"LRRidge", "Lasso", "NNLS", "XGBoost",
+                                                  "DecisionTree", "RandomForest", "SVR"}));
+  std::string text = ReadText(fs::path(out) / "results.txt");
+  for (const std::string& t : techniques) EXPECT_NE(text.find(t + ":"), std::string::npos) << t;
+}
+
+TEST(TrainCommand, EveryDatasetTrainsAndPredicts) {
+  for (const char* config : {"simplest.ini", "faas_predict.ini", "stereomatch_kfold.ini"}) {
+    ScratchDir dir;
+    std::string out = dir.Path("out");
+    auto train = RunTwinprof({"train", "-c", Experiment(config), "-o", out, "-j", "2"});
+    ASSERT_EQ(train.exit_status, 0) << config << ": " << train.err;
+    auto predict = RunTwinprof({"predict", "-r", out + "/best.model", "-c", Experiment(config),
+                                "-o", dir.Path("pred")});
+    ASSERT_EQ(predict.exit_status, 0) << config << ": " << predict.err;
+    EXPECT_NE(predict.out.find("MAPE"), std::string::npos) << predict.out;
+  }
+}
+
 }  // namespace
 }  // namespace twinprof

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "model_test_util.h"
 
 namespace twinprof {
@@ -118,6 +122,46 @@ TEST(TrainConfig, ReadsTheYamlEquivalent) {
   EXPECT_DOUBLE_EQ(config.hold_out_ratio, 0.25);
   ASSERT_EQ(config.skip_rows.size(), 1u);
   EXPECT_EQ(config.skip_rows[0].first, "a");
+}
+
+}  // namespace
+}  // namespace twinprof
+
+namespace twinprof {
+namespace {
+
+// Every configuration in experiments/ml loads, and docs/formats.md quotes its examples verbatim.
+TEST(TrainConfig, ExperimentConfigurationsLoadAndTheDocsQuoteThem) {
+  namespace fs = std::filesystem;
+  fs::path folder = fs::path(TWINPROF_SOURCE_DIR) / "experiments/ml";
+  int loaded = 0;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    std::string ext = entry.path().extension().string();
+    if (ext != ".ini" && ext != ".yaml") continue;
+    TrainConfig config = LoadTrainConfig(entry.path().string());
+    EXPECT_FALSE(config.techniques.empty()) << entry.path();
+    EXPECT_TRUE(fs::exists(config.input_path)) << entry.path();
+    ++loaded;
+  }
+  EXPECT_GE(loaded, 7);
+  auto read = [](const fs::path& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  std::string docs = read(fs::path(TWINPROF_SOURCE_DIR) / "docs/formats.md");
+  for (const char* example : {"faas_test.ini", "faas_test.yaml"}) {
+    EXPECT_NE(docs.find(read(folder / example)), std::string::npos)
+        << "docs/formats.md does not quote experiments/ml/" << example;
+  }
+  // The YAML file says what the .ini file says.
+  TrainConfig ini = LoadTrainConfig((folder / "faas_test.ini").string());
+  TrainConfig yaml = LoadTrainConfig((folder / "faas_test.yaml").string());
+  EXPECT_EQ(ini.input_path, yaml.input_path);
+  EXPECT_EQ(ini.y, yaml.y);
+  EXPECT_EQ(ini.inverse, yaml.inverse);
+  EXPECT_EQ(ini.hold_out_ratio, yaml.hold_out_ratio);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "model/hyperparameter_grid.h"
 #include "model/parallel_for.h"
 #include "model_test_util.h"
 
@@ -85,6 +86,34 @@ TEST(Trainer, ForwardSelectionKeepsAtMostMaxFeatures) {
     EXPECT_NE(std::find(r.features.begin(), r.features.end(), "warm_service_time"),
               r.features.end());
   }
+}
+
+TEST(Trainer, RandomSearchTriesTheBudgetOfGridPoints) {
+  ScratchDir dir;
+  std::string path = dir.Write("c.ini",
+                               "[General]\ntechniques = ['LRRidge']\ny = 'ave_response_time'\n"
+                               "hyperparameter_tuning = 'Random'\nmax_evals = 3\nseed = 4\n"
+                               "[DataPreparation]\ninput_path = '" + Dataset("faas_test.csv") +
+                                   "'\n[LRRidge]\nalpha = [0.001, 0.01, 0.1, 1, 10, 100]\n");
+  TrainSummary summary = Train(LoadTrainConfig(path), TrainOptions{});
+  EXPECT_EQ(summary.techniques[0].points, 3u);
+  // The subset is seeded.
+  TrainSummary again = Train(LoadTrainConfig(path), TrainOptions{2});
+  EXPECT_EQ(summary.techniques[0].hyperparameters, again.techniques[0].hyperparameters);
+}
+
+TEST(HyperparameterGrid, ExpandsInFileOrderAndSamplesASeededSubset) {
+  TechniqueSpace space{"T", {{"a", {1, 2}, {}}, {"b", {"x", "y", "z"}, {}}}, {}};
+  std::vector<nlohmann::json> grid = ExpandGrid(space);
+  ASSERT_EQ(grid.size(), 6u);
+  EXPECT_EQ(grid[0], nlohmann::json({{"a", 1}, {"b", "x"}}));
+  EXPECT_EQ(grid[1], nlohmann::json({{"a", 1}, {"b", "y"}}));
+  EXPECT_EQ(grid[5], nlohmann::json({{"a", 2}, {"b", "z"}}));
+  std::vector<nlohmann::json> sample = SampleGrid(grid, 4, 9);
+  ASSERT_EQ(sample.size(), 4u);
+  EXPECT_EQ(sample, SampleGrid(grid, 4, 9));
+  EXPECT_EQ(SampleGrid(grid, 10, 9), grid);
+  EXPECT_EQ(ExpandGrid(TechniqueSpace{"T", {}, {}}), std::vector<nlohmann::json>{nlohmann::json::object()});
 }
 
 TEST(ParallelFor, RunsEveryIndexAndRethrowsTheFirstError) {
