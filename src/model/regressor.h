@@ -1,6 +1,7 @@
 // A Regressor learns y ~ f(x) from rows of features. One implementation per technique
-// (src/model/regressors/), each wrapping the library that does the real work (Eigen, Ceres,
-// XGBoost, libsvm); nothing else touches those libraries' handles.
+// (src/model/regressors/), each wrapping the library that does the real work (Eigen, XGBoost,
+// libsvm, Boost.Math; decision trees and random forests are XGBoost's single-tree and
+// random-forest modes); nothing else touches those libraries' handles.
 //
 // Hyperparameters use aMLLibrary's names (alpha, n_estimators, max_depth, learning_rate,
 // min_child_weight, gamma, C, epsilon, kernel, degree, ...) and arrive as one JSON object of

@@ -1,6 +1,8 @@
 // LinearRegression and LRRidge against closed forms.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "model/regressor.h"
 #include "regressors_test_util.h"
 
@@ -98,6 +100,18 @@ TEST(RegressorFactoryTest, RejectsBadInput) {
                            {"LinearRegression", "'fit_intercept'", "True or False"});
   ExpectBadHyperparameters("NoSuchThing", {}, {"unknown technique", "'NoSuchThing'"});
   ExpectBadHyperparameters("LRRidge", nlohmann::json::array({1}), {"LRRidge", "object"});
+}
+
+// The example of docs/formats.md, "Saved regressor".
+TEST(RegressorFactoryTest, LoadsTheDocumentedExample) {
+  std::ifstream in(std::string(TWINPROF_SOURCE_DIR) + "/tests/model/data/lrridge_regressor.json");
+  ASSERT_TRUE(in);
+  auto r = LoadRegressor(nlohmann::json::parse(in));
+  EXPECT_EQ(r->technique(), "LRRidge");
+  Eigen::MatrixXd probe(2, 2);
+  probe << 0, 0, 1, 2;
+  EXPECT_EQ(r->Predict(probe), Eigen::Vector2d(3.0, 4.0));
+  EXPECT_EQ(r->Save()["hyperparameters"]["alpha"], 0.1);
 }
 
 TEST(RegressorFactoryTest, RejectsBadSavedModels) {

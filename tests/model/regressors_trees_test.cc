@@ -1,4 +1,5 @@
-// DecisionTree and RandomForest (our CART, cart.h) and XGBoost (through the XGBoost C API).
+// DecisionTree, RandomForest and XGBoost (all three through the XGBoost C API: single-tree,
+// random-forest and boosting modes).
 #include <gtest/gtest.h>
 
 #include "model/regressor.h"
@@ -48,8 +49,8 @@ TEST(DecisionTreeTest, DepthOneGivesTwoLeafMeans) {
   r->Fit(x, y);
   Eigen::VectorXd p = r->Predict(x);
   // Best single split: x < 0.7 (mean of 12 tens and 16 twenties) vs the 12 fives.
-  EXPECT_NEAR(p(0), (12 * 10.0 + 16 * 20.0) / 28, 1e-12);
-  EXPECT_EQ(p(39), 5.0);
+  EXPECT_NEAR(p(0), (12 * 10.0 + 16 * 20.0) / 28, 1e-5);
+  EXPECT_NEAR(p(39), 5.0, 1e-5);
 }
 
 TEST(DecisionTreeTest, UnlimitedDepthInterpolatesTrainingData) {
@@ -57,7 +58,7 @@ TEST(DecisionTreeTest, UnlimitedDepthInterpolatesTrainingData) {
   Eigen::VectorXd y = RandomMatrix(200, 1, 3, 0, 100).col(0);
   auto r = MakeRegressor("DecisionTree", {{"max_depth", nullptr}}, 1);
   r->Fit(x, y);
-  EXPECT_LT((r->Predict(x) - y).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_LT((r->Predict(x) - y).cwiseAbs().maxCoeff(), 1e-4);
 }
 
 TEST(DecisionTreeTest, MinSamplesLeafLimitsLeaves) {
@@ -73,23 +74,17 @@ TEST(DecisionTreeTest, MinSamplesLeafLimitsLeaves) {
   EXPECT_GE(values.size(), 2u);
 }
 
-TEST(DecisionTreeTest, MinSamplesSplitStopsSmallNodes) {
-  Eigen::MatrixXd x(6, 1);
-  x << 1, 2, 3, 4, 5, 6;
-  Eigen::VectorXd y(6);
-  y << 1, 1, 1, 9, 9, 10;
-  // Root (6 rows) splits into {1,2,3} and {4,5,6}; neither has 4 rows, so both stay leaves.
-  auto r = MakeRegressor("DecisionTree", {{"min_samples_split", 4}}, 1);
-  r->Fit(x, y);
-  Eigen::VectorXd p = r->Predict(x);
-  EXPECT_EQ(p(0), 1.0);
-  EXPECT_EQ(p(4), 28.0 / 3);
-  EXPECT_EQ(p(5), 28.0 / 3);
-  auto full = MakeRegressor("DecisionTree", {{"min_samples_split", 2}}, 1);
-  full->Fit(x, y);
-  EXPECT_EQ(full->Predict(x)(5), 10.0);
-  EXPECT_TRUE(r->notes().empty());
-  ExpectReloadIdentical(*r, x);
+TEST(DecisionTreeTest, NotesApproximatedMinSamplesSplit) {
+  Eigen::MatrixXd x = RandomMatrix(30, 1, 6);
+  Eigen::VectorXd y = x.col(0);
+  auto exact = MakeRegressor("DecisionTree", {{"min_samples_split", 2}}, 1);
+  exact->Fit(x, y);
+  EXPECT_TRUE(exact->notes().empty());
+  auto approx = MakeRegressor("DecisionTree", {{"min_samples_split", 10}}, 1);
+  approx->Fit(x, y);
+  ASSERT_EQ(approx->notes().size(), 1u);
+  EXPECT_NE(approx->notes()[0].find("min_samples_split"), std::string::npos);
+  ExpectReloadIdentical(*approx, x);
 }
 
 TEST(DecisionTreeTest, ThresholdIsHalfwayBetweenNeighbours) {
@@ -101,7 +96,9 @@ TEST(DecisionTreeTest, ThresholdIsHalfwayBetweenNeighbours) {
   r->Fit(x, y);
   Eigen::MatrixXd probe(2, 1);
   probe << 1.999, 2.001;
-  EXPECT_EQ(r->Predict(probe), Eigen::Vector2d(0, 10));
+  Eigen::VectorXd p = r->Predict(probe);
+  EXPECT_NEAR(p(0), 0.0, 1e-5);
+  EXPECT_NEAR(p(1), 10.0, 1e-5);
 }
 
 TEST(DecisionTreeTest, MaxFeaturesDrawsFeaturesWithTheSeed) {
@@ -113,6 +110,20 @@ TEST(DecisionTreeTest, MaxFeaturesDrawsFeaturesWithTheSeed) {
   a->Fit(x, y);
   b->Fit(x, y);
   EXPECT_EQ(a->Predict(x), b->Predict(x));
+  ExpectReloadIdentical(*a, x);
+}
+
+TEST(RandomForestTest, MaxSamplesShrinksTheRowSubsample) {
+  Eigen::MatrixXd x = RandomMatrix(300, 2, 21);
+  Eigen::VectorXd y = x.col(0).array().square() + x.col(1).array();
+  auto full = MakeRegressor("RandomForest", {{"n_estimators", 10}}, 5);
+  auto half = MakeRegressor("RandomForest", {{"n_estimators", 10}, {"max_samples", 0.5}}, 5);
+  auto same = MakeRegressor("RandomForest", {{"n_estimators", 10}, {"max_samples", 300}}, 5);
+  full->Fit(x, y);
+  half->Fit(x, y);
+  same->Fit(x, y);
+  EXPECT_EQ(full->Predict(x), same->Predict(x));  // 300 draws from 300 rows is the default
+  EXPECT_FALSE(full->Predict(x).isApprox(half->Predict(x), 1e-9));
 }
 
 TEST(RandomForestTest, AveragesTreesAndIsDeterministicForASeed) {
@@ -132,8 +143,8 @@ TEST(RandomForestTest, AveragesTreesAndIsDeterministicForASeed) {
   for (Eigen::Index i = 0; i < pa.size(); ++i) EXPECT_EQ(pa(i), pb(i));
   EXPECT_FALSE(pa.isApprox(c->Predict(probe), 1e-12));  // another seed, other subsamples
   // Averages of leaf means stay within the range of y and fit the steps closely.
-  EXPECT_LE(pa.maxCoeff(), 20.0);
-  EXPECT_GE(pa.minCoeff(), 5.0);
+  EXPECT_LE(pa.maxCoeff(), 20.0 + 1e-4);
+  EXPECT_GE(pa.minCoeff(), 5.0 - 1e-4);
   EXPECT_LT((a->Predict(x) - y).cwiseAbs().mean(), 0.5);
   ExpectReloadIdentical(*a, probe);
 }
@@ -147,7 +158,7 @@ TEST(RandomForestTest, WithoutBootstrapEveryTreeIsTheSingleTree) {
   auto tree = MakeRegressor("DecisionTree", {}, 1);
   tree->Fit(x, y);
   Eigen::MatrixXd probe = RandomMatrix(30, 2, 10);
-  EXPECT_TRUE(forest->Predict(probe).isApprox(tree->Predict(probe), 1e-14));
+  EXPECT_TRUE(forest->Predict(probe).isApprox(tree->Predict(probe), 1e-6));
 }
 
 TEST(XGBoostTest, BoostsTowardTheTargetAndReloadsIdentically) {
@@ -197,8 +208,6 @@ TEST(TreeModelsTest, RejectBadHyperparameters) {
   ExpectBadHyperparameters("RandomForest", {{"n_estimators", 0}},
                            {"RandomForest", "'n_estimators'"});
   ExpectBadHyperparameters("RandomForest", {{"max_samples", 0}}, {"RandomForest", "'max_samples'"});
-  ExpectBadHyperparameters("RandomForest", {{"subsample", 0.5}},
-                           {"RandomForest", "unknown", "'subsample'"});
   ExpectBadHyperparameters("RandomForest", {{"min_samples_split", 1}},
                            {"RandomForest", "'min_samples_split'"});
   ExpectBadHyperparameters("XGBoost", {{"learning_rate", 0}}, {"XGBoost", "'learning_rate'"});

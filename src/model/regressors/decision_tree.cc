@@ -1,34 +1,41 @@
-// DecisionTree: one CART regression tree with scikit-learn's DecisionTreeRegressor semantics
-// (cart.h): every leaf predicts the mean of its training rows, thresholds sit halfway between
-// neighbouring values.
+// DecisionTree: one regression tree, grown by XGBoost's exact greedy algorithm as a single
+// boosting round without shrinkage or regularisation (eta 1, lambda 0, alpha 0): every leaf
+// predicts the mean of its training rows, as scikit-learn's DecisionTreeRegressor does, and
+// split thresholds sit halfway between neighbouring values.
 //
 // Hyperparameters (scikit-learn's names and defaults): criterion, max_depth, min_samples_split,
-// min_samples_leaf, max_features, min_impurity_decrease (SklearnTreeHyperparameters).
-//
-// Why not XGBoost's single-tree mode (the first version of this file): it has no
-// min_samples_split, and its exact greedy updater scans every row at every level; on the
-// stereomatch data this CART is 1.2-2x faster for one tree and about 3x faster for forests
-// (experiments/BENCHMARKS.md). XGBoost stays the library for gradient boosting (xgboost.cc).
-#include "model/regressors/cart_ensemble.h"
+// min_samples_leaf, max_features, min_impurity_decrease; see SklearnTreeParams for the mapping
+// and its one gap (min_samples_split).
 #include "model/regressors/techniques.h"
+#include "model/regressors/tree_booster.h"
 
 namespace twinprof {
 
 namespace {
 
-class DecisionTree : public CartEnsembleRegressor {
+class DecisionTree : public TreeBoosterRegressor {
  public:
   DecisionTree(HyperparameterReader reader, uint64_t seed)
-      : CartEnsembleRegressor(Read(reader), seed) {}
+      : TreeBoosterRegressor(Read(reader), seed),
+        tree_(SklearnTreeParams::FromJson(hyperparameters())) {}
 
  protected:
-  Ensemble Settings(Eigen::Index) const override { return Ensemble{1, false, 0}; }
+  Plan MakePlan(const Eigen::MatrixXd& x) override {
+    Plan plan;
+    plan.params = tree_.ToXgboost(x.rows(), x.cols(), notes_, technique());
+    plan.params.emplace_back("num_parallel_tree", "1");
+    plan.params.emplace_back("subsample", "1");
+    plan.rounds = 1;
+    return plan;
+  }
 
  private:
   static HyperparameterReader& Read(HyperparameterReader& reader) {
-    SklearnTreeHyperparameters::Read(reader, nullptr);
+    SklearnTreeParams::Read(reader);
     return reader;
   }
+
+  SklearnTreeParams tree_;
 };
 
 }  // namespace

@@ -1,42 +1,55 @@
-// RandomForest: scikit-learn's RandomForestRegressor: n_estimators CART trees (cart.h), each grown
-// on a bootstrap sample (rows drawn with replacement, the counts used as weights) and trying
-// max_features random features at each split; the prediction is the average of the trees.
+// RandomForest: XGBoost's random-forest mode: one boosting round growing n_estimators trees in
+// parallel (num_parallel_tree) with eta 1 and no regularisation, each on a random subsample of
+// the rows and a random subset of the features at every split (colsample_bynode from
+// max_features); the prediction is the average of the trees.
 //
-// Hyperparameters (scikit-learn's names and defaults): n_estimators (100), bootstrap (True),
-// max_samples (None = as many draws as rows; an integer count or a fraction of the rows),
-// criterion, max_depth, min_samples_split, min_samples_leaf, max_features (1.0),
-// min_impurity_decrease (SklearnTreeHyperparameters).
-//
-// Why not XGBoost's random-forest mode: it subsamples rows without replacement (no bootstrap),
-// has no min_samples_split, and was about 3x slower (see decision_tree.cc).
-#include "model/regressors/cart_ensemble.h"
+// Hyperparameters (scikit-learn's names and defaults): n_estimators (100) -> num_parallel_tree,
+// bootstrap (True), max_samples (None), criterion, max_depth, min_samples_split,
+// min_samples_leaf, max_features (1.0), min_impurity_decrease; see SklearnTreeParams for the
+// tree ones. `subsample` (XGBoost's own, a fraction in (0, 1]) sets the row fraction directly.
+// Gap: XGBoost samples rows without replacement. A bootstrap sample of k draws from n rows
+// holds on average a fraction 1 - exp(-k/n) of distinct rows (63.2% for k = n), so
+// bootstrap=True maps to subsample = 1 - exp(-k/n), with k = n or max_samples (a count or a
+// fraction of n); rows drawn twice or more do not get the extra weight they would have in
+// scikit-learn. bootstrap=False uses every row (scikit-learn ignores max_samples then).
+#include <algorithm>
+#include <cmath>
+
 #include "model/regressors/techniques.h"
+#include "model/regressors/tree_booster.h"
 
 namespace twinprof {
 
 namespace {
 
-class RandomForest : public CartEnsembleRegressor {
+class RandomForest : public TreeBoosterRegressor {
  public:
   RandomForest(HyperparameterReader reader, uint64_t seed)
-      : CartEnsembleRegressor(Read(reader), seed) {}
+      : TreeBoosterRegressor(Read(reader), seed),
+        tree_(SklearnTreeParams::FromJson(hyperparameters())) {}
 
  protected:
-  Ensemble Settings(Eigen::Index rows) const override {
+  Plan MakePlan(const Eigen::MatrixXd& x) override {
     const nlohmann::json& hp = hyperparameters();
-    Ensemble e;
-    e.trees = hp.at("n_estimators").get<int>();
-    e.bootstrap = hp.at("bootstrap").get<bool>();
-    const nlohmann::json& max_samples = hp.at("max_samples");
-    e.bootstrap_draws = rows;
-    if (max_samples.is_number_integer()) {
-      e.bootstrap_draws = std::min<int64_t>(rows, max_samples.get<int64_t>());
-    } else if (max_samples.is_number_float()) {
-      e.bootstrap_draws = std::max<int64_t>(
-          1,
-          static_cast<int64_t>(std::round(max_samples.get<double>() * static_cast<double>(rows))));
+    double subsample = 1.0;
+    if (hp.at("bootstrap").get<bool>()) {
+      const nlohmann::json& max_samples = hp.at("max_samples");
+      const double n = static_cast<double>(x.rows());
+      double draws = n;
+      if (max_samples.is_number_integer()) {
+        draws = std::min(n, static_cast<double>(max_samples.get<int64_t>()));
+      } else if (max_samples.is_number_float()) {
+        draws = std::max(1.0, std::round(max_samples.get<double>() * n));
+      }
+      subsample = 1.0 - std::exp(-draws / n);
     }
-    return e;
+    if (!hp.at("subsample").is_null()) subsample = hp.at("subsample").get<double>();
+    Plan plan;
+    plan.params = tree_.ToXgboost(x.rows(), x.cols(), notes_, technique());
+    plan.params.emplace_back("num_parallel_tree", std::to_string(hp.at("n_estimators").get<int>()));
+    plan.params.emplace_back("subsample", Num(subsample));
+    plan.rounds = 1;
+    return plan;
   }
 
  private:
@@ -50,9 +63,16 @@ class RandomForest : public CartEnsembleRegressor {
            max_samples.get<double>() <= 1.0))) {
       reader.Fail("max_samples", "must be None, an integer >= 1 or a fraction in (0, 1]");
     }
-    SklearnTreeHyperparameters::Read(reader, 1.0);
+    nlohmann::json subsample = reader.Raw("subsample", nullptr);
+    if (!subsample.is_null() && (!subsample.is_number() || !(subsample.get<double>() > 0.0) ||
+                                 subsample.get<double>() > 1.0)) {
+      reader.Fail("subsample", "must be a fraction in (0, 1]");
+    }
+    SklearnTreeParams::Read(reader);
     return reader;
   }
+
+  SklearnTreeParams tree_;
 };
 
 }  // namespace

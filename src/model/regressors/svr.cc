@@ -13,6 +13,7 @@
 // stop libsvm mid-solve (a thread cannot be stopped safely). max_seconds = 0 trains in-process.
 #include <cmath>
 
+#include "core/error.h"
 #include "model/regressors/bounded_fork.h"
 #include "model/regressors/libsvm_model.h"
 #include "model/regressors/techniques.h"
@@ -30,6 +31,9 @@ class Svr : public TechniqueRegressor {
     notes_.clear();
     const nlohmann::json& hp = hyperparameters();
     LibsvmParams params = Params(ResolveGamma(x));
+    if (std::string error = CheckLibsvmParams(params); !error.empty()) {
+      throw InputError("SVR: libsvm rejects the hyperparameters: " + error);
+    }
     const double limit = hp.at("max_seconds").get<double>();
     std::string bytes;
     if (limit > 0.0) {

@@ -1,5 +1,7 @@
 #include "model/regressors/tree_booster.h"
 
+#include <cmath>
+
 #include "model/regressors/base64.h"
 
 namespace twinprof {
@@ -51,6 +53,100 @@ void TreeBoosterRegressor::LoadState(const nlohmann::json& state) {
   }
   booster->SetParam("nthread", "1");
   booster_ = std::move(booster);
+}
+
+namespace {
+
+void CheckCount(HyperparameterReader& reader, const std::string& key, const nlohmann::json& v,
+                int64_t min_int, double max_fraction, bool fraction_inclusive) {
+  std::string what = "must be an integer >= " + std::to_string(min_int) + " or a fraction in (0, " +
+                     nlohmann::json(max_fraction).dump() + "]";
+  if (v.is_number_integer()) {
+    if (v.get<int64_t>() < min_int) reader.Fail(key, what);
+  } else if (v.is_number_float()) {
+    double f = v.get<double>();
+    if (!(f > 0.0) || f > max_fraction || (!fraction_inclusive && f == max_fraction)) {
+      reader.Fail(key, what);
+    }
+  } else {
+    reader.Fail(key, what);
+  }
+}
+
+}  // namespace
+
+SklearnTreeParams SklearnTreeParams::Read(HyperparameterReader& reader) {
+  reader.Choice("criterion", "squared_error", {"squared_error", "mse", "friedman_mse"});
+  SklearnTreeParams p;
+  p.max_depth = reader.OptionalInteger("max_depth", std::nullopt, 1, 100000);
+  p.min_samples_split = reader.Raw("min_samples_split", 2);
+  CheckCount(reader, "min_samples_split", p.min_samples_split, 2, 1.0, true);
+  p.min_samples_leaf = reader.Raw("min_samples_leaf", 1);
+  CheckCount(reader, "min_samples_leaf", p.min_samples_leaf, 1, 0.5, true);
+  p.max_features = reader.Raw("max_features", nullptr);
+  const nlohmann::json& mf = p.max_features;
+  bool ok = mf.is_null() || (mf.is_string() && (mf == "auto" || mf == "sqrt" || mf == "log2")) ||
+            (mf.is_number_integer() && mf.get<int64_t>() >= 1) ||
+            (mf.is_number_float() && mf.get<double>() > 0.0 && mf.get<double>() <= 1.0);
+  if (!ok) {
+    reader.Fail("max_features",
+                "must be None, 'auto', 'sqrt', 'log2', an integer >= 1 or a fraction in (0, 1]");
+  }
+  p.min_impurity_decrease = reader.Number("min_impurity_decrease", 0.0, 0.0);
+  return p;
+}
+
+SklearnTreeParams SklearnTreeParams::FromJson(const nlohmann::json& hp) {
+  SklearnTreeParams p;
+  if (!hp.at("max_depth").is_null()) p.max_depth = hp.at("max_depth").get<int64_t>();
+  p.min_samples_split = hp.at("min_samples_split");
+  p.min_samples_leaf = hp.at("min_samples_leaf");
+  p.max_features = hp.at("max_features");
+  p.min_impurity_decrease = hp.at("min_impurity_decrease").get<double>();
+  return p;
+}
+
+std::vector<std::pair<std::string, std::string>> SklearnTreeParams::ToXgboost(
+    Eigen::Index rows, Eigen::Index columns, std::vector<std::string>& notes,
+    const std::string& technique) const {
+  const double n = static_cast<double>(rows);
+  const double p = static_cast<double>(columns);
+  auto count = [n](const nlohmann::json& v) {
+    return v.is_number_integer() ? static_cast<double>(v.get<int64_t>())
+                                 : std::ceil(v.get<double>() * n);
+  };
+  double leaf = std::max(1.0, count(min_samples_leaf));
+  double split = std::max(2.0, count(min_samples_split));
+  double child_weight = leaf;
+  if (split > 2.0 * leaf) {
+    child_weight = std::ceil(split / 2.0);
+    notes.push_back(technique + ": XGBoost has no min_samples_split; approximated " +
+                    nlohmann::json(min_samples_split).dump() +
+                    " by min_child_weight = " + nlohmann::json(child_weight).dump());
+  }
+  // Fraction of the features sampled per split; counts get half a feature of slack because
+  // XGBoost keeps floor(fraction * p) of them.
+  double fraction = 1.0;
+  if (max_features.is_string() && max_features == "sqrt") {
+    fraction = (std::max(1.0, std::floor(std::sqrt(p))) + 0.5) / p;
+  } else if (max_features.is_string() && max_features == "log2") {
+    fraction = (std::max(1.0, std::floor(std::log2(p))) + 0.5) / p;
+  } else if (max_features.is_number_integer()) {
+    fraction = (static_cast<double>(max_features.get<int64_t>()) + 0.5) / p;
+  } else if (max_features.is_number_float()) {
+    fraction = max_features.get<double>();
+  }
+  fraction = std::min(1.0, fraction);
+  // Unlimited depth: no tree on n rows is deeper than n - 1.
+  int64_t depth = max_depth ? *max_depth : std::max<int64_t>(1, rows);
+  return {{"tree_method", "exact"},
+          {"max_depth", std::to_string(depth)},
+          {"min_child_weight", nlohmann::json(child_weight).dump()},
+          {"colsample_bynode", nlohmann::json(fraction).dump()},
+          {"gamma", nlohmann::json(0.5 * n * min_impurity_decrease).dump()},
+          {"eta", "1"},
+          {"lambda", "0"},
+          {"alpha", "0"}};
 }
 
 }  // namespace twinprof

@@ -1,10 +1,16 @@
-// The frame of XGBoost-backed techniques (today XGBoost itself): a subclass turns its
-// hyperparameters into XGBoost parameters and a number of boosting rounds (Plan); this class
-// trains with squared error, one thread and the regressor's seed, predicts, and saves the booster
-// as XGBoost's own UBJSON model (base64 in the JSON state), which reloads bit-identically.
+// The shared frame of the XGBoost-backed techniques (DecisionTree, RandomForest, XGBoost): each
+// subclass turns its hyperparameters into XGBoost parameters and a number of boosting rounds
+// (Plan); this class trains with squared error, one thread and the regressor's seed, predicts,
+// and saves the booster as XGBoost's own UBJSON model (base64 in the JSON state), which reloads
+// bit-identically.
+//
+// Also here: the mapping of scikit-learn's tree hyperparameters (criterion, max_depth,
+// min_samples_split, min_samples_leaf, max_features, min_impurity_decrease) shared by
+// DecisionTree and RandomForest.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +47,39 @@ class TreeBoosterRegressor : public TechniqueRegressor {
  private:
   std::unique_ptr<XgbBooster> booster_;
   Eigen::Index columns_ = -1;
+};
+
+// scikit-learn's tree hyperparameters, read with its defaults, and their XGBoost mapping:
+//   max_depth (None = unlimited) -> max_depth; min_samples_leaf (int, or fraction of rows) ->
+//   min_child_weight (every hessian is 1 under squared error, so the weight is the row count);
+//   max_features (None, 'auto' = all, 'sqrt', 'log2', int count or float fraction) ->
+//   colsample_bynode (sampled per split, as scikit-learn does); min_impurity_decrease d ->
+//   gamma = d * n / 2 (XGBoost's gain is half the drop in squared error); criterion
+//   'squared_error' (alias 'mse'; 'friedman_mse' picks the same splits).
+// Gap: XGBoost has no min_samples_split. A value <= 2 * min_samples_leaf is implied by the leaf
+// rule and honoured exactly; a larger one is approximated by raising min_child_weight to
+// ceil(min_samples_split / 2) (no node smaller than min_samples_split splits, but splits of big
+// nodes into very unequal children are forbidden too), and a note says so. XGBoost also skips
+// splits whose gain is below 1e-6.
+struct SklearnTreeParams {
+  std::optional<int64_t> max_depth;
+  nlohmann::json min_samples_split;  // int >= 2 or float in (0, 1]
+  nlohmann::json min_samples_leaf;   // int >= 1 or float in (0, 0.5]
+  nlohmann::json max_features;       // null, "auto", "sqrt", "log2", int >= 1, float in (0, 1]
+  double min_impurity_decrease = 0.0;
+
+  // Reads the keys above plus criterion from `reader`, with scikit-learn's defaults (no depth
+  // limit, 2, 1, all features, 0).
+  static SklearnTreeParams Read(HyperparameterReader& reader);
+  // Reads them back from hyperparameters already checked by Read().
+  static SklearnTreeParams FromJson(const nlohmann::json& hp);
+
+  // XGBoost parameters for `rows` x `columns` training data; appends a note to `notes` when
+  // min_samples_split had to be approximated.
+  std::vector<std::pair<std::string, std::string>> ToXgboost(Eigen::Index rows,
+                                                             Eigen::Index columns,
+                                                             std::vector<std::string>& notes,
+                                                             const std::string& technique) const;
 };
 
 }  // namespace twinprof
