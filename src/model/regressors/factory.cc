@@ -44,7 +44,12 @@ std::unique_ptr<TechniqueRegressor> Make(const std::string& technique,
 }  // namespace
 
 const std::vector<std::string>& KnownTechniques() {
-  static const std::vector<std::string> names = {"LinearRegression", "LRRidge"};
+  // Read off the factory table, so the list can never fall behind it.
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> all;
+    for (const auto& [name, maker] : Makers()) all.push_back(name);
+    return all;
+  }();
   return names;
 }
 
