@@ -171,7 +171,9 @@ void Truncate(const Prior& p, Mixture& m) {
 }
 
 // log density (or, quantised, log probability) of `value` under the truncated mixture. For the
-// log kinds the density is that of log(value) (the Jacobian cancels in the EI ratio).
+// log kinds the density is that of log(value) (the Jacobian cancels in the EI ratio). Every kind
+// is normalised by the mass inside the bounds (Hyperopt omits that for an unquantised
+// loguniform, which favours the mixture with more mass outside the bounds).
 double LogLikelihood(const Prior& p, const Mixture& m, double value) {
   auto [lo, hi] = Bounds(p);
   const double accept = m.accept;
