@@ -100,8 +100,15 @@ std::string TrainSummary::FullReport() const {
   for (const TechniqueResult& r : techniques) {
     out << r.technique << ":\n";
     out << "  best hyperparameters: " << r.hyperparameters.dump() << "\n";
-    out << "  points tried" << (SearchMethod(search) == "Hyperopt" ? " (evaluations)" : "")
-        << ": " << r.points << ", fits: " << r.fits << "\n";
+    if (search.is_object() && search.contains("space") && search["space"].contains(r.technique)) {
+      std::string dimensions;
+      for (const auto& [name, prior] : search["space"][r.technique].items()) {
+        dimensions += (dimensions.empty() ? "" : ", ") + name + " ~ " + prior.get<std::string>();
+      }
+      if (!dimensions.empty()) out << "  search space: " << dimensions << "\n";
+    }
+    out << "  points tried" << (SearchMethod(search) == "Hyperopt" ? " (evaluations)" : "") << ": "
+        << r.points << ", fits: " << r.fits << "\n";
     if (r.ok) {
       out << "  refitted on all rows, in-sample: MAPE " << Fixed(r.refit.mape, 2) << "%, RMSE "
           << General(r.refit.rmse) << ", R2 " << Fixed(r.refit.r2, 4)

@@ -225,7 +225,6 @@ std::string Describe(SplitMethod method, const TrainConfig& config) {
   }
 }
 
-
 // hyperparameter_tuning = 'Hyperopt': Bayesian search (tpe_search.h) of one technique's
 // hyperparameters on one set of feature columns; every evaluation is kept like a grid point.
 struct BayesianRun {
@@ -322,8 +321,8 @@ void BayesianSearch(const TrainConfig& config, const Data& data, size_t feature_
     TpeOptions options;
     options.max_evals = config.max_evals;
     options.seed = config.seed + 7919 * t + salt;
-    return BayesianRun{t, std::move(columns), TpeSearch(BayesianSpace(config.spaces[t]), options),
-                       {}, {}, {}};
+    return BayesianRun{
+        t, std::move(columns), TpeSearch(BayesianSpace(config.spaces[t]), options), {}, {}, {}};
   };
   auto keep = [&](BayesianRun& run) {
     size_t t = run.technique;
@@ -381,11 +380,24 @@ void BayesianSearch(const TrainConfig& config, const Data& data, size_t feature_
 // How the hyperparameters were searched (results.txt and results.json).
 nlohmann::json SearchDescription(const TrainConfig& config) {
   if (config.bayesian_search) {
+    // Each technique's searched dimensions: "loguniform(0.01, 1)" or "choice of [1, 3, 5]".
+    nlohmann::json space = nlohmann::json::object();
+    for (const TechniqueSpace& t : config.spaces) {
+      nlohmann::json dimensions = nlohmann::json::object();
+      for (const HyperparameterValues& h : t.hyperparameters) {
+        if (h.prior) dimensions[h.name] = h.prior->ToString();
+        if (!h.prior && h.values.size() > 1) {
+          dimensions[h.name] = "choice of " + nlohmann::json(h.values).dump();
+        }
+      }
+      space[t.technique] = dimensions;
+    }
     return {{"method", "Hyperopt"},
             {"algorithm", "TPE (Bayesian, as Hyperopt's tpe.suggest)"},
             {"max_evals", config.max_evals},
-            {"budget_per", config.feature_selection ? "technique and candidate feature set"
-                                                    : "technique"}};
+            {"budget_per",
+             config.feature_selection ? "technique and candidate feature set" : "technique"},
+            {"space", space}};
   }
   if (config.random_search) {
     return {{"method", "Random"}, {"max_evals", config.max_evals}, {"budget_per", "technique"}};

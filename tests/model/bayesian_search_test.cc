@@ -62,6 +62,11 @@ TEST(BayesianSearch, SpendsTheBudgetOnPriorsAndChoicesWhateverTheThreadCount) {
   EXPECT_NE(report.find("search: TPE"), std::string::npos) << report;
   EXPECT_NE(report.find("25 evaluations per technique"), std::string::npos) << report;
   EXPECT_NE(report.find("points tried (evaluations): 25"), std::string::npos) << report;
+  EXPECT_NE(report.find("search space: max_depth ~ quniform(2, 8, 1), min_samples_leaf ~ "
+                        "choice of [1,3,5]"),
+            std::string::npos)
+      << report;
+  EXPECT_EQ(one.search["space"]["LRRidge"]["alpha"], "loguniform(0.0001, 10)");
   config.seed = 4;
   EXPECT_NE(WithoutTime(Train(config, TrainOptions{2}).ToJson()).dump(),
             WithoutTime(one.ToJson()).dump());
