@@ -208,8 +208,8 @@ FeaturePlan FeaturePlan::Fit(const TrainConfig& config, const CsvTable& table) {
                             "_class_<value> instead");
           }
           config.Fail("DataPreparation", "selected_products",
-                      "in " + product + ": '" + factor + "' is not a feature (features: " +
-                          Join(known, ", ") + ")");
+                      "in " + product + ": '" + factor +
+                          "' is not a feature (features: " + Join(known, ", ") + ")");
         }
         indices.push_back(it->second);
         if (factor.rfind("inverse_", 0) == 0 &&
@@ -217,8 +217,8 @@ FeaturePlan FeaturePlan::Fit(const TrainConfig& config, const CsvTable& table) {
           config.Fail("DataPreparation", "selected_products",
                       product + " multiplies a feature by its own inverse (always 1)");
         }
-        const Base* base = it->second < static_cast<int>(plan.base_.size())
-                               ? &plan.base_[it->second] : nullptr;
+        const Base* base =
+            it->second < static_cast<int>(plan.base_.size()) ? &plan.base_[it->second] : nullptr;
         if (base && base->categorical && !classes.insert(base->column).second) {
           config.Fail("DataPreparation", "selected_products",
                       product + " multiplies two one-hot features of column '" + base->column +
@@ -295,8 +295,10 @@ FeaturePlan FeaturePlan::FitErnest(const TrainConfig& config, const CsvTable& ta
   for (const char* name : {"datasize", "cores"}) {
     if (table.Find(name) < 0) {
       config.Fail("DataPreparation", "ernest",
-                  std::string("Ernest's features need a column '") + name + "' (rename one with "
-                      "rename_columns); " + table.path + " has " + ColumnList(table));
+                  std::string("Ernest's features need a column '") + name +
+                      "' (rename one with "
+                      "rename_columns); " +
+                      table.path + " has " + ColumnList(table));
     }
     RequireColumn(config, table, "DataPreparation", "ernest", name, true);
     if (config.y == name) {
@@ -328,9 +330,10 @@ Eigen::MatrixXd FeaturePlan::BuildErnest(const CsvTable& table) const {
     double datasize = columns[0]->numbers[r];
     double cores = columns[1]->numbers[r];
     if (!(cores > 0) || !(datasize >= 0)) {
-      throw InputError(table.RowWhere(r), "Ernest's features need cores > 0 and datasize >= 0, "
-                                          "found cores = " + std::to_string(cores) +
-                                          ", datasize = " + std::to_string(datasize));
+      throw InputError(table.RowWhere(r),
+                       "Ernest's features need cores > 0 and datasize >= 0, "
+                       "found cores = " +
+                           std::to_string(cores) + ", datasize = " + std::to_string(datasize));
     }
     // As numpy computes them in data_preparation/ernest.py.
     double over = datasize / cores;
@@ -477,9 +480,9 @@ FeaturePlan FeaturePlan::FromJson(const nlohmann::json& json, const SourceLocati
     throw InputError(where, std::string("not a feature plan: ") + e.what());
   }
   if (plan.ernest_) {
-    bool ok = plan.base_.size() == 2 && !plan.base_[0].categorical &&
-              !plan.base_[1].categorical && plan.inverse_.empty() && plan.log_.empty() &&
-              plan.products_.empty() && plan.names_.size() == 4;
+    bool ok = plan.base_.size() == 2 && !plan.base_[0].categorical && !plan.base_[1].categorical &&
+              plan.inverse_.empty() && plan.log_.empty() && plan.products_.empty() &&
+              plan.names_.size() == 4;
     if (!ok) throw InputError(where, "not a feature plan: inconsistent Ernest features");
     return plan;
   }

@@ -213,8 +213,8 @@ Data PrepareSplits(const TrainConfig& config, const CsvTable& table, const Eigen
 // those kept on all rows, for the final refit. Reports what it did in `report`.
 std::vector<int> SelectXgboostFeatures(const TrainConfig& config, const Eigen::MatrixXd& x,
                                        const Eigen::VectorXd& y,
-                                       const std::vector<std::string>& names, Data* data,
-                                       int jobs, nlohmann::json* report) {
+                                       const std::vector<std::string>& names, Data* data, int jobs,
+                                       nlohmann::json* report) {
   std::vector<XgboostSelectionTask> tasks;
   for (const Outer& outer : data->outers) {
     tasks.push_back({outer.x.get(), outer.y.get(), &y, &outer.y_scaler, &outer.split.train,
@@ -261,8 +261,8 @@ std::vector<int> SelectXgboostFeatures(const TrainConfig& config, const Eigen::M
     for (const std::string& note : selections[t].notes) ++notes[note];
     if (t < data->outers.size()) {
       data->outers[t].columns = selections[t].columns;
-      splits.push_back({{"run", data->outers[t].run},
-                        {"features", names_of(selections[t].columns)}});
+      splits.push_back(
+          {{"run", data->outers[t].run}, {"features", names_of(selections[t].columns)}});
     }
   }
   const XgboostSelection& final_selection = selections[final_task];
@@ -287,8 +287,10 @@ std::vector<int> SelectXgboostFeatures(const TrainConfig& config, const Eigen::M
 std::string Describe(SplitMethod method, const TrainConfig& config) {
   std::string name = SplitMethodName(method);
   switch (method) {
-    case SplitMethod::kHoldOut: return name + "(" + nlohmann::json(config.hold_out_ratio).dump() + ")";
-    case SplitMethod::kKFold: return name + "(" + std::to_string(config.folds) + ")";
+    case SplitMethod::kHoldOut:
+      return name + "(" + nlohmann::json(config.hold_out_ratio).dump() + ")";
+    case SplitMethod::kKFold:
+      return name + "(" + std::to_string(config.folds) + ")";
     case SplitMethod::kExtrapolation: {
       std::string s;
       for (const auto& [c, b] : config.extrapolation_columns) {
@@ -298,7 +300,8 @@ std::string Describe(SplitMethod method, const TrainConfig& config) {
       }
       return name + "(" + s + ")";
     }
-    default: return name;
+    default:
+      return name;
   }
 }
 
@@ -447,8 +450,8 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
     const Outer& outer = data.outers[o];
     size_t g = outer_point[t][o];
     const PointScore& best = scores[t][g];
-    FitResult fit = FitPredict(config.techniques[t], points[t][g], outer.seed,
-                               *outer.x, *outer.y, outer.y_scaler, outer.split.train,
+    FitResult fit = FitPredict(config.techniques[t], points[t][g], outer.seed, *outer.x, *outer.y,
+                               outer.y_scaler, outer.split.train,
                                config.feature_selection ? best.columns : outer.columns,
                                {&outer.split.train, &outer.split.test});
     Measure& m = measures[i];
@@ -501,14 +504,15 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
       x_all = x_scaler.Apply(x);
       y_all = y_scaler.ApplyVector(y);
     }
-    FitResult fit = FitPredict(result.technique, result.hyperparameters, config.seed, x_all,
-                               y_all, y_scaler, all_rows, columns, {});
+    FitResult fit = FitPredict(result.technique, result.hyperparameters, config.seed, x_all, y_all,
+                               y_scaler, all_rows, columns, {&all_rows});
     result.fits += 1;
     for (const std::string& note : fit.notes) ++result.notes[note];
     if (!fit.ok) {
       result.ok = false;
       return;
     }
+    result.refit = ComputeMetrics(y, fit.predictions[0]);
     for (int c : fit.regressor->SelectedFeatures()) {
       if (c >= 0 && static_cast<size_t>(c) < columns.size()) {
         result.model_features.push_back(plan.names()[columns[c]]);
@@ -517,9 +521,9 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
     nlohmann::json metrics = {{"train", result.train.ToJson()},
                               {"selection", result.selection.ToJson()},
                               {"validation", result.validation.ToJson()}};
-    result.model = std::make_shared<ModelFile>(
-        result.technique, config.y, result.hyperparameters, plan, columns,
-        x_scaler.Select(columns), y_scaler, std::move(fit.regressor), residuals[t], metrics);
+    result.model = std::make_shared<ModelFile>(result.technique, config.y, result.hyperparameters,
+                                               plan, columns, x_scaler.Select(columns), y_scaler,
+                                               std::move(fit.regressor), residuals[t], metrics);
   });
 
   // The winner: the lowest selection MAPE.
@@ -531,8 +535,7 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
       summary.best = static_cast<int>(t);
     }
   }
-  summary.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }
 
