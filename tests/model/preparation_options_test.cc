@@ -329,5 +329,29 @@ TEST(SelectedProducts, SavedModelPredictsIdenticallyAfterReload) {
   ExpectIdenticalAfterReload(model, LoadCsv(config.input_path), dir);
 }
 
+TEST(PreparationOptions, ReadTheYamlEquivalent) {
+  ScratchDir dir;
+  dir.Write("data.csv", "a,b,y\n1,2,3\n2,3,5\n3,4,7\n");
+  std::string path = dir.Write("c.yaml",
+                               "General:\n  techniques: [LRRidge]\n  y: y\n"
+                               "DataPreparation:\n  input_path: data.csv\n"
+                               "  selected_products: ['a b', 'b b a']\n"
+                               "FeatureSelection:\n  method: XGBoost\n  XGBoost_tolerance: 0.5\n");
+  TrainConfig config = LoadTrainConfig(path);
+  EXPECT_TRUE(config.use_selected_products);
+  EXPECT_EQ(config.selected_products,
+            (std::vector<std::vector<std::string>>{{"a", "b"}, {"b", "b", "a"}}));
+  EXPECT_TRUE(config.xgboost_selection);
+  EXPECT_EQ(config.xgboost_tolerance, 0.5);
+  std::string ernest = dir.Write("e.yaml",
+                                 "General:\n  techniques: [LRRidge]\n  y: y\n"
+                                 "DataPreparation:\n  input_path: data.csv\n  ernest: true\n"
+                                 "  normalization: true\n");
+  EXPECT_NE(Message([&] { LoadTrainConfig(ernest); })
+                .find(":7: [DataPreparation] normalization: cannot be used with ernest = True"),
+            std::string::npos)
+      << Message([&] { LoadTrainConfig(ernest); });
+}
+
 }  // namespace
 }  // namespace twinprof
