@@ -39,6 +39,20 @@ std::string JoinNames(const std::vector<std::string>& names) {
   return out;
 }
 
+// "grid", "random, 10 grid points per technique", "Bayesian (TPE ...), 50 evaluations per ...".
+std::string SearchMethod(const nlohmann::json& search) {
+  return search.is_object() ? search.value("method", "Grid") : "Grid";
+}
+
+std::string SearchText(const nlohmann::json& search) {
+  std::string method = SearchMethod(search);
+  if (method == "Grid") return "grid (every point)";
+  std::string budget = std::to_string(search.value("max_evals", 0));
+  std::string per = search.value("budget_per", "technique");
+  if (method == "Random") return "random, " + budget + " grid points per " + per;
+  return search.value("algorithm", method) + ", " + budget + " evaluations per " + per;
+}
+
 }  // namespace
 
 std::string TrainSummary::BriefReport() const {
@@ -65,7 +79,8 @@ std::string TrainSummary::FullReport() const {
   out << "data: " << input_path << ", " << rows << " rows, " << feature_names.size()
       << " features\n";
   out << "validation: " << validation << "; hp_selection: " << hp_selection << "; runs: " << runs
-      << "; threads: " << jobs << "\n\n";
+      << "; threads: " << jobs << "\n";
+  out << "search: " << SearchText(search) << "\n\n";
   out << Pad("technique", 14) << PadLeft("MAPE% train", 12) << PadLeft("select", 9)
       << PadLeft("valid", 9) << PadLeft("RMSE train", 13) << PadLeft("select", 12)
       << PadLeft("valid", 12) << PadLeft("R2 train", 10) << PadLeft("select", 9)
@@ -86,7 +101,8 @@ std::string TrainSummary::FullReport() const {
   for (const TechniqueResult& r : techniques) {
     out << r.technique << ":\n";
     out << "  best hyperparameters: " << r.hyperparameters.dump() << "\n";
-    out << "  points tried: " << r.points << ", fits: " << r.fits << "\n";
+    out << "  points tried" << (SearchMethod(search) == "Hyperopt" ? " (evaluations)" : "")
+        << ": " << r.points << ", fits: " << r.fits << "\n";
     if (r.ok) {
       out << "  refitted on all rows, in-sample: MAPE " << Fixed(r.refit.mape, 2) << "%, RMSE "
           << General(r.refit.rmse) << ", R2 " << Fixed(r.refit.r2, 4)
@@ -144,6 +160,7 @@ nlohmann::json TrainSummary::ToJson() const {
   json["features"] = feature_names;
   json["validation"] = validation;
   json["hp_selection"] = hp_selection;
+  json["search"] = search.is_object() ? search : nlohmann::json{{"method", "Grid"}};
   json["runs"] = runs;
   json["threads"] = jobs;
   json["seconds"] = seconds;

@@ -127,7 +127,7 @@ TEST(Trainer, RandomSearchTriesTheBudgetOfGridPoints) {
 }
 
 TEST(HyperparameterGrid, ExpandsInFileOrderAndSamplesASeededSubset) {
-  TechniqueSpace space{"T", {{"a", {1, 2}, {}}, {"b", {"x", "y", "z"}, {}}}, {}};
+  TechniqueSpace space{"T", {{"a", {1, 2}, {}, {}}, {"b", {"x", "y", "z"}, {}, {}}}, {}};
   std::vector<nlohmann::json> grid = ExpandGrid(space);
   ASSERT_EQ(grid.size(), 6u);
   EXPECT_EQ(grid[0], nlohmann::json({{"a", 1}, {"b", "x"}}));
