@@ -418,7 +418,8 @@ void ReadXgboostSelectionSpace(TrainConfig& config) {
   SourceLocation where = config.Where("FeatureSelection", "method");
   TechniqueSpace space{"XGBoost", {}, where};
   auto add = [&](const std::string& name, std::vector<nlohmann::json> values) {
-    space.hyperparameters.push_back(HyperparameterValues{name, std::move(values), where, std::nullopt});
+    space.hyperparameters.push_back(
+        HyperparameterValues{name, std::move(values), where, std::nullopt});
   };
   add("min_child_weight", {1});
   add("gamma", {0, 1});

@@ -354,8 +354,10 @@ void RunBayesian(const TrainConfig& config, const Data& data, int jobs,
     ParallelFor(tasks.size(), jobs, [&](size_t i) {
       const BayesianRun& run = runs[tasks[i].run];
       const auto& [outer, inner] = splits[tasks[i].split];
-      results[i] = ScoreSplit(config.techniques[run.technique], run.points.back(), run.columns,
-                              data, *outer, *inner);
+      // Without SFS, each validation split's own features (all, unless XGBoost selected some).
+      results[i] = ScoreSplit(config.techniques[run.technique], run.points.back(),
+                              config.feature_selection ? run.columns : outer->columns, data,
+                              *outer, *inner);
     });
     size_t next = 0;
     for (size_t r = 0; r < runs.size(); ++r) {
@@ -570,6 +572,12 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
         per_outer.push_back(std::move(score));
       }
       outer_scores[t].push_back(std::move(per_outer));
+    }
+  }
+  // With XGBoost feature selection every point is refitted on the features kept on all rows.
+  if (config.xgboost_selection) {
+    for (std::vector<PointScore>& technique_scores : scores) {
+      for (PointScore& score : technique_scores) score.columns = final_columns;
     }
   }
 

@@ -10,6 +10,7 @@
 #include "model/parallel_for.h"
 #include "model/regressor.h"
 #include "model/regressors/xgboost_importance.h"
+#include "model/tpe_search.h"
 
 namespace twinprof {
 
@@ -79,48 +80,87 @@ std::vector<int> KeepTopFeatures(const std::vector<double>& weights, double tole
 
 std::vector<XgboostSelection> SelectFeaturesWithXgboost(
     const TrainConfig& config, const std::vector<XgboostSelectionTask>& tasks, int jobs) {
-  const std::vector<nlohmann::json> points = ExpandGrid(config.xgboost_selection_space);
+  const TechniqueSpace& space = config.xgboost_selection_space;
   std::vector<XgboostSelection> out(tasks.size());
 
-  // 1. Score every point on every hp_selection split of every task (skipped for one point).
-  struct Score {
-    size_t task, point, split;
-  };
-  std::vector<Score> scores;
-  if (points.size() > 1) {
+  // Mean hp_selection MAPE of candidates[t][k] on every split of task t (all fits of a round
+  // share the threads).
+  auto score = [&](const std::vector<std::vector<nlohmann::json>>& candidates) {
+    struct Job {
+      size_t task, candidate, split;
+    };
+    std::vector<Job> jobs_list;
     for (size_t t = 0; t < tasks.size(); ++t) {
-      for (size_t g = 0; g < points.size(); ++g) {
-        for (size_t s = 0; s < tasks[t].selection->size(); ++s) scores.push_back({t, g, s});
+      for (size_t k = 0; k < candidates[t].size(); ++k) {
+        for (size_t s = 0; s < tasks[t].selection->size(); ++s) jobs_list.push_back({t, k, s});
       }
     }
-  }
-  std::vector<Fit> score_fits(scores.size());
-  ParallelFor(scores.size(), jobs, [&](size_t i) {
-    const Score& score = scores[i];
-    const XgboostSelectionTask& task = tasks[score.task];
-    const RowSplit& split = (*task.selection)[score.split];
-    score_fits[i] = FitXgboost(task, points[score.point], split.train, &split.test);
-  });
-  std::vector<size_t> best(tasks.size(), 0);
-  std::vector<std::vector<double>> mean(tasks.size(), std::vector<double>(points.size(), 0.0));
-  for (size_t i = 0; i < scores.size(); ++i) {
-    const Score& score = scores[i];
-    XgboostSelection& selection = out[score.task];
-    selection.fits += 1;
-    const Fit& fit = score_fits[i];
-    selection.notes.insert(selection.notes.end(), fit.notes.begin(), fit.notes.end());
-    mean[score.task][score.point] += fit.mape / tasks[score.task].selection->size();
-  }
-  for (size_t t = 0; t < tasks.size(); ++t) {
-    for (size_t g = 1; g < points.size(); ++g) {
-      if (mean[t][g] < mean[t][best[t]]) best[t] = g;
+    std::vector<Fit> fits(jobs_list.size());
+    ParallelFor(jobs_list.size(), jobs, [&](size_t i) {
+      const Job& job = jobs_list[i];
+      const XgboostSelectionTask& task = tasks[job.task];
+      const RowSplit& split = (*task.selection)[job.split];
+      fits[i] = FitXgboost(task, candidates[job.task][job.candidate], split.train, &split.test);
+    });
+    std::vector<std::vector<double>> mean(tasks.size());
+    for (size_t t = 0; t < tasks.size(); ++t) mean[t].assign(candidates[t].size(), 0.0);
+    for (size_t i = 0; i < jobs_list.size(); ++i) {
+      const Job& job = jobs_list[i];
+      XgboostSelection& selection = out[job.task];
+      selection.fits += 1;
+      selection.notes.insert(selection.notes.end(), fits[i].notes.begin(), fits[i].notes.end());
+      mean[job.task][job.candidate] += fits[i].mape / tasks[job.task].selection->size();
+    }
+    return mean;
+  };
+
+  // 1. The XGBoost point of each task: the best of the grid, or of a Bayesian search of
+  // max_evals points (hyperparameter_tuning = 'Hyperopt', as aMLLibrary's inner campaign runs
+  // with the campaign's tuning). A single point needs no scoring.
+  std::vector<nlohmann::json> best(tasks.size());
+  if (config.bayesian_search && !BayesianSpace(space).empty()) {
+    std::vector<TpeSearch> searches;
+    std::vector<double> best_mape(tasks.size(), kInfinity);
+    for (size_t t = 0; t < tasks.size(); ++t) {
+      TpeOptions options;
+      options.max_evals = config.max_evals;
+      options.seed = tasks[t].seed + 6151;
+      searches.emplace_back(BayesianSpace(space), options);
+    }
+    for (int round = 0; round < config.max_evals; ++round) {
+      std::vector<std::vector<double>> proposals(tasks.size());
+      std::vector<std::vector<nlohmann::json>> candidates(tasks.size());
+      for (size_t t = 0; t < tasks.size(); ++t) {
+        proposals[t] = searches[t].Suggest();
+        candidates[t].push_back(BayesianPoint(space, proposals[t]));
+      }
+      std::vector<std::vector<double>> mean = score(candidates);
+      for (size_t t = 0; t < tasks.size(); ++t) {
+        searches[t].Tell(proposals[t], mean[t][0]);
+        if (round == 0 || mean[t][0] < best_mape[t]) {
+          best_mape[t] = mean[t][0];
+          best[t] = candidates[t][0];
+        }
+      }
+    }
+  } else {
+    const std::vector<nlohmann::json> points = ExpandGrid(space);
+    std::vector<std::vector<nlohmann::json>> candidates(tasks.size());
+    if (points.size() > 1) candidates.assign(tasks.size(), points);
+    std::vector<std::vector<double>> mean = score(candidates);
+    for (size_t t = 0; t < tasks.size(); ++t) {
+      size_t b = 0;
+      for (size_t k = 1; k < candidates[t].size(); ++k) {
+        if (mean[t][k] < mean[t][b]) b = k;
+      }
+      best[t] = points[b];
     }
   }
 
   // 2. Fit each task's best point on all its rows and count the splits.
   std::vector<Fit> final_fits(tasks.size());
   ParallelFor(tasks.size(), jobs, [&](size_t t) {
-    final_fits[t] = FitXgboost(tasks[t], points[best[t]], *tasks[t].rows, nullptr);
+    final_fits[t] = FitXgboost(tasks[t], best[t], *tasks[t].rows, nullptr);
   });
   for (size_t t = 0; t < tasks.size(); ++t) {
     XgboostSelection& selection = out[t];
@@ -128,7 +168,7 @@ std::vector<XgboostSelection> SelectFeaturesWithXgboost(
     const size_t features = static_cast<size_t>(tasks[t].x->cols());
     selection.fits += 1;
     selection.notes.insert(selection.notes.end(), fit.notes.begin(), fit.notes.end());
-    selection.hyperparameters = points[best[t]];
+    selection.hyperparameters = best[t];
     selection.weights.assign(features, 0.0);
     double total = 0;
     for (double w : fit.weights) total += w;

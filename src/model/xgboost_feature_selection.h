@@ -6,8 +6,9 @@
 // validation and the hp_selection generators); every technique of that split then gets only the
 // kept features, and the model refitted on all rows gets the features kept on all rows.
 //
-// How: each XGBoost point of config.xgboost_selection_space is scored by its mean MAPE on the
-// hp_selection splits of those rows; the best one is fitted on all of them and XGBoost counts
+// How: each XGBoost point of config.xgboost_selection_space (the grid, or with Hyperopt a TPE
+// search of max_evals points over its priors) is scored by its mean MAPE on the hp_selection
+// splits of those rows; the best one is fitted on all of them and XGBoost counts
 // how many splits use each feature (importance "weight", aMLLibrary's get_fscore()), normalised
 // to sum to 1. Features are taken by decreasing weight until their weights add up to at least
 // t.

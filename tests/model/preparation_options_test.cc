@@ -286,6 +286,37 @@ TEST(XgboostSelection, UsesTheXgboostSectionEvenWhenXgboostIsNotATechnique) {
       << Message([&] { LoadTrainConfig(bad); });
 }
 
+TEST(XgboostSelection, WithHyperoptSearchesXgboostsPriorsToo) {
+  // aMLLibrary runs the ranking XGBoost's search with the campaign's tuning: Hyperopt here.
+  // (Faster rates split on the noise more often in later rounds: c1 and c4 carry ~70%.)
+  ScratchDir dir;
+  SyntheticData(dir);
+  std::string path = dir.Write("c.ini",
+                               "[General]\ntechniques = ['LRRidge']\ny = 'y'\n"
+                               "hp_selection = KFold\nfolds = 3\n"
+                               "hyperparameter_tuning = Hyperopt\nhyperopt_max_evals = 5\n"
+                               "[DataPreparation]\ninput_path = 'data.csv'\n"
+                               "[FeatureSelection]\nmethod = 'XGBoost'\nXGBoost_tolerance = 0.6\n"
+                               "[LRRidge]\nalpha = ['loguniform(0.01,1)']\n"
+                               "[XGBoost]\nn_estimators = [50]\nmax_depth = [3]\n"
+                               "learning_rate = ['loguniform(0.05,0.5)']\n");
+  TrainConfig config = LoadTrainConfig(path);
+  ASSERT_TRUE(config.xgboost_selection_space.hyperparameters[2].prior.has_value());
+  TrainSummary summary = Train(config, TrainOptions{2});
+  const nlohmann::json& xs = summary.xgboost_selection;
+  EXPECT_EQ(xs.at("features").get<std::vector<std::string>>(),
+            (std::vector<std::string>{"c1", "c4"}))
+      << xs.dump();
+  // 5 proposals x 3 folds, then the fit whose splits are counted (validation All: one task).
+  EXPECT_EQ(xs.at("fits").get<size_t>(), 5u * 3 + 1) << xs.dump();
+  double rate = xs.at("hyperparameters").at("learning_rate").get<double>();
+  EXPECT_GE(rate, 0.05);
+  EXPECT_LE(rate, 0.5);
+  EXPECT_EQ(summary.techniques[0].features, (std::vector<std::string>{"c1", "c4"}));
+  TrainSummary one = Train(config, TrainOptions{1});
+  EXPECT_EQ(one.xgboost_selection.dump(), xs.dump());
+}
+
 TEST(XgboostSelection, ImportanceIsXgboostsSplitCount) {
   // One tree of depth 1 splits once, on the only informative column.
   Eigen::MatrixXd x(8, 3);
@@ -347,8 +378,9 @@ TEST(PreparationOptions, ReadTheYamlEquivalent) {
                                  "General:\n  techniques: [LRRidge]\n  y: y\n"
                                  "DataPreparation:\n  input_path: data.csv\n  ernest: true\n"
                                  "  normalization: true\n");
-  EXPECT_NE(Message([&] { LoadTrainConfig(ernest); })
-                .find(":7: [DataPreparation] normalization: cannot be used with ernest = True"),
+  EXPECT_NE(Message([&] {
+              LoadTrainConfig(ernest);
+            }).find(":7: [DataPreparation] normalization: cannot be used with ernest = True"),
             std::string::npos)
       << Message([&] { LoadTrainConfig(ernest); });
 }
