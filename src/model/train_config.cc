@@ -374,12 +374,19 @@ void ReadTechniques(TrainConfig& config);
 void ReadFeatureSelection(TrainConfig& config) {
   SectionReader selection(config, "FeatureSelection");
   if (!selection.present()) return;
-  selection.CheckKeys({"method", "max_features", "folds", "XGBoost_tolerance"});
+  selection.CheckKeys({"method", "max_features", "min_features", "folds", "XGBoost_tolerance"});
   std::string method = selection.String("method", "SFS");
   if (method == "SFS") {
     selection.Required("max_features");
     config.feature_selection = true;
     config.max_features = static_cast<int>(selection.Integer("max_features", 1, 1, 100000));
+    // aMLLibrary hands (min_features, max_features) to mlxtend's SFS as k_features: the chosen
+    // set is the best of every size in that range.
+    config.min_features = static_cast<int>(selection.Integer("min_features", 1, 1, 100000));
+    if (config.min_features > config.max_features) {
+      selection.Fail("min_features", "must not exceed max_features (" +
+                                         std::to_string(config.max_features) + ")");
+    }
   } else if (method == "XGBoost") {
     selection.Required("XGBoost_tolerance");
     config.xgboost_selection = true;
@@ -388,8 +395,10 @@ void ReadFeatureSelection(TrainConfig& config) {
       selection.Fail("XGBoost_tolerance",
                      "must be a fraction in (0, 1] of XGBoost's total feature importance");
     }
-    // max_features is SFS's; aMLLibrary's files often keep it beside method = 'XGBoost'.
+    // max_features and min_features are SFS's; aMLLibrary's files often keep them beside
+    // method = 'XGBoost', where they mean nothing.
     selection.Integer("max_features", 0, 1, 100000);
+    selection.Integer("min_features", 0, 1, 100000);
   } else {
     selection.Fail("method", "expected 'SFS' (sequential forward selection) or 'XGBoost', found '" +
                                  method + "'");

@@ -8,7 +8,8 @@
 //   [DataPreparation] input_path, rename_columns, skip_rows, use_columns, skip_columns, inverse,
 //             log, product_max_degree, product_interactions_only, selected_products, ernest,
 //             normalization
-//   [FeatureSelection] method ('SFS' or 'XGBoost'), max_features, XGBoost_tolerance
+//   [FeatureSelection] method ('SFS' or 'XGBoost'), max_features, min_features,
+//             XGBoost_tolerance
 //   [<Technique>] hyperparameters: a list is a set of values to search, a scalar is fixed; with
 //             Hyperopt a string such as 'loguniform(0.01,1)' (alone or as a list of one) is a
 //             prior (hyperparameter_grid.h).
@@ -96,6 +97,7 @@ struct TrainConfig {
   // [FeatureSelection]
   bool feature_selection = false;  // method = 'SFS'
   int max_features = 0;            // SFS only
+  int min_features = 1;            // SFS only: the smallest set SFS may choose
   bool xgboost_selection = false;  // method = 'XGBoost'
   double xgboost_tolerance = 0;    // XGBoost_tolerance, in (0, 1]
   // The XGBoost points whose split counts rank the features: the [XGBoost] section (read as for

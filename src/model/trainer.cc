@@ -139,9 +139,13 @@ std::vector<std::pair<const Outer*, const RowSplit*>> AllSplits(const Data& data
 }
 
 // Sequential forward selection: grows the feature set one feature at a time (the one that lowers
-// the selection MAPE most), up to max_features, and keeps the best set seen.
+// the selection MAPE most), up to max_features, and keeps the best set seen among those of at
+// least min_features (fewer when there are not that many features).
 PointScore ForwardSelection(const std::string& technique, const nlohmann::json& point,
-                            size_t feature_count, int max_features, const Data& data) {
+                            size_t feature_count, int min_features, int max_features,
+                            const Data& data) {
+  const size_t smallest = std::min<size_t>(
+      {static_cast<size_t>(min_features), static_cast<size_t>(max_features), feature_count});
   auto splits = AllSplits(data);
   PointScore best;
   std::vector<int> chosen;
@@ -169,6 +173,7 @@ PointScore ForwardSelection(const std::string& technique, const nlohmann::json& 
     }
     if (step_feature < 0 || !std::isfinite(step_best.mape)) break;
     chosen.push_back(step_feature);
+    if (chosen.size() < smallest) continue;
     if (best.columns.empty() || step_best.mape < best.mape) best = step_best;
   }
   best.fits = fits;
@@ -455,6 +460,15 @@ void BayesianSearch(const TrainConfig& config, const Data& data, size_t feature_
           }
         }
       }
+      // Sets smaller than min_features are searched (SFS grows through them) but never chosen.
+      const size_t smallest = std::min<size_t>({static_cast<size_t>(config.min_features),
+                                                static_cast<size_t>(config.max_features),
+                                                feature_count});
+      if (static_cast<size_t>(step) + 1 < smallest) {
+        for (BayesianRun& run : runs) {
+          for (PointScore& score : run.scores) score.mape = kInfinity;
+        }
+      }
       for (BayesianRun& run : runs) keep(run);
       if (step_feature < 0) break;
     }
@@ -537,7 +551,7 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
     ParallelFor(tasks.size(), options.jobs, [&](size_t i) {
       auto [t, g] = tasks[i];
       scores[t][g] = ForwardSelection(config.techniques[t], points[t][g], feature_count,
-                                      config.max_features, data);
+                                      config.min_features, config.max_features, data);
     });
   } else {
     struct Task {
