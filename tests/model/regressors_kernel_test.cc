@@ -95,9 +95,9 @@ double RelativeDifference(double a, double b, double scale) {
 
 TEST(LibsvmModelTest, PrecomputedKernelOnlyWhenItFitsTheCache) {
   LibsvmParams params;
-  params.cache_mb = 1.0;  // 2^20 bytes: 16 l (l + 2) <= 2^20 up to l = 255
-  EXPECT_TRUE(PrecomputesKernel(params, 255));
-  EXPECT_FALSE(PrecomputesKernel(params, 256));
+  params.cache_mb = 1.0;  // 2^20 bytes: 16 l (l + 2) <= 2^20 up to l = 254 (l even)
+  EXPECT_TRUE(PrecomputesKernel(params, 254));
+  EXPECT_FALSE(PrecomputesKernel(params, 255));
   params.precompute = false;
   EXPECT_FALSE(PrecomputesKernel(params, 10));
 }

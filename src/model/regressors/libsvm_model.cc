@@ -70,16 +70,6 @@ svm_parameter ToLibsvm(const LibsvmParams& p) {
   return param;
 }
 
-constexpr double kMegabyte = 1 << 20;  // libsvm's unit of cache_size
-
-// Bytes of libsvm's precomputed-kernel form for `rows` rows.
-double PrecomputedBytes(Eigen::Index rows) {
-  return static_cast<double>(rows) * static_cast<double>(rows + 2) * sizeof(svm_node);
-}
-size_t PrecomputedBytesExact(Eigen::Index rows) {
-  return static_cast<size_t>(rows) * static_cast<size_t>(rows + 2) * sizeof(svm_node);
-}
-
 // Dense rows as libsvm node lists (index 1..d, then -1), all in one array.
 struct NodeRows {
   std::vector<svm_node> nodes;
@@ -116,18 +106,36 @@ struct HugePageBuffer {
   }
 };
 
-// The kernel matrix of x's rows in libsvm's PRECOMPUTED form: row i is {0, i + 1} (its serial
-// number, which libsvm looks columns up by), {j + 1, K(x_i, x_j)} for every j, then {-1}.
+// The kernel matrix of x's rows in libsvm's PRECOMPUTED form, rows interleaved. libsvm reads
+// K(x_i, x_j) as x[i][s_j].value, where s_j = x[j][0].value is row j's "serial number" (the
+// documented form has s_j = j + 1 and rows one after the other). Computing one kernel column it
+// reads every row's serial: a whole row apart, each of those reads misses the caches (about 20 ns
+// each on the development machine, as much as the rest of the solver). So rows are interleaved
+// in pairs: row i = 2q + r starts at node q W + r (W = 2 (l + 2)), s_j = 2 (j + 1), and
+// K(x_i, x_j) sits at node q W + r + s_j. Two rows' serials share a cache line, and no two rows'
+// entries collide (their offsets differ in parity). Read at its own offsets, each row is still
+// {0, s_i}, {j + 1, K(x_i, x_j)} for every j, then {-1}; libsvm (3.24 to 3.37) reads nothing
+// else of a precomputed problem during training. Pairs measured best on stereomatch (1934 rows:
+// about 40% less time in libsvm's kernel lookups than no interleaving; 4 and 8 rows were slower).
+constexpr size_t kInterleave = 2;
+
+size_t PrecomputedNodes(Eigen::Index rows) {
+  const size_t g = kInterleave;
+  const size_t groups = (static_cast<size_t>(rows) + g - 1) / g;
+  return groups * g * static_cast<size_t>(rows + 2);
+}
+
 struct PrecomputedRows {
   HugePageBuffer buffer;
   std::vector<svm_node*> rows;
 
   PrecomputedRows(const KernelSpec& spec, const Eigen::MatrixXd& x)
-      : buffer(PrecomputedBytesExact(x.rows())) {
+      : buffer(PrecomputedNodes(x.rows()) * sizeof(svm_node)) {
     const Eigen::Index l = x.rows();
-    const size_t width = static_cast<size_t>(l + 2);
+    const size_t g = kInterleave;
+    const size_t group_width = g * static_cast<size_t>(l + 2);
     // svm_node is an implicit-lifetime aggregate: the allocation holds an array of them, each
-    // written below before libsvm reads it.
+    // read by libsvm written below.
     svm_node* nodes = static_cast<svm_node*>(buffer.memory.get());
     rows.resize(static_cast<size_t>(l));
     KernelRows kernel(spec, x);
@@ -138,18 +146,26 @@ struct PrecomputedRows {
       const Eigen::Index count = std::min(block, l - first);
       Eigen::MatrixXd k = kernel.OwnColumns(first, count);
       for (Eigen::Index i = 0; i < count; ++i) {
-        svm_node* row = nodes + static_cast<size_t>(first + i) * width;
-        row[0] = svm_node{0, static_cast<double>(first + i + 1)};
+        const size_t row_number = static_cast<size_t>(first + i);
+        svm_node* row = nodes + row_number / g * group_width + row_number % g;
+        row[0] = svm_node{0, static_cast<double>(g * (row_number + 1))};
         const double* column = k.col(i).data();
         for (Eigen::Index j = 0; j < l; ++j) {
-          row[j + 1] = svm_node{static_cast<int>(j + 1), column[j]};
+          row[g * static_cast<size_t>(j + 1)] = svm_node{static_cast<int>(j + 1), column[j]};
         }
-        row[l + 1] = svm_node{-1, 0.0};
-        rows[static_cast<size_t>(first + i)] = row;
+        row[g * static_cast<size_t>(l + 1)] = svm_node{-1, 0.0};
+        rows[row_number] = row;
       }
     }
   }
 };
+
+constexpr double kMegabyte = 1 << 20;  // libsvm's unit of cache_size
+
+// Bytes of the precomputed form for `rows` rows.
+double PrecomputedBytes(Eigen::Index rows) {
+  return static_cast<double>(PrecomputedNodes(rows)) * sizeof(svm_node);
+}
 
 using ModelPtr = std::unique_ptr<svm_model, void (*)(svm_model*)>;
 

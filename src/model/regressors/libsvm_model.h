@@ -35,7 +35,8 @@ struct LibsvmParams {
 };
 
 // Whether TrainLibsvm hands libsvm a precomputed kernel matrix for `rows` training rows: when
-// allowed and libsvm's form of it, rows x (rows + 2) svm_node of 16 bytes, fits in cache_mb.
+// allowed and libsvm's form of it, rows x (rows + 2) svm_node of 16 bytes (rows rounded up to
+// even), fits in cache_mb.
 bool PrecomputesKernel(const LibsvmParams& params, Eigen::Index rows);
 
 // A fitted epsilon-SVR: f(x) = sum_i coef_i K(sv_i, x) - rho.
