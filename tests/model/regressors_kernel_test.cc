@@ -56,21 +56,22 @@ TEST(KernelMatrixTest, PolyDegreeZeroIsOne) {
   EXPECT_EQ(KernelMatrix({KernelKind::kPoly, 1.0, 0, 0.0}, a, a), Eigen::MatrixXd::Ones(4, 4));
 }
 
-TEST(KernelMatrixTest, OwnColumnsAreTheSymmetricMatrixWithAnExactRbfDiagonal) {
+TEST(KernelMatrixTest, OwnLowerColumnsAreTheSymmetricMatrixWithAnExactRbfDiagonal) {
   Eigen::MatrixXd b = RandomMatrix(9, 4, 4, 0, 1000);  // unscaled: large squared norms
   for (const KernelSpec& spec : kSpecs) {
     KernelRows rows(spec, b);
     Eigen::MatrixXd full = rows.Compute(b);
-    Eigen::MatrixXd own = rows.OwnColumns(3, 4);
-    ASSERT_EQ(own.rows(), 9);
+    Eigen::MatrixXd own = rows.OwnLowerColumns(3, 4);  // rows 3..8 of columns 3..6
+    ASSERT_EQ(own.rows(), 6);
     ASSERT_EQ(own.cols(), 4);
-    for (Eigen::Index i = 0; i < 9; ++i) {
+    for (Eigen::Index i = 0; i < 6; ++i) {
       for (Eigen::Index j = 0; j < 4; ++j) {
-        EXPECT_NEAR(own(i, j), full(j + 3, i), 1e-12 * std::max(1.0, std::abs(full(j + 3, i))));
+        const double expected = full(j + 3, i + 3);
+        EXPECT_NEAR(own(i, j), expected, 1e-12 * std::max(1.0, std::abs(expected)));
       }
     }
     if (spec.kind == KernelKind::kRbf) {
-      for (Eigen::Index j = 0; j < 4; ++j) EXPECT_EQ(own(j + 3, j), 1.0);
+      for (Eigen::Index j = 0; j < 4; ++j) EXPECT_EQ(own(j, j), 1.0);
     }
   }
 }
@@ -117,6 +118,32 @@ TEST(LibsvmModelTest, PrecomputedAndOwnKernelTrainTheSameModel) {
     precomputed->Fit(x, y);
     own->Fit(x, y);
     Eigen::VectorXd a = precomputed->Predict(probe), b = own->Predict(probe);
+    for (Eigen::Index i = 0; i < a.size(); ++i) {
+      EXPECT_LT(RelativeDifference(a(i), b(i), 1e-3), 1e-6) << a(i) << " vs " << b(i);
+    }
+  }
+}
+
+TEST(LibsvmModelTest, PrecomputedKernelOfManyBlocksTrainsTheSameModel) {
+  // 700 rows: the kernel is computed in blocks of 2^18 / 700 = 374 rows, the second block's
+  // entries left of the diagonal copied from the first's.
+  Eigen::MatrixXd x = RandomMatrix(700, 3, 12, 0, 1);
+  Eigen::VectorXd y = x.col(0).array().sqrt() + x.col(1).array() * x.col(2).array();
+  for (std::string kernel : {"rbf", "poly"}) {
+    SCOPED_TRACE(kernel);
+    LibsvmParams params;
+    params.kernel = kernel;
+    params.c = 1;
+    params.epsilon = 0.05;
+    params.gamma = 0.5;
+    params.degree = 2;
+    params.coef0 = 1.0;
+    ASSERT_TRUE(PrecomputesKernel(params, x.rows()));
+    auto precomputed = LibsvmModel::FromBytes(params, TrainLibsvm(params, x, y));
+    params.precompute = false;
+    auto own = LibsvmModel::FromBytes(params, TrainLibsvm(params, x, y));
+    EXPECT_EQ(precomputed->support_vectors().rows(), own->support_vectors().rows());
+    Eigen::VectorXd a = precomputed->Predict(x), b = own->Predict(x);
     for (Eigen::Index i = 0; i < a.size(); ++i) {
       EXPECT_LT(RelativeDifference(a(i), b(i), 1e-3), 1e-6) << a(i) << " vs " << b(i);
     }

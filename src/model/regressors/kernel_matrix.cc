@@ -67,12 +67,13 @@ Eigen::MatrixXd KernelRows::Compute(const Eigen::Ref<const Eigen::MatrixXd>& a) 
   return k;
 }
 
-Eigen::MatrixXd KernelRows::OwnColumns(Eigen::Index first, Eigen::Index count) const {
-  Eigen::MatrixXd k(b_.rows(), count);
-  k.noalias() = b_ * b_.middleRows(first, count).transpose();
+Eigen::MatrixXd KernelRows::OwnLowerColumns(Eigen::Index first, Eigen::Index count) const {
+  const Eigen::Index below = b_.rows() - first;
+  Eigen::MatrixXd k(below, count);
+  k.noalias() = b_.bottomRows(below) * b_.middleRows(first, count).transpose();
   if (spec_.kind == KernelKind::kRbf) {
-    Finish(k, b_norms_, b_norms_.segment(first, count));
-    for (Eigen::Index i = 0; i < count; ++i) k(first + i, i) = 1.0;
+    Finish(k, b_norms_.tail(below), b_norms_.segment(first, count));
+    for (Eigen::Index i = 0; i < count; ++i) k(i, i) = 1.0;
   } else {
     Finish(k, Eigen::VectorXd(), Eigen::VectorXd());
   }

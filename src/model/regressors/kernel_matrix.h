@@ -37,10 +37,11 @@ class KernelRows {
   // K(a, B): a.rows() x rows(). `a` must have cols() columns.
   Eigen::MatrixXd Compute(const Eigen::Ref<const Eigen::MatrixXd>& a) const;
 
-  // K(B, B[first .. first + count)): rows() x count, columns first.. of B's own kernel matrix
-  // (column-major, so column i is row first + i of that symmetric matrix, contiguous). For rbf
-  // the diagonal entries are exactly 1 (no rounding residue from the distance formula).
-  Eigen::MatrixXd OwnColumns(Eigen::Index first, Eigen::Index count) const;
+  // K(B[first .. rows()), B[first .. first + count)): (rows() - first) x count, the part on and
+  // below the diagonal of columns first.. of B's own (symmetric) kernel matrix; column-major, so
+  // column i holds entries first.. of row first + i of that matrix, contiguous. For rbf the
+  // diagonal entries are exactly 1 (no rounding residue from the distance formula).
+  Eigen::MatrixXd OwnLowerColumns(Eigen::Index first, Eigen::Index count) const;
 
   Eigen::Index rows() const { return b_.rows(); }
   Eigen::Index cols() const { return b_.cols(); }

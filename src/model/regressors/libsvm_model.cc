@@ -139,22 +139,38 @@ struct PrecomputedRows {
     svm_node* nodes = static_cast<svm_node*>(buffer.memory.get());
     rows.resize(static_cast<size_t>(l));
     KernelRows kernel(spec, x);
-    // Blocks of about 2 MB of kernel values; column i of a block is row first + i (symmetry).
+    // The matrix is symmetric: blocks of rows [first, first + count) are computed from the
+    // diagonal on (about 2 MB of kernel values at a time), and their entries left of the
+    // diagonal copied from the rows above, which hold them in their columns first.. .
     const Eigen::Index block =
         std::max<Eigen::Index>(1, (Eigen::Index{1} << 18) / std::max<Eigen::Index>(l, 1));
+    auto row_at = [&](Eigen::Index i) {
+      const size_t n = static_cast<size_t>(i);
+      return nodes + n / g * group_width + n % g;
+    };
     for (Eigen::Index first = 0; first < l; first += block) {
       const Eigen::Index count = std::min(block, l - first);
-      Eigen::MatrixXd k = kernel.OwnColumns(first, count);
+      Eigen::MatrixXd k = kernel.OwnLowerColumns(first, count);
       for (Eigen::Index i = 0; i < count; ++i) {
-        const size_t row_number = static_cast<size_t>(first + i);
-        svm_node* row = nodes + row_number / g * group_width + row_number % g;
-        row[0] = svm_node{0, static_cast<double>(g * (row_number + 1))};
+        svm_node* row = row_at(first + i);
+        row[0] = svm_node{0, static_cast<double>(g * static_cast<size_t>(first + i + 1))};
         const double* column = k.col(i).data();
-        for (Eigen::Index j = 0; j < l; ++j) {
-          row[g * static_cast<size_t>(j + 1)] = svm_node{static_cast<int>(j + 1), column[j]};
+        for (Eigen::Index j = first; j < l; ++j) {
+          row[g * static_cast<size_t>(j + 1)] =
+              svm_node{static_cast<int>(j + 1), column[j - first]};
         }
         row[g * static_cast<size_t>(l + 1)] = svm_node{-1, 0.0};
-        rows[row_number] = row;
+        rows[static_cast<size_t>(first + i)] = row;
+      }
+      // Left of the diagonal, row by row of the rows above (reads along a row, writes to the
+      // block's rows: both stay in cache).
+      for (Eigen::Index j = 0; j < first; ++j) {
+        const svm_node* above = row_at(j);
+        for (Eigen::Index i = 0; i < count; ++i) {
+          const size_t column = g * static_cast<size_t>(first + i + 1);
+          rows[static_cast<size_t>(first + i)][g * static_cast<size_t>(j + 1)] =
+              svm_node{static_cast<int>(j + 1), above[column].value};
+        }
       }
     }
   }
