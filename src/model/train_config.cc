@@ -5,7 +5,9 @@
 #include <cmath>
 #include <filesystem>
 #include <set>
+#include <stdexcept>
 
+#include "model/hyperparameter_grid.h"
 #include "model/regressor.h"
 
 namespace twinprof {
@@ -267,16 +269,20 @@ void ReadGeneral(TrainConfig& config) {
     config.random_search = false;
   } else if (tuning == "Random" || tuning == "random") {
     config.random_search = true;
-  } else if (tuning == "Hyperopt") {
-    general.Fail("hyperparameter_tuning",
-                 "Bayesian optimisation (Hyperopt) is not available; use 'Grid' or 'Random'");
+  } else if (tuning == "Hyperopt" || tuning == "hyperopt") {
+    config.bayesian_search = true;
   } else {
-    general.Fail("hyperparameter_tuning", "expected 'Grid' or 'Random', found '" + tuning + "'");
+    general.Fail("hyperparameter_tuning",
+                 "expected 'Grid', 'Random' or 'Hyperopt', found '" + tuning + "'");
   }
   std::string budget_key = general.Get("max_evals") ? "max_evals" : "hyperopt_max_evals";
   config.max_evals = static_cast<int>(general.Integer(budget_key, 0, 1, 1000000));
   if (config.random_search && config.max_evals == 0) {
     general.Fail("max_evals", "missing (random search needs a budget of grid points)");
+  }
+  if (config.bayesian_search && config.max_evals == 0) {
+    general.Fail("hyperopt_max_evals",
+                 "missing (Hyperopt needs a budget of evaluations per technique)");
   }
 }
 
@@ -376,7 +382,9 @@ void ReadTechniques(TrainConfig& config) {
     if (const ConfigSection* section = config.document.Find(technique)) {
       space.where = section->where;
       for (const ConfigValue& v : section->values) {
-        HyperparameterValues h{v.key, {}, v.where};
+        HyperparameterValues h;
+        h.name = v.key;
+        h.where = v.where;
         auto check_scalar = [&](const nlohmann::json& value) {
           if (value.is_array() || value.is_object()) {
             config.Fail(technique, v.key, "expected a value or a list of values, found " +
@@ -393,6 +401,28 @@ void ReadTechniques(TrainConfig& config) {
           check_scalar(v.value);
           h.values.push_back(v.value);
         }
+        // Prior strings (aMLLibrary's Hyperopt mode): alone, or the one element of a list.
+        for (const nlohmann::json& value : h.values) {
+          if (!value.is_string()) continue;
+          std::optional<Prior> prior;
+          try {
+            prior = ParsePrior(value.get<std::string>());
+          } catch (const std::invalid_argument& e) {
+            config.Fail(technique, v.key, e.what());
+          }
+          if (!prior) continue;
+          if (!config.bayesian_search) {
+            config.Fail(technique, v.key,
+                        "'" + value.get<std::string>() +
+                            "' is a prior: it needs hyperparameter_tuning = 'Hyperopt'");
+          }
+          if (h.values.size() > 1) {
+            config.Fail(technique, v.key,
+                        "a prior must be the only value of its list, found " + v.value.dump());
+          }
+          h.prior = prior;
+        }
+        if (h.prior) h.values = PriorCheckValues(*h.prior);
         space.hyperparameters.push_back(std::move(h));
       }
     }

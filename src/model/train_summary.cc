@@ -38,6 +38,20 @@ std::string JoinNames(const std::vector<std::string>& names) {
   return out;
 }
 
+// "grid", "random, 10 grid points per technique", "Bayesian (TPE ...), 50 evaluations per ...".
+std::string SearchMethod(const nlohmann::json& search) {
+  return search.is_object() ? search.value("method", "Grid") : "Grid";
+}
+
+std::string SearchText(const nlohmann::json& search) {
+  std::string method = SearchMethod(search);
+  if (method == "Grid") return "grid (every point)";
+  std::string budget = std::to_string(search.value("max_evals", 0));
+  std::string per = search.value("budget_per", "technique");
+  if (method == "Random") return "random, " + budget + " grid points per " + per;
+  return search.value("algorithm", method) + ", " + budget + " evaluations per " + per;
+}
+
 }  // namespace
 
 std::string TrainSummary::BriefReport() const {
@@ -64,7 +78,8 @@ std::string TrainSummary::FullReport() const {
   out << "data: " << input_path << ", " << rows << " rows, " << feature_names.size()
       << " features\n";
   out << "validation: " << validation << "; hp_selection: " << hp_selection << "; runs: " << runs
-      << "; threads: " << jobs << "\n\n";
+      << "; threads: " << jobs << "\n";
+  out << "search: " << SearchText(search) << "\n\n";
   out << Pad("technique", 14) << PadLeft("MAPE% train", 12) << PadLeft("select", 9)
       << PadLeft("valid", 9) << PadLeft("RMSE train", 13) << PadLeft("select", 12)
       << PadLeft("valid", 12) << PadLeft("R2 train", 10) << PadLeft("select", 9)
@@ -85,7 +100,13 @@ std::string TrainSummary::FullReport() const {
   for (const TechniqueResult& r : techniques) {
     out << r.technique << ":\n";
     out << "  best hyperparameters: " << r.hyperparameters.dump() << "\n";
-    out << "  points tried: " << r.points << ", fits: " << r.fits << "\n";
+    out << "  points tried" << (SearchMethod(search) == "Hyperopt" ? " (evaluations)" : "")
+        << ": " << r.points << ", fits: " << r.fits << "\n";
+    if (r.ok) {
+      out << "  refitted on all rows, in-sample: MAPE " << Fixed(r.refit.mape, 2) << "%, RMSE "
+          << General(r.refit.rmse) << ", R2 " << Fixed(r.refit.r2, 4)
+          << " (not a validation figure)\n";
+    }
     if (r.features.size() != feature_names.size()) {
       out << "  selected features: " << JoinNames(r.features) << "\n";
     }
@@ -116,6 +137,7 @@ nlohmann::json TrainSummary::ToJson() const {
   json["features"] = feature_names;
   json["validation"] = validation;
   json["hp_selection"] = hp_selection;
+  json["search"] = search.is_object() ? search : nlohmann::json{{"method", "Grid"}};
   json["runs"] = runs;
   json["threads"] = jobs;
   json["seconds"] = seconds;
@@ -131,9 +153,11 @@ nlohmann::json TrainSummary::ToJson() const {
                         {"fits", r.fits},
                         {"train", r.train.ToJson()},
                         {"selection", r.selection.ToJson()},
-                        {"validation", r.validation.ToJson()}};
+                        {"validation", r.validation.ToJson()},
+                        {"refit_in_sample", r.refit.ToJson()}};
     t["notes"] = nlohmann::json::array();
-    for (const auto& [note, count] : r.notes) t["notes"].push_back({{"note", note}, {"count", count}});
+    for (const auto& [note, count] : r.notes)
+      t["notes"].push_back({{"note", note}, {"count", count}});
     json["techniques"].push_back(t);
   }
   return json;

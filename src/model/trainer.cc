@@ -14,6 +14,7 @@
 #include "model/regressor.h"
 #include "model/scaler.h"
 #include "model/splits.h"
+#include "model/tpe_search.h"
 
 namespace twinprof {
 
@@ -206,8 +207,10 @@ Data PrepareSplits(const TrainConfig& config, const CsvTable& table, const Eigen
 std::string Describe(SplitMethod method, const TrainConfig& config) {
   std::string name = SplitMethodName(method);
   switch (method) {
-    case SplitMethod::kHoldOut: return name + "(" + nlohmann::json(config.hold_out_ratio).dump() + ")";
-    case SplitMethod::kKFold: return name + "(" + std::to_string(config.folds) + ")";
+    case SplitMethod::kHoldOut:
+      return name + "(" + nlohmann::json(config.hold_out_ratio).dump() + ")";
+    case SplitMethod::kKFold:
+      return name + "(" + std::to_string(config.folds) + ")";
     case SplitMethod::kExtrapolation: {
       std::string s;
       for (const auto& [c, b] : config.extrapolation_columns) {
@@ -217,8 +220,177 @@ std::string Describe(SplitMethod method, const TrainConfig& config) {
       }
       return name + "(" + s + ")";
     }
-    default: return name;
+    default:
+      return name;
   }
+}
+
+
+// hyperparameter_tuning = 'Hyperopt': Bayesian search (tpe_search.h) of one technique's
+// hyperparameters on one set of feature columns; every evaluation is kept like a grid point.
+struct BayesianRun {
+  size_t technique = 0;
+  std::vector<int> columns;
+  TpeSearch tpe;
+  std::vector<nlohmann::json> points;          // each evaluation's hyperparameters
+  std::vector<PointScore> scores;              // its score over all selection splits
+  std::vector<std::vector<PointScore>> outer;  // its score within each validation split
+};
+
+// Runs `runs` side by side for max_evals rounds: in each round every run proposes one point
+// (sequentially, so the proposals do not depend on the thread count), then all their (point,
+// split) fits share `jobs` threads. A point proposed again is not refitted (it keeps its score
+// and costs no fits); a point the technique rejects scores +infinity.
+void RunBayesian(const TrainConfig& config, const Data& data, int jobs,
+                 std::vector<BayesianRun>& runs) {
+  auto splits = AllSplits(data);
+  struct Task {
+    size_t run, split;
+  };
+  for (int round = 0; round < config.max_evals; ++round) {
+    std::vector<std::vector<double>> proposals(runs.size());
+    std::vector<int> repeat(runs.size(), -1);
+    std::vector<std::string> rejected(runs.size());
+    std::vector<Task> tasks;
+    for (size_t r = 0; r < runs.size(); ++r) {
+      BayesianRun& run = runs[r];
+      proposals[r] = run.tpe.Suggest();
+      nlohmann::json point = BayesianPoint(config.spaces[run.technique], proposals[r]);
+      for (size_t e = 0; e < run.points.size() && repeat[r] < 0; ++e) {
+        if (run.points[e] == point) repeat[r] = static_cast<int>(e);
+      }
+      run.points.push_back(point);
+      if (repeat[r] >= 0) continue;
+      try {
+        MakeRegressor(config.techniques[run.technique], point, config.seed);
+      } catch (const InputError& e) {
+        rejected[r] = "a proposed point was rejected: " + e.message();
+        continue;
+      }
+      for (size_t s = 0; s < splits.size(); ++s) tasks.push_back({r, s});
+    }
+    std::vector<SplitScore> results(tasks.size());
+    ParallelFor(tasks.size(), jobs, [&](size_t i) {
+      const BayesianRun& run = runs[tasks[i].run];
+      const auto& [outer, inner] = splits[tasks[i].split];
+      results[i] = ScoreSplit(config.techniques[run.technique], run.points.back(), run.columns,
+                              data, *outer, *inner);
+    });
+    size_t next = 0;
+    for (size_t r = 0; r < runs.size(); ++r) {
+      BayesianRun& run = runs[r];
+      PointScore score;
+      std::vector<PointScore> per_outer(data.outers.size());
+      if (repeat[r] >= 0) {
+        score = run.scores[repeat[r]];
+        score.fits = 0;
+        score.notes.clear();
+        per_outer = run.outer[repeat[r]];
+      } else if (!rejected[r].empty()) {
+        score.columns = run.columns;
+        score.notes.push_back(rejected[r]);
+      } else {
+        std::vector<SplitScore> group(results.begin() + next,
+                                      results.begin() + next + splits.size());
+        next += splits.size();
+        score = Aggregate(group, run.columns);
+        size_t s = 0;
+        for (size_t o = 0; o < data.outers.size(); ++o) {
+          size_t n = data.outers[o].inner.size();
+          std::vector<SplitScore> inner(group.begin() + s, group.begin() + s + n);
+          s += n;
+          per_outer[o] = Aggregate(inner, run.columns);
+          per_outer[o].notes.clear();
+        }
+      }
+      run.tpe.Tell(proposals[r], score.mape);
+      run.scores.push_back(std::move(score));
+      run.outer.push_back(std::move(per_outer));
+    }
+  }
+}
+
+// Fills each technique's points and scores (and, without feature selection, the scores within
+// each validation split) with the evaluations of its Bayesian searches: one search per technique
+// on every feature or, with SFS, one per candidate feature set of each forward step (aMLLibrary's
+// HyperoptSFS), the step keeping the set whose search found the lowest selection MAPE.
+void BayesianSearch(const TrainConfig& config, const Data& data, size_t feature_count, int jobs,
+                    std::vector<std::vector<nlohmann::json>>& points,
+                    std::vector<std::vector<PointScore>>& scores,
+                    std::vector<std::vector<std::vector<PointScore>>>& outer_scores) {
+  auto make_run = [&](size_t t, std::vector<int> columns, uint64_t salt) {
+    TpeOptions options;
+    options.max_evals = config.max_evals;
+    options.seed = config.seed + 7919 * t + salt;
+    return BayesianRun{t, std::move(columns), TpeSearch(BayesianSpace(config.spaces[t]), options),
+                       {}, {}, {}};
+  };
+  auto keep = [&](BayesianRun& run) {
+    size_t t = run.technique;
+    for (size_t e = 0; e < run.points.size(); ++e) {
+      points[t].push_back(std::move(run.points[e]));
+      scores[t].push_back(std::move(run.scores[e]));
+      if (!config.feature_selection) outer_scores[t].push_back(std::move(run.outer[e]));
+    }
+  };
+  if (!config.feature_selection) {
+    std::vector<int> all(feature_count);
+    for (size_t f = 0; f < feature_count; ++f) all[f] = static_cast<int>(f);
+    std::vector<BayesianRun> runs;
+    for (size_t t = 0; t < config.spaces.size(); ++t) runs.push_back(make_run(t, all, 0));
+    RunBayesian(config, data, jobs, runs);
+    for (BayesianRun& run : runs) keep(run);
+    return;
+  }
+  for (size_t t = 0; t < config.spaces.size(); ++t) {
+    std::vector<int> chosen;
+    for (int step = 0; step < config.max_features && chosen.size() < feature_count; ++step) {
+      std::vector<BayesianRun> runs;
+      for (size_t f = 0; f < feature_count; ++f) {
+        if (std::find(chosen.begin(), chosen.end(), static_cast<int>(f)) != chosen.end()) continue;
+        std::vector<int> columns = chosen;
+        columns.push_back(static_cast<int>(f));
+        std::sort(columns.begin(), columns.end());
+        runs.push_back(make_run(t, std::move(columns), 104729 * (step + 1) + 31 * f));
+      }
+      RunBayesian(config, data, jobs, runs);
+      int step_feature = -1;
+      double step_mape = kInfinity;
+      for (size_t r = 0; r < runs.size(); ++r) {
+        int b = runs[r].tpe.best();
+        if (b >= 0 && runs[r].scores[b].mape < step_mape) {
+          step_mape = runs[r].scores[b].mape;
+          step_feature = static_cast<int>(r);
+        }
+      }
+      if (step_feature >= 0) {
+        // The feature the winning run added to `chosen`.
+        for (int c : runs[step_feature].columns) {
+          if (std::find(chosen.begin(), chosen.end(), c) == chosen.end()) {
+            chosen.push_back(c);
+            break;
+          }
+        }
+      }
+      for (BayesianRun& run : runs) keep(run);
+      if (step_feature < 0) break;
+    }
+  }
+}
+
+// How the hyperparameters were searched (results.txt and results.json).
+nlohmann::json SearchDescription(const TrainConfig& config) {
+  if (config.bayesian_search) {
+    return {{"method", "Hyperopt"},
+            {"algorithm", "TPE (Bayesian, as Hyperopt's tpe.suggest)"},
+            {"max_evals", config.max_evals},
+            {"budget_per", config.feature_selection ? "technique and candidate feature set"
+                                                    : "technique"}};
+  }
+  if (config.random_search) {
+    return {{"method", "Random"}, {"max_evals", config.max_evals}, {"budget_per", "technique"}};
+  }
+  return {{"method", "Grid"}};
 }
 
 }  // namespace
@@ -232,6 +404,7 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
   summary.jobs = options.jobs;
   summary.validation = Describe(config.validation, config);
   summary.hp_selection = Describe(config.hp_selection, config);
+  summary.search = SearchDescription(config);
 
   // Data preparation, in aMLLibrary's order.
   CsvTable table = LoadCsv(config.input_path);
@@ -250,7 +423,8 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
   // The points each technique tries.
   std::vector<std::vector<nlohmann::json>> points;
   for (size_t t = 0; t < config.spaces.size(); ++t) {
-    std::vector<nlohmann::json> grid = ExpandGrid(config.spaces[t]);
+    std::vector<nlohmann::json> grid =
+        config.bayesian_search ? std::vector<nlohmann::json>{} : ExpandGrid(config.spaces[t]);
     if (config.random_search) {
       grid = SampleGrid(grid, static_cast<size_t>(config.max_evals), config.seed + 7919 * t);
     }
@@ -264,7 +438,9 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
   // of each validation fold on that fold's own selection splits). Empty with SFS.
   std::vector<std::vector<std::vector<PointScore>>> outer_scores(points.size());
   auto splits = AllSplits(data);
-  if (config.feature_selection) {
+  if (config.bayesian_search) {
+    BayesianSearch(config, data, feature_count, options.jobs, points, scores, outer_scores);
+  } else if (config.feature_selection) {
     std::vector<std::pair<size_t, size_t>> tasks;
     for (size_t t = 0; t < points.size(); ++t) {
       for (size_t g = 0; g < points[t].size(); ++g) tasks.emplace_back(t, g);
@@ -287,8 +463,8 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
     std::vector<SplitScore> results(tasks.size());
     ParallelFor(tasks.size(), options.jobs, [&](size_t i) {
       const Task& task = tasks[i];
-      results[i] = ScoreSplit(config.techniques[task.t], points[task.t][task.g], all_columns,
-                              data, *splits[task.s].first, *splits[task.s].second);
+      results[i] = ScoreSplit(config.techniques[task.t], points[task.t][task.g], all_columns, data,
+                              *splits[task.s].first, *splits[task.s].second);
     });
     for (size_t begin = 0; begin < tasks.size(); begin += splits.size()) {
       std::vector<SplitScore> group(results.begin() + begin,
@@ -359,9 +535,9 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
     const Outer& outer = data.outers[o];
     size_t g = outer_point[t][o];
     const PointScore& best = scores[t][g];
-    FitResult fit = FitPredict(config.techniques[t], points[t][g], outer.seed,
-                               *outer.x, *outer.y, outer.y_scaler, outer.split.train,
-                               best.columns, {&outer.split.train, &outer.split.test});
+    FitResult fit = FitPredict(config.techniques[t], points[t][g], outer.seed, *outer.x, *outer.y,
+                               outer.y_scaler, outer.split.train, best.columns,
+                               {&outer.split.train, &outer.split.test});
     Measure& m = measures[i];
     m.ok = fit.ok;
     m.notes = std::move(fit.notes);
@@ -412,14 +588,15 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
       x_all = x_scaler.Apply(x);
       y_all = y_scaler.ApplyVector(y);
     }
-    FitResult fit = FitPredict(result.technique, result.hyperparameters, config.seed, x_all,
-                               y_all, y_scaler, all_rows, columns, {});
+    FitResult fit = FitPredict(result.technique, result.hyperparameters, config.seed, x_all, y_all,
+                               y_scaler, all_rows, columns, {&all_rows});
     result.fits += 1;
     for (const std::string& note : fit.notes) ++result.notes[note];
     if (!fit.ok) {
       result.ok = false;
       return;
     }
+    result.refit = ComputeMetrics(y, fit.predictions[0]);
     for (int c : fit.regressor->SelectedFeatures()) {
       if (c >= 0 && static_cast<size_t>(c) < columns.size()) {
         result.model_features.push_back(plan.names()[columns[c]]);
@@ -428,9 +605,9 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
     nlohmann::json metrics = {{"train", result.train.ToJson()},
                               {"selection", result.selection.ToJson()},
                               {"validation", result.validation.ToJson()}};
-    result.model = std::make_shared<ModelFile>(
-        result.technique, config.y, result.hyperparameters, plan, columns,
-        x_scaler.Select(columns), y_scaler, std::move(fit.regressor), residuals[t], metrics);
+    result.model = std::make_shared<ModelFile>(result.technique, config.y, result.hyperparameters,
+                                               plan, columns, x_scaler.Select(columns), y_scaler,
+                                               std::move(fit.regressor), residuals[t], metrics);
   });
 
   // The winner: the lowest selection MAPE.
@@ -442,8 +619,7 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
       summary.best = static_cast<int>(t);
     }
   }
-  summary.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }
 

@@ -1,5 +1,5 @@
 // `twinprof train`: aMLLibrary's model building. For each technique, a hyperparameter search
-// (full grid, or a seeded random subset) scored by MAPE on the hp_selection split inside each
+// (full grid, a seeded random subset, or a Bayesian search over priors: TPE) scored by MAPE on the hp_selection split inside each
 // validation split's training rows, optionally with sequential forward feature selection; each
 // validation split's best point (as aMLLibrary picks it, on that split's own selection splits) is
 // fitted on its training rows and measured on its train and validation rows; the technique with
@@ -29,12 +29,16 @@ struct TrainOptions {
 
 struct TechniqueResult {
   std::string technique;
-  bool ok = false;            // false when every grid point failed (see notes)
+  bool ok = false;                          // false when every grid point failed (see notes)
   nlohmann::json hyperparameters;           // the best point
   std::vector<std::string> features;        // the features it was given (SFS picks some)
   std::vector<std::string> model_features;  // those it used itself (Stepwise), else empty
   Metrics train, selection, validation;     // means over validation splits (and runs)
-  size_t points = 0;  // grid points tried
+  // The refitted model on all rows, measured on those same rows: an in-sample figure, what
+  // aMLLibrary prints as "Validation metrics on full dataset". Not an estimate of accuracy on
+  // new data (that is `validation`); kept so the two tools' reports can be set side by side.
+  Metrics refit;
+  size_t points = 0;  // grid points tried (evaluations, for a Bayesian search)
   size_t fits = 0;    // regressor fits, refit included
   std::map<std::string, int> notes;  // regressor notes (cut fits, failures) -> count
   std::shared_ptr<ModelFile> model;  // refitted on all rows
@@ -45,7 +49,8 @@ struct TrainSummary {
   std::string input_path;
   size_t rows = 0;
   std::vector<std::string> feature_names;  // every prepared feature
-  std::string validation, hp_selection;   // method names with their parameters
+  std::string validation, hp_selection;    // method names with their parameters
+  nlohmann::json search;  // {"method": "Grid" | "Random" | "Hyperopt", "max_evals": ...}
   int runs = 1;
   int jobs = 1;
   std::vector<TechniqueResult> techniques;  // in configuration order
