@@ -6,8 +6,10 @@
 //             hyperparameter_tuning ('Grid', 'Random' or 'Hyperopt'), max_evals or
 //             hyperopt_max_evals (the budget of Random and Hyperopt)
 //   [DataPreparation] input_path, rename_columns, skip_rows, use_columns, skip_columns, inverse,
-//             log, product_max_degree, product_interactions_only, normalization
-//   [FeatureSelection] method ('SFS'), max_features
+//             log, product_max_degree, product_interactions_only, selected_products, ernest,
+//             normalization
+//   [FeatureSelection] method ('SFS' or 'XGBoost'), max_features, min_features,
+//             XGBoost_tolerance
 //   [<Technique>] hyperparameters: a list is a set of values to search, a scalar is fixed; with
 //             Hyperopt a string such as 'loguniform(0.01,1)' (alone or as a list of one) is a
 //             prior (hyperparameter_grid.h).
@@ -83,11 +85,24 @@ struct TrainConfig {
   std::vector<std::string> log;
   int product_max_degree = 0;  // 0 = none, -1 = inf (number of features)
   bool product_interactions_only = false;
+  // selected_products: each product's factors as written ("a b" -> {"a", "b"}). When given (even
+  // empty) these are the only products and product_max_degree is ignored, as in aMLLibrary.
+  bool use_selected_products = false;
+  std::vector<std::vector<std::string>> selected_products;
+  // ernest = True: the features become Ernest's four, computed from the columns datasize and
+  // cores (use_columns, skip_columns, inverse, product_max_degree and normalization refused).
+  bool ernest = false;
   bool normalization = false;
 
   // [FeatureSelection]
   bool feature_selection = false;  // method = 'SFS'
-  int max_features = 0;
+  int max_features = 0;            // SFS only
+  int min_features = 1;            // SFS only: the smallest set SFS may choose
+  bool xgboost_selection = false;  // method = 'XGBoost'
+  double xgboost_tolerance = 0;    // XGBoost_tolerance, in (0, 1]
+  // The XGBoost points whose split counts rank the features: the [XGBoost] section (read as for
+  // a technique, even when XGBoost is not listed) or aMLLibrary's defaults.
+  TechniqueSpace xgboost_selection_space;
 
   std::vector<TechniqueSpace> spaces;  // one per technique, in `techniques` order
 

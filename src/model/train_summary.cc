@@ -1,4 +1,5 @@
 // TrainSummary's reports (trainer.h).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -132,6 +133,28 @@ std::string TrainSummary::FullReport() const {
     out << "No technique succeeded.\n";
   }
   out << "Features: " << JoinNames(feature_names) << "\n";
+  if (!xgboost_selection.is_null()) {
+    const nlohmann::json& xs = xgboost_selection;
+    out << "XGBoost feature selection (tolerance " << General(xs.at("tolerance").get<double>())
+        << ", " << xs.at("fits").get<size_t>() << " fits): kept "
+        << JoinNames(xs.at("features").get<std::vector<std::string>>()) << "\n";
+    std::vector<std::pair<double, std::string>> weights;
+    for (const auto& [name, weight] : xs.at("weights").items()) {
+      weights.emplace_back(-weight.get<double>(), name);
+    }
+    std::sort(weights.begin(), weights.end());
+    std::string ranking;
+    for (const auto& [weight, name] : weights) {
+      ranking += (ranking.empty() ? "" : ", ") + name + " " + Fixed(-weight, 3);
+    }
+    out << "  XGBoost split shares: " << ranking << "\n";
+    out << "  XGBoost hyperparameters: " << xs.at("hyperparameters").dump() << "\n";
+    for (const nlohmann::json& note : xs.at("notes")) {
+      int count = note.at("count").get<int>();
+      out << "  note: " << note.at("note").get<std::string>()
+          << (count > 1 ? " (" + std::to_string(count) + " times)" : "") << "\n";
+    }
+  }
   out << "Time: " << Fixed(seconds, 2) << " s\n";
   return out.str();
 }
@@ -148,6 +171,7 @@ nlohmann::json TrainSummary::ToJson() const {
   json["runs"] = runs;
   json["threads"] = jobs;
   json["seconds"] = seconds;
+  if (!xgboost_selection.is_null()) json["xgboost_feature_selection"] = xgboost_selection;
   json["best_technique"] = best >= 0 ? nlohmann::json(techniques[best].technique) : nullptr;
   json["techniques"] = nlohmann::json::array();
   for (const TechniqueResult& r : techniques) {

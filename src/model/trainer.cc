@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <random>
 #include <set>
 #include <sstream>
@@ -15,6 +16,7 @@
 #include "model/scaler.h"
 #include "model/splits.h"
 #include "model/tpe_search.h"
+#include "model/xgboost_feature_selection.h"
 
 namespace twinprof {
 
@@ -32,6 +34,7 @@ struct Outer {
   Scaler x_scaler, y_scaler;
   std::shared_ptr<const Eigen::MatrixXd> x;  // scaled features
   std::shared_ptr<const Eigen::VectorXd> y;  // scaled target
+  std::vector<int> columns;  // the features its techniques see (XGBoost selection keeps some)
 };
 
 struct Data {
@@ -136,9 +139,13 @@ std::vector<std::pair<const Outer*, const RowSplit*>> AllSplits(const Data& data
 }
 
 // Sequential forward selection: grows the feature set one feature at a time (the one that lowers
-// the selection MAPE most), up to max_features, and keeps the best set seen.
+// the selection MAPE most), up to max_features, and keeps the best set seen among those of at
+// least min_features (fewer when there are not that many features).
 PointScore ForwardSelection(const std::string& technique, const nlohmann::json& point,
-                            size_t feature_count, int max_features, const Data& data) {
+                            size_t feature_count, int min_features, int max_features,
+                            const Data& data) {
+  const size_t smallest = std::min<size_t>(
+      {static_cast<size_t>(min_features), static_cast<size_t>(max_features), feature_count});
   auto splits = AllSplits(data);
   PointScore best;
   std::vector<int> chosen;
@@ -166,6 +173,7 @@ PointScore ForwardSelection(const std::string& technique, const nlohmann::json& 
     }
     if (step_feature < 0 || !std::isfinite(step_best.mape)) break;
     chosen.push_back(step_feature);
+    if (chosen.size() < smallest) continue;
     if (best.columns.empty() || step_best.mape < best.mape) best = step_best;
   }
   best.fits = fits;
@@ -198,10 +206,88 @@ Data PrepareSplits(const TrainConfig& config, const CsvTable& table, const Eigen
         outer.y = shared_y;
       }
       outer.split = std::move(split);
+      outer.columns.resize(static_cast<size_t>(x.cols()));
+      std::iota(outer.columns.begin(), outer.columns.end(), 0);
       data.outers.push_back(std::move(outer));
     }
   }
   return data;
+}
+
+// XGBoost feature selection ([FeatureSelection] method = 'XGBoost'): keeps, in each validation
+// split, the features XGBoost ranks highest on its training rows (Outer::columns), and returns
+// those kept on all rows, for the final refit. Reports what it did in `report`.
+std::vector<int> SelectXgboostFeatures(const TrainConfig& config, const Eigen::MatrixXd& x,
+                                       const Eigen::VectorXd& y,
+                                       const std::vector<std::string>& names, Data* data, int jobs,
+                                       nlohmann::json* report) {
+  std::vector<XgboostSelectionTask> tasks;
+  for (const Outer& outer : data->outers) {
+    tasks.push_back({outer.x.get(), outer.y.get(), &y, &outer.y_scaler, &outer.split.train,
+                     &outer.inner, outer.seed});
+  }
+  // All rows, as the refit sees them; a validation split that trains on every row (All) of the
+  // first run is that selection already.
+  std::vector<int> all_rows(static_cast<size_t>(x.rows()));
+  std::iota(all_rows.begin(), all_rows.end(), 0);
+  size_t final_task = tasks.size();
+  for (size_t o = 0; o < data->outers.size(); ++o) {
+    if (data->outers[o].run == 0 && data->outers[o].split.train == all_rows) {
+      final_task = o;
+      break;
+    }
+  }
+  Scaler x_scaler, y_scaler;
+  Eigen::MatrixXd x_all;
+  Eigen::VectorXd y_all;
+  std::vector<RowSplit> all_inner;
+  if (final_task == tasks.size()) {
+    std::mt19937_64 rng(config.seed);
+    all_inner = SelectionSplits(config, all_rows, rng);
+    if (config.normalization) {
+      x_scaler = Scaler::Fit(x, all_rows);
+      y_scaler = Scaler::FitVector(y, all_rows);
+    }
+    x_all = x_scaler.Apply(x);
+    y_all = y_scaler.ApplyVector(y);
+    tasks.push_back({&x_all, &y_all, &y, &y_scaler, &all_rows, &all_inner, config.seed});
+  }
+  std::vector<XgboostSelection> selections = SelectFeaturesWithXgboost(config, tasks, jobs);
+
+  auto names_of = [&](const std::vector<int>& columns) {
+    std::vector<std::string> out;
+    for (int c : columns) out.push_back(names[c]);
+    return out;
+  };
+  nlohmann::json splits = nlohmann::json::array();
+  size_t fits = 0;
+  std::map<std::string, int> notes;
+  for (size_t t = 0; t < selections.size(); ++t) {
+    fits += selections[t].fits;
+    for (const std::string& note : selections[t].notes) ++notes[note];
+    if (t < data->outers.size()) {
+      data->outers[t].columns = selections[t].columns;
+      splits.push_back(
+          {{"run", data->outers[t].run}, {"features", names_of(selections[t].columns)}});
+    }
+  }
+  const XgboostSelection& final_selection = selections[final_task];
+  nlohmann::json weights = nlohmann::json::object();
+  for (size_t f = 0; f < final_selection.weights.size(); ++f) {
+    if (final_selection.weights[f] > 0) weights[names[f]] = final_selection.weights[f];
+  }
+  *report = {{"method", "XGBoost"},
+             {"tolerance", config.xgboost_tolerance},
+             {"features", names_of(final_selection.columns)},
+             {"weights", weights},
+             {"hyperparameters", final_selection.hyperparameters},
+             {"per_validation_split", splits},
+             {"fits", fits}};
+  (*report)["notes"] = nlohmann::json::array();
+  for (const auto& [note, count] : notes) {
+    (*report)["notes"].push_back({{"note", note}, {"count", count}});
+  }
+  return final_selection.columns;
 }
 
 std::string Describe(SplitMethod method, const TrainConfig& config) {
@@ -272,8 +358,10 @@ void RunBayesian(const TrainConfig& config, const Data& data, int jobs,
     ParallelFor(tasks.size(), jobs, [&](size_t i) {
       const BayesianRun& run = runs[tasks[i].run];
       const auto& [outer, inner] = splits[tasks[i].split];
-      results[i] = ScoreSplit(config.techniques[run.technique], run.points.back(), run.columns,
-                              data, *outer, *inner);
+      // Without SFS, each validation split's own features (all, unless XGBoost selected some).
+      results[i] = ScoreSplit(config.techniques[run.technique], run.points.back(),
+                              config.feature_selection ? run.columns : outer->columns, data,
+                              *outer, *inner);
     });
     size_t next = 0;
     for (size_t r = 0; r < runs.size(); ++r) {
@@ -371,6 +459,15 @@ void BayesianSearch(const TrainConfig& config, const Data& data, size_t feature_
           }
         }
       }
+      // Sets smaller than min_features are searched (SFS grows through them) but never chosen.
+      const size_t smallest = std::min<size_t>({static_cast<size_t>(config.min_features),
+                                                static_cast<size_t>(config.max_features),
+                                                feature_count});
+      if (static_cast<size_t>(step) + 1 < smallest) {
+        for (BayesianRun& run : runs) {
+          for (PointScore& score : run.scores) score.mape = kInfinity;
+        }
+      }
       for (BayesianRun& run : runs) keep(run);
       if (step_feature < 0) break;
     }
@@ -431,6 +528,12 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
   const size_t feature_count = plan.names().size();
   std::vector<int> all_columns(feature_count);
   for (size_t i = 0; i < feature_count; ++i) all_columns[i] = static_cast<int>(i);
+  // The features of the final refit (each validation split has its own in Outer::columns).
+  std::vector<int> final_columns = all_columns;
+  if (config.xgboost_selection) {
+    final_columns = SelectXgboostFeatures(config, x, y, plan.names(), &data, options.jobs,
+                                          &summary.xgboost_selection);
+  }
 
   // The points each technique tries.
   std::vector<std::vector<nlohmann::json>> points;
@@ -460,7 +563,7 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
     ParallelFor(tasks.size(), options.jobs, [&](size_t i) {
       auto [t, g] = tasks[i];
       scores[t][g] = ForwardSelection(config.techniques[t], points[t][g], feature_count,
-                                      config.max_features, data);
+                                      config.min_features, config.max_features, data);
     });
   } else {
     struct Task {
@@ -475,14 +578,15 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
     std::vector<SplitScore> results(tasks.size());
     ParallelFor(tasks.size(), options.jobs, [&](size_t i) {
       const Task& task = tasks[i];
-      results[i] = ScoreSplit(config.techniques[task.t], points[task.t][task.g], all_columns, data,
-                              *splits[task.s].first, *splits[task.s].second);
+      results[i] = ScoreSplit(config.techniques[task.t], points[task.t][task.g],
+                              splits[task.s].first->columns, data, *splits[task.s].first,
+                              *splits[task.s].second);
     });
     for (size_t begin = 0; begin < tasks.size(); begin += splits.size()) {
       std::vector<SplitScore> group(results.begin() + begin,
                                     results.begin() + begin + splits.size());
       size_t t = tasks[begin].t;
-      scores[t][tasks[begin].g] = Aggregate(group, all_columns);
+      scores[t][tasks[begin].g] = Aggregate(group, final_columns);
       // The same splits, grouped by validation split (AllSplits lists them outer by outer).
       std::vector<PointScore> per_outer;
       size_t s = 0;
@@ -494,6 +598,12 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
         per_outer.push_back(std::move(score));
       }
       outer_scores[t].push_back(std::move(per_outer));
+    }
+  }
+  // With XGBoost feature selection every point is refitted on the features kept on all rows.
+  if (config.xgboost_selection) {
+    for (std::vector<PointScore>& technique_scores : scores) {
+      for (PointScore& score : technique_scores) score.columns = final_columns;
     }
   }
 
@@ -548,7 +658,8 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
     size_t g = outer_point[t][o];
     const PointScore& best = scores[t][g];
     FitResult fit = FitPredict(config.techniques[t], points[t][g], outer.seed, *outer.x, *outer.y,
-                               outer.y_scaler, outer.split.train, best.columns,
+                               outer.y_scaler, outer.split.train,
+                               config.feature_selection ? best.columns : outer.columns,
                                {&outer.split.train, &outer.split.test});
     Measure& m = measures[i];
     m.ok = fit.ok;

@@ -55,6 +55,9 @@ struct TrainSummary {
   int jobs = 1;
   std::vector<TechniqueResult> techniques;  // in configuration order
   int best = -1;                            // index of the winner
+  // XGBoost feature selection, when configured (else null): the features kept for the refit and
+  // their weights, the XGBoost point used, the features of each validation split, fits, notes.
+  nlohmann::json xgboost_selection;
   double seconds = 0;
 
   // "LRRidge 8.1% | XGBoost 5.2% | ... best XGBoost (validation MAPE 5.2%) in 3.1 s"
