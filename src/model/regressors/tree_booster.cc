@@ -3,8 +3,36 @@
 #include <cmath>
 
 #include "model/regressors/base64.h"
+#include "model/regressors/split_columns.h"
 
 namespace twinprof {
+
+namespace {
+
+// The columns of `x` the booster needs to see: all of them when the plan samples columns (the
+// sampling draws from the column count) or uses the approx updater; otherwise those that offer a
+// split no earlier column offers (split_columns.h). Same trees: a tie between two columns with
+// the same partitions goes to the first (XGBoost prefers the lower index; only rounding of sums
+// taken in another order could have picked the later one).
+std::vector<Eigen::Index> ColumnsToTrain(
+    const Eigen::MatrixXd& x, const std::vector<std::pair<std::string, std::string>>& params) {
+  std::string method = "exact";
+  Eigen::Index max_bin = 256;
+  bool samples_columns = false;
+  for (const auto& [name, value] : params) {
+    if (name == "tree_method") method = value;
+    if (name == "max_bin") max_bin = std::stol(value);
+    if (name.rfind("colsample_", 0) == 0 && std::stod(value) != 1.0) samples_columns = true;
+  }
+  std::vector<Eigen::Index> all(static_cast<size_t>(x.cols()));
+  for (Eigen::Index j = 0; j < x.cols(); ++j) all[static_cast<size_t>(j)] = j;
+  if (samples_columns || (method != "exact" && method != "hist")) return all;
+  SplitColumnsOptions options;
+  if (method == "hist") options.max_distinct = max_bin;
+  return SplitDistinctColumns(x, options);
+}
+
+}  // namespace
 
 std::string TreeBoosterRegressor::Num(double v) { return nlohmann::json(v).dump(); }
 
@@ -12,7 +40,9 @@ void TreeBoosterRegressor::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& 
   CheckFitInput(x, y);
   notes_.clear();
   Plan plan = MakePlan(x);
-  XgbDMatrix train(x, y);
+  std::vector<Eigen::Index> used = ColumnsToTrain(x, plan.params);
+  if (static_cast<Eigen::Index>(used.size()) == x.cols()) used.clear();
+  XgbDMatrix train(used.empty() ? x : Eigen::MatrixXd(x(Eigen::all, used)), y);
   auto booster = std::make_unique<XgbBooster>(train);
   booster->SetParam("objective", "reg:squarederror");
   booster->SetParam("nthread", "1");
@@ -23,18 +53,23 @@ void TreeBoosterRegressor::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& 
   for (int i = 0; i < plan.rounds; ++i) booster->UpdateOneIter(i, train);
   booster_ = std::move(booster);
   columns_ = x.cols();
+  used_columns_ = std::move(used);
 }
 
 Eigen::VectorXd TreeBoosterRegressor::Predict(const Eigen::MatrixXd& x) const {
   RequireFitted(booster_ != nullptr);
   CheckPredictInput(x, columns_);
   if (x.rows() == 0) return Eigen::VectorXd();
-  return booster_->Predict(XgbDMatrix(x));
+  if (used_columns_.empty()) return booster_->Predict(XgbDMatrix(x));
+  return booster_->Predict(XgbDMatrix(x(Eigen::all, used_columns_)));
 }
 
 nlohmann::json TreeBoosterRegressor::SaveState() const {
   RequireFitted(booster_ != nullptr);
-  return {{"columns", columns_}, {"booster_ubj_base64", Base64Encode(booster_->SaveModel("ubj"))}};
+  nlohmann::json state = {{"columns", columns_},
+                          {"booster_ubj_base64", Base64Encode(booster_->SaveModel("ubj"))}};
+  if (!used_columns_.empty()) state["used_columns"] = used_columns_;
+  return state;
 }
 
 void TreeBoosterRegressor::LoadState(const nlohmann::json& state) {
@@ -42,8 +77,19 @@ void TreeBoosterRegressor::LoadState(const nlohmann::json& state) {
   try {
     columns_ = state.at("columns").get<Eigen::Index>();
     bytes = Base64Decode(state.at("booster_ubj_base64").get<std::string>());
+    used_columns_.clear();
+    if (state.contains("used_columns")) {
+      used_columns_ = state.at("used_columns").get<std::vector<Eigen::Index>>();
+    }
   } catch (const std::exception& e) {
-    BadState(std::string("expected {\"columns\": n, \"booster_ubj_base64\": text}: ") + e.what());
+    BadState(std::string("expected {\"columns\": n, \"booster_ubj_base64\": text") +
+             ", optional \"used_columns\": [index, ...]}: " + e.what());
+  }
+  for (size_t k = 0; k < used_columns_.size(); ++k) {
+    if (used_columns_[k] < 0 || used_columns_[k] >= columns_ ||
+        (k > 0 && used_columns_[k] <= used_columns_[k - 1])) {
+      BadState("used_columns must be ascending column indices below " + std::to_string(columns_));
+    }
   }
   auto booster = std::make_unique<XgbBooster>();
   try {

@@ -47,6 +47,8 @@ class TreeBoosterRegressor : public TechniqueRegressor {
  private:
   std::unique_ptr<XgbBooster> booster_;
   Eigen::Index columns_ = -1;
+  // The columns of x the booster was trained on (split_columns.h); empty: all of them.
+  std::vector<Eigen::Index> used_columns_;
 };
 
 // scikit-learn's tree hyperparameters, read with its defaults, and their XGBoost mapping:
