@@ -86,6 +86,11 @@ std::string TrainSummary::FullReport() const {
     out << r.technique << ":\n";
     out << "  best hyperparameters: " << r.hyperparameters.dump() << "\n";
     out << "  points tried: " << r.points << ", fits: " << r.fits << "\n";
+    if (r.ok) {
+      out << "  refitted on all rows, in-sample: MAPE " << Fixed(r.refit.mape, 2) << "%, RMSE "
+          << General(r.refit.rmse) << ", R2 " << Fixed(r.refit.r2, 4)
+          << " (not a validation figure)\n";
+    }
     if (r.features.size() != feature_names.size()) {
       out << "  selected features: " << JoinNames(r.features) << "\n";
     }
@@ -131,9 +136,11 @@ nlohmann::json TrainSummary::ToJson() const {
                         {"fits", r.fits},
                         {"train", r.train.ToJson()},
                         {"selection", r.selection.ToJson()},
-                        {"validation", r.validation.ToJson()}};
+                        {"validation", r.validation.ToJson()},
+                        {"refit_in_sample", r.refit.ToJson()}};
     t["notes"] = nlohmann::json::array();
-    for (const auto& [note, count] : r.notes) t["notes"].push_back({{"note", note}, {"count", count}});
+    for (const auto& [note, count] : r.notes)
+      t["notes"].push_back({{"note", note}, {"count", count}});
     json["techniques"].push_back(t);
   }
   return json;

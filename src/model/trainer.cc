@@ -206,8 +206,10 @@ Data PrepareSplits(const TrainConfig& config, const CsvTable& table, const Eigen
 std::string Describe(SplitMethod method, const TrainConfig& config) {
   std::string name = SplitMethodName(method);
   switch (method) {
-    case SplitMethod::kHoldOut: return name + "(" + nlohmann::json(config.hold_out_ratio).dump() + ")";
-    case SplitMethod::kKFold: return name + "(" + std::to_string(config.folds) + ")";
+    case SplitMethod::kHoldOut:
+      return name + "(" + nlohmann::json(config.hold_out_ratio).dump() + ")";
+    case SplitMethod::kKFold:
+      return name + "(" + std::to_string(config.folds) + ")";
     case SplitMethod::kExtrapolation: {
       std::string s;
       for (const auto& [c, b] : config.extrapolation_columns) {
@@ -217,7 +219,8 @@ std::string Describe(SplitMethod method, const TrainConfig& config) {
       }
       return name + "(" + s + ")";
     }
-    default: return name;
+    default:
+      return name;
   }
 }
 
@@ -287,8 +290,8 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
     std::vector<SplitScore> results(tasks.size());
     ParallelFor(tasks.size(), options.jobs, [&](size_t i) {
       const Task& task = tasks[i];
-      results[i] = ScoreSplit(config.techniques[task.t], points[task.t][task.g], all_columns,
-                              data, *splits[task.s].first, *splits[task.s].second);
+      results[i] = ScoreSplit(config.techniques[task.t], points[task.t][task.g], all_columns, data,
+                              *splits[task.s].first, *splits[task.s].second);
     });
     for (size_t begin = 0; begin < tasks.size(); begin += splits.size()) {
       std::vector<SplitScore> group(results.begin() + begin,
@@ -359,9 +362,9 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
     const Outer& outer = data.outers[o];
     size_t g = outer_point[t][o];
     const PointScore& best = scores[t][g];
-    FitResult fit = FitPredict(config.techniques[t], points[t][g], outer.seed,
-                               *outer.x, *outer.y, outer.y_scaler, outer.split.train,
-                               best.columns, {&outer.split.train, &outer.split.test});
+    FitResult fit = FitPredict(config.techniques[t], points[t][g], outer.seed, *outer.x, *outer.y,
+                               outer.y_scaler, outer.split.train, best.columns,
+                               {&outer.split.train, &outer.split.test});
     Measure& m = measures[i];
     m.ok = fit.ok;
     m.notes = std::move(fit.notes);
@@ -412,14 +415,15 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
       x_all = x_scaler.Apply(x);
       y_all = y_scaler.ApplyVector(y);
     }
-    FitResult fit = FitPredict(result.technique, result.hyperparameters, config.seed, x_all,
-                               y_all, y_scaler, all_rows, columns, {});
+    FitResult fit = FitPredict(result.technique, result.hyperparameters, config.seed, x_all, y_all,
+                               y_scaler, all_rows, columns, {&all_rows});
     result.fits += 1;
     for (const std::string& note : fit.notes) ++result.notes[note];
     if (!fit.ok) {
       result.ok = false;
       return;
     }
+    result.refit = ComputeMetrics(y, fit.predictions[0]);
     for (int c : fit.regressor->SelectedFeatures()) {
       if (c >= 0 && static_cast<size_t>(c) < columns.size()) {
         result.model_features.push_back(plan.names()[columns[c]]);
@@ -428,9 +432,9 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
     nlohmann::json metrics = {{"train", result.train.ToJson()},
                               {"selection", result.selection.ToJson()},
                               {"validation", result.validation.ToJson()}};
-    result.model = std::make_shared<ModelFile>(
-        result.technique, config.y, result.hyperparameters, plan, columns,
-        x_scaler.Select(columns), y_scaler, std::move(fit.regressor), residuals[t], metrics);
+    result.model = std::make_shared<ModelFile>(result.technique, config.y, result.hyperparameters,
+                                               plan, columns, x_scaler.Select(columns), y_scaler,
+                                               std::move(fit.regressor), residuals[t], metrics);
   });
 
   // The winner: the lowest selection MAPE.
@@ -442,8 +446,7 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
       summary.best = static_cast<int>(t);
     }
   }
-  summary.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }
 

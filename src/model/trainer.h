@@ -29,13 +29,17 @@ struct TrainOptions {
 
 struct TechniqueResult {
   std::string technique;
-  bool ok = false;            // false when every grid point failed (see notes)
+  bool ok = false;                          // false when every grid point failed (see notes)
   nlohmann::json hyperparameters;           // the best point
   std::vector<std::string> features;        // the features it was given (SFS picks some)
   std::vector<std::string> model_features;  // those it used itself (Stepwise), else empty
   Metrics train, selection, validation;     // means over validation splits (and runs)
-  size_t points = 0;  // grid points tried
-  size_t fits = 0;    // regressor fits, refit included
+  // The refitted model on all rows, measured on those same rows: an in-sample figure, what
+  // aMLLibrary prints as "Validation metrics on full dataset". Not an estimate of accuracy on
+  // new data (that is `validation`); kept so the two tools' reports can be set side by side.
+  Metrics refit;
+  size_t points = 0;                 // grid points tried
+  size_t fits = 0;                   // regressor fits, refit included
   std::map<std::string, int> notes;  // regressor notes (cut fits, failures) -> count
   std::shared_ptr<ModelFile> model;  // refitted on all rows
 };
@@ -45,7 +49,7 @@ struct TrainSummary {
   std::string input_path;
   size_t rows = 0;
   std::vector<std::string> feature_names;  // every prepared feature
-  std::string validation, hp_selection;   // method names with their parameters
+  std::string validation, hp_selection;    // method names with their parameters
   int runs = 1;
   int jobs = 1;
   std::vector<TechniqueResult> techniques;  // in configuration order

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <fstream>
 
+#include "model/csv_table.h"
+#include "model/feature_plan.h"
 #include "model/hyperparameter_grid.h"
 #include "model/parallel_for.h"
 #include "model_test_util.h"
@@ -25,7 +27,8 @@ std::string FaasConfig(const ScratchDir& dir, const std::string& extra_general,
                    "folds = 4\n" +
                        extra_general +
                        "[DataPreparation]\n"
-                       "input_path = '" + Dataset("faas_test.csv") + "'\n" + extra_preparation +
+                       "input_path = '" +
+                       Dataset("faas_test.csv") + "'\n" + extra_preparation +
                        "[LRRidge]\n"
                        "alpha = [0.001, 0.1, 10.0]\n");
 }
@@ -60,11 +63,31 @@ TEST(Trainer, FitsEveryTechniqueAndPicksTheLowestSelectionMape) {
   EXPECT_NE(summary.BriefReport().find("best "), std::string::npos);
 }
 
+// The in-sample figure of the refitted model is the saved model's own error on every row
+// (normalised data included), as aMLLibrary's "Validation metrics on full dataset" is.
+TEST(Trainer, RefitFiguresAreTheSavedModelsErrorOnAllRows) {
+  ScratchDir dir;
+  TrainConfig config = LoadTrainConfig(
+      FaasConfig(dir, "validation = KFold\n", "normalization = True\ninverse = ['Lambda']\n"));
+  TrainSummary summary = Train(config, TrainOptions{});
+  CsvTable table = LoadCsv(config.input_path);
+  for (const TechniqueResult& r : summary.techniques) {
+    ASSERT_TRUE(r.ok) << r.technique;
+    Eigen::VectorXd predicted = r.model->Predict(table);
+    Eigen::VectorXd real = TargetColumn(table, config.y, &config);
+    Metrics expected = ComputeMetrics(real, predicted);
+    EXPECT_NEAR(r.refit.mape, expected.mape, 1e-9) << r.technique;
+    EXPECT_NEAR(r.refit.rmse, expected.rmse, 1e-9) << r.technique;
+    EXPECT_TRUE(summary.ToJson()["techniques"][0].contains("refit_in_sample"));
+  }
+}
+
 TEST(Trainer, SameSeedSameResultsWhateverTheThreadCount) {
   ScratchDir dir;
-  TrainConfig config = LoadTrainConfig(FaasConfig(
-      dir, "validation = KFold\nrun_num = 2\nseed = 5\n", "normalization = True\n"
-      "inverse = ['Lambda']\nproduct_max_degree = 2\n"));
+  TrainConfig config =
+      LoadTrainConfig(FaasConfig(dir, "validation = KFold\nrun_num = 2\nseed = 5\n",
+                                 "normalization = True\n"
+                                 "inverse = ['Lambda']\nproduct_max_degree = 2\n"));
   TrainSummary one = Train(config, TrainOptions{1});
   TrainSummary two = Train(config, TrainOptions{2});
   EXPECT_EQ(WithoutTime(one.ToJson()).dump(), WithoutTime(two.ToJson()).dump());
@@ -93,7 +116,8 @@ TEST(Trainer, RandomSearchTriesTheBudgetOfGridPoints) {
   std::string path = dir.Write("c.ini",
                                "[General]\ntechniques = ['LRRidge']\ny = 'ave_response_time'\n"
                                "hyperparameter_tuning = 'Random'\nmax_evals = 3\nseed = 4\n"
-                               "[DataPreparation]\ninput_path = '" + Dataset("faas_test.csv") +
+                               "[DataPreparation]\ninput_path = '" +
+                                   Dataset("faas_test.csv") +
                                    "'\n[LRRidge]\nalpha = [0.001, 0.01, 0.1, 1, 10, 100]\n");
   TrainSummary summary = Train(LoadTrainConfig(path), TrainOptions{});
   EXPECT_EQ(summary.techniques[0].points, 3u);
@@ -113,7 +137,8 @@ TEST(HyperparameterGrid, ExpandsInFileOrderAndSamplesASeededSubset) {
   ASSERT_EQ(sample.size(), 4u);
   EXPECT_EQ(sample, SampleGrid(grid, 4, 9));
   EXPECT_EQ(SampleGrid(grid, 10, 9), grid);
-  EXPECT_EQ(ExpandGrid(TechniqueSpace{"T", {}, {}}), std::vector<nlohmann::json>{nlohmann::json::object()});
+  EXPECT_EQ(ExpandGrid(TechniqueSpace{"T", {}, {}}),
+            std::vector<nlohmann::json>{nlohmann::json::object()});
 }
 
 TEST(ParallelFor, RunsEveryIndexAndRethrowsTheFirstError) {
