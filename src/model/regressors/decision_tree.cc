@@ -28,6 +28,7 @@ class DecisionTree : public TreeBoosterRegressor {
     plan.rounds = 1;
     return plan;
   }
+  bool ReducibleByDepth() const override { return true; }
 
  private:
   static HyperparameterReader& Read(HyperparameterReader& reader) {

@@ -51,6 +51,7 @@ class RandomForest : public TreeBoosterRegressor {
     plan.rounds = 1;
     return plan;
   }
+  bool ReducibleByDepth() const override { return true; }
 
  private:
   static HyperparameterReader& Read(HyperparameterReader& reader) {

@@ -1,7 +1,10 @@
 #include "model/regressors/tree_booster.h"
 
 #include <cmath>
+#include <limits>
+#include <stdexcept>
 
+#include "core/error.h"
 #include "model/regressors/base64.h"
 #include "model/regressors/split_columns.h"
 
@@ -42,16 +45,23 @@ void TreeBoosterRegressor::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& 
   Plan plan = MakePlan(x);
   std::vector<Eigen::Index> used = ColumnsToTrain(x, plan.params);
   if (static_cast<Eigen::Index>(used.size()) == x.cols()) used.clear();
-  XgbDMatrix train(used.empty() ? x : Eigen::MatrixXd(x(Eigen::all, used)), y);
-  auto booster = std::make_unique<XgbBooster>(train);
+  auto train =
+      std::make_unique<XgbDMatrix>(used.empty() ? x : Eigen::MatrixXd(x(Eigen::all, used)), y);
+  auto booster = std::make_unique<XgbBooster>(*train);
   booster->SetParam("objective", "reg:squarederror");
   booster->SetParam("nthread", "1");
   booster->SetParam("verbosity", "0");
   booster->SetParam("seed", std::to_string(seed() % 2147483647u));
   booster->SetParam("base_score", Num(static_cast<float>(y.mean())));
-  for (const auto& [name, value] : plan.params) booster->SetParam(name, value);
-  for (int i = 0; i < plan.rounds; ++i) booster->UpdateOneIter(i, train);
+  eta_ = "0.3";  // XGBoost's default
+  for (const auto& [name, value] : plan.params) {
+    booster->SetParam(name, value);
+    if (name == "eta" || name == "learning_rate") eta_ = value;
+  }
+  for (int i = 0; i < plan.rounds; ++i) booster->UpdateOneIter(i, *train);
   booster_ = std::move(booster);
+  train_ = std::move(train);
+  reduced_ = false;
   columns_ = x.cols();
   used_columns_ = std::move(used);
 }
@@ -62,6 +72,56 @@ Eigen::VectorXd TreeBoosterRegressor::Predict(const Eigen::MatrixXd& x) const {
   if (x.rows() == 0) return Eigen::VectorXd();
   if (used_columns_.empty()) return booster_->Predict(XgbDMatrix(x));
   return booster_->Predict(XgbDMatrix(x(Eigen::all, used_columns_)));
+}
+
+namespace {
+
+// max_depth of tree hyperparameters; None (no limit) as the largest value.
+int64_t DepthLimit(const nlohmann::json& hp) {
+  const nlohmann::json& d = hp.at("max_depth");
+  return d.is_null() ? std::numeric_limits<int64_t>::max() : d.get<int64_t>();
+}
+
+}  // namespace
+
+bool TreeBoosterRegressor::CanReduceTo(const nlohmann::json& point) const {
+  if (!ReducibleByDepth()) return false;
+  std::unique_ptr<Regressor> other;
+  try {
+    other = MakeRegressor(technique(), point, seed());
+  } catch (const InputError&) {
+    return false;
+  }
+  nlohmann::json to = dynamic_cast<const TechniqueRegressor&>(*other).hyperparameters();
+  nlohmann::json from = hyperparameters();
+  const bool shallower = DepthLimit(to) <= DepthLimit(from);
+  from.erase("max_depth");
+  to.erase("max_depth");
+  return shallower && from == to;
+}
+
+void TreeBoosterRegressor::ReduceTo(const nlohmann::json& point) {
+  if (!CanReduceTo(point) || booster_ == nullptr || train_ == nullptr) {
+    throw std::logic_error(technique() + ": cannot be reduced to " + point.dump());
+  }
+  nlohmann::json to =
+      dynamic_cast<const TechniqueRegressor&>(*MakeRegressor(technique(), point, seed()))
+          .hyperparameters();
+  if (DepthLimit(to) < DepthLimit(hyperparameters())) {
+    if (reduced_) {
+      // XGBoost updates each tree once per booster: prune a copy.
+      auto copy = std::make_unique<XgbBooster>(*train_);
+      copy->Unserialize(booster_->Serialize());
+      booster_ = std::move(copy);
+    }
+    reduced_ = true;
+    booster_->SetParam("process_type", "update");
+    booster_->SetParam("updater", "prune");
+    booster_->SetParam("max_depth", std::to_string(DepthLimit(to)));
+    booster_->SetParam("learning_rate", eta_);
+    booster_->UpdateOneIter(0, *train_);
+  }
+  set_hyperparameters(std::move(to));
 }
 
 nlohmann::json TreeBoosterRegressor::SaveState() const {
@@ -99,6 +159,7 @@ void TreeBoosterRegressor::LoadState(const nlohmann::json& state) {
   }
   booster->SetParam("nthread", "1");
   booster_ = std::move(booster);
+  train_.reset();
 }
 
 namespace {

@@ -89,4 +89,16 @@ void XgbBooster::LoadModel(const std::string& bytes) {
         "loading the model");
 }
 
+std::string XgbBooster::Serialize() const {
+  bst_ulong len = 0;
+  const char* bytes = nullptr;
+  Check(XGBoosterSerializeToBuffer(handle_, &len, &bytes), "serialising the booster");
+  return std::string(bytes, len);
+}
+
+void XgbBooster::Unserialize(const std::string& bytes) {
+  Check(XGBoosterUnserializeFromBuffer(handle_, bytes.data(), static_cast<bst_ulong>(bytes.size())),
+        "restoring the booster");
+}
+
 }  // namespace twinprof

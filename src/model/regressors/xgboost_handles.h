@@ -46,6 +46,11 @@ class XgbBooster {
   std::string SaveModel(const std::string& format) const;
   // Replaces the model with one written by SaveModel().
   void LoadModel(const std::string& bytes);
+  // The model and its whole configuration (training parameters included), as
+  // XGBoosterSerializeToBuffer writes it; Unserialize() restores both, into a booster made for
+  // the same training data.
+  std::string Serialize() const;
+  void Unserialize(const std::string& bytes);
 
  private:
   BoosterHandle handle_ = nullptr;
