@@ -1,5 +1,6 @@
 // Regressor::ReduceTo on the tree techniques: a DecisionTree or RandomForest fitted deep and
-// pruned to a smaller max_depth predicts bit-identically what a fit at that depth predicts.
+// pruned to a smaller max_depth, or an XGBoost model taken to a larger gamma that none of its
+// splits falls below, predicts bit-identically what a fit at that point predicts.
 #include <gtest/gtest.h>
 
 #include "model/regressor.h"
@@ -69,6 +70,42 @@ TEST(TreeReductionTest, RandomForestPrunedIsTheShallowerFit) {
   ExpectReductionsExact("RandomForest", {{"n_estimators", 10}, {"bootstrap", false}}, {9, 4});
 }
 
+// XGBoost grows a split only when its loss change reaches gamma: a model whose splits all gain
+// more than a larger gamma is the model at that gamma.
+TEST(TreeReductionTest, XGBoostUnderASmallGammaIsTheSameModel) {
+  Eigen::MatrixXd x;
+  Eigen::VectorXd y;
+  Data(x, y);
+  Eigen::MatrixXd probe = RandomMatrix(200, 4, 24, 0.0, 13.0);
+  for (const std::string method : {"hist", "exact"}) {
+    SCOPED_TRACE(method);
+    nlohmann::json hp = {{"n_estimators", 30}, {"max_depth", 4}, {"tree_method", method}};
+    hp["gamma"] = 0;
+    auto model = MakeRegressor("XGBoost", hp, 3);
+    nlohmann::json huge = hp;
+    huge["gamma"] = 1e9;
+    EXPECT_TRUE(model->CanReduceTo(huge));  // before the fit: might be
+    model->Fit(x, y);
+    EXPECT_FALSE(model->CanReduceTo(huge));  // it grew splits gaining less than 1e9
+    auto at_huge = MakeRegressor("XGBoost", huge, 3);
+    at_huge->Fit(x, y);
+    EXPECT_FALSE(at_huge->Predict(probe).isApprox(model->Predict(probe), 1e-6));
+    nlohmann::json small = hp;
+    small["gamma"] = 0.1;
+    ASSERT_TRUE(model->CanReduceTo(small));
+    model->ReduceTo(small);
+    auto fresh = MakeRegressor("XGBoost", small, 3);
+    fresh->Fit(x, y);
+    ExpectSamePredictions(*model, *fresh, x);
+    ExpectSamePredictions(*model, *fresh, probe);
+    EXPECT_EQ(model->Save()["hyperparameters"], fresh->Save()["hyperparameters"]);
+    EXPECT_FALSE(model->CanReduceTo(hp));  // a smaller gamma could grow more
+    nlohmann::json other = small;
+    other["learning_rate"] = 0.1;
+    EXPECT_FALSE(model->CanReduceTo(other));
+  }
+}
+
 TEST(TreeReductionTest, OnlyToASmallerDepthWithEverythingElseEqual) {
   auto tree = MakeRegressor("DecisionTree", {{"max_depth", 10}, {"min_samples_leaf", 1}}, 1);
   EXPECT_TRUE(tree->CanReduceTo({{"max_depth", 5}}));  // defaults filled in on both sides
@@ -83,6 +120,7 @@ TEST(TreeReductionTest, OnlyToASmallerDepthWithEverythingElseEqual) {
   // Boosted trees depend on the earlier rounds' depth; other techniques have nothing to prune.
   auto boosted = MakeRegressor("XGBoost", {{"max_depth", 6}}, 1);
   EXPECT_FALSE(boosted->CanReduceTo({{"max_depth", 3}}));
+  EXPECT_TRUE(boosted->CanReduceTo({{"max_depth", 6}, {"gamma", 1}}));
   EXPECT_FALSE(MakeRegressor("LRRidge", {}, 1)->CanReduceTo({}));
 }
 

@@ -28,7 +28,7 @@ class DecisionTree : public TreeBoosterRegressor {
     plan.rounds = 1;
     return plan;
   }
-  bool ReducibleByDepth() const override { return true; }
+  Reduction Reducible() const override { return Reduction::kDepth; }
 
  private:
   static HyperparameterReader& Read(HyperparameterReader& reader) {

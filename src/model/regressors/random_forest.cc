@@ -51,7 +51,7 @@ class RandomForest : public TreeBoosterRegressor {
     plan.rounds = 1;
     return plan;
   }
-  bool ReducibleByDepth() const override { return true; }
+  Reduction Reducible() const override { return Reduction::kDepth; }
 
  private:
   static HyperparameterReader& Read(HyperparameterReader& reader) {

@@ -62,6 +62,7 @@ void TreeBoosterRegressor::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& 
   booster_ = std::move(booster);
   train_ = std::move(train);
   reduced_ = false;
+  smallest_loss_change_.reset();
   columns_ = x.cols();
   used_columns_ = std::move(used);
 }
@@ -85,7 +86,8 @@ int64_t DepthLimit(const nlohmann::json& hp) {
 }  // namespace
 
 bool TreeBoosterRegressor::CanReduceTo(const nlohmann::json& point) const {
-  if (!ReducibleByDepth()) return false;
+  const Reduction reduction = Reducible();
+  if (reduction == Reduction::kNone) return false;
   std::unique_ptr<Regressor> other;
   try {
     other = MakeRegressor(technique(), point, seed());
@@ -94,10 +96,38 @@ bool TreeBoosterRegressor::CanReduceTo(const nlohmann::json& point) const {
   }
   nlohmann::json to = dynamic_cast<const TechniqueRegressor&>(*other).hyperparameters();
   nlohmann::json from = hyperparameters();
-  const bool shallower = DepthLimit(to) <= DepthLimit(from);
-  from.erase("max_depth");
-  to.erase("max_depth");
-  return shallower && from == to;
+  bool reachable = false;
+  if (reduction == Reduction::kDepth) {
+    reachable = DepthLimit(to) <= DepthLimit(from);
+    from.erase("max_depth");
+    to.erase("max_depth");
+  } else {
+    // XGBoost compares a split's loss change with gamma in float32.
+    const double gamma = to.at("gamma").get<double>();
+    reachable = gamma >= from.at("gamma").get<double>() &&
+                (booster_ == nullptr ||
+                 static_cast<float>(SmallestLossChange()) >= static_cast<float>(gamma));
+    from.erase("gamma");
+    to.erase("gamma");
+  }
+  return reachable && from == to;
+}
+
+double TreeBoosterRegressor::SmallestLossChange() const {
+  if (!smallest_loss_change_) {
+    double smallest = std::numeric_limits<double>::infinity();
+    nlohmann::json model = nlohmann::json::parse(booster_->SaveModel("json"));
+    for (const nlohmann::json& tree :
+         model.at("learner").at("gradient_booster").at("model").at("trees")) {
+      const nlohmann::json& left = tree.at("left_children");
+      const nlohmann::json& loss = tree.at("loss_changes");
+      for (size_t i = 0; i < left.size(); ++i) {
+        if (left[i].get<int64_t>() >= 0) smallest = std::min(smallest, loss[i].get<double>());
+      }
+    }
+    smallest_loss_change_ = smallest;
+  }
+  return *smallest_loss_change_;
 }
 
 void TreeBoosterRegressor::ReduceTo(const nlohmann::json& point) {
@@ -107,7 +137,7 @@ void TreeBoosterRegressor::ReduceTo(const nlohmann::json& point) {
   nlohmann::json to =
       dynamic_cast<const TechniqueRegressor&>(*MakeRegressor(technique(), point, seed()))
           .hyperparameters();
-  if (DepthLimit(to) < DepthLimit(hyperparameters())) {
+  if (Reducible() == Reduction::kDepth && DepthLimit(to) < DepthLimit(hyperparameters())) {
     if (reduced_) {
       // XGBoost updates each tree once per booster: prune a copy.
       auto copy = std::make_unique<XgbBooster>(*train_);
@@ -160,6 +190,7 @@ void TreeBoosterRegressor::LoadState(const nlohmann::json& state) {
   booster->SetParam("nthread", "1");
   booster_ = std::move(booster);
   train_.reset();
+  smallest_loss_change_.reset();
 }
 
 namespace {
