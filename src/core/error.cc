@@ -5,8 +5,14 @@ namespace twinprof {
 std::string SourceLocation::ToString() const {
   std::string out = file.empty() ? "<input>" : file;
   if (line > 0) {
-    out += ":" + std::to_string(line);
-    if (column > 0) out += ":" + std::to_string(column);
+    // Appended piece by piece: `":" + std::to_string(n)` trips GCC 12's -Wrestrict false
+    // positive at -O3 (a Release build).
+    out += ':';
+    out += std::to_string(line);
+    if (column > 0) {
+      out += ':';
+      out += std::to_string(column);
+    }
   }
   return out;
 }

@@ -91,9 +91,10 @@ void SkipRows(const TrainConfig& config, CsvTable* table) {
 }
 
 FeaturePlan FeaturePlan::Fit(const TrainConfig& config, const CsvTable& table) {
+  RequireColumn(config, table, "General", "y", config.y, true);
+  if (config.ernest) return FitErnest(config, table);
   FeaturePlan plan;
   plan.renames_ = config.rename_columns;
-  RequireColumn(config, table, "General", "y", config.y, true);
 
   // x columns.
   std::vector<std::string> x;
@@ -189,6 +190,52 @@ FeaturePlan FeaturePlan::Fit(const TrainConfig& config, const CsvTable& table) {
     plan.names_.push_back(name);
   }
 
+  // The selected products, exactly as listed (aMLLibrary's Product step with selected_products).
+  if (config.use_selected_products) {
+    std::vector<std::string> known(plan.names_);
+    for (const std::vector<std::string>& factors : config.selected_products) {
+      std::string name = Join(factors, "__");
+      std::string product = "'" + Join(factors, " ") + "'";
+      std::vector<int> indices;
+      std::set<std::string> classes;
+      for (const std::string& factor : factors) {
+        auto it = index_of.find(factor);
+        if (it == index_of.end() || it->second >= static_cast<int>(known.size())) {
+          if (categorical_columns.count(factor)) {
+            config.Fail("DataPreparation", "selected_products",
+                        "in " + product + ": column '" + factor +
+                            "' holds text; multiply its one-hot features " + factor +
+                            "_class_<value> instead");
+          }
+          config.Fail("DataPreparation", "selected_products",
+                      "in " + product + ": '" + factor +
+                          "' is not a feature (features: " + Join(known, ", ") + ")");
+        }
+        indices.push_back(it->second);
+        if (factor.rfind("inverse_", 0) == 0 &&
+            std::find(factors.begin(), factors.end(), factor.substr(8)) != factors.end()) {
+          config.Fail("DataPreparation", "selected_products",
+                      product + " multiplies a feature by its own inverse (always 1)");
+        }
+        const Base* base =
+            it->second < static_cast<int>(plan.base_.size()) ? &plan.base_[it->second] : nullptr;
+        if (base && base->categorical && !classes.insert(base->column).second) {
+          config.Fail("DataPreparation", "selected_products",
+                      product + " multiplies two one-hot features of column '" + base->column +
+                          "' (always 0, or the feature itself)");
+        }
+      }
+      if (index_of.count(name)) {
+        config.Fail("DataPreparation", "selected_products",
+                    "feature '" + name + "' already exists (is " + product + " listed twice?)");
+      }
+      index_of[name] = static_cast<int>(plan.names_.size());
+      plan.products_.push_back(indices);
+      plan.names_.push_back(name);
+    }
+    return plan;
+  }
+
   // Products of up to product_max_degree features.
   int degree_max = config.product_max_degree;
   if (degree_max < 0) degree_max = static_cast<int>(plan.names_.size());
@@ -241,7 +288,65 @@ FeaturePlan FeaturePlan::Fit(const TrainConfig& config, const CsvTable& table) {
   return plan;
 }
 
+FeaturePlan FeaturePlan::FitErnest(const TrainConfig& config, const CsvTable& table) {
+  FeaturePlan plan;
+  plan.renames_ = config.rename_columns;
+  plan.ernest_ = true;
+  for (const char* name : {"datasize", "cores"}) {
+    if (table.Find(name) < 0) {
+      config.Fail("DataPreparation", "ernest",
+                  std::string("Ernest's features need a column '") + name +
+                      "' (rename one with "
+                      "rename_columns); " +
+                      table.path + " has " + ColumnList(table));
+    }
+    RequireColumn(config, table, "DataPreparation", "ernest", name, true);
+    if (config.y == name) {
+      config.Fail("DataPreparation", "ernest",
+                  std::string("'") + name + "' is the target y, not a feature");
+    }
+    plan.base_.push_back(Base{name, false, {}});
+  }
+  plan.names_ = {"datasize_over_cores", "log_cores", "square_datasize_over_cores",
+                 "squared_datasize_over_cores"};
+  return plan;
+}
+
+Eigen::MatrixXd FeaturePlan::BuildErnest(const CsvTable& table) const {
+  const size_t rows = table.rows();
+  std::vector<const CsvColumn*> columns;
+  for (const Base& base : base_) {
+    int index = table.Find(base.column);
+    if (index < 0 || !table.columns[index].numeric) {
+      throw InputError(SourceLocation{table.path, 1},
+                       "column '" + base.column + "' (" +
+                           (index < 0 ? "needed for Ernest's features) is not in the file"
+                                      : "needed for Ernest's features) must hold numbers"));
+    }
+    columns.push_back(&table.columns[index]);
+  }
+  Eigen::MatrixXd x(rows, 4);
+  for (size_t r = 0; r < rows; ++r) {
+    double datasize = columns[0]->numbers[r];
+    double cores = columns[1]->numbers[r];
+    if (!(cores > 0) || !(datasize >= 0)) {
+      throw InputError(table.RowWhere(r),
+                       "Ernest's features need cores > 0 and datasize >= 0, "
+                       "found cores = " +
+                           std::to_string(cores) + ", datasize = " + std::to_string(datasize));
+    }
+    // As numpy computes them in data_preparation/ernest.py.
+    double over = datasize / cores;
+    x(r, 0) = over;
+    x(r, 1) = std::log(cores);
+    x(r, 2) = std::sqrt(over);
+    x(r, 3) = std::sqrt(datasize) / cores;
+  }
+  return x;
+}
+
 Eigen::MatrixXd FeaturePlan::Build(const CsvTable& table) const {
+  if (ernest_) return BuildErnest(table);
   const size_t rows = table.rows();
   Eigen::MatrixXd x(rows, names_.size());
   // Base features.
@@ -350,6 +455,7 @@ nlohmann::json FeaturePlan::ToJson() const {
   json["inverse"] = inverse_;
   json["log"] = log_;
   json["products"] = products_;
+  if (ernest_) json["ernest"] = true;
   json["names"] = names_;
   return json;
 }
@@ -368,9 +474,17 @@ FeaturePlan FeaturePlan::FromJson(const nlohmann::json& json, const SourceLocati
     plan.inverse_ = json.at("inverse").get<std::vector<int>>();
     plan.log_ = json.at("log").get<std::vector<int>>();
     plan.products_ = json.at("products").get<std::vector<std::vector<int>>>();
+    plan.ernest_ = json.value("ernest", false);
     plan.names_ = json.at("names").get<std::vector<std::string>>();
   } catch (const nlohmann::json::exception& e) {
     throw InputError(where, std::string("not a feature plan: ") + e.what());
+  }
+  if (plan.ernest_) {
+    bool ok = plan.base_.size() == 2 && !plan.base_[0].categorical && !plan.base_[1].categorical &&
+              plan.inverse_.empty() && plan.log_.empty() && plan.products_.empty() &&
+              plan.names_.size() == 4;
+    if (!ok) throw InputError(where, "not a feature plan: inconsistent Ernest features");
+    return plan;
   }
   // Every index must point at an earlier feature.
   int n = static_cast<int>(plan.names_.size());

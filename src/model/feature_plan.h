@@ -5,7 +5,12 @@
 // string columns (one 0/1 feature "col_class_value" per value, values sorted) -> inverse
 // ("inverse_col" = 1/col) -> log ("log_col" = ln col) -> products of up to product_max_degree
 // features ("a__b", features sorted by name, never a feature with its own inverse, never two
-// classes of one one-hot column). Row bounds, splits and scaling are not part of the plan.
+// classes of one one-hot column), or exactly the selected_products ("a b" -> "a__b", factors in
+// the order written). With ernest = True the features are Ernest's four instead, in this order:
+// datasize_over_cores = datasize / cores, log_cores = ln cores, square_datasize_over_cores =
+// sqrt(datasize / cores), squared_datasize_over_cores = sqrt(datasize) / cores (aMLLibrary's
+// data_preparation/ernest.py, names included). Row bounds, splits and scaling are not part of
+// the plan.
 #pragma once
 
 #include <Eigen/Dense>
@@ -54,7 +59,11 @@ class FeaturePlan {
   std::vector<int> inverse_;                // indices of base features
   std::vector<int> log_;                    // indices of base or inverse features
   std::vector<std::vector<int>> products_;  // indices of base, inverse or log features
+  bool ernest_ = false;  // base_ is {datasize, cores}; names_ are Ernest's four features
   std::vector<std::string> names_;
+
+  static FeaturePlan FitErnest(const TrainConfig& config, const CsvTable& table);
+  Eigen::MatrixXd BuildErnest(const CsvTable& table) const;
 };
 
 // The target column `y` of `table` as a vector. Throws InputError when it is missing (naming

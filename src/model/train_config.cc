@@ -5,7 +5,9 @@
 #include <cmath>
 #include <filesystem>
 #include <set>
+#include <stdexcept>
 
+#include "model/hyperparameter_grid.h"
 #include "model/regressor.h"
 
 namespace twinprof {
@@ -267,16 +269,20 @@ void ReadGeneral(TrainConfig& config) {
     config.random_search = false;
   } else if (tuning == "Random" || tuning == "random") {
     config.random_search = true;
-  } else if (tuning == "Hyperopt") {
-    general.Fail("hyperparameter_tuning",
-                 "Bayesian optimisation (Hyperopt) is not available; use 'Grid' or 'Random'");
+  } else if (tuning == "Hyperopt" || tuning == "hyperopt") {
+    config.bayesian_search = true;
   } else {
-    general.Fail("hyperparameter_tuning", "expected 'Grid' or 'Random', found '" + tuning + "'");
+    general.Fail("hyperparameter_tuning",
+                 "expected 'Grid', 'Random' or 'Hyperopt', found '" + tuning + "'");
   }
   std::string budget_key = general.Get("max_evals") ? "max_evals" : "hyperopt_max_evals";
   config.max_evals = static_cast<int>(general.Integer(budget_key, 0, 1, 1000000));
   if (config.random_search && config.max_evals == 0) {
     general.Fail("max_evals", "missing (random search needs a budget of grid points)");
+  }
+  if (config.bayesian_search && config.max_evals == 0) {
+    general.Fail("hyperopt_max_evals",
+                 "missing (Hyperopt needs a budget of evaluations per technique)");
   }
 }
 
@@ -327,26 +333,111 @@ void ReadDataPreparation(TrainConfig& config) {
   }
   config.product_interactions_only = prep.Bool("product_interactions_only", false);
   config.normalization = prep.Bool("normalization", false);
-  if (prep.Bool("ernest", false)) {
-    prep.Fail("ernest", "not supported as a preparation step; list the 'Ernest' technique instead");
-  }
   if (prep.Get("selected_products")) {
-    prep.Fail("selected_products", "not supported; use product_max_degree");
+    config.use_selected_products = true;
+    for (const std::string& product : prep.Strings("selected_products")) {
+      std::vector<std::string> factors;
+      std::string word;
+      for (char c : product + " ") {
+        if (std::isspace(static_cast<unsigned char>(c))) {
+          if (!word.empty()) factors.push_back(word);
+          word.clear();
+        } else {
+          word += c;
+        }
+      }
+      if (factors.size() < 2) {
+        prep.Fail("selected_products", "'" + product +
+                                           "' is not a product: write two or more feature names "
+                                           "separated by spaces, e.g. 'a b'");
+      }
+      config.selected_products.push_back(std::move(factors));
+    }
+  }
+  // aMLLibrary refuses these alongside Ernest's features (sequence_data_processing.py).
+  config.ernest = prep.Bool("ernest", false);
+  if (config.ernest) {
+    const std::string why =
+        "cannot be used with ernest = True (aMLLibrary refuses it: Ernest's four features, made "
+        "from datasize and cores, are the only features)";
+    for (const char* key : {"use_columns", "skip_columns"}) {
+      if (prep.Get(key)) prep.Fail(key, why);
+    }
+    if (!config.inverse.empty()) prep.Fail("inverse", why);
+    if (config.product_max_degree != 0) prep.Fail("product_max_degree", why);
+    if (config.normalization) prep.Fail("normalization", why);
   }
 }
+
+void ReadTechniques(TrainConfig& config);
 
 void ReadFeatureSelection(TrainConfig& config) {
   SectionReader selection(config, "FeatureSelection");
   if (!selection.present()) return;
-  selection.CheckKeys({"method", "max_features", "folds"});
+  selection.CheckKeys({"method", "max_features", "min_features", "folds", "XGBoost_tolerance"});
   std::string method = selection.String("method", "SFS");
-  if (method != "SFS") {
-    selection.Fail("method", "only 'SFS' (sequential forward selection) is available, found '" +
+  if (method == "SFS") {
+    selection.Required("max_features");
+    config.feature_selection = true;
+    config.max_features = static_cast<int>(selection.Integer("max_features", 1, 1, 100000));
+    // aMLLibrary hands (min_features, max_features) to mlxtend's SFS as k_features: the chosen
+    // set is the best of every size in that range.
+    config.min_features = static_cast<int>(selection.Integer("min_features", 1, 1, 100000));
+    if (config.min_features > config.max_features) {
+      selection.Fail("min_features", "must not exceed max_features (" +
+                                         std::to_string(config.max_features) + ")");
+    }
+  } else if (method == "XGBoost") {
+    selection.Required("XGBoost_tolerance");
+    config.xgboost_selection = true;
+    config.xgboost_tolerance = selection.Number("XGBoost_tolerance", 1.0);
+    if (!(config.xgboost_tolerance > 0 && config.xgboost_tolerance <= 1)) {
+      selection.Fail("XGBoost_tolerance",
+                     "must be a fraction in (0, 1] of XGBoost's total feature importance");
+    }
+    // max_features and min_features are SFS's; aMLLibrary's files often keep them beside
+    // method = 'XGBoost', where they mean nothing.
+    selection.Integer("max_features", 0, 1, 100000);
+    selection.Integer("min_features", 0, 1, 100000);
+  } else {
+    selection.Fail("method", "expected 'SFS' (sequential forward selection) or 'XGBoost', found '" +
                                  method + "'");
   }
-  selection.Required("max_features");
-  config.feature_selection = true;
-  config.max_features = static_cast<int>(selection.Integer("max_features", 1, 1, 100000));
+}
+
+// The XGBoost points of XGBoost feature selection: [XGBoost] read as a technique's section
+// (shared with the technique when it is listed), else aMLLibrary's defaults
+// (xgboost_feature_selection.py).
+void ReadXgboostSelectionSpace(TrainConfig& config) {
+  if (!config.xgboost_selection) return;
+  for (const TechniqueSpace& space : config.spaces) {
+    if (space.technique == "XGBoost") {
+      config.xgboost_selection_space = space;
+      return;
+    }
+  }
+  if (config.document.Find("XGBoost")) {
+    TrainConfig scratch = config;
+    scratch.techniques = {"XGBoost"};
+    scratch.spaces.clear();
+    ReadTechniques(scratch);
+    config.xgboost_selection_space = scratch.spaces.at(0);
+    return;
+  }
+  SourceLocation where = config.Where("FeatureSelection", "method");
+  TechniqueSpace space{"XGBoost", {}, where};
+  auto add = [&](const std::string& name, std::vector<nlohmann::json> values) {
+    space.hyperparameters.push_back(
+        HyperparameterValues{name, std::move(values), where, std::nullopt});
+  };
+  add("min_child_weight", {1});
+  add("gamma", {0, 1});
+  add("n_estimators", {50});
+  add("learning_rate", {0.01, 0.1});
+  add("max_depth", {3});
+  add("lambda", {1});
+  add("alpha", {0});
+  config.xgboost_selection_space = std::move(space);
 }
 
 // The first value of every hyperparameter, with `override_index`'s value replaced.
@@ -376,7 +467,9 @@ void ReadTechniques(TrainConfig& config) {
     if (const ConfigSection* section = config.document.Find(technique)) {
       space.where = section->where;
       for (const ConfigValue& v : section->values) {
-        HyperparameterValues h{v.key, {}, v.where};
+        HyperparameterValues h;
+        h.name = v.key;
+        h.where = v.where;
         auto check_scalar = [&](const nlohmann::json& value) {
           if (value.is_array() || value.is_object()) {
             config.Fail(technique, v.key, "expected a value or a list of values, found " +
@@ -393,6 +486,28 @@ void ReadTechniques(TrainConfig& config) {
           check_scalar(v.value);
           h.values.push_back(v.value);
         }
+        // Prior strings (aMLLibrary's Hyperopt mode): alone, or the one element of a list.
+        for (const nlohmann::json& value : h.values) {
+          if (!value.is_string()) continue;
+          std::optional<Prior> prior;
+          try {
+            prior = ParsePrior(value.get<std::string>());
+          } catch (const std::invalid_argument& e) {
+            config.Fail(technique, v.key, e.what());
+          }
+          if (!prior) continue;
+          if (!config.bayesian_search) {
+            config.Fail(technique, v.key,
+                        "'" + value.get<std::string>() +
+                            "' is a prior: it needs hyperparameter_tuning = 'Hyperopt'");
+          }
+          if (h.values.size() > 1) {
+            config.Fail(technique, v.key,
+                        "a prior must be the only value of its list, found " + v.value.dump());
+          }
+          h.prior = prior;
+        }
+        if (h.prior) h.values = PriorCheckValues(*h.prior);
         space.hyperparameters.push_back(std::move(h));
       }
     }
@@ -433,6 +548,7 @@ TrainConfig LoadTrainConfig(const std::string& path) {
   ReadDataPreparation(config);
   ReadFeatureSelection(config);
   ReadTechniques(config);
+  ReadXgboostSelectionSpace(config);
   return config;
 }
 

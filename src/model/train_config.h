@@ -3,22 +3,29 @@
 // Sections and keys (aMLLibrary's names; see docs/formats.md "Model training configuration"):
 //   [General] techniques, y, validation, hp_selection, folds, hold_out_ratio,
 //             extrapolation_columns, interpolation_columns, run_num, seed,
-//             hyperparameter_tuning ('Grid' or 'Random'), max_evals (hyperopt_max_evals too)
+//             hyperparameter_tuning ('Grid', 'Random' or 'Hyperopt'), max_evals or
+//             hyperopt_max_evals (the budget of Random and Hyperopt)
 //   [DataPreparation] input_path, rename_columns, skip_rows, use_columns, skip_columns, inverse,
-//             log, product_max_degree, product_interactions_only, normalization
-//   [FeatureSelection] method ('SFS'), max_features
-//   [<Technique>] hyperparameters: a list is a set of values to search, a scalar is fixed.
+//             log, product_max_degree, product_interactions_only, selected_products, ernest,
+//             normalization
+//   [FeatureSelection] method ('SFS' or 'XGBoost'), max_features, min_features,
+//             XGBoost_tolerance
+//   [<Technique>] hyperparameters: a list is a set of values to search, a scalar is fixed; with
+//             Hyperopt a string such as 'loguniform(0.01,1)' (alone or as a list of one) is a
+//             prior (hyperparameter_grid.h).
 // Every error is an InputError at FILE:LINE naming "[Section] key".
 #pragma once
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/error.h"
 #include "model/config_document.h"
+#include "model/tpe_search.h"
 
 namespace twinprof {
 
@@ -30,8 +37,10 @@ const char* SplitMethodName(SplitMethod method);
 // One hyperparameter of a technique and the values to try.
 struct HyperparameterValues {
   std::string name;
-  std::vector<nlohmann::json> values;  // scalars; one value when fixed
+  std::vector<nlohmann::json> values;  // scalars; one value when fixed; with a prior, the
+                                       // values the checks tried (PriorCheckValues)
   SourceLocation where;
+  std::optional<Prior> prior;  // hyperparameter_tuning = 'Hyperopt' and a prior string
 };
 
 struct TechniqueSpace {
@@ -61,8 +70,10 @@ struct TrainConfig {
   std::vector<InterpolationColumn> interpolation_columns;
   int run_num = 1;
   uint64_t seed = 0;
-  bool random_search = false;  // hyperparameter_tuning = 'Random'
-  int max_evals = 0;           // random search budget (grid points), 0 = whole grid
+  bool random_search = false;    // hyperparameter_tuning = 'Random'
+  bool bayesian_search = false;  // hyperparameter_tuning = 'Hyperopt' (TPE, tpe_search.h)
+  int max_evals = 0;  // budget: grid points (Random), evaluations per technique (Hyperopt, and
+                      // per candidate feature set with SFS); 0 = whole grid
 
   // [DataPreparation]
   std::string input_path;  // resolved against the configuration file's folder
@@ -74,11 +85,24 @@ struct TrainConfig {
   std::vector<std::string> log;
   int product_max_degree = 0;  // 0 = none, -1 = inf (number of features)
   bool product_interactions_only = false;
+  // selected_products: each product's factors as written ("a b" -> {"a", "b"}). When given (even
+  // empty) these are the only products and product_max_degree is ignored, as in aMLLibrary.
+  bool use_selected_products = false;
+  std::vector<std::vector<std::string>> selected_products;
+  // ernest = True: the features become Ernest's four, computed from the columns datasize and
+  // cores (use_columns, skip_columns, inverse, product_max_degree and normalization refused).
+  bool ernest = false;
   bool normalization = false;
 
   // [FeatureSelection]
   bool feature_selection = false;  // method = 'SFS'
-  int max_features = 0;
+  int max_features = 0;            // SFS only
+  int min_features = 1;            // SFS only: the smallest set SFS may choose
+  bool xgboost_selection = false;  // method = 'XGBoost'
+  double xgboost_tolerance = 0;    // XGBoost_tolerance, in (0, 1]
+  // The XGBoost points whose split counts rank the features: the [XGBoost] section (read as for
+  // a technique, even when XGBoost is not listed) or aMLLibrary's defaults.
+  TechniqueSpace xgboost_selection_space;
 
   std::vector<TechniqueSpace> spaces;  // one per technique, in `techniques` order
 

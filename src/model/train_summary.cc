@@ -1,4 +1,5 @@
 // TrainSummary's reports (trainer.h).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -38,6 +39,20 @@ std::string JoinNames(const std::vector<std::string>& names) {
   return out;
 }
 
+// "grid", "random, 10 grid points per technique", "Bayesian (TPE ...), 50 evaluations per ...".
+std::string SearchMethod(const nlohmann::json& search) {
+  return search.is_object() ? search.value("method", "Grid") : "Grid";
+}
+
+std::string SearchText(const nlohmann::json& search) {
+  std::string method = SearchMethod(search);
+  if (method == "Grid") return "grid (every point)";
+  std::string budget = std::to_string(search.value("max_evals", 0));
+  std::string per = search.value("budget_per", "technique");
+  if (method == "Random") return "random, " + budget + " grid points per " + per;
+  return search.value("algorithm", method) + ", " + budget + " evaluations per " + per;
+}
+
 }  // namespace
 
 std::string TrainSummary::BriefReport() const {
@@ -64,7 +79,8 @@ std::string TrainSummary::FullReport() const {
   out << "data: " << input_path << ", " << rows << " rows, " << feature_names.size()
       << " features\n";
   out << "validation: " << validation << "; hp_selection: " << hp_selection << "; runs: " << runs
-      << "; threads: " << jobs << "\n\n";
+      << "; threads: " << jobs << "\n";
+  out << "search: " << SearchText(search) << "\n\n";
   out << Pad("technique", 14) << PadLeft("MAPE% train", 12) << PadLeft("select", 9)
       << PadLeft("valid", 9) << PadLeft("RMSE train", 13) << PadLeft("select", 12)
       << PadLeft("valid", 12) << PadLeft("R2 train", 10) << PadLeft("select", 9)
@@ -85,7 +101,8 @@ std::string TrainSummary::FullReport() const {
   for (const TechniqueResult& r : techniques) {
     out << r.technique << ":\n";
     out << "  best hyperparameters: " << r.hyperparameters.dump() << "\n";
-    out << "  points tried: " << r.points << ", fits: " << r.fits << "\n";
+    out << "  points tried" << (SearchMethod(search) == "Hyperopt" ? " (evaluations)" : "")
+        << ": " << r.points << ", fits: " << r.fits << "\n";
     if (r.ok) {
       out << "  refitted on all rows, in-sample: MAPE " << Fixed(r.refit.mape, 2) << "%, RMSE "
           << General(r.refit.rmse) << ", R2 " << Fixed(r.refit.r2, 4)
@@ -109,6 +126,28 @@ std::string TrainSummary::FullReport() const {
     out << "No technique succeeded.\n";
   }
   out << "Features: " << JoinNames(feature_names) << "\n";
+  if (!xgboost_selection.is_null()) {
+    const nlohmann::json& xs = xgboost_selection;
+    out << "XGBoost feature selection (tolerance " << General(xs.at("tolerance").get<double>())
+        << ", " << xs.at("fits").get<size_t>() << " fits): kept "
+        << JoinNames(xs.at("features").get<std::vector<std::string>>()) << "\n";
+    std::vector<std::pair<double, std::string>> weights;
+    for (const auto& [name, weight] : xs.at("weights").items()) {
+      weights.emplace_back(-weight.get<double>(), name);
+    }
+    std::sort(weights.begin(), weights.end());
+    std::string ranking;
+    for (const auto& [weight, name] : weights) {
+      ranking += (ranking.empty() ? "" : ", ") + name + " " + Fixed(-weight, 3);
+    }
+    out << "  XGBoost split shares: " << ranking << "\n";
+    out << "  XGBoost hyperparameters: " << xs.at("hyperparameters").dump() << "\n";
+    for (const nlohmann::json& note : xs.at("notes")) {
+      int count = note.at("count").get<int>();
+      out << "  note: " << note.at("note").get<std::string>()
+          << (count > 1 ? " (" + std::to_string(count) + " times)" : "") << "\n";
+    }
+  }
   out << "Time: " << Fixed(seconds, 2) << " s\n";
   return out.str();
 }
@@ -121,9 +160,11 @@ nlohmann::json TrainSummary::ToJson() const {
   json["features"] = feature_names;
   json["validation"] = validation;
   json["hp_selection"] = hp_selection;
+  json["search"] = search.is_object() ? search : nlohmann::json{{"method", "Grid"}};
   json["runs"] = runs;
   json["threads"] = jobs;
   json["seconds"] = seconds;
+  if (!xgboost_selection.is_null()) json["xgboost_feature_selection"] = xgboost_selection;
   json["best_technique"] = best >= 0 ? nlohmann::json(techniques[best].technique) : nullptr;
   json["techniques"] = nlohmann::json::array();
   for (const TechniqueResult& r : techniques) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <random>
 #include <set>
 #include <sstream>
@@ -14,6 +15,8 @@
 #include "model/regressor.h"
 #include "model/scaler.h"
 #include "model/splits.h"
+#include "model/tpe_search.h"
+#include "model/xgboost_feature_selection.h"
 
 namespace twinprof {
 
@@ -31,6 +34,7 @@ struct Outer {
   Scaler x_scaler, y_scaler;
   std::shared_ptr<const Eigen::MatrixXd> x;  // scaled features
   std::shared_ptr<const Eigen::VectorXd> y;  // scaled target
+  std::vector<int> columns;  // the features its techniques see (XGBoost selection keeps some)
 };
 
 struct Data {
@@ -204,9 +208,13 @@ std::vector<std::pair<const Outer*, const RowSplit*>> AllSplits(const Data& data
 }
 
 // Sequential forward selection: grows the feature set one feature at a time (the one that lowers
-// the selection MAPE most), up to max_features, and keeps the best set seen.
+// the selection MAPE most), up to max_features, and keeps the best set seen among those of at
+// least min_features (fewer when there are not that many features).
 PointScore ForwardSelection(const std::string& technique, const nlohmann::json& point,
-                            size_t feature_count, int max_features, const Data& data) {
+                            size_t feature_count, int min_features, int max_features,
+                            const Data& data) {
+  const size_t smallest = std::min<size_t>(
+      {static_cast<size_t>(min_features), static_cast<size_t>(max_features), feature_count});
   auto splits = AllSplits(data);
   PointScore best;
   std::vector<int> chosen;
@@ -234,6 +242,7 @@ PointScore ForwardSelection(const std::string& technique, const nlohmann::json& 
     }
     if (step_feature < 0 || !std::isfinite(step_best.mape)) break;
     chosen.push_back(step_feature);
+    if (chosen.size() < smallest) continue;
     if (best.columns.empty() || step_best.mape < best.mape) best = step_best;
   }
   best.fits = fits;
@@ -266,10 +275,88 @@ Data PrepareSplits(const TrainConfig& config, const CsvTable& table, const Eigen
         outer.y = shared_y;
       }
       outer.split = std::move(split);
+      outer.columns.resize(static_cast<size_t>(x.cols()));
+      std::iota(outer.columns.begin(), outer.columns.end(), 0);
       data.outers.push_back(std::move(outer));
     }
   }
   return data;
+}
+
+// XGBoost feature selection ([FeatureSelection] method = 'XGBoost'): keeps, in each validation
+// split, the features XGBoost ranks highest on its training rows (Outer::columns), and returns
+// those kept on all rows, for the final refit. Reports what it did in `report`.
+std::vector<int> SelectXgboostFeatures(const TrainConfig& config, const Eigen::MatrixXd& x,
+                                       const Eigen::VectorXd& y,
+                                       const std::vector<std::string>& names, Data* data, int jobs,
+                                       nlohmann::json* report) {
+  std::vector<XgboostSelectionTask> tasks;
+  for (const Outer& outer : data->outers) {
+    tasks.push_back({outer.x.get(), outer.y.get(), &y, &outer.y_scaler, &outer.split.train,
+                     &outer.inner, outer.seed});
+  }
+  // All rows, as the refit sees them; a validation split that trains on every row (All) of the
+  // first run is that selection already.
+  std::vector<int> all_rows(static_cast<size_t>(x.rows()));
+  std::iota(all_rows.begin(), all_rows.end(), 0);
+  size_t final_task = tasks.size();
+  for (size_t o = 0; o < data->outers.size(); ++o) {
+    if (data->outers[o].run == 0 && data->outers[o].split.train == all_rows) {
+      final_task = o;
+      break;
+    }
+  }
+  Scaler x_scaler, y_scaler;
+  Eigen::MatrixXd x_all;
+  Eigen::VectorXd y_all;
+  std::vector<RowSplit> all_inner;
+  if (final_task == tasks.size()) {
+    std::mt19937_64 rng(config.seed);
+    all_inner = SelectionSplits(config, all_rows, rng);
+    if (config.normalization) {
+      x_scaler = Scaler::Fit(x, all_rows);
+      y_scaler = Scaler::FitVector(y, all_rows);
+    }
+    x_all = x_scaler.Apply(x);
+    y_all = y_scaler.ApplyVector(y);
+    tasks.push_back({&x_all, &y_all, &y, &y_scaler, &all_rows, &all_inner, config.seed});
+  }
+  std::vector<XgboostSelection> selections = SelectFeaturesWithXgboost(config, tasks, jobs);
+
+  auto names_of = [&](const std::vector<int>& columns) {
+    std::vector<std::string> out;
+    for (int c : columns) out.push_back(names[c]);
+    return out;
+  };
+  nlohmann::json splits = nlohmann::json::array();
+  size_t fits = 0;
+  std::map<std::string, int> notes;
+  for (size_t t = 0; t < selections.size(); ++t) {
+    fits += selections[t].fits;
+    for (const std::string& note : selections[t].notes) ++notes[note];
+    if (t < data->outers.size()) {
+      data->outers[t].columns = selections[t].columns;
+      splits.push_back(
+          {{"run", data->outers[t].run}, {"features", names_of(selections[t].columns)}});
+    }
+  }
+  const XgboostSelection& final_selection = selections[final_task];
+  nlohmann::json weights = nlohmann::json::object();
+  for (size_t f = 0; f < final_selection.weights.size(); ++f) {
+    if (final_selection.weights[f] > 0) weights[names[f]] = final_selection.weights[f];
+  }
+  *report = {{"method", "XGBoost"},
+             {"tolerance", config.xgboost_tolerance},
+             {"features", names_of(final_selection.columns)},
+             {"weights", weights},
+             {"hyperparameters", final_selection.hyperparameters},
+             {"per_validation_split", splits},
+             {"fits", fits}};
+  (*report)["notes"] = nlohmann::json::array();
+  for (const auto& [note, count] : notes) {
+    (*report)["notes"].push_back({{"note", note}, {"count", count}});
+  }
+  return final_selection.columns;
 }
 
 std::string Describe(SplitMethod method, const TrainConfig& config) {
@@ -293,6 +380,185 @@ std::string Describe(SplitMethod method, const TrainConfig& config) {
   }
 }
 
+
+// hyperparameter_tuning = 'Hyperopt': Bayesian search (tpe_search.h) of one technique's
+// hyperparameters on one set of feature columns; every evaluation is kept like a grid point.
+struct BayesianRun {
+  size_t technique = 0;
+  std::vector<int> columns;
+  TpeSearch tpe;
+  std::vector<nlohmann::json> points;          // each evaluation's hyperparameters
+  std::vector<PointScore> scores;              // its score over all selection splits
+  std::vector<std::vector<PointScore>> outer;  // its score within each validation split
+};
+
+// Runs `runs` side by side for max_evals rounds: in each round every run proposes one point
+// (sequentially, so the proposals do not depend on the thread count), then all their (point,
+// split) fits share `jobs` threads. A point proposed again is not refitted (it keeps its score
+// and costs no fits); a point the technique rejects scores +infinity.
+void RunBayesian(const TrainConfig& config, const Data& data, int jobs,
+                 std::vector<BayesianRun>& runs) {
+  auto splits = AllSplits(data);
+  struct Task {
+    size_t run, split;
+  };
+  for (int round = 0; round < config.max_evals; ++round) {
+    std::vector<std::vector<double>> proposals(runs.size());
+    std::vector<int> repeat(runs.size(), -1);
+    std::vector<std::string> rejected(runs.size());
+    std::vector<Task> tasks;
+    for (size_t r = 0; r < runs.size(); ++r) {
+      BayesianRun& run = runs[r];
+      proposals[r] = run.tpe.Suggest();
+      nlohmann::json point = BayesianPoint(config.spaces[run.technique], proposals[r]);
+      for (size_t e = 0; e < run.points.size() && repeat[r] < 0; ++e) {
+        if (run.points[e] == point) repeat[r] = static_cast<int>(e);
+      }
+      run.points.push_back(point);
+      if (repeat[r] >= 0) continue;
+      try {
+        MakeRegressor(config.techniques[run.technique], point, config.seed);
+      } catch (const InputError& e) {
+        rejected[r] = "a proposed point was rejected: " + e.message();
+        continue;
+      }
+      for (size_t s = 0; s < splits.size(); ++s) tasks.push_back({r, s});
+    }
+    std::vector<SplitScore> results(tasks.size());
+    ParallelFor(tasks.size(), jobs, [&](size_t i) {
+      const BayesianRun& run = runs[tasks[i].run];
+      const auto& [outer, inner] = splits[tasks[i].split];
+      // Without SFS, each validation split's own features (all, unless XGBoost selected some).
+      results[i] = ScoreSplit(config.techniques[run.technique], run.points.back(),
+                              config.feature_selection ? run.columns : outer->columns, data,
+                              *outer, *inner);
+    });
+    size_t next = 0;
+    for (size_t r = 0; r < runs.size(); ++r) {
+      BayesianRun& run = runs[r];
+      PointScore score;
+      std::vector<PointScore> per_outer(data.outers.size());
+      if (repeat[r] >= 0) {
+        score = run.scores[repeat[r]];
+        score.fits = 0;
+        score.notes.clear();
+        per_outer = run.outer[repeat[r]];
+      } else if (!rejected[r].empty()) {
+        score.columns = run.columns;
+        score.notes.push_back(rejected[r]);
+      } else {
+        std::vector<SplitScore> group(results.begin() + next,
+                                      results.begin() + next + splits.size());
+        next += splits.size();
+        score = Aggregate(group, run.columns);
+        size_t s = 0;
+        for (size_t o = 0; o < data.outers.size(); ++o) {
+          size_t n = data.outers[o].inner.size();
+          std::vector<SplitScore> inner(group.begin() + s, group.begin() + s + n);
+          s += n;
+          per_outer[o] = Aggregate(inner, run.columns);
+          per_outer[o].notes.clear();
+        }
+      }
+      run.tpe.Tell(proposals[r], score.mape);
+      run.scores.push_back(std::move(score));
+      run.outer.push_back(std::move(per_outer));
+    }
+  }
+}
+
+// Fills each technique's points and scores (and, without feature selection, the scores within
+// each validation split) with the evaluations of its Bayesian searches: one search per technique
+// on every feature or, with SFS, one per candidate feature set of each forward step (aMLLibrary's
+// HyperoptSFS), the step keeping the set whose search found the lowest selection MAPE.
+void BayesianSearch(const TrainConfig& config, const Data& data, size_t feature_count, int jobs,
+                    std::vector<std::vector<nlohmann::json>>& points,
+                    std::vector<std::vector<PointScore>>& scores,
+                    std::vector<std::vector<std::vector<PointScore>>>& outer_scores) {
+  auto make_run = [&](size_t t, std::vector<int> columns, uint64_t salt) {
+    TpeOptions options;
+    options.max_evals = config.max_evals;
+    options.seed = config.seed + 7919 * t + salt;
+    return BayesianRun{t, std::move(columns), TpeSearch(BayesianSpace(config.spaces[t]), options),
+                       {}, {}, {}};
+  };
+  auto keep = [&](BayesianRun& run) {
+    size_t t = run.technique;
+    for (size_t e = 0; e < run.points.size(); ++e) {
+      points[t].push_back(std::move(run.points[e]));
+      scores[t].push_back(std::move(run.scores[e]));
+      if (!config.feature_selection) outer_scores[t].push_back(std::move(run.outer[e]));
+    }
+  };
+  if (!config.feature_selection) {
+    std::vector<int> all(feature_count);
+    for (size_t f = 0; f < feature_count; ++f) all[f] = static_cast<int>(f);
+    std::vector<BayesianRun> runs;
+    for (size_t t = 0; t < config.spaces.size(); ++t) runs.push_back(make_run(t, all, 0));
+    RunBayesian(config, data, jobs, runs);
+    for (BayesianRun& run : runs) keep(run);
+    return;
+  }
+  for (size_t t = 0; t < config.spaces.size(); ++t) {
+    std::vector<int> chosen;
+    for (int step = 0; step < config.max_features && chosen.size() < feature_count; ++step) {
+      std::vector<BayesianRun> runs;
+      for (size_t f = 0; f < feature_count; ++f) {
+        if (std::find(chosen.begin(), chosen.end(), static_cast<int>(f)) != chosen.end()) continue;
+        std::vector<int> columns = chosen;
+        columns.push_back(static_cast<int>(f));
+        std::sort(columns.begin(), columns.end());
+        runs.push_back(make_run(t, std::move(columns), 104729 * (step + 1) + 31 * f));
+      }
+      RunBayesian(config, data, jobs, runs);
+      int step_feature = -1;
+      double step_mape = kInfinity;
+      for (size_t r = 0; r < runs.size(); ++r) {
+        int b = runs[r].tpe.best();
+        if (b >= 0 && runs[r].scores[b].mape < step_mape) {
+          step_mape = runs[r].scores[b].mape;
+          step_feature = static_cast<int>(r);
+        }
+      }
+      if (step_feature >= 0) {
+        // The feature the winning run added to `chosen`.
+        for (int c : runs[step_feature].columns) {
+          if (std::find(chosen.begin(), chosen.end(), c) == chosen.end()) {
+            chosen.push_back(c);
+            break;
+          }
+        }
+      }
+      // Sets smaller than min_features are searched (SFS grows through them) but never chosen.
+      const size_t smallest = std::min<size_t>({static_cast<size_t>(config.min_features),
+                                                static_cast<size_t>(config.max_features),
+                                                feature_count});
+      if (static_cast<size_t>(step) + 1 < smallest) {
+        for (BayesianRun& run : runs) {
+          for (PointScore& score : run.scores) score.mape = kInfinity;
+        }
+      }
+      for (BayesianRun& run : runs) keep(run);
+      if (step_feature < 0) break;
+    }
+  }
+}
+
+// How the hyperparameters were searched (results.txt and results.json).
+nlohmann::json SearchDescription(const TrainConfig& config) {
+  if (config.bayesian_search) {
+    return {{"method", "Hyperopt"},
+            {"algorithm", "TPE (Bayesian, as Hyperopt's tpe.suggest)"},
+            {"max_evals", config.max_evals},
+            {"budget_per", config.feature_selection ? "technique and candidate feature set"
+                                                    : "technique"}};
+  }
+  if (config.random_search) {
+    return {{"method", "Random"}, {"max_evals", config.max_evals}, {"budget_per", "technique"}};
+  }
+  return {{"method", "Grid"}};
+}
+
 }  // namespace
 
 TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
@@ -304,6 +570,7 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
   summary.jobs = options.jobs;
   summary.validation = Describe(config.validation, config);
   summary.hp_selection = Describe(config.hp_selection, config);
+  summary.search = SearchDescription(config);
 
   // Data preparation, in aMLLibrary's order.
   CsvTable table = LoadCsv(config.input_path);
@@ -318,11 +585,18 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
   const size_t feature_count = plan.names().size();
   std::vector<int> all_columns(feature_count);
   for (size_t i = 0; i < feature_count; ++i) all_columns[i] = static_cast<int>(i);
+  // The features of the final refit (each validation split has its own in Outer::columns).
+  std::vector<int> final_columns = all_columns;
+  if (config.xgboost_selection) {
+    final_columns = SelectXgboostFeatures(config, x, y, plan.names(), &data, options.jobs,
+                                          &summary.xgboost_selection);
+  }
 
   // The points each technique tries.
   std::vector<std::vector<nlohmann::json>> points;
   for (size_t t = 0; t < config.spaces.size(); ++t) {
-    std::vector<nlohmann::json> grid = ExpandGrid(config.spaces[t]);
+    std::vector<nlohmann::json> grid =
+        config.bayesian_search ? std::vector<nlohmann::json>{} : ExpandGrid(config.spaces[t]);
     if (config.random_search) {
       grid = SampleGrid(grid, static_cast<size_t>(config.max_evals), config.seed + 7919 * t);
     }
@@ -336,7 +610,9 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
   // of each validation fold on that fold's own selection splits). Empty with SFS.
   std::vector<std::vector<std::vector<PointScore>>> outer_scores(points.size());
   auto splits = AllSplits(data);
-  if (config.feature_selection) {
+  if (config.bayesian_search) {
+    BayesianSearch(config, data, feature_count, options.jobs, points, scores, outer_scores);
+  } else if (config.feature_selection) {
     std::vector<std::pair<size_t, size_t>> tasks;
     for (size_t t = 0; t < points.size(); ++t) {
       for (size_t g = 0; g < points[t].size(); ++g) tasks.emplace_back(t, g);
@@ -344,7 +620,7 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
     ParallelFor(tasks.size(), options.jobs, [&](size_t i) {
       auto [t, g] = tasks[i];
       scores[t][g] = ForwardSelection(config.techniques[t], points[t][g], feature_count,
-                                      config.max_features, data);
+                                      config.min_features, config.max_features, data);
     });
   } else {
     struct Task {
@@ -377,7 +653,7 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
       std::vector<const nlohmann::json*> family;
       for (size_t g : task.family) family.push_back(&points[task.t][g]);
       std::vector<SplitScore> scores =
-          ScoreFamily(config.techniques[task.t], family, all_columns, data,
+          ScoreFamily(config.techniques[task.t], family, splits[task.s].first->columns, data,
                       *splits[task.s].first, *splits[task.s].second);
       for (size_t k = 0; k < task.family.size(); ++k) {
         results[first_task[task.t] + task.family[k] * splits.size() + task.s] =
@@ -388,7 +664,7 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
       std::vector<SplitScore> group(results.begin() + begin,
                                     results.begin() + begin + splits.size());
       size_t t = tasks[begin].t;
-      scores[t][tasks[begin].g] = Aggregate(group, all_columns);
+      scores[t][tasks[begin].g] = Aggregate(group, final_columns);
       // The same splits, grouped by validation split (AllSplits lists them outer by outer).
       std::vector<PointScore> per_outer;
       size_t s = 0;
@@ -400,6 +676,12 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
         per_outer.push_back(std::move(score));
       }
       outer_scores[t].push_back(std::move(per_outer));
+    }
+  }
+  // With XGBoost feature selection every point is refitted on the features kept on all rows.
+  if (config.xgboost_selection) {
+    for (std::vector<PointScore>& technique_scores : scores) {
+      for (PointScore& score : technique_scores) score.columns = final_columns;
     }
   }
 
@@ -454,7 +736,8 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
     size_t g = outer_point[t][o];
     const PointScore& best = scores[t][g];
     FitResult fit = FitPredict(config.techniques[t], points[t][g], outer.seed, *outer.x, *outer.y,
-                               outer.y_scaler, outer.split.train, best.columns,
+                               outer.y_scaler, outer.split.train,
+                               config.feature_selection ? best.columns : outer.columns,
                                {&outer.split.train, &outer.split.test});
     Measure& m = measures[i];
     m.ok = fit.ok;

@@ -1,5 +1,5 @@
 // `twinprof train`: aMLLibrary's model building. For each technique, a hyperparameter search
-// (full grid, or a seeded random subset) scored by MAPE on the hp_selection split inside each
+// (full grid, a seeded random subset, or a Bayesian search over priors: TPE) scored by MAPE on the hp_selection split inside each
 // validation split's training rows, optionally with sequential forward feature selection; each
 // validation split's best point (as aMLLibrary picks it, on that split's own selection splits) is
 // fitted on its training rows and measured on its train and validation rows; the technique with
@@ -38,8 +38,8 @@ struct TechniqueResult {
   // aMLLibrary prints as "Validation metrics on full dataset". Not an estimate of accuracy on
   // new data (that is `validation`); kept so the two tools' reports can be set side by side.
   Metrics refit;
-  size_t points = 0;                 // grid points tried
-  size_t fits = 0;                   // regressor fits, refit included
+  size_t points = 0;  // grid points tried (evaluations, for a Bayesian search)
+  size_t fits = 0;    // regressor fits, refit included
   std::map<std::string, int> notes;  // regressor notes (cut fits, failures) -> count
   std::shared_ptr<ModelFile> model;  // refitted on all rows
 };
@@ -50,10 +50,14 @@ struct TrainSummary {
   size_t rows = 0;
   std::vector<std::string> feature_names;  // every prepared feature
   std::string validation, hp_selection;    // method names with their parameters
+  nlohmann::json search;  // {"method": "Grid" | "Random" | "Hyperopt", "max_evals": ...}
   int runs = 1;
   int jobs = 1;
   std::vector<TechniqueResult> techniques;  // in configuration order
   int best = -1;                            // index of the winner
+  // XGBoost feature selection, when configured (else null): the features kept for the refit and
+  // their weights, the XGBoost point used, the features of each validation split, fits, notes.
+  nlohmann::json xgboost_selection;
   double seconds = 0;
 
   // "LRRidge 8.1% | XGBoost 5.2% | ... best XGBoost (validation MAPE 5.2%) in 3.1 s"

@@ -143,7 +143,9 @@ TEST(TrainCommand, StereomatchExtrapolationReportsEveryTechnique) {
 }
 
 TEST(TrainCommand, EveryDatasetTrainsAndPredicts) {
-  for (const char* config : {"simplest.ini", "faas_predict.ini", "stereomatch_kfold.ini"}) {
+  for (const char* config : {"simplest.ini", "faas_predict.ini", "stereomatch_kfold.ini",
+                             "ernest.ini", "selected_products.ini",
+                             "stereomatch_selected_products.ini"}) {
     ScratchDir dir;
     std::string out = dir.Path("out");
     auto train = RunTwinprof({"train", "-c", Experiment(config), "-o", out, "-j", "2"});

@@ -7,6 +7,7 @@
 
 #include "model/regressor.h"
 #include "model/regressors/split_columns.h"
+#include "model/regressors/xgboost_importance.h"
 #include "model/regressors/xgboost_handles.h"
 #include "regressors_test_util.h"
 
@@ -142,6 +143,19 @@ TEST(SplitColumnsTest, XgboostOnEveryColumnGrowsTheSameTree) {
   for (Eigen::Index i = 0; i < got.size(); ++i) {
     EXPECT_NEAR(got(i), expected(i), 1e-5 * std::abs(expected(i))) << "row " << i;
   }
+}
+
+// Feature importance is reported per input column: a left-out column scores 0.
+TEST(SplitColumnsTest, ImportanceMapsBackToTheInputColumns) {
+  Eigen::MatrixXd ab = SmallLevels(300, 14);
+  Eigen::MatrixXd x = WithProducts(ab);
+  auto r = MakeRegressor("XGBoost", {{"n_estimators", 20}, {"max_depth", 3}}, 1);
+  r->Fit(x, Target(ab, 15));
+  ASSERT_EQ(r->Save()["state"]["used_columns"], nlohmann::json({0, 1, 5}));
+  std::vector<double> weight = XgboostFeatureImportance(*r, 7);
+  ASSERT_EQ(weight.size(), 7u);
+  EXPECT_GT(weight[0], 0.0);  // 1000/a dominates the target
+  for (int dropped : {2, 3, 4, 6}) EXPECT_EQ(weight[dropped], 0.0) << "column " << dropped;
 }
 
 // Column sampling draws from the column count, and approx re-sketches with weights: every

@@ -126,8 +126,23 @@ TEST(Trainer, RandomSearchTriesTheBudgetOfGridPoints) {
   EXPECT_EQ(summary.techniques[0].hyperparameters, again.techniques[0].hyperparameters);
 }
 
+// min_features: SFS grows through smaller sets but chooses among sets of min..max features, as
+// mlxtend's k_features = (min, max) in aMLLibrary. One feature predicts this data best (the
+// test above), so a free choice would stop below 3.
+TEST(Trainer, ForwardSelectionChoosesAtLeastMinFeatures) {
+  ScratchDir dir;
+  std::string path = FaasConfig(dir, "validation = HoldOut\nhold_out_ratio = 0.2\n", "");
+  std::ofstream(path, std::ios::app)
+      << "[FeatureSelection]\nmethod = 'SFS'\nmin_features = 3\nmax_features = 3\n";
+  TrainSummary summary = Train(LoadTrainConfig(path), TrainOptions{2});
+  for (const TechniqueResult& r : summary.techniques) {
+    ASSERT_TRUE(r.ok) << r.technique;
+    EXPECT_EQ(r.features.size(), 3u) << r.technique;
+  }
+}
+
 TEST(HyperparameterGrid, ExpandsInFileOrderAndSamplesASeededSubset) {
-  TechniqueSpace space{"T", {{"a", {1, 2}, {}}, {"b", {"x", "y", "z"}, {}}}, {}};
+  TechniqueSpace space{"T", {{"a", {1, 2}, {}, {}}, {"b", {"x", "y", "z"}, {}, {}}}, {}};
   std::vector<nlohmann::json> grid = ExpandGrid(space);
   ASSERT_EQ(grid.size(), 6u);
   EXPECT_EQ(grid[0], nlohmann::json({{"a", 1}, {"b", "x"}}));

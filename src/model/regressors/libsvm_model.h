@@ -1,12 +1,19 @@
 // libsvm for epsilon-SVR, wrapped once: training (TrainLibsvm) and a fitted model held in our own
-// arrays (LibsvmModel) that libsvm predicts with. Nothing else touches svm_model or svm_node.
-// libsvm's progress output (it prints to stdout) is silenced.
+// arrays (LibsvmModel). Nothing else touches svm_model or svm_node. libsvm's progress output (it
+// prints to stdout) is silenced.
+//
+// Speed: libsvm evaluates kernels one pair at a time (sparse dot products, one libm exp each,
+// whose underflow path is slow on unscaled data). So training hands libsvm the whole kernel matrix
+// as its PRECOMPUTED kernel, computed with Eigen (kernel_matrix.h), when that matrix fits the
+// cache_mb budget, and prediction computes f(x) = K(x, SV) coef - rho with the same code. The
+// solver and its answers are libsvm's; the kernel values differ from libsvm's by rounding only.
 #pragma once
 
 #include <Eigen/Dense>
 #include <memory>
 #include <string>
-#include <vector>
+
+#include "model/regressors/kernel_matrix.h"
 
 namespace twinprof {
 
@@ -19,21 +26,34 @@ struct LibsvmParams {
   double coef0 = 0.0;
   double tol = 1e-3;
   bool shrinking = true;
+  // Memory for kernel values, in MB (2^20 bytes): the precomputed kernel matrix when it fits
+  // (PrecomputesKernel), with what is left as libsvm's column cache (at least 1 MB); otherwise
+  // all of it is libsvm's cache, as libsvm's own cache_size.
   double cache_mb = 200.0;
+  // false: never precompute, libsvm evaluates the kernel itself (for tests and benchmarks).
+  bool precompute = true;
 };
+
+// Whether TrainLibsvm hands libsvm a precomputed kernel matrix for `rows` training rows: when
+// allowed and libsvm's form of it, rows x (rows + 2) svm_node of 16 bytes (rows rounded up to
+// even), fits in cache_mb.
+bool PrecomputesKernel(const LibsvmParams& params, Eigen::Index rows);
 
 // A fitted epsilon-SVR: f(x) = sum_i coef_i K(sv_i, x) - rho.
 class LibsvmModel {
  public:
+  // Throws std::invalid_argument when coef and support vectors disagree in number, or on an
+  // unknown kernel.
   LibsvmModel(LibsvmParams params, Eigen::MatrixXd support_vectors, Eigen::VectorXd coef,
               double rho);
-  ~LibsvmModel();
-  LibsvmModel(const LibsvmModel&) = delete;
-  LibsvmModel& operator=(const LibsvmModel&) = delete;
 
-  // One prediction per row (libsvm's svm_predict). Rows must have support_vectors().cols()
-  // entries (any number when there are no support vectors).
+  // One prediction per row, computed with Eigen in blocks of rows (memory bounded by about 2 MB
+  // of kernel values). Rows must have support_vectors().cols() entries (any number when there
+  // are no support vectors).
   Eigen::VectorXd Predict(const Eigen::MatrixXd& x) const;
+
+  // The same with libsvm's svm_predict, row by row: the reference Predict is tested against.
+  Eigen::VectorXd PredictWithLibsvm(const Eigen::MatrixXd& x) const;
 
   const LibsvmParams& params() const { return params_; }
   const Eigen::MatrixXd& support_vectors() const { return support_vectors_; }
@@ -46,18 +66,17 @@ class LibsvmModel {
   static std::unique_ptr<LibsvmModel> FromBytes(LibsvmParams params, const std::string& bytes);
 
  private:
-  struct LibsvmView;  // svm_model and svm_node arrays pointing into the members below
-
   LibsvmParams params_;
   Eigen::MatrixXd support_vectors_;
   Eigen::VectorXd coef_;
   double rho_;
-  std::unique_ptr<LibsvmView> view_;
+  KernelRows kernel_;  // K(., support vectors)
 };
 
 // Trains epsilon-SVR on (x, y) with libsvm in this process and returns the fitted model in the
-// binary form of LibsvmModel::ToBytes(). Throws std::invalid_argument when libsvm rejects the
-// parameters (svm_check_parameter's message).
+// binary form of LibsvmModel::ToBytes(); the support vectors are rows of x, whichever way the
+// kernel was evaluated. Throws std::invalid_argument when libsvm rejects the parameters
+// (svm_check_parameter's message).
 std::string TrainLibsvm(const LibsvmParams& params, const Eigen::MatrixXd& x,
                         const Eigen::VectorXd& y);
 

@@ -3,7 +3,9 @@
 // Hyperparameters (scikit-learn's names and defaults): kernel ('rbf'; 'linear', 'poly',
 // 'sigmoid'), C (1.0), epsilon (0.1), gamma ('scale' = 1 / (features * variance of x), 'auto' =
 // 1 / features, or a number > 0), degree (3), coef0 (0.0), tol (1e-3), shrinking (True),
-// cache_size (200 MB), plus max_seconds (60; 0 = no limit): the wall-clock bound of one fit.
+// cache_size (200 MB: memory for kernel values; the whole kernel matrix is computed up front
+// when it fits, up to about 3600 training rows at 200 MB, see libsvm_model.h), plus max_seconds
+// (60; 0 = no limit): the wall-clock bound of one fit.
 //
 // Bounding a fit: libsvm 3.24 has no iteration or time limit (its solver only stops after
 // max(10^7, 100 l) iterations, which on unscaled data can take many minutes). So, with

@@ -101,4 +101,35 @@ void XgbBooster::Unserialize(const std::string& bytes) {
         "restoring the booster");
 }
 
+std::vector<double> XgbBooster::FeatureScore(const std::string& importance_type,
+                                             size_t features) const {
+  std::string config = R"({"importance_type": ")" + importance_type + R"("})";
+  bst_ulong n = 0;
+  const char** names = nullptr;
+  bst_ulong dim = 0;
+  const bst_ulong* shape = nullptr;
+  const float* scores = nullptr;
+  Check(XGBoosterFeatureScore(handle_, config.c_str(), &n, &names, &dim, &shape, &scores),
+        "computing feature scores");
+  // Without feature names XGBoost names column i "f<i>"; only used columns are listed.
+  std::vector<double> out(features, 0.0);
+  for (bst_ulong i = 0; i < n; ++i) {
+    std::string name = names[i];
+    size_t column = 0;
+    size_t used = 0;
+    try {
+      if (name.size() < 2 || name[0] != 'f') throw std::invalid_argument(name);
+      column = std::stoul(name.substr(1), &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != name.size() - 1 || column >= features) {
+      throw std::runtime_error("XGBoost: unexpected feature name '" + name +
+                               "' in the feature scores");
+    }
+    out[column] = scores[i];
+  }
+  return out;
+}
+
 }  // namespace twinprof

@@ -51,6 +51,11 @@ class XgbBooster {
   // the same training data.
   std::string Serialize() const;
   void Unserialize(const std::string& bytes);
+  // XGBoosterFeatureScore for a tree model of `features` input columns: one score per column
+  // (0 for columns no tree uses). `importance_type` is XGBoost's: "weight" (how many splits use
+  // the column; what the Python package's get_fscore() returns), "gain", "cover", "total_gain"
+  // or "total_cover".
+  std::vector<double> FeatureScore(const std::string& importance_type, size_t features) const;
 
  private:
   BoosterHandle handle_ = nullptr;
