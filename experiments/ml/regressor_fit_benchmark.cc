@@ -5,7 +5,9 @@
 // (this process and its children, so SVR's forked training counts), wall time, and the MAPE on
 // the other 20%. Unnormalised data, as in aMLLibrary's run of that grid.
 //
-//   build/tests/model/regressor_fit_benchmark [CSV] [REPETITIONS]
+//   build/tests/model/regressor_fit_benchmark [CSV] [REPETITIONS] [TECHNIQUE]
+//
+// With TECHNIQUE, only that technique's points run.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -37,6 +39,7 @@ int main(int argc, char** argv) {
   const std::string path =
       argc > 1 ? argv[1] : TWINPROF_SHARED_DIR "/datasets/amllibrary/stereomatch_itr_100.csv";
   const int repetitions = argc > 2 ? std::atoi(argv[2]) : 3;
+  const std::string only = argc > 3 ? argv[3] : "";
   std::ifstream in(path);
   if (!in) {
     std::cerr << "cannot read " << path << "\n";
@@ -127,6 +130,7 @@ int main(int argc, char** argv) {
   std::printf("| technique | hyperparameters | CPU ms/fit | wall ms/fit | test MAPE %% |\n");
   std::printf("|---|---|---:|---:|---:|\n");
   for (const Point& point : grid) {
+    if (!only.empty() && point.technique != only) continue;
     double mape = 0.0;
     const double cpu0 = CpuSeconds();
     const auto wall0 = std::chrono::steady_clock::now();

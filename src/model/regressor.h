@@ -36,6 +36,20 @@ class Regressor {
   // that Predict() gives bit-identical results.
   virtual nlohmann::json Save() const = 0;
 
+  // Whether this fitted regressor can become by ReduceTo(point) the regressor a fit at `point`
+  // (same technique, data and seed) would give, with bit-identical predictions, at a fraction of
+  // the cost of that fit; before a fit, whether a fit might be (the answer after the fit can
+  // still be no). DecisionTree and RandomForest: `point` differs only by a max_depth no larger
+  // (XGBoost's prune updater cuts the deeper trees, and a tree grown level by level and cut at
+  // depth d is the tree grown to depth d). XGBoost: only by a gamma no larger than the loss
+  // change of every split grown. A hyperparameter search fits one point of such a family per
+  // split and reduces it to the others.
+  virtual bool CanReduceTo(const nlohmann::json& /*point*/) const { return false; }
+
+  // Makes this fitted regressor the one a fit at `point` would give. Requires CanReduceTo(point);
+  // throws std::logic_error otherwise.
+  virtual void ReduceTo(const nlohmann::json& point);
+
   // Features the model actually uses (indices into the columns of x), when it selects some itself
   // (Stepwise); empty means all.
   virtual std::vector<int> SelectedFeatures() const { return {}; }

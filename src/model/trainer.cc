@@ -51,17 +51,26 @@ struct FitResult {
 };
 
 // Fits `technique` at `point` on rows `train` and columns `columns` of the (scaled) data, then
-// predicts each of `targets`. A fit that throws (other than bad input) is a failed fit.
+// predicts each of `targets`. A fit that throws (other than bad input) is a failed fit. With
+// `reducible` (a regressor fitted on the same rows, columns and seed) that can be reduced to
+// `point` (Regressor::ReduceTo), reduces it instead of fitting.
 FitResult FitPredict(const std::string& technique, const nlohmann::json& point, uint64_t seed,
                      const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Scaler& y_scaler,
                      const std::vector<int>& train, const std::vector<int>& columns,
-                     const std::vector<const std::vector<int>*>& targets) {
+                     const std::vector<const std::vector<int>*>& targets,
+                     std::unique_ptr<Regressor> reducible = nullptr) {
   FitResult result;
-  std::unique_ptr<Regressor> regressor = MakeRegressor(technique, point, seed);
+  const bool reduce = reducible != nullptr && reducible->CanReduceTo(point);
+  std::unique_ptr<Regressor> regressor =
+      reduce ? std::move(reducible) : MakeRegressor(technique, point, seed);
   try {
-    Eigen::MatrixXd x_train = x(train, columns);
-    Eigen::VectorXd y_train = y(train);
-    regressor->Fit(x_train, y_train);
+    if (reduce) {
+      regressor->ReduceTo(point);
+    } else {
+      Eigen::MatrixXd x_train = x(train, columns);
+      Eigen::VectorXd y_train = y(train);
+      regressor->Fit(x_train, y_train);
+    }
     for (const std::vector<int>* rows : targets) {
       Eigen::MatrixXd x_rows = x(*rows, columns);
       result.predictions.push_back(y_scaler.InvertVector(regressor->Predict(x_rows)));
@@ -102,6 +111,66 @@ SplitScore ScoreSplit(const std::string& technique, const nlohmann::json& point,
   score.notes = std::move(fit.notes);
   if (fit.ok) score.metrics = ComputeMetrics((*data.y)(inner.test), fit.predictions[0]);
   return score;
+}
+
+// The selection scores of a family of points (Families()) on one split: one fit at the first
+// point, reduced to each following one in turn (a fresh fit where that is not possible).
+std::vector<SplitScore> ScoreFamily(const std::string& technique,
+                                    const std::vector<const nlohmann::json*>& family,
+                                    const std::vector<int>& columns, const Data& data,
+                                    const Outer& outer, const RowSplit& inner) {
+  std::vector<SplitScore> scores;
+  std::unique_ptr<Regressor> previous;
+  for (const nlohmann::json* point : family) {
+    FitResult fit = FitPredict(technique, *point, outer.seed, *outer.x, *outer.y, outer.y_scaler,
+                               inner.train, columns, {&inner.test}, std::move(previous));
+    SplitScore score;
+    score.ok = fit.ok;
+    score.notes = std::move(fit.notes);
+    if (fit.ok) {
+      score.metrics = ComputeMetrics((*data.y)(inner.test), fit.predictions[0]);
+      previous = std::move(fit.regressor);
+    }
+    scores.push_back(std::move(score));
+  }
+  return scores;
+}
+
+// The points of one technique grouped so that a fit at each group's first point can be reduced
+// to the others in order (Regressor::CanReduceTo: for trees, the same point at smaller
+// max_depth, deepest first); a point no other serves is a group of its own.
+std::vector<std::vector<size_t>> Families(const std::string& technique,
+                                          const std::vector<nlohmann::json>& points,
+                                          uint64_t seed) {
+  const size_t n = points.size();
+  std::vector<std::vector<bool>> reaches(n, std::vector<bool>(n, false));
+  std::vector<size_t> reach_count(n, 0);
+  for (size_t a = 0; a < n; ++a) {
+    std::unique_ptr<Regressor> r = MakeRegressor(technique, points[a], seed);
+    for (size_t b = 0; b < n; ++b) {
+      reaches[a][b] = a != b && r->CanReduceTo(points[b]);
+      reach_count[a] += reaches[a][b] ? 1 : 0;
+    }
+  }
+  std::vector<size_t> order(n);
+  for (size_t g = 0; g < n; ++g) order[g] = g;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return reach_count[a] > reach_count[b]; });
+  std::vector<bool> assigned(n, false);
+  std::vector<std::vector<size_t>> families;
+  for (size_t a : order) {
+    if (assigned[a]) continue;
+    std::vector<size_t> family = {a};
+    assigned[a] = true;
+    for (size_t b : order) {
+      if (!assigned[b] && reaches[a][b]) {
+        family.push_back(b);
+        assigned[b] = true;
+      }
+    }
+    families.push_back(std::move(family));
+  }
+  return families;
 }
 
 struct PointScore {
@@ -576,11 +645,32 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
       }
     }
     std::vector<SplitScore> results(tasks.size());
-    ParallelFor(tasks.size(), options.jobs, [&](size_t i) {
-      const Task& task = tasks[i];
-      results[i] = ScoreSplit(config.techniques[task.t], points[task.t][task.g],
-                              splits[task.s].first->columns, data, *splits[task.s].first,
-                              *splits[task.s].second);
+    // The fits actually run: one per family of points (Families()) and split. tasks[i] for
+    // point g of technique t and split s is at first_task[t] + g * splits.size() + s.
+    struct FamilyTask {
+      size_t t, s;
+      std::vector<size_t> family;
+    };
+    std::vector<FamilyTask> family_tasks;
+    std::vector<size_t> first_task(points.size(), 0);
+    for (size_t t = 0, first = 0; t < points.size(); ++t) {
+      first_task[t] = first;
+      first += points[t].size() * splits.size();
+      for (std::vector<size_t>& family : Families(config.techniques[t], points[t], config.seed)) {
+        for (size_t s = 0; s < splits.size(); ++s) family_tasks.push_back({t, s, family});
+      }
+    }
+    ParallelFor(family_tasks.size(), options.jobs, [&](size_t i) {
+      const FamilyTask& task = family_tasks[i];
+      std::vector<const nlohmann::json*> family;
+      for (size_t g : task.family) family.push_back(&points[task.t][g]);
+      std::vector<SplitScore> scores =
+          ScoreFamily(config.techniques[task.t], family, splits[task.s].first->columns, data,
+                      *splits[task.s].first, *splits[task.s].second);
+      for (size_t k = 0; k < task.family.size(); ++k) {
+        results[first_task[task.t] + task.family[k] * splits.size() + task.s] =
+            std::move(scores[k]);
+      }
     });
     for (size_t begin = 0; begin < tasks.size(); begin += splits.size()) {
       std::vector<SplitScore> group(results.begin() + begin,

@@ -28,6 +28,7 @@ class DecisionTree : public TreeBoosterRegressor {
     plan.rounds = 1;
     return plan;
   }
+  Reduction Reducible() const override { return Reduction::kDepth; }
 
  private:
   static HyperparameterReader& Read(HyperparameterReader& reader) {

@@ -90,4 +90,8 @@ std::unique_ptr<Regressor> LoadRegressor(const nlohmann::json& saved) {
   return regressor;
 }
 
+void Regressor::ReduceTo(const nlohmann::json& point) {
+  throw std::logic_error(technique() + ": cannot be reduced to " + point.dump());
+}
+
 }  // namespace twinprof

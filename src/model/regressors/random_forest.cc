@@ -51,6 +51,7 @@ class RandomForest : public TreeBoosterRegressor {
     plan.rounds = 1;
     return plan;
   }
+  Reduction Reducible() const override { return Reduction::kDepth; }
 
  private:
   static HyperparameterReader& Read(HyperparameterReader& reader) {

@@ -23,6 +23,9 @@ class TechniqueRegressor : public Regressor {
   // Restores what SaveState() wrote. Throws InputError when `state` does not fit.
   virtual void LoadState(const nlohmann::json& state) = 0;
 
+  // The hyperparameters as used, defaults filled in.
+  const nlohmann::json& hyperparameters() const { return hyperparameters_; }
+
   // Sets notes(), for a restored model.
   void RestoreNotes(std::vector<std::string> notes) { notes_ = std::move(notes); }
 
@@ -43,8 +46,9 @@ class TechniqueRegressor : public Regressor {
   // Throws InputError "TECHNIQUE: saved state: WHAT".
   [[noreturn]] void BadState(const std::string& what) const;
 
-  const nlohmann::json& hyperparameters() const { return hyperparameters_; }
   uint64_t seed() const { return seed_; }
+  // Replaces the hyperparameters (ReduceTo()).
+  void set_hyperparameters(nlohmann::json hp) { hyperparameters_ = std::move(hp); }
 
  private:
   std::string technique_;

@@ -1,10 +1,41 @@
 #include "model/regressors/tree_booster.h"
 
 #include <cmath>
+#include <limits>
+#include <stdexcept>
 
+#include "core/error.h"
 #include "model/regressors/base64.h"
+#include "model/regressors/split_columns.h"
 
 namespace twinprof {
+
+namespace {
+
+// The columns of `x` the booster needs to see: all of them when the plan samples columns (the
+// sampling draws from the column count) or uses the approx updater; otherwise those that offer a
+// split no earlier column offers (split_columns.h). Same trees: a tie between two columns with
+// the same partitions goes to the first (XGBoost prefers the lower index; only rounding of sums
+// taken in another order could have picked the later one).
+std::vector<Eigen::Index> ColumnsToTrain(
+    const Eigen::MatrixXd& x, const std::vector<std::pair<std::string, std::string>>& params) {
+  std::string method = "exact";
+  Eigen::Index max_bin = 256;
+  bool samples_columns = false;
+  for (const auto& [name, value] : params) {
+    if (name == "tree_method") method = value;
+    if (name == "max_bin") max_bin = std::stol(value);
+    if (name.rfind("colsample_", 0) == 0 && std::stod(value) != 1.0) samples_columns = true;
+  }
+  std::vector<Eigen::Index> all(static_cast<size_t>(x.cols()));
+  for (Eigen::Index j = 0; j < x.cols(); ++j) all[static_cast<size_t>(j)] = j;
+  if (samples_columns || (method != "exact" && method != "hist")) return all;
+  SplitColumnsOptions options;
+  if (method == "hist") options.max_distinct = max_bin;
+  return SplitDistinctColumns(x, options);
+}
+
+}  // namespace
 
 std::string TreeBoosterRegressor::Num(double v) { return nlohmann::json(v).dump(); }
 
@@ -12,29 +43,123 @@ void TreeBoosterRegressor::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& 
   CheckFitInput(x, y);
   notes_.clear();
   Plan plan = MakePlan(x);
-  XgbDMatrix train(x, y);
-  auto booster = std::make_unique<XgbBooster>(train);
+  std::vector<Eigen::Index> used = ColumnsToTrain(x, plan.params);
+  if (static_cast<Eigen::Index>(used.size()) == x.cols()) used.clear();
+  auto train =
+      std::make_unique<XgbDMatrix>(used.empty() ? x : Eigen::MatrixXd(x(Eigen::all, used)), y);
+  auto booster = std::make_unique<XgbBooster>(*train);
   booster->SetParam("objective", "reg:squarederror");
   booster->SetParam("nthread", "1");
   booster->SetParam("verbosity", "0");
   booster->SetParam("seed", std::to_string(seed() % 2147483647u));
   booster->SetParam("base_score", Num(static_cast<float>(y.mean())));
-  for (const auto& [name, value] : plan.params) booster->SetParam(name, value);
-  for (int i = 0; i < plan.rounds; ++i) booster->UpdateOneIter(i, train);
+  eta_ = "0.3";  // XGBoost's default
+  for (const auto& [name, value] : plan.params) {
+    booster->SetParam(name, value);
+    if (name == "eta" || name == "learning_rate") eta_ = value;
+  }
+  for (int i = 0; i < plan.rounds; ++i) booster->UpdateOneIter(i, *train);
   booster_ = std::move(booster);
+  train_ = std::move(train);
+  reduced_ = false;
+  smallest_loss_change_.reset();
   columns_ = x.cols();
+  used_columns_ = std::move(used);
 }
 
 Eigen::VectorXd TreeBoosterRegressor::Predict(const Eigen::MatrixXd& x) const {
   RequireFitted(booster_ != nullptr);
   CheckPredictInput(x, columns_);
   if (x.rows() == 0) return Eigen::VectorXd();
-  return booster_->Predict(XgbDMatrix(x));
+  if (used_columns_.empty()) return booster_->Predict(XgbDMatrix(x));
+  return booster_->Predict(XgbDMatrix(x(Eigen::all, used_columns_)));
+}
+
+namespace {
+
+// max_depth of tree hyperparameters; None (no limit) as the largest value.
+int64_t DepthLimit(const nlohmann::json& hp) {
+  const nlohmann::json& d = hp.at("max_depth");
+  return d.is_null() ? std::numeric_limits<int64_t>::max() : d.get<int64_t>();
+}
+
+}  // namespace
+
+bool TreeBoosterRegressor::CanReduceTo(const nlohmann::json& point) const {
+  const Reduction reduction = Reducible();
+  if (reduction == Reduction::kNone) return false;
+  std::unique_ptr<Regressor> other;
+  try {
+    other = MakeRegressor(technique(), point, seed());
+  } catch (const InputError&) {
+    return false;
+  }
+  nlohmann::json to = dynamic_cast<const TechniqueRegressor&>(*other).hyperparameters();
+  nlohmann::json from = hyperparameters();
+  bool reachable = false;
+  if (reduction == Reduction::kDepth) {
+    reachable = DepthLimit(to) <= DepthLimit(from);
+    from.erase("max_depth");
+    to.erase("max_depth");
+  } else {
+    // XGBoost compares a split's loss change with gamma in float32.
+    const double gamma = to.at("gamma").get<double>();
+    reachable = gamma >= from.at("gamma").get<double>() &&
+                (booster_ == nullptr ||
+                 static_cast<float>(SmallestLossChange()) >= static_cast<float>(gamma));
+    from.erase("gamma");
+    to.erase("gamma");
+  }
+  return reachable && from == to;
+}
+
+double TreeBoosterRegressor::SmallestLossChange() const {
+  if (!smallest_loss_change_) {
+    double smallest = std::numeric_limits<double>::infinity();
+    nlohmann::json model = nlohmann::json::parse(booster_->SaveModel("json"));
+    for (const nlohmann::json& tree :
+         model.at("learner").at("gradient_booster").at("model").at("trees")) {
+      const nlohmann::json& left = tree.at("left_children");
+      const nlohmann::json& loss = tree.at("loss_changes");
+      for (size_t i = 0; i < left.size(); ++i) {
+        if (left[i].get<int64_t>() >= 0) smallest = std::min(smallest, loss[i].get<double>());
+      }
+    }
+    smallest_loss_change_ = smallest;
+  }
+  return *smallest_loss_change_;
+}
+
+void TreeBoosterRegressor::ReduceTo(const nlohmann::json& point) {
+  if (!CanReduceTo(point) || booster_ == nullptr || train_ == nullptr) {
+    throw std::logic_error(technique() + ": cannot be reduced to " + point.dump());
+  }
+  nlohmann::json to =
+      dynamic_cast<const TechniqueRegressor&>(*MakeRegressor(technique(), point, seed()))
+          .hyperparameters();
+  if (Reducible() == Reduction::kDepth && DepthLimit(to) < DepthLimit(hyperparameters())) {
+    if (reduced_) {
+      // XGBoost updates each tree once per booster: prune a copy.
+      auto copy = std::make_unique<XgbBooster>(*train_);
+      copy->Unserialize(booster_->Serialize());
+      booster_ = std::move(copy);
+    }
+    reduced_ = true;
+    booster_->SetParam("process_type", "update");
+    booster_->SetParam("updater", "prune");
+    booster_->SetParam("max_depth", std::to_string(DepthLimit(to)));
+    booster_->SetParam("learning_rate", eta_);
+    booster_->UpdateOneIter(0, *train_);
+  }
+  set_hyperparameters(std::move(to));
 }
 
 nlohmann::json TreeBoosterRegressor::SaveState() const {
   RequireFitted(booster_ != nullptr);
-  return {{"columns", columns_}, {"booster_ubj_base64", Base64Encode(booster_->SaveModel("ubj"))}};
+  nlohmann::json state = {{"columns", columns_},
+                          {"booster_ubj_base64", Base64Encode(booster_->SaveModel("ubj"))}};
+  if (!used_columns_.empty()) state["used_columns"] = used_columns_;
+  return state;
 }
 
 void TreeBoosterRegressor::LoadState(const nlohmann::json& state) {
@@ -42,8 +167,19 @@ void TreeBoosterRegressor::LoadState(const nlohmann::json& state) {
   try {
     columns_ = state.at("columns").get<Eigen::Index>();
     bytes = Base64Decode(state.at("booster_ubj_base64").get<std::string>());
+    used_columns_.clear();
+    if (state.contains("used_columns")) {
+      used_columns_ = state.at("used_columns").get<std::vector<Eigen::Index>>();
+    }
   } catch (const std::exception& e) {
-    BadState(std::string("expected {\"columns\": n, \"booster_ubj_base64\": text}: ") + e.what());
+    BadState(std::string("expected {\"columns\": n, \"booster_ubj_base64\": text") +
+             ", optional \"used_columns\": [index, ...]}: " + e.what());
+  }
+  for (size_t k = 0; k < used_columns_.size(); ++k) {
+    if (used_columns_[k] < 0 || used_columns_[k] >= columns_ ||
+        (k > 0 && used_columns_[k] <= used_columns_[k - 1])) {
+      BadState("used_columns must be ascending column indices below " + std::to_string(columns_));
+    }
   }
   auto booster = std::make_unique<XgbBooster>();
   try {
@@ -53,6 +189,8 @@ void TreeBoosterRegressor::LoadState(const nlohmann::json& state) {
   }
   booster->SetParam("nthread", "1");
   booster_ = std::move(booster);
+  train_.reset();
+  smallest_loss_change_.reset();
 }
 
 namespace {

@@ -4,6 +4,14 @@
 // and saves the booster as XGBoost's own UBJSON model (base64 in the JSON state), which reloads
 // bit-identically.
 //
+// Speed, without changing a tree: when no column sampling is asked for (colsample_* = 1, i.e.
+// max_features covering every feature) and the updater is exact or hist, the booster trains
+// only on the columns that offer splits no earlier column offers (split_columns.h: x*x and 1/x
+// of a positive x, constant columns; the model keeps their indices as `used_columns`). Fitted
+// DecisionTree and RandomForest models can be reduced to a smaller max_depth (ReduceTo: XGBoost's
+// prune updater), which a hyperparameter search uses to fit each family of points differing only
+// by max_depth once.
+//
 // Also here: the mapping of scikit-learn's tree hyperparameters (criterion, max_depth,
 // min_samples_split, min_samples_leaf, max_features, min_impurity_decrease) shared by
 // DecisionTree and RandomForest.
@@ -26,6 +34,17 @@ class TreeBoosterRegressor : public TechniqueRegressor {
   // Not safe for concurrent calls on one regressor (XGBoost keeps a prediction cache).
   Eigen::VectorXd Predict(const Eigen::MatrixXd& x) const final;
   void LoadState(const nlohmann::json& state) final;
+  // Reductions (Regressor::CanReduceTo), when `point` differs from the hyperparameters of this
+  // regressor in one key only:
+  // - DecisionTree and RandomForest (Reduction::kDepth): a max_depth no larger. ReduceTo() runs
+  //   XGBoost's prune updater over the fitted trees with that max_depth (a node deeper than it
+  //   becomes a leaf with its own training weight): the trees grown to that depth.
+  // - XGBoost (Reduction::kGamma): a gamma no smaller, when no split of the fitted trees has a
+  //   loss change below it (XGBoost grows a split only when its loss change reaches gamma, so
+  //   every round grows the same tree): ReduceTo() changes nothing but the hyperparameters.
+  // A reloaded model cannot be reduced.
+  bool CanReduceTo(const nlohmann::json& point) const final;
+  void ReduceTo(const nlohmann::json& point) final;
 
  protected:
   using TechniqueRegressor::TechniqueRegressor;
@@ -40,13 +59,26 @@ class TreeBoosterRegressor : public TechniqueRegressor {
   virtual Plan MakePlan(const Eigen::MatrixXd& x) = 0;
 
   nlohmann::json SaveState() const final;
+  // Which reduction the technique allows (CanReduceTo): max_depth for single-round models
+  // (their trees do not depend on one another's depth), gamma for boosting.
+  enum class Reduction { kNone, kDepth, kGamma };
+  virtual Reduction Reducible() const { return Reduction::kNone; }
 
   // A number as XGBoost reads it (shortest text that round-trips).
   static std::string Num(double v);
 
  private:
   std::unique_ptr<XgbBooster> booster_;
+  std::unique_ptr<XgbDMatrix> train_;  // kept after Fit() for ReduceTo()
+  std::string eta_ = "0.3";            // the plan's learning rate, which pruned leaves scale by
+  bool reduced_ = false;               // the booster has been pruned once
+  // The smallest loss change of a split in the fitted trees (infinity without splits), read from
+  // the booster's JSON model on first use.
+  double SmallestLossChange() const;
+  mutable std::optional<double> smallest_loss_change_;
   Eigen::Index columns_ = -1;
+  // The columns of x the booster was trained on (split_columns.h); empty: all of them.
+  std::vector<Eigen::Index> used_columns_;
 };
 
 // scikit-learn's tree hyperparameters, read with its defaults, and their XGBoost mapping:

@@ -40,6 +40,7 @@ class XGBoost : public TreeBoosterRegressor {
     plan.rounds = hp.at("n_estimators").get<int>();
     return plan;
   }
+  Reduction Reducible() const override { return Reduction::kGamma; }
 
  private:
   static HyperparameterReader& Read(HyperparameterReader& reader) {

@@ -89,6 +89,18 @@ void XgbBooster::LoadModel(const std::string& bytes) {
         "loading the model");
 }
 
+std::string XgbBooster::Serialize() const {
+  bst_ulong len = 0;
+  const char* bytes = nullptr;
+  Check(XGBoosterSerializeToBuffer(handle_, &len, &bytes), "serialising the booster");
+  return std::string(bytes, len);
+}
+
+void XgbBooster::Unserialize(const std::string& bytes) {
+  Check(XGBoosterUnserializeFromBuffer(handle_, bytes.data(), static_cast<bst_ulong>(bytes.size())),
+        "restoring the booster");
+}
+
 std::vector<double> XgbBooster::FeatureScore(const std::string& importance_type,
                                              size_t features) const {
   std::string config = R"({"importance_type": ")" + importance_type + R"("})";

@@ -46,6 +46,11 @@ class XgbBooster {
   std::string SaveModel(const std::string& format) const;
   // Replaces the model with one written by SaveModel().
   void LoadModel(const std::string& bytes);
+  // The model and its whole configuration (training parameters included), as
+  // XGBoosterSerializeToBuffer writes it; Unserialize() restores both, into a booster made for
+  // the same training data.
+  std::string Serialize() const;
+  void Unserialize(const std::string& bytes);
   // XGBoosterFeatureScore for a tree model of `features` input columns: one score per column
   // (0 for columns no tree uses). `importance_type` is XGBoost's: "weight" (how many splits use
   // the column; what the Python package's get_fscore() returns), "gain", "cover", "total_gain"

@@ -23,7 +23,21 @@ std::vector<double> XgboostFeatureImportance(const Regressor& fitted, size_t fea
   }
   XgbBooster booster;
   booster.LoadModel(Base64Decode(bytes->get<std::string>()));
-  return booster.FeatureScore(importance_type, features);
+  // A booster trained on a subset of the columns (tree_booster.h: `used_columns`) numbers its
+  // features within the subset; the other columns offered no split of their own and score 0.
+  const nlohmann::json& state = saved["state"];
+  if (!state.contains("used_columns")) return booster.FeatureScore(importance_type, features);
+  const std::vector<size_t> used = state.at("used_columns").get<std::vector<size_t>>();
+  std::vector<double> scores = booster.FeatureScore(importance_type, used.size());
+  std::vector<double> out(features, 0.0);
+  for (size_t k = 0; k < used.size(); ++k) {
+    if (used[k] >= features) {
+      throw std::invalid_argument(fitted.technique() + ": used column " + std::to_string(used[k]) +
+                                  " beyond the " + std::to_string(features) + " features");
+    }
+    out[used[k]] = scores[k];
+  }
+  return out;
 }
 
 }  // namespace twinprof
