@@ -185,7 +185,7 @@ double PrecomputedBytes(Eigen::Index rows) {
 
 using ModelPtr = std::unique_ptr<svm_model, void (*)(svm_model*)>;
 
-ModelPtr Train(const svm_problem& problem, const svm_parameter& param) {
+ModelPtr TrainModel(const svm_problem& problem, const svm_parameter& param) {
   ModelPtr model(svm_train(&problem, &param), [](svm_model* m) { svm_free_and_destroy_model(&m); });
   if (!model) throw std::runtime_error("libsvm: training failed");
   return model;
@@ -285,39 +285,87 @@ std::string CheckLibsvmParams(const LibsvmParams& params) {
   return error ? error : "";
 }
 
-std::string TrainLibsvm(const LibsvmParams& params, const Eigen::MatrixXd& x,
-                        const Eigen::VectorXd& y) {
+struct LibsvmProblem::Nodes {
+  // The training rows point into one of these (the trained model points into them too).
+  std::unique_ptr<PrecomputedRows> precomputed;
+  std::unique_ptr<NodeRows> plain;
+};
+
+LibsvmProblem::LibsvmProblem(const LibsvmParams& params, const Eigen::MatrixXd& x,
+                             const Eigen::VectorXd& y)
+    : built_for_(params),
+      x_(x),
+      labels_(y.data(), y.data() + y.size()),
+      nodes_(std::make_unique<Nodes>()) {
+  if (y.size() != x.rows()) {
+    throw std::invalid_argument("libsvm: as many targets as rows of x are needed");
+  }
+  if (PrecomputesKernel(params, x.rows())) {
+    nodes_->precomputed = std::make_unique<PrecomputedRows>(ToKernelSpec(params), x);
+  } else {
+    nodes_->plain = std::make_unique<NodeRows>(x);
+  }
+}
+
+LibsvmProblem::~LibsvmProblem() = default;
+
+bool LibsvmProblem::precomputed() const { return nodes_->precomputed != nullptr; }
+
+bool LibsvmProblem::Accepts(const LibsvmParams& params) const {
+  const LibsvmParams& b = built_for_;
+  if (params.kernel != b.kernel || params.cache_mb != b.cache_mb ||
+      params.precompute != b.precompute) {
+    return false;
+  }
+  switch (ToKernelKind(params.kernel)) {
+    case KernelKind::kLinear:
+      return true;
+    case KernelKind::kRbf:
+      return params.gamma == b.gamma;
+    case KernelKind::kPoly:
+      return params.gamma == b.gamma && params.degree == b.degree && params.coef0 == b.coef0;
+    case KernelKind::kSigmoid:
+      return params.gamma == b.gamma && params.coef0 == b.coef0;
+  }
+  return false;
+}
+
+std::string LibsvmProblem::Train(const LibsvmParams& params) const {
+  if (!Accepts(params)) {
+    throw std::invalid_argument("libsvm: the problem was prepared for another kernel");
+  }
   SilenceLibsvm();
   svm_parameter param = ToLibsvm(params);
-  std::vector<double> labels(y.data(), y.data() + y.size());
+  // libsvm takes non-const arrays (it reads them only): hand it copies of the small ones.
+  std::vector<double> labels = labels_;
+  std::vector<svm_node*> rows = precomputed() ? nodes_->precomputed->rows : nodes_->plain->rows;
   svm_problem problem{};
-  problem.l = static_cast<int>(x.rows());
+  problem.l = static_cast<int>(x_.rows());
   problem.y = labels.data();
+  problem.x = rows.data();
   if (const char* error = svm_check_parameter(&problem, &param)) {
     throw std::invalid_argument(std::string("libsvm: ") + error);
   }
-  // The trained model points into the node rows; copy what it needs before either goes away.
-  std::unique_ptr<PrecomputedRows> precomputed;
-  std::unique_ptr<NodeRows> plain;
-  if (PrecomputesKernel(params, x.rows())) {
-    precomputed = std::make_unique<PrecomputedRows>(ToKernelSpec(params), x);
-    problem.x = precomputed->rows.data();
+  if (precomputed()) {
     param.kernel_type = PRECOMPUTED;
-    param.cache_size = std::max(1.0, params.cache_mb - PrecomputedBytes(x.rows()) / kMegabyte);
-  } else {
-    plain = std::make_unique<NodeRows>(x);
-    problem.x = plain->rows.data();
+    param.cache_size = std::max(1.0, params.cache_mb - PrecomputedBytes(x_.rows()) / kMegabyte);
   }
-  ModelPtr model = Train(problem, param);
+  // The trained model points into the node rows; copy what it needs while they are here.
+  ModelPtr model = TrainModel(problem, param);
   const int l = model->l;
-  Eigen::MatrixXd sv(l, x.cols());
+  Eigen::MatrixXd sv(l, x_.cols());
   Eigen::VectorXd coef(l);
   for (int i = 0; i < l; ++i) {
     // sv_indices: 1-based rows of the problem, in order.
-    sv.row(i) = x.row(model->sv_indices[i] - 1);
+    sv.row(i) = x_.row(model->sv_indices[i] - 1);
     coef(i) = model->sv_coef[0][i];
   }
   return LibsvmModel(params, std::move(sv), std::move(coef), model->rho[0]).ToBytes();
+}
+
+std::string TrainLibsvm(const LibsvmParams& params, const Eigen::MatrixXd& x,
+                        const Eigen::VectorXd& y) {
+  return LibsvmProblem(params, x, y).Train(params);
 }
 
 }  // namespace twinprof

@@ -12,6 +12,7 @@
 #include <Eigen/Dense>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "model/regressors/kernel_matrix.h"
 
@@ -73,10 +74,43 @@ class LibsvmModel {
   KernelRows kernel_;  // K(., support vectors)
 };
 
-// Trains epsilon-SVR on (x, y) with libsvm in this process and returns the fitted model in the
-// binary form of LibsvmModel::ToBytes(); the support vectors are rows of x, whichever way the
-// kernel was evaluated. Throws std::invalid_argument when libsvm rejects the parameters
-// (svm_check_parameter's message).
+// Training data in libsvm's form, prepared once for training at several values of the
+// parameters that do not change the kernel (C, epsilon, tol, shrinking): the precomputed kernel
+// matrix when PrecomputesKernel() (about rows^2 x 16 bytes, the memory this object holds),
+// otherwise the rows as libsvm nodes. Train() only reads it, so a forked child can train on the
+// parent's copy without copying it.
+class LibsvmProblem {
+ public:
+  // Copies x and y (as many rows) and builds the nodes for the kernel of `params`.
+  LibsvmProblem(const LibsvmParams& params, const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
+  ~LibsvmProblem();
+  LibsvmProblem(const LibsvmProblem&) = delete;
+  LibsvmProblem& operator=(const LibsvmProblem&) = delete;
+
+  // Whether Train(params) gives what training on a problem built for `params` would: the same
+  // kernel with the same values of the parameters it uses (gamma; degree and coef0 for poly;
+  // coef0 for sigmoid), the same cache_mb and precompute.
+  bool Accepts(const LibsvmParams& params) const;
+
+  // Trains epsilon-SVR with libsvm in this process and returns the fitted model in the binary
+  // form of LibsvmModel::ToBytes(); the support vectors are rows of x, whichever way the kernel
+  // was evaluated. Throws std::invalid_argument when !Accepts(params) or libsvm rejects the
+  // parameters (svm_check_parameter's message).
+  std::string Train(const LibsvmParams& params) const;
+
+  // Whether the kernel matrix is precomputed.
+  bool precomputed() const;
+  const Eigen::MatrixXd& x() const { return x_; }
+
+ private:
+  struct Nodes;
+  LibsvmParams built_for_;
+  Eigen::MatrixXd x_;
+  std::vector<double> labels_;
+  std::unique_ptr<Nodes> nodes_;
+};
+
+// LibsvmProblem(params, x, y).Train(params).
 std::string TrainLibsvm(const LibsvmParams& params, const Eigen::MatrixXd& x,
                         const Eigen::VectorXd& y);
 

@@ -13,7 +13,19 @@
 // back through a pipe; when the limit passes, the child is killed and the model falls back to
 // predicting the mean of y, with a note saying so. Killing a process is the only sound way to
 // stop libsvm mid-solve (a thread cannot be stopped safely). max_seconds = 0 trains in-process.
+// The bound covers libsvm's solver: the training problem (the precomputed kernel matrix) is
+// built in this process first, and the child reads it without copying it.
+//
+// Reductions (Regressor::CanReduceTo): a fit with the precomputed kernel keeps that matrix (about
+// rows^2 x 16 bytes, until the regressor goes or is fitted again) and can become the fit at a
+// point that differs only in C, epsilon, tol, shrinking or max_seconds (with gamma the same
+// number once 'scale'/'auto' is resolved on the training data): ReduceTo() runs libsvm's solver
+// again on the kept matrix, the same computation a fresh fit at that point does after building
+// the same matrix. A fit without the precomputed kernel (too many rows for cache_size) or a
+// loaded model cannot be reduced.
 #include <cmath>
+#include <optional>
+#include <stdexcept>
 
 #include "core/error.h"
 #include "model/regressors/bounded_fork.h"
@@ -31,30 +43,46 @@ class Svr : public TechniqueRegressor {
   void Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) override {
     CheckFitInput(x, y);
     notes_.clear();
+    problem_.reset();
     const nlohmann::json& hp = hyperparameters();
-    LibsvmParams params = Params(ResolveGamma(x));
+    LibsvmParams params = Params(hp, ResolveGamma(hp.at("gamma"), x));
     if (std::string error = CheckLibsvmParams(params); !error.empty()) {
       throw InputError("SVR: libsvm rejects the hyperparameters: " + error);
     }
-    const double limit = hp.at("max_seconds").get<double>();
-    std::string bytes;
-    if (limit > 0.0) {
-      BoundedRun run = RunBounded([&] { return TrainLibsvm(params, x, y); }, limit, "SVR");
-      if (!run.result) {
-        notes_.push_back("SVR: libsvm training cut after " + nlohmann::json(limit).dump() +
-                         " s (max_seconds); the model predicts the mean of y");
-        // No support vectors: f(x) = -rho = mean(y).
-        model_ = std::make_unique<LibsvmModel>(params, Eigen::MatrixXd(0, x.cols()),
-                                               Eigen::VectorXd(0), -y.mean());
-        columns_ = x.cols();
-        return;
-      }
-      bytes = std::move(*run.result);
-    } else {
-      bytes = TrainLibsvm(params, x, y);
-    }
-    model_ = LibsvmModel::FromBytes(params, bytes);
+    // Built here, before any fork: a child trains on it without copying it.
+    auto problem = std::make_unique<const LibsvmProblem>(params, x, y);
+    y_mean_ = y.mean();
+    model_ = Solve(*problem, params, hp.at("max_seconds").get<double>());
     columns_ = x.cols();
+    if (problem->precomputed()) problem_ = std::move(problem);
+  }
+
+  bool CanReduceTo(const nlohmann::json& point) const override {
+    if (model_ != nullptr && problem_ == nullptr) return false;
+    std::optional<nlohmann::json> to = Filled(point);
+    if (!to) return false;
+    nlohmann::json from = hyperparameters();
+    for (const char* key : {"C", "epsilon", "tol", "shrinking", "max_seconds"}) {
+      from.erase(key);
+      to->erase(key);
+    }
+    // Before a fit, 'scale' and 'auto' are not numbers yet: only the same gamma is sure to be.
+    if (problem_ == nullptr) return from == *to;
+    const double gamma = ResolveGamma(to->at("gamma"), problem_->x());
+    from.erase("gamma");
+    to->erase("gamma");
+    return from == *to && gamma == model_->params().gamma;
+  }
+
+  void ReduceTo(const nlohmann::json& point) override {
+    if (problem_ == nullptr || !CanReduceTo(point)) {
+      throw std::logic_error("SVR: cannot be reduced to " + point.dump());
+    }
+    nlohmann::json to = *Filled(point);
+    LibsvmParams params = Params(to, ResolveGamma(to.at("gamma"), problem_->x()));
+    notes_.clear();
+    model_ = Solve(*problem_, params, to.at("max_seconds").get<double>());
+    set_hyperparameters(std::move(to));
   }
 
   Eigen::VectorXd Predict(const Eigen::MatrixXd& x) const override {
@@ -69,9 +97,10 @@ class Svr : public TechniqueRegressor {
       Eigen::MatrixXd sv = MatrixFromJson(state.at("support_vectors"));
       if (sv.rows() == 0) sv.resize(0, columns_);
       if (sv.cols() != columns_) BadState("support vectors and columns disagree");
-      model_ = std::make_unique<LibsvmModel>(Params(state.at("gamma").get<double>()), std::move(sv),
-                                             VectorFromJson(state.at("coef")),
-                                             state.at("rho").get<double>());
+      problem_.reset();
+      model_ = std::make_unique<LibsvmModel>(
+          Params(hyperparameters(), state.at("gamma").get<double>()), std::move(sv),
+          VectorFromJson(state.at("coef")), state.at("rho").get<double>());
     } catch (const nlohmann::json::exception& e) {
       BadState(std::string("expected {\"gamma\", \"columns\", \"support_vectors\", \"coef\", "
                            "\"rho\"}: ") +
@@ -110,9 +139,32 @@ class Svr : public TechniqueRegressor {
     return reader;
   }
 
+  // The hyperparameters a regressor made for `point` would use (defaults filled in), or
+  // nullopt when `point` is not a valid SVR point.
+  std::optional<nlohmann::json> Filled(const nlohmann::json& point) const {
+    try {
+      return Svr(HyperparameterReader("SVR", point), seed()).hyperparameters();
+    } catch (const InputError&) {
+      return std::nullopt;
+    }
+  }
+
+  // Trains on `problem` (libsvm's solver; in a child process bounded by `limit` seconds when
+  // limit > 0). A cut training gives the model that predicts the mean of y, with a note.
+  std::unique_ptr<LibsvmModel> Solve(const LibsvmProblem& problem, const LibsvmParams& params,
+                                     double limit) {
+    if (limit <= 0.0) return LibsvmModel::FromBytes(params, problem.Train(params));
+    BoundedRun run = RunBounded([&] { return problem.Train(params); }, limit, "SVR");
+    if (run.result) return LibsvmModel::FromBytes(params, *run.result);
+    notes_.push_back("SVR: libsvm training cut after " + nlohmann::json(limit).dump() +
+                     " s (max_seconds); the model predicts the mean of y");
+    // No support vectors: f(x) = -rho = mean(y).
+    return std::make_unique<LibsvmModel>(params, Eigen::MatrixXd(0, problem.x().cols()),
+                                         Eigen::VectorXd(0), -y_mean_);
+  }
+
   // gamma as a number for training data `x` (scikit-learn's rules for 'scale' and 'auto').
-  double ResolveGamma(const Eigen::MatrixXd& x) const {
-    const nlohmann::json& gamma = hyperparameters().at("gamma");
+  static double ResolveGamma(const nlohmann::json& gamma, const Eigen::MatrixXd& x) {
     if (gamma.is_number()) return gamma.get<double>();
     const double features = static_cast<double>(std::max<Eigen::Index>(1, x.cols()));
     if (gamma == "auto") return 1.0 / features;
@@ -121,8 +173,7 @@ class Svr : public TechniqueRegressor {
     return variance != 0.0 ? 1.0 / (features * variance) : 1.0;
   }
 
-  LibsvmParams Params(double gamma) const {
-    const nlohmann::json& hp = hyperparameters();
+  static LibsvmParams Params(const nlohmann::json& hp, double gamma) {
     LibsvmParams p;
     p.kernel = hp.at("kernel").get<std::string>();
     p.c = hp.at("C").get<double>();
@@ -138,8 +189,10 @@ class Svr : public TechniqueRegressor {
 
   std::unique_ptr<LibsvmModel> model_;
   Eigen::Index columns_ = -1;
+  // Kept after a fit with a precomputed kernel, for ReduceTo(); released with the regressor.
+  std::unique_ptr<const LibsvmProblem> problem_;
+  double y_mean_ = 0.0;
 };
-
 }  // namespace
 
 std::unique_ptr<TechniqueRegressor> MakeSvr(const nlohmann::json& hp, uint64_t seed) {
