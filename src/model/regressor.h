@@ -42,8 +42,9 @@ class Regressor {
   // still be no). DecisionTree and RandomForest: `point` differs only by a max_depth no larger
   // (XGBoost's prune updater cuts the deeper trees, and a tree grown level by level and cut at
   // depth d is the tree grown to depth d). XGBoost: only by a gamma no larger than the loss
-  // change of every split grown. A hyperparameter search fits one point of such a family per
-  // split and reduces it to the others.
+  // change of every split grown. SVR: only by C, epsilon, tol, shrinking or max_seconds, when the
+  // fit kept its precomputed kernel matrix (libsvm's solver runs again on it). A hyperparameter
+  // search fits one point of such a family per split and reduces it to the others.
   virtual bool CanReduceTo(const nlohmann::json& /*point*/) const { return false; }
 
   // Makes this fitted regressor the one a fit at `point` would give. Requires CanReduceTo(point);
