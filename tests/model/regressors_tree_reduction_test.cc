@@ -70,6 +70,32 @@ TEST(TreeReductionTest, RandomForestPrunedIsTheShallowerFit) {
   ExpectReductionsExact("RandomForest", {{"n_estimators", 10}, {"bootstrap", false}}, {9, 4});
 }
 
+// A forest grown as chunks of 10 trees: the forest of fewer trees is its first chunks, and every
+// reduction starts from the fit, so points are reached in any order (even a deeper one after a
+// shallower one).
+TEST(TreeReductionTest, RandomForestReducesToFewerTreesAndShallowerInAnyOrder) {
+  Eigen::MatrixXd x;
+  Eigen::VectorXd y;
+  Data(x, y);
+  Eigen::MatrixXd probe = RandomMatrix(200, 4, 23, 0.0, 13.0);
+  auto forest = MakeRegressor("RandomForest", {{"n_estimators", 35}, {"max_depth", 12}}, 4);
+  forest->Fit(x, y);
+  const std::vector<std::pair<int, int>> points = {{20, 5}, {35, 12}, {10, 12}, {35, 3}, {30, 8}};
+  for (const auto& [trees, depth] : points) {
+    nlohmann::json point = {{"n_estimators", trees}, {"max_depth", depth}};
+    SCOPED_TRACE(point.dump());
+    ASSERT_TRUE(forest->CanReduceTo(point));
+    forest->ReduceTo(point);
+    auto fresh = MakeRegressor("RandomForest", point, 4);
+    fresh->Fit(x, y);
+    ExpectSamePredictions(*forest, *fresh, x);
+    ExpectSamePredictions(*forest, *fresh, probe);
+    ExpectReloadIdentical(*forest, probe);
+  }
+  EXPECT_FALSE(forest->CanReduceTo({{"n_estimators", 36}, {"max_depth", 12}}));
+  EXPECT_FALSE(forest->CanReduceTo({{"n_estimators", 35}, {"max_depth", 13}}));
+}
+
 // XGBoost grows a split only when its loss change reaches gamma: a model whose splits all gain
 // more than a larger gamma is the model at that gamma.
 TEST(TreeReductionTest, XGBoostUnderASmallGammaIsTheSameModel) {
@@ -99,7 +125,9 @@ TEST(TreeReductionTest, XGBoostUnderASmallGammaIsTheSameModel) {
     ExpectSamePredictions(*model, *fresh, x);
     ExpectSamePredictions(*model, *fresh, probe);
     EXPECT_EQ(model->Save()["hyperparameters"], fresh->Save()["hyperparameters"]);
-    EXPECT_FALSE(model->CanReduceTo(hp));  // a smaller gamma could grow more
+    // Reductions start from the fit: back to its own gamma is the fit itself.
+    EXPECT_TRUE(model->CanReduceTo(hp));
+    EXPECT_FALSE(fresh->CanReduceTo(hp));  // a smaller gamma than the fit's could grow more
     nlohmann::json other = small;
     other["learning_rate"] = 0.1;
     EXPECT_FALSE(model->CanReduceTo(other));
@@ -116,7 +144,10 @@ TEST(TreeReductionTest, OnlyToASmallerDepthWithEverythingElseEqual) {
   EXPECT_FALSE(tree->CanReduceTo({{"max_depth", 0}}));  // not a valid point
   auto forest = MakeRegressor("RandomForest", {{"n_estimators", 100}, {"max_depth", 20}}, 1);
   EXPECT_TRUE(forest->CanReduceTo({{"n_estimators", 100}, {"max_depth", 10}}));
-  EXPECT_FALSE(forest->CanReduceTo({{"n_estimators", 50}, {"max_depth", 10}}));
+  // Fewer trees: when their chunks of 10 are the first chunks of the forest's.
+  EXPECT_TRUE(forest->CanReduceTo({{"n_estimators", 50}, {"max_depth", 10}}));
+  EXPECT_FALSE(forest->CanReduceTo({{"n_estimators", 55}, {"max_depth", 10}}));
+  EXPECT_FALSE(forest->CanReduceTo({{"n_estimators", 110}, {"max_depth", 10}}));
   // Boosted trees depend on the earlier rounds' depth; other techniques have nothing to prune.
   auto boosted = MakeRegressor("XGBoost", {{"max_depth", 6}}, 1);
   EXPECT_FALSE(boosted->CanReduceTo({{"max_depth", 3}}));

@@ -1,7 +1,9 @@
-// RandomForest: XGBoost's random-forest mode: one boosting round growing n_estimators trees in
-// parallel (num_parallel_tree) with eta 1 and no regularisation, each on a random subsample of
-// the rows and a random subset of the features at every split (colsample_bynode from
-// max_features); the prediction is the average of the trees.
+// RandomForest: XGBoost's random-forest mode: one boosting round growing trees in parallel
+// (num_parallel_tree) with eta 1 and no regularisation, each on a random subsample of the rows
+// and a random subset of the features at every split (colsample_bynode from max_features); the
+// prediction is the average of the trees. The n_estimators trees are grown in chunks of 10, one
+// booster each with its own seed (TreeBoosterRegressor::Plan::forest_trees), so that the forest
+// of 50 trees is the first half of the forest of 100 and a search over n_estimators fits once.
 //
 // Hyperparameters (scikit-learn's names and defaults): n_estimators (100) -> num_parallel_tree,
 // bootstrap (True), max_samples (None), criterion, max_depth, min_samples_split,
@@ -46,12 +48,12 @@ class RandomForest : public TreeBoosterRegressor {
     if (!hp.at("subsample").is_null()) subsample = hp.at("subsample").get<double>();
     Plan plan;
     plan.params = tree_.ToXgboost(x.rows(), x.cols(), notes_, technique());
-    plan.params.emplace_back("num_parallel_tree", std::to_string(hp.at("n_estimators").get<int>()));
+    plan.forest_trees = hp.at("n_estimators").get<int>();
     plan.params.emplace_back("subsample", Num(subsample));
     plan.rounds = 1;
     return plan;
   }
-  Reduction Reducible() const override { return Reduction::kDepth; }
+  Reduction Reducible() const override { return Reduction::kForest; }
 
  private:
   static HyperparameterReader& Read(HyperparameterReader& reader) {

@@ -39,6 +39,29 @@ std::vector<Eigen::Index> ColumnsToTrain(
 
 std::string TreeBoosterRegressor::Num(double v) { return nlohmann::json(v).dump(); }
 
+namespace {
+
+// The trees of each chunk of a forest of `trees` (Plan::forest_trees); {0} when not a forest.
+std::vector<int> ForestChunks(int trees, int chunk) {
+  if (trees <= 0) return {0};
+  std::vector<int> chunks(static_cast<size_t>(trees / chunk), chunk);
+  if (trees % chunk != 0) chunks.push_back(trees % chunk);
+  return chunks;
+}
+
+// max_depth of tree hyperparameters; None (no limit) as the largest value.
+int64_t DepthLimit(const nlohmann::json& hp) {
+  const nlohmann::json& d = hp.at("max_depth");
+  return d.is_null() ? std::numeric_limits<int64_t>::max() : d.get<int64_t>();
+}
+
+// Chunk k of a forest gets its own seed (XGBoost's seed is a non-negative int).
+std::string ChunkSeed(uint64_t seed, size_t k) {
+  return std::to_string((seed + 1000003ull * k) % 2147483647u);
+}
+
+}  // namespace
+
 void TreeBoosterRegressor::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) {
   CheckFitInput(x, y);
   notes_.clear();
@@ -47,43 +70,50 @@ void TreeBoosterRegressor::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& 
   if (static_cast<Eigen::Index>(used.size()) == x.cols()) used.clear();
   auto train =
       std::make_unique<XgbDMatrix>(used.empty() ? x : Eigen::MatrixXd(x(Eigen::all, used)), y);
-  auto booster = std::make_unique<XgbBooster>(*train);
-  booster->SetParam("objective", "reg:squarederror");
-  booster->SetParam("nthread", "1");
-  booster->SetParam("verbosity", "0");
-  booster->SetParam("seed", std::to_string(seed() % 2147483647u));
-  booster->SetParam("base_score", Num(static_cast<float>(y.mean())));
+  const float base = static_cast<float>(y.mean());
+  std::vector<Part> grown;
   eta_ = "0.3";  // XGBoost's default
   for (const auto& [name, value] : plan.params) {
-    booster->SetParam(name, value);
     if (name == "eta" || name == "learning_rate") eta_ = value;
   }
-  for (int i = 0; i < plan.rounds; ++i) booster->UpdateOneIter(i, *train);
-  booster_ = std::move(booster);
+  const std::vector<int> chunks = ForestChunks(plan.forest_trees, kForestChunk);
+  for (size_t k = 0; k < chunks.size(); ++k) {
+    auto booster = std::make_shared<XgbBooster>(*train);
+    booster->SetParam("objective", "reg:squarederror");
+    booster->SetParam("nthread", "1");
+    booster->SetParam("verbosity", "0");
+    booster->SetParam("seed", ChunkSeed(seed(), k));
+    booster->SetParam("base_score", Num(base));
+    for (const auto& [name, value] : plan.params) booster->SetParam(name, value);
+    if (chunks[k] > 0) booster->SetParam("num_parallel_tree", std::to_string(chunks[k]));
+    for (int i = 0; i < plan.rounds; ++i) booster->UpdateOneIter(i, *train);
+    grown.push_back(Part{std::move(booster), chunks[k]});
+  }
+  grown_ = grown;
+  parts_ = std::move(grown);
+  grown_hyperparameters_ = hyperparameters();
+  base_score_ = base;
   train_ = std::move(train);
-  reduced_ = false;
   smallest_loss_change_.reset();
   columns_ = x.cols();
   used_columns_ = std::move(used);
 }
 
 Eigen::VectorXd TreeBoosterRegressor::Predict(const Eigen::MatrixXd& x) const {
-  RequireFitted(booster_ != nullptr);
+  RequireFitted(!parts_.empty());
   CheckPredictInput(x, columns_);
   if (x.rows() == 0) return Eigen::VectorXd();
-  if (used_columns_.empty()) return booster_->Predict(XgbDMatrix(x));
-  return booster_->Predict(XgbDMatrix(x(Eigen::all, used_columns_)));
+  XgbDMatrix data(used_columns_.empty() ? x : Eigen::MatrixXd(x(Eigen::all, used_columns_)));
+  if (parts_.size() == 1) return parts_[0].booster->Predict(data);
+  // Each chunk predicts base + the mean of its trees; the forest, base + the mean of all trees.
+  double total = 0.0;
+  for (const Part& part : parts_) total += part.trees;
+  Eigen::VectorXd sum = Eigen::VectorXd::Zero(x.rows());
+  for (const Part& part : parts_) {
+    sum += (part.trees / total) * (part.booster->Predict(data).array() - base_score_).matrix();
+  }
+  return (sum.array() + base_score_).matrix();
 }
-
-namespace {
-
-// max_depth of tree hyperparameters; None (no limit) as the largest value.
-int64_t DepthLimit(const nlohmann::json& hp) {
-  const nlohmann::json& d = hp.at("max_depth");
-  return d.is_null() ? std::numeric_limits<int64_t>::max() : d.get<int64_t>();
-}
-
-}  // namespace
 
 bool TreeBoosterRegressor::CanReduceTo(const nlohmann::json& point) const {
   const Reduction reduction = Reducible();
@@ -95,18 +125,26 @@ bool TreeBoosterRegressor::CanReduceTo(const nlohmann::json& point) const {
     return false;
   }
   nlohmann::json to = dynamic_cast<const TechniqueRegressor&>(*other).hyperparameters();
-  nlohmann::json from = hyperparameters();
+  nlohmann::json from = grown_.empty() ? hyperparameters() : grown_hyperparameters_;
   bool reachable = false;
-  if (reduction == Reduction::kDepth) {
+  if (reduction == Reduction::kDepth || reduction == Reduction::kForest) {
     reachable = DepthLimit(to) <= DepthLimit(from);
     from.erase("max_depth");
     to.erase("max_depth");
+    if (reduction == Reduction::kForest) {
+      std::vector<int> have = ForestChunks(from.at("n_estimators").get<int>(), kForestChunk);
+      std::vector<int> want = ForestChunks(to.at("n_estimators").get<int>(), kForestChunk);
+      reachable = reachable && want.size() <= have.size() &&
+                  std::equal(want.begin(), want.end(), have.begin());
+      from.erase("n_estimators");
+      to.erase("n_estimators");
+    }
   } else {
     // XGBoost compares a split's loss change with gamma in float32.
     const double gamma = to.at("gamma").get<double>();
-    reachable = gamma >= from.at("gamma").get<double>() &&
-                (booster_ == nullptr ||
-                 static_cast<float>(SmallestLossChange()) >= static_cast<float>(gamma));
+    reachable =
+        gamma >= from.at("gamma").get<double>() &&
+        (grown_.empty() || static_cast<float>(SmallestLossChange()) >= static_cast<float>(gamma));
     from.erase("gamma");
     to.erase("gamma");
   }
@@ -116,13 +154,15 @@ bool TreeBoosterRegressor::CanReduceTo(const nlohmann::json& point) const {
 double TreeBoosterRegressor::SmallestLossChange() const {
   if (!smallest_loss_change_) {
     double smallest = std::numeric_limits<double>::infinity();
-    nlohmann::json model = nlohmann::json::parse(booster_->SaveModel("json"));
-    for (const nlohmann::json& tree :
-         model.at("learner").at("gradient_booster").at("model").at("trees")) {
-      const nlohmann::json& left = tree.at("left_children");
-      const nlohmann::json& loss = tree.at("loss_changes");
-      for (size_t i = 0; i < left.size(); ++i) {
-        if (left[i].get<int64_t>() >= 0) smallest = std::min(smallest, loss[i].get<double>());
+    for (const Part& part : grown_) {
+      nlohmann::json model = nlohmann::json::parse(part.booster->SaveModel("json"));
+      for (const nlohmann::json& tree :
+           model.at("learner").at("gradient_booster").at("model").at("trees")) {
+        const nlohmann::json& left = tree.at("left_children");
+        const nlohmann::json& loss = tree.at("loss_changes");
+        for (size_t i = 0; i < left.size(); ++i) {
+          if (left[i].get<int64_t>() >= 0) smallest = std::min(smallest, loss[i].get<double>());
+        }
       }
     }
     smallest_loss_change_ = smallest;
@@ -131,49 +171,82 @@ double TreeBoosterRegressor::SmallestLossChange() const {
 }
 
 void TreeBoosterRegressor::ReduceTo(const nlohmann::json& point) {
-  if (!CanReduceTo(point) || booster_ == nullptr || train_ == nullptr) {
+  if (grown_.empty() || train_ == nullptr || !CanReduceTo(point)) {
     throw std::logic_error(technique() + ": cannot be reduced to " + point.dump());
   }
   nlohmann::json to =
       dynamic_cast<const TechniqueRegressor&>(*MakeRegressor(technique(), point, seed()))
           .hyperparameters();
-  if (Reducible() == Reduction::kDepth && DepthLimit(to) < DepthLimit(hyperparameters())) {
-    if (reduced_) {
-      // XGBoost updates each tree once per booster: prune a copy.
-      auto copy = std::make_unique<XgbBooster>(*train_);
-      copy->Unserialize(booster_->Serialize());
-      booster_ = std::move(copy);
-    }
-    reduced_ = true;
-    booster_->SetParam("process_type", "update");
-    booster_->SetParam("updater", "prune");
-    booster_->SetParam("max_depth", std::to_string(DepthLimit(to)));
-    booster_->SetParam("learning_rate", eta_);
-    booster_->UpdateOneIter(0, *train_);
+  size_t keep = grown_.size();
+  if (Reducible() == Reduction::kForest) {
+    keep = ForestChunks(to.at("n_estimators").get<int>(), kForestChunk).size();
   }
+  const bool prune =
+      Reducible() != Reduction::kGamma && DepthLimit(to) < DepthLimit(grown_hyperparameters_);
+  std::vector<Part> parts;
+  for (size_t k = 0; k < keep; ++k) {
+    if (!prune) {
+      parts.push_back(grown_[k]);
+      continue;
+    }
+    // XGBoost updates each tree once per booster: prune a copy, keeping the fit whole.
+    auto copy = std::make_shared<XgbBooster>(*train_);
+    copy->Unserialize(grown_[k].booster->Serialize());
+    copy->SetParam("process_type", "update");
+    copy->SetParam("updater", "prune");
+    copy->SetParam("max_depth", std::to_string(DepthLimit(to)));
+    copy->SetParam("learning_rate", eta_);
+    copy->UpdateOneIter(0, *train_);
+    parts.push_back(Part{std::move(copy), grown_[k].trees});
+  }
+  parts_ = std::move(parts);
   set_hyperparameters(std::move(to));
 }
 
 nlohmann::json TreeBoosterRegressor::SaveState() const {
-  RequireFitted(booster_ != nullptr);
-  nlohmann::json state = {{"columns", columns_},
-                          {"booster_ubj_base64", Base64Encode(booster_->SaveModel("ubj"))}};
+  RequireFitted(!parts_.empty());
+  nlohmann::json state = {{"columns", columns_}};
+  if (parts_.size() == 1) {
+    state["booster_ubj_base64"] = Base64Encode(parts_[0].booster->SaveModel("ubj"));
+  } else {
+    state["base_score"] = base_score_;
+    state["forest"] = nlohmann::json::array();
+    for (const Part& part : parts_) {
+      state["forest"].push_back(
+          {{"trees", part.trees},
+           {"booster_ubj_base64", Base64Encode(part.booster->SaveModel("ubj"))}});
+    }
+  }
   if (!used_columns_.empty()) state["used_columns"] = used_columns_;
   return state;
 }
 
 void TreeBoosterRegressor::LoadState(const nlohmann::json& state) {
-  std::string bytes;
+  std::vector<std::pair<int, std::string>> boosters;  // trees, model bytes
+  double base = 0.0;
   try {
     columns_ = state.at("columns").get<Eigen::Index>();
-    bytes = Base64Decode(state.at("booster_ubj_base64").get<std::string>());
+    if (state.contains("forest")) {
+      base = state.at("base_score").get<double>();
+      for (const nlohmann::json& part : state.at("forest")) {
+        int trees = part.at("trees").get<int>();
+        if (trees < 1) throw std::invalid_argument("a forest chunk needs trees >= 1");
+        boosters.emplace_back(trees,
+                              Base64Decode(part.at("booster_ubj_base64").get<std::string>()));
+      }
+      if (boosters.size() < 2) throw std::invalid_argument("a forest has two chunks or more");
+    } else {
+      boosters.emplace_back(0, Base64Decode(state.at("booster_ubj_base64").get<std::string>()));
+    }
     used_columns_.clear();
     if (state.contains("used_columns")) {
       used_columns_ = state.at("used_columns").get<std::vector<Eigen::Index>>();
     }
   } catch (const std::exception& e) {
-    BadState(std::string("expected {\"columns\": n, \"booster_ubj_base64\": text") +
-             ", optional \"used_columns\": [index, ...]}: " + e.what());
+    BadState(std::string("expected {\"columns\": n, \"booster_ubj_base64\": text, or ") +
+             "\"base_score\": x and \"forest\": [{\"trees\": n, \"booster_ubj_base64\": text}, "
+             "...]; optional \"used_columns\": [index, ...]}: " +
+             e.what());
   }
   for (size_t k = 0; k < used_columns_.size(); ++k) {
     if (used_columns_[k] < 0 || used_columns_[k] >= columns_ ||
@@ -181,14 +254,20 @@ void TreeBoosterRegressor::LoadState(const nlohmann::json& state) {
       BadState("used_columns must be ascending column indices below " + std::to_string(columns_));
     }
   }
-  auto booster = std::make_unique<XgbBooster>();
-  try {
-    booster->LoadModel(bytes);
-  } catch (const std::runtime_error& e) {
-    BadState(e.what());
+  std::vector<Part> parts;
+  for (const auto& [trees, bytes] : boosters) {
+    auto booster = std::make_shared<XgbBooster>();
+    try {
+      booster->LoadModel(bytes);
+    } catch (const std::runtime_error& e) {
+      BadState(e.what());
+    }
+    booster->SetParam("nthread", "1");
+    parts.push_back(Part{std::move(booster), trees});
   }
-  booster->SetParam("nthread", "1");
-  booster_ = std::move(booster);
+  parts_ = std::move(parts);
+  grown_.clear();
+  base_score_ = base;
   train_.reset();
   smallest_loss_change_.reset();
 }

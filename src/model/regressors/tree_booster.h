@@ -34,15 +34,18 @@ class TreeBoosterRegressor : public TechniqueRegressor {
   // Not safe for concurrent calls on one regressor (XGBoost keeps a prediction cache).
   Eigen::VectorXd Predict(const Eigen::MatrixXd& x) const final;
   void LoadState(const nlohmann::json& state) final;
-  // Reductions (Regressor::CanReduceTo), when `point` differs from the hyperparameters of this
-  // regressor in one key only:
-  // - DecisionTree and RandomForest (Reduction::kDepth): a max_depth no larger. ReduceTo() runs
-  //   XGBoost's prune updater over the fitted trees with that max_depth (a node deeper than it
-  //   becomes a leaf with its own training weight): the trees grown to that depth.
+  // Reductions (Regressor::CanReduceTo), when `point` differs from the hyperparameters of the fit
+  // only in:
+  // - DecisionTree (Reduction::kDepth): a max_depth no larger. ReduceTo() runs XGBoost's prune
+  //   updater over a copy of the fitted tree with that max_depth (a node deeper than it becomes a
+  //   leaf with its own training weight): the tree grown to that depth.
+  // - RandomForest (Reduction::kForest): a max_depth no larger (pruned as above) and/or an
+  //   n_estimators whose chunks (Plan::forest_trees) are the first chunks of the fitted forest's.
   // - XGBoost (Reduction::kGamma): a gamma no smaller, when no split of the fitted trees has a
   //   loss change below it (XGBoost grows a split only when its loss change reaches gamma, so
   //   every round grows the same tree): ReduceTo() changes nothing but the hyperparameters.
-  // A reloaded model cannot be reduced.
+  // Reductions start from the fit each time (pruning works on copies), so a fitted regressor
+  // reaches every such point in any order. A reloaded model cannot be reduced.
   bool CanReduceTo(const nlohmann::json& point) const final;
   void ReduceTo(const nlohmann::json& point) final;
 
@@ -52,7 +55,13 @@ class TreeBoosterRegressor : public TechniqueRegressor {
   struct Plan {
     std::vector<std::pair<std::string, std::string>> params;  // XGBoost name, value
     int rounds = 1;
+    // > 0: a random forest of this many trees, grown as boosters of kForestChunk trees each
+    // (the last one smaller; one round, num_parallel_tree = its trees, its own seed) whose
+    // predictions are averaged, weighted by their trees. A forest's first chunks are then the
+    // forest of fewer trees, which a search over n_estimators reuses (ReduceTo).
+    int forest_trees = 0;
   };
+  static constexpr int kForestChunk = 10;
   // XGBoost parameters for training on `x` (whose size some mappings need); may add notes_.
   // objective, nthread, seed, verbosity and base_score (mean of y unless the plan sets it) are
   // set by Fit().
@@ -61,17 +70,24 @@ class TreeBoosterRegressor : public TechniqueRegressor {
   nlohmann::json SaveState() const final;
   // Which reduction the technique allows (CanReduceTo): max_depth for single-round models
   // (their trees do not depend on one another's depth), gamma for boosting.
-  enum class Reduction { kNone, kDepth, kGamma };
+  enum class Reduction { kNone, kDepth, kForest, kGamma };
   virtual Reduction Reducible() const { return Reduction::kNone; }
 
   // A number as XGBoost reads it (shortest text that round-trips).
   static std::string Num(double v);
 
  private:
-  std::unique_ptr<XgbBooster> booster_;
-  std::unique_ptr<XgbDMatrix> train_;  // kept after Fit() for ReduceTo()
-  std::string eta_ = "0.3";            // the plan's learning rate, which pruned leaves scale by
-  bool reduced_ = false;               // the booster has been pruned once
+  // One booster and the trees it grows in parallel (a chunk of a forest; 0: not a forest).
+  struct Part {
+    std::shared_ptr<XgbBooster> booster;
+    int trees = 0;
+  };
+  std::vector<Part> grown_;  // as fitted, kept for ReduceTo() (empty after LoadState())
+  std::vector<Part> parts_;  // what predicts: grown_, its first chunks, or pruned copies
+  nlohmann::json grown_hyperparameters_;  // the hyperparameters of the fit
+  double base_score_ = 0.0;               // the boosters' base_score (a float's value)
+  std::unique_ptr<XgbDMatrix> train_;     // kept after Fit() for ReduceTo()
+  std::string eta_ = "0.3";               // the plan's learning rate, which pruned leaves scale by
   // The smallest loss change of a split in the fitted trees (infinity without splits), read from
   // the booster's JSON model on first use.
   double SmallestLossChange() const;
