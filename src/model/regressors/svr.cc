@@ -80,6 +80,9 @@ class Svr : public TechniqueRegressor {
     }
     nlohmann::json to = *Filled(point);
     LibsvmParams params = Params(to, ResolveGamma(to.at("gamma"), problem_->x()));
+    if (std::string error = CheckLibsvmParams(params); !error.empty()) {
+      throw InputError("SVR: libsvm rejects the hyperparameters: " + error);
+    }
     notes_.clear();
     model_ = Solve(*problem_, params, to.at("max_seconds").get<double>());
     set_hyperparameters(std::move(to));
