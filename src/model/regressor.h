@@ -51,6 +51,10 @@ class Regressor {
   // throws std::logic_error otherwise.
   virtual void ReduceTo(const nlohmann::json& point);
 
+  // Frees what the regressor keeps only to serve ReduceTo() (training data, kernel matrices,
+  // unpruned trees); predictions are unchanged, later reductions are refused.
+  virtual void ReleaseFitData() {}
+
   // Features the model actually uses (indices into the columns of x), when it selects some itself
   // (Stepwise); empty means all.
   virtual std::vector<int> SelectedFeatures() const { return {}; }

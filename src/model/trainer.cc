@@ -428,9 +428,9 @@ void RunBayesian(const TrainConfig& config, const Data& data, int jobs,
       const BayesianRun& run = runs[tasks[i].run];
       const auto& [outer, inner] = splits[tasks[i].split];
       // Without SFS, each validation split's own features (all, unless XGBoost selected some).
-      results[i] = ScoreSplit(config.techniques[run.technique], run.points.back(),
-                              config.feature_selection ? run.columns : outer->columns, data,
-                              *outer, *inner);
+      results[i] =
+          ScoreSplit(config.techniques[run.technique], run.points.back(),
+                     config.feature_selection ? run.columns : outer->columns, data, *outer, *inner);
     });
     size_t next = 0;
     for (size_t r = 0; r < runs.size(); ++r) {
@@ -529,9 +529,9 @@ void BayesianSearch(const TrainConfig& config, const Data& data, size_t feature_
         }
       }
       // Sets smaller than min_features are searched (SFS grows through them) but never chosen.
-      const size_t smallest = std::min<size_t>({static_cast<size_t>(config.min_features),
-                                                static_cast<size_t>(config.max_features),
-                                                feature_count});
+      const size_t smallest =
+          std::min<size_t>({static_cast<size_t>(config.min_features),
+                            static_cast<size_t>(config.max_features), feature_count});
       if (static_cast<size_t>(step) + 1 < smallest) {
         for (BayesianRun& run : runs) {
           for (PointScore& score : run.scores) score.mape = kInfinity;
@@ -810,6 +810,7 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
       return;
     }
     result.refit = ComputeMetrics(y, fit.predictions[0]);
+    fit.regressor->ReleaseFitData();  // the saved model never reduces: free its kernel, trees
     for (int c : fit.regressor->SelectedFeatures()) {
       if (c >= 0 && static_cast<size_t>(c) < columns.size()) {
         result.model_features.push_back(plan.names()[columns[c]]);

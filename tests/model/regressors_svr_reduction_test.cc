@@ -118,6 +118,20 @@ TEST(SvrReductionTest, FitWithoutPrecomputedKernelCannotBeReduced) {
   EXPECT_THROW(r->ReduceTo(point), std::logic_error);
 }
 
+TEST(SvrReductionTest, ReleasedFitDataKeepsPredictionsAndRefusesReductions) {
+  Eigen::MatrixXd x;
+  Eigen::VectorXd y;
+  Data(x, y);
+  auto svr = MakeRegressor("SVR", {{"C", 10.0}, {"gamma", 0.1}}, 1);
+  svr->Fit(x, y);
+  ASSERT_TRUE(svr->CanReduceTo({{"C", 1.0}, {"gamma", 0.1}}));
+  Eigen::VectorXd before = svr->Predict(x);
+  svr->ReleaseFitData();
+  EXPECT_FALSE(svr->CanReduceTo({{"C", 1.0}, {"gamma", 0.1}}));
+  EXPECT_THROW(svr->ReduceTo({{"C", 1.0}, {"gamma", 0.1}}), std::logic_error);
+  EXPECT_EQ(svr->Predict(x), before);
+}
+
 TEST(SvrReductionTest, CutSolveStillFallsBackToTheMeanWithANote) {
   // As SvrTest.TimeBoundCutsTrainingAndFallsBackToTheMean: far more than a millisecond of work.
   Eigen::MatrixXd x = RandomMatrix(3000, 5, 8, 0, 100);

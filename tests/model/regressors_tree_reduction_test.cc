@@ -94,6 +94,12 @@ TEST(TreeReductionTest, RandomForestReducesToFewerTreesAndShallowerInAnyOrder) {
   }
   EXPECT_FALSE(forest->CanReduceTo({{"n_estimators", 36}, {"max_depth", 12}}));
   EXPECT_FALSE(forest->CanReduceTo({{"n_estimators", 35}, {"max_depth", 13}}));
+  // Released: the same predictions, no more reductions.
+  Eigen::VectorXd before = forest->Predict(probe);
+  forest->ReleaseFitData();
+  EXPECT_EQ(forest->Predict(probe), before);
+  EXPECT_FALSE(forest->CanReduceTo({{"n_estimators", 10}, {"max_depth", 3}}));
+  EXPECT_THROW(forest->ReduceTo({{"n_estimators", 10}, {"max_depth", 3}}), std::logic_error);
 }
 
 // XGBoost grows a split only when its loss change reaches gamma: a model whose splits all gain

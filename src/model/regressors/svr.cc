@@ -88,6 +88,8 @@ class Svr : public TechniqueRegressor {
     set_hyperparameters(std::move(to));
   }
 
+  void ReleaseFitData() override { problem_.reset(); }
+
   Eigen::VectorXd Predict(const Eigen::MatrixXd& x) const override {
     RequireFitted(model_ != nullptr);
     CheckPredictInput(x, columns_);

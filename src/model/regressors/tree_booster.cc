@@ -118,6 +118,7 @@ Eigen::VectorXd TreeBoosterRegressor::Predict(const Eigen::MatrixXd& x) const {
 bool TreeBoosterRegressor::CanReduceTo(const nlohmann::json& point) const {
   const Reduction reduction = Reducible();
   if (reduction == Reduction::kNone) return false;
+  if (!parts_.empty() && grown_.empty()) return false;  // reloaded, or ReleaseFitData()
   std::unique_ptr<Regressor> other;
   try {
     other = MakeRegressor(technique(), point, seed());
@@ -201,6 +202,11 @@ void TreeBoosterRegressor::ReduceTo(const nlohmann::json& point) {
   }
   parts_ = std::move(parts);
   set_hyperparameters(std::move(to));
+}
+
+void TreeBoosterRegressor::ReleaseFitData() {
+  grown_.clear();  // parts_ keeps the boosters that predict
+  train_.reset();
 }
 
 nlohmann::json TreeBoosterRegressor::SaveState() const {

@@ -48,6 +48,7 @@ class TreeBoosterRegressor : public TechniqueRegressor {
   // reaches every such point in any order. A reloaded model cannot be reduced.
   bool CanReduceTo(const nlohmann::json& point) const final;
   void ReduceTo(const nlohmann::json& point) final;
+  void ReleaseFitData() final;
 
  protected:
   using TechniqueRegressor::TechniqueRegressor;
