@@ -156,7 +156,8 @@ double TreeBoosterRegressor::SmallestLossChange() const {
   if (!smallest_loss_change_) {
     double smallest = std::numeric_limits<double>::infinity();
     for (const Part& part : grown_) {
-      nlohmann::json model = nlohmann::json::parse(part.booster->SaveModel("json"));
+      // XGBoost's binary UBJSON form: the same document as its JSON, parsed without text.
+      nlohmann::json model = nlohmann::json::from_ubjson(part.booster->SaveModel("ubj"));
       for (const nlohmann::json& tree :
            model.at("learner").at("gradient_booster").at("model").at("trees")) {
         const nlohmann::json& left = tree.at("left_children");
