@@ -12,13 +12,12 @@
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "model/regressor.h"
+#include "stereomatch_features.h"
 
 namespace {
 
@@ -40,38 +39,10 @@ int main(int argc, char** argv) {
       argc > 1 ? argv[1] : TWINPROF_SHARED_DIR "/datasets/amllibrary/stereomatch_itr_100.csv";
   const int repetitions = argc > 2 ? std::atoi(argv[2]) : 3;
   const std::string only = argc > 3 ? argv[3] : "";
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "cannot read " << path << "\n";
-    return 2;
-  }
-  std::string line;
-  std::getline(in, line);  // confidence,hypo_step,max_arm_length,nThreads,exec_time_ms
-  std::vector<std::vector<double>> rows;
-  while (std::getline(in, line)) {
-    std::stringstream ss(line);
-    std::vector<double> row;
-    for (std::string cell; std::getline(ss, cell, ',');) row.push_back(std::stod(cell));
-    rows.push_back(row);
-  }
-  const Eigen::Index n = static_cast<Eigen::Index>(rows.size());
-  Eigen::MatrixXd base(n, 5);
-  Eigen::VectorXd y(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    for (int j = 0; j < 4; ++j) base(i, j) = rows[static_cast<size_t>(i)][static_cast<size_t>(j)];
-    base(i, 4) = 1.0 / base(i, 3);
-    y(i) = rows[static_cast<size_t>(i)][4];
-  }
-  std::vector<Eigen::VectorXd> columns;
-  for (int a = 0; a < 5; ++a) columns.push_back(base.col(a));
-  for (int a = 0; a < 5; ++a) {
-    for (int b = a; b < 5; ++b) {
-      if (a == 3 && b == 4) continue;  // x * 1/x
-      columns.push_back(base.col(a).cwiseProduct(base.col(b)));
-    }
-  }
-  Eigen::MatrixXd x(n, static_cast<Eigen::Index>(columns.size()));
-  for (size_t j = 0; j < columns.size(); ++j) x.col(static_cast<Eigen::Index>(j)) = columns[j];
+  Eigen::MatrixXd x;
+  Eigen::VectorXd y;
+  if (!twinprof::LoadStereomatchFeatures(path, x, y)) return 2;
+  const Eigen::Index n = x.rows();
   const Eigen::Index train = n * 4 / 5;
   Eigen::MatrixXd x_train = x.topRows(train), x_test = x.bottomRows(n - train);
   Eigen::VectorXd y_train = y.head(train), y_test = y.tail(n - train);

@@ -15,16 +15,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <numeric>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "model/regressor.h"
 #include "model/regressors/libsvm_model.h"
+#include "stereomatch_features.h"
 
 namespace {
 
@@ -48,40 +47,6 @@ struct Clock {
   Clock operator-(const Clock& o) const { return {cpu - o.cpu, wall - o.wall}; }
 };
 
-// stereomatch_itr_100.csv as the benchmark grid prepares it: 19 features, the target.
-bool LoadStereomatch(const std::string& path, Eigen::MatrixXd& x, Eigen::VectorXd& y) {
-  std::ifstream in(path);
-  if (!in) return false;
-  std::string line;
-  std::getline(in, line);  // confidence,hypo_step,max_arm_length,nThreads,exec_time_ms
-  std::vector<std::vector<double>> rows;
-  while (std::getline(in, line)) {
-    std::stringstream ss(line);
-    std::vector<double> row;
-    for (std::string cell; std::getline(ss, cell, ',');) row.push_back(std::stod(cell));
-    rows.push_back(row);
-  }
-  const Eigen::Index n = static_cast<Eigen::Index>(rows.size());
-  Eigen::MatrixXd base(n, 5);
-  y.resize(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    for (int j = 0; j < 4; ++j) base(i, j) = rows[static_cast<size_t>(i)][static_cast<size_t>(j)];
-    base(i, 4) = 1.0 / base(i, 3);
-    y(i) = rows[static_cast<size_t>(i)][4];
-  }
-  std::vector<Eigen::VectorXd> columns;
-  for (int a = 0; a < 5; ++a) columns.push_back(base.col(a));
-  for (int a = 0; a < 5; ++a) {
-    for (int b = a; b < 5; ++b) {
-      if (a == 3 && b == 4) continue;  // x * 1/x
-      columns.push_back(base.col(a).cwiseProduct(base.col(b)));
-    }
-  }
-  x.resize(n, static_cast<Eigen::Index>(columns.size()));
-  for (size_t j = 0; j < columns.size(); ++j) x.col(static_cast<Eigen::Index>(j)) = columns[j];
-  return true;
-}
-
 double MaxRelativeDifference(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
   return ((a - b).array().abs() / a.array().abs().max(1e-300)).maxCoeff();
 }
@@ -94,10 +59,7 @@ int main(int argc, char** argv) {
   const int repetitions = argc > 2 ? std::atoi(argv[2]) : 1;
   Eigen::MatrixXd x_all;
   Eigen::VectorXd y_all;
-  if (!LoadStereomatch(path, x_all, y_all)) {
-    std::cerr << "cannot read " << path << "\n";
-    return 2;
-  }
+  if (!twinprof::LoadStereomatchFeatures(path, x_all, y_all)) return 2;
   std::vector<int> order(static_cast<size_t>(x_all.rows()));
   std::iota(order.begin(), order.end(), 0);
   std::shuffle(order.begin(), order.end(), std::mt19937(1));

@@ -14,27 +14,18 @@ namespace twinprof {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Experiment;
+using testing::ReadText;
 using testing::RunTwinprof;
 using testing::ScratchDir;
-
-std::string Experiment(const std::string& name) {
-  return std::string(TWINPROF_SOURCE_DIR) + "/experiments/ml/" + name;
-}
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 TEST(HyperoptCommand, TrainsAmlLibrarysExampleIdenticallyAtOneAndTwoThreads) {
   ScratchDir dir;
   nlohmann::json results[2];
   for (int jobs : {1, 2}) {
     std::string out = dir.Path("out" + std::to_string(jobs));
-    auto train = RunTwinprof({"train", "-c", Experiment("faas_test_hyperopt.ini"), "-o", out,
-                              "-j", std::to_string(jobs)});
+    auto train = RunTwinprof({"train", "-c", Experiment("faas_test_hyperopt.ini"), "-o", out, "-j",
+                              std::to_string(jobs)});
     ASSERT_EQ(train.exit_status, 0) << train.err;
     results[jobs - 1] = nlohmann::json::parse(ReadText(fs::path(out) / "results.json"));
     results[jobs - 1].erase("seconds");

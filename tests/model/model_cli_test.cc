@@ -15,23 +15,14 @@ namespace twinprof {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Experiment;
+using testing::ReadText;
 using testing::RunTwinprof;
 using testing::ScratchDir;
-
-std::string Experiment(const std::string& name) {
-  return std::string(TWINPROF_SOURCE_DIR) + "/experiments/ml/" + name;
-}
 
 nlohmann::json ReadJson(const fs::path& path) {
   std::ifstream in(path);
   return nlohmann::json::parse(in);
-}
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 TEST(TrainCommand, TrainsFaasTestBelowOnePercentAndPredicts) {
@@ -79,11 +70,12 @@ TEST(PredictCommand, DataWithoutTheTargetGivesPredictionsOnly) {
   ScratchDir dir;
   std::string out = dir.Path("out");
   ASSERT_EQ(RunTwinprof({"train", "-c", Experiment("faas_test.ini"), "-o", out}).exit_status, 0);
-  dir.Write("new.csv", "Lambda,warm_service_time,cold_service_time,expiration_time\n"
-                       "0.5,1.0,1.2,600\n0.7,2.0,2.4,600\n");
+  dir.Write("new.csv",
+            "Lambda,warm_service_time,cold_service_time,expiration_time\n"
+            "0.5,1.0,1.2,600\n0.7,2.0,2.4,600\n");
   std::string config = dir.Write("p.ini", "[DataPreparation]\ninput_path = 'new.csv'\n");
-  auto predict = RunTwinprof({"predict", "-r", out + "/best.model", "-c", config, "-o",
-                              dir.Path("pred")});
+  auto predict =
+      RunTwinprof({"predict", "-r", out + "/best.model", "-c", config, "-o", dir.Path("pred")});
   ASSERT_EQ(predict.exit_status, 0) << predict.err;
   std::string csv = ReadText(dir.path() / "pred/prediction.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')), "pred");
@@ -91,8 +83,8 @@ TEST(PredictCommand, DataWithoutTheTargetGivesPredictionsOnly) {
 
   dir.Write("bad.csv", "Lambda,warm_service_time\n0.5,1.0\n");
   std::string bad = dir.Write("b.ini", "[DataPreparation]\ninput_path = 'bad.csv'\n");
-  auto failed = RunTwinprof({"predict", "-r", out + "/best.model", "-c", bad, "-o",
-                             dir.Path("pred2")});
+  auto failed =
+      RunTwinprof({"predict", "-r", out + "/best.model", "-c", bad, "-o", dir.Path("pred2")});
   EXPECT_EQ(failed.exit_status, 2);
   EXPECT_NE(failed.err.find("cold_service_time"), std::string::npos) << failed.err;
 }
@@ -110,9 +102,11 @@ TEST(TrainCommand, StepwiseOnDraperSmithSelectsTheTextbookVariables) {
   EXPECT_EQ(features, (std::vector<std::string>{"x1", "x2"}));
 
   // With aMLLibrary's default p_to_add = 0.05, x2 cannot enter: x1 and x4 stay.
-  std::string config = dir.Write(
-      "defaults.ini", "[General]\ntechniques = ['Stepwise']\ny = 'y'\n[DataPreparation]\n"
-                      "input_path = '" + testing::Dataset("draper_smith.csv") + "'\n");
+  std::string config =
+      dir.Write("defaults.ini",
+                "[General]\ntechniques = ['Stepwise']\ny = 'y'\n[DataPreparation]\n"
+                "input_path = '" +
+                    testing::Dataset("draper_smith.csv") + "'\n");
   auto defaults = RunTwinprof({"train", "-c", config, "-o", dir.Path("out2")});
   ASSERT_EQ(defaults.exit_status, 0) << defaults.err;
   results = ReadJson(dir.path() / "out2/results.json");
@@ -143,15 +137,15 @@ TEST(TrainCommand, StereomatchExtrapolationReportsEveryTechnique) {
 }
 
 TEST(TrainCommand, EveryDatasetTrainsAndPredicts) {
-  for (const char* config : {"simplest.ini", "faas_predict.ini", "stereomatch_kfold.ini",
-                             "ernest.ini", "selected_products.ini",
-                             "stereomatch_selected_products.ini"}) {
+  for (const char* config :
+       {"simplest.ini", "faas_predict.ini", "stereomatch_kfold.ini", "ernest.ini",
+        "selected_products.ini", "stereomatch_selected_products.ini"}) {
     ScratchDir dir;
     std::string out = dir.Path("out");
     auto train = RunTwinprof({"train", "-c", Experiment(config), "-o", out, "-j", "2"});
     ASSERT_EQ(train.exit_status, 0) << config << ": " << train.err;
-    auto predict = RunTwinprof({"predict", "-r", out + "/best.model", "-c", Experiment(config),
-                                "-o", dir.Path("pred")});
+    auto predict = RunTwinprof(
+        {"predict", "-r", out + "/best.model", "-c", Experiment(config), "-o", dir.Path("pred")});
     ASSERT_EQ(predict.exit_status, 0) << config << ": " << predict.err;
     EXPECT_NE(predict.out.find("MAPE"), std::string::npos) << predict.out;
   }

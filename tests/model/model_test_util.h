@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 namespace twinprof::testing {
@@ -38,6 +39,19 @@ class ScratchDir {
 // The aMLLibrary datasets shipped beside the project.
 inline std::string Dataset(const std::string& name) {
   return std::string(TWINPROF_SHARED_DIR) + "/datasets/amllibrary/" + name;
+}
+
+// A configuration of experiments/ml (the examples the docs and benchmarks use).
+inline std::string Experiment(const std::string& name) {
+  return std::string(TWINPROF_SOURCE_DIR) + "/experiments/ml/" + name;
+}
+
+// A whole file as text ("" when it cannot be read).
+inline std::string ReadText(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace twinprof::testing

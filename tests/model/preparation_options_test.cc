@@ -19,11 +19,8 @@ namespace twinprof {
 namespace {
 
 using testing::Dataset;
+using testing::Experiment;
 using testing::ScratchDir;
-
-std::string Experiment(const std::string& name) {
-  return std::string(TWINPROF_SOURCE_DIR) + "/experiments/ml/" + name;
-}
 
 CsvTable Prepared(const TrainConfig& config) {
   CsvTable table = LoadCsv(config.input_path);
