@@ -289,6 +289,23 @@ void JobFlow::PlayJob(ComponentState& component, const Job& job, int node_index,
     }
   }
 
+  JobRecord record = BaseRecord(component, job);
+  record.node = node.name;
+  record.node_type = node.type->name;
+  record.arch = node.type->arch;
+  record.output_bytes = output_bytes;
+  record.output_files = files;
+  record.t_pod_start = t_pod_start;
+  record.t_container_start = t_container_start;
+  record.t_exec_start = t_exec_start;
+  record.t_exec_end = t_exec_end;
+  record.t_finish = t_finish;
+  statistics_.Add(record, node_index, flops, node.type->speed, component.deployment.cpu);
+  if (csv_ != nullptr) csv_->Write(record);
+  if (on_job_) on_job_(record);
+}
+
+JobRecord JobFlow::BaseRecord(const ComponentState& component, const Job& job) const {
   JobRecord record;
   record.campaign = scenario_.name;
   record.run_id = run_id_;
@@ -297,26 +314,14 @@ void JobFlow::PlayJob(ComponentState& component, const Job& job, int node_index,
   record.job_id = component.name + "-" + std::to_string(job.number);
   record.source = "sim";
   record.cluster = component.deployment.cluster;
-  record.node = node.name;
-  record.node_type = node.type->name;
-  record.arch = node.type->arch;
   record.cpu = component.deployment.limit();
   record.memory_mb = component.deployment.memory_bytes / 1048576;
   record.parallelism = component.slots;
   record.input_bytes = job.input_bytes;
-  record.output_bytes = output_bytes;
-  record.output_files = files;
   record.t_submit = job.t_submit;
-  record.t_pod_start = t_pod_start;
-  record.t_container_start = t_container_start;
-  record.t_exec_start = t_exec_start;
-  record.t_exec_end = t_exec_end;
-  record.t_finish = t_finish;
   record.limits = "simulated";
   record.parameters = scenario_.parameters;
-  statistics_.Add(record, node_index, flops, node.type->speed, component.deployment.cpu);
-  if (csv_ != nullptr) csv_->Write(record);
-  if (on_job_) on_job_(record);
+  return record;
 }
 
 }  // namespace twinprof

@@ -101,6 +101,9 @@ class JobFlow {
   void ServeSync(ComponentState& component, Job job);
   void FinishSync(ComponentState& component, int container);
   void Reject(ComponentState& component, const Job& job);
+  // The fields of `job`'s record that do not depend on how it ran (who, where, limits, the
+  // submission); Finish() and Reject() add the rest.
+  JobRecord BaseRecord(const ComponentState& component, const Job& job) const;
   void Compute(const ComponentState& component, const NodeInfo& node, double flops) const;
   void Submit(int component, Job job);
   void JobDone();

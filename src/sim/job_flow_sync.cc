@@ -87,25 +87,11 @@ void JobFlow::FinishSync(ComponentState& component, int container) {
 
 void JobFlow::Reject(ComponentState& component, const Job& job) {
   const double now = sg4::Engine::get_clock();
-  JobRecord record;
-  record.campaign = scenario_.name;
-  record.run_id = run_id_;
-  record.repetition = repetition_;
-  record.component = component.name;
-  record.job_id = component.name + "-" + std::to_string(job.number);
-  record.source = "sim";
-  record.cluster = component.deployment.cluster;
-  record.cpu = component.deployment.limit();
-  record.memory_mb = component.deployment.memory_bytes / 1048576;
-  record.parallelism = component.slots;
-  record.input_bytes = job.input_bytes;
-  record.t_submit = job.t_submit;
+  JobRecord record = BaseRecord(component, job);
   record.t_pod_start = record.t_container_start = record.t_exec_start = now;
   record.t_exec_end = record.t_finish = now;
   record.status = "failed";
   record.failure_reason = "rejected";
-  record.limits = "simulated";
-  record.parameters = scenario_.parameters;
   if (csv_ != nullptr) csv_->Write(record);
   if (on_job_) on_job_(record);
   JobDone();
