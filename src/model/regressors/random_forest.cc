@@ -1,19 +1,20 @@
-// RandomForest: XGBoost's random-forest mode: one boosting round growing trees in parallel
-// (num_parallel_tree) with eta 1 and no regularisation, each on a random subsample of the rows
-// and a random subset of the features at every split (colsample_bynode from max_features); the
-// prediction is the average of the trees. The n_estimators trees are grown in chunks of 10, one
-// booster each with its own seed (TreeBoosterRegressor::Plan::forest_trees), so that the forest
-// of 50 trees is the first half of the forest of 100 and a search over n_estimators fits once.
+// RandomForest: scikit-learn's RandomForestRegressor on XGBoost: n_estimators trees grown by
+// the exact updater without shrinkage or regularisation, each on its own bootstrap sample of the
+// rows and a random subset of the features at every split (colsample_bynode from max_features);
+// the prediction is the average of the trees. The trees are grown in chunks of 10, one booster
+// each with its own seed (TreeBoosterRegressor::Plan::forest_trees), so that the forest of 50
+// trees is the first half of the forest of 100 and a search over n_estimators fits once.
 //
-// Hyperparameters (scikit-learn's names and defaults): n_estimators (100) -> num_parallel_tree,
-// bootstrap (True), max_samples (None), criterion, max_depth, min_samples_split,
-// min_samples_leaf, max_features (1.0), min_impurity_decrease; see SklearnTreeParams for the
-// tree ones. `subsample` (XGBoost's own, a fraction in (0, 1]) sets the row fraction directly.
-// Gap: XGBoost samples rows without replacement. A bootstrap sample of k draws from n rows
-// holds on average a fraction 1 - exp(-k/n) of distinct rows (63.2% for k = n), so
-// bootstrap=True maps to subsample = 1 - exp(-k/n), with k = n or max_samples (a count or a
-// fraction of n); rows drawn twice or more do not get the extra weight they would have in
-// scikit-learn. bootstrap=False uses every row (scikit-learn ignores max_samples then).
+// Hyperparameters (scikit-learn's names and defaults): n_estimators (100), bootstrap (True),
+// max_samples (None), criterion, max_depth, min_samples_split, min_samples_leaf, max_features
+// (1.0), min_impurity_decrease; see SklearnTreeParams for the tree ones.
+// - bootstrap=True: each tree draws k rows with replacement, k = n or max_samples (a count, at
+//   most n, or a fraction of n), and a row drawn j times weighs j, as in scikit-learn (the draws
+//   come from our own generator, so the samples are not scikit-learn's).
+// - bootstrap=False: every tree sees every row (scikit-learn ignores max_samples then).
+// - `subsample` (XGBoost's own, a fraction in (0, 1]): each tree keeps each row with that
+//   probability, without replacement, instead of the bootstrap.
+// A tree whose draw holds no row gets one row drawn at random.
 #include <algorithm>
 #include <cmath>
 
@@ -33,24 +34,26 @@ class RandomForest : public TreeBoosterRegressor {
  protected:
   Plan MakePlan(const Eigen::MatrixXd& x) override {
     const nlohmann::json& hp = hyperparameters();
-    double subsample = 1.0;
-    if (hp.at("bootstrap").get<bool>()) {
-      const nlohmann::json& max_samples = hp.at("max_samples");
-      const double n = static_cast<double>(x.rows());
-      double draws = n;
-      if (max_samples.is_number_integer()) {
-        draws = std::min(n, static_cast<double>(max_samples.get<int64_t>()));
-      } else if (max_samples.is_number_float()) {
-        draws = std::max(1.0, std::round(max_samples.get<double>() * n));
-      }
-      subsample = 1.0 - std::exp(-draws / n);
-    }
-    if (!hp.at("subsample").is_null()) subsample = hp.at("subsample").get<double>();
     Plan plan;
     plan.params = tree_.ToXgboost(x.rows(), x.cols(), notes_, technique());
     plan.forest_trees = hp.at("n_estimators").get<int>();
-    plan.params.emplace_back("subsample", Num(subsample));
-    plan.rounds = 1;
+    if (!hp.at("subsample").is_null()) {
+      plan.rows.kind = Plan::RowDraw::Kind::kFraction;
+      plan.rows.fraction = hp.at("subsample").get<double>();
+    } else if (hp.at("bootstrap").get<bool>()) {
+      const nlohmann::json& max_samples = hp.at("max_samples");
+      const int64_t n = x.rows();
+      plan.rows.kind = Plan::RowDraw::Kind::kBootstrap;
+      plan.rows.draws = n;
+      if (max_samples.is_number_integer()) {
+        plan.rows.draws = std::min(n, max_samples.get<int64_t>());
+      } else if (max_samples.is_number_float()) {
+        // scikit-learn: max(round(n * max_samples), 1)
+        plan.rows.draws = std::max<int64_t>(
+            1,
+            static_cast<int64_t>(std::round(max_samples.get<double>() * static_cast<double>(n))));
+      }
+    }
     return plan;
   }
   Reduction Reducible() const override { return Reduction::kForest; }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 #include <stdexcept>
 
 #include "core/error.h"
@@ -60,6 +61,40 @@ std::string ChunkSeed(uint64_t seed, size_t k) {
   return std::to_string((seed + 1000003ull * k) % 2147483647u);
 }
 
+// The value of XGBoost parameter `name` in `params` (the last one set), or `fallback`.
+std::string ParamValue(const std::vector<std::pair<std::string, std::string>>& params,
+                       const std::string& name, const std::string& fallback) {
+  std::string value = fallback;
+  for (const auto& [n, v] : params) {
+    if (n == name) value = v;
+  }
+  return value;
+}
+
+// Whether merging equal rows (row_groups.h) grows the same trees under `params`: no row sampling
+// by XGBoost, and the exact updater, or hist with a bin for every value of every column.
+bool RowsMergeable(const Eigen::MatrixXd& features,
+                   const std::vector<std::pair<std::string, std::string>>& params) {
+  if (std::stod(ParamValue(params, "subsample", "1")) != 1.0) return false;
+  const std::string method = ParamValue(params, "tree_method", "exact");
+  if (method == "exact") return true;
+  return method == "hist" &&
+         ColumnsHaveAtMostDistinct(features, std::stol(ParamValue(params, "max_bin", "256")));
+}
+
+// A uniform integer in [0, n), by rejection (no modulo bias).
+Eigen::Index UniformBelow(Eigen::Index n, std::mt19937_64& rng) {
+  const uint64_t range = static_cast<uint64_t>(n);
+  const uint64_t limit =
+      std::numeric_limits<uint64_t>::max() - std::numeric_limits<uint64_t>::max() % range;
+  uint64_t r = rng();
+  while (r >= limit) r = rng();
+  return static_cast<Eigen::Index>(r % range);
+}
+
+// A uniform double in [0, 1), from the top 53 bits.
+double UniformUnit(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+
 }  // namespace
 
 void TreeBoosterRegressor::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) {
@@ -68,35 +103,112 @@ void TreeBoosterRegressor::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& 
   Plan plan = MakePlan(x);
   std::vector<Eigen::Index> used = ColumnsToTrain(x, plan.params);
   if (static_cast<Eigen::Index>(used.size()) == x.cols()) used.clear();
-  auto train =
-      std::make_unique<XgbDMatrix>(used.empty() ? x : Eigen::MatrixXd(x(Eigen::all, used)), y);
-  const float base = static_cast<float>(y.mean());
-  std::vector<Part> grown;
-  eta_ = "0.3";  // XGBoost's default
-  for (const auto& [name, value] : plan.params) {
-    if (name == "eta" || name == "learning_rate") eta_ = value;
+  const Eigen::MatrixXd features = used.empty() ? x : Eigen::MatrixXd(x(Eigen::all, used));
+  const bool forest = plan.forest_trees > 0;
+  if (forest && ParamValue(plan.params, "tree_method", "exact") != "exact") {
+    throw std::logic_error(technique() + ": forests are grown with the exact updater");
   }
-  const std::vector<int> chunks = ForestChunks(plan.forest_trees, kForestChunk);
-  for (size_t k = 0; k < chunks.size(); ++k) {
-    auto booster = std::make_shared<XgbBooster>(*train);
-    booster->SetParam("objective", "reg:squarederror");
-    booster->SetParam("nthread", "1");
-    booster->SetParam("verbosity", "0");
-    booster->SetParam("seed", ChunkSeed(seed(), k));
-    booster->SetParam("base_score", Num(base));
-    for (const auto& [name, value] : plan.params) booster->SetParam(name, value);
-    if (chunks[k] > 0) booster->SetParam("num_parallel_tree", std::to_string(chunks[k]));
-    for (int i = 0; i < plan.rounds; ++i) booster->UpdateOneIter(i, *train);
-    grown.push_back(Part{std::move(booster), chunks[k]});
+  std::optional<RowGroups> groups;
+  if (forest || RowsMergeable(features, plan.params)) groups.emplace(features);
+  if (groups && !forest && groups->size() == features.rows()) groups.reset();  // nothing to merge
+  if (groups) {
+    const Eigen::VectorXd counts = groups->Counts();
+    const Eigen::VectorXd means = (groups->Sums(y).array() / counts.array()).matrix();
+    train_ = std::make_unique<XgbDMatrix>(
+        Eigen::MatrixXd(features(groups->first_rows(), Eigen::all)), means, counts);
+  } else {
+    train_ = std::make_unique<XgbDMatrix>(features, y);
+  }
+  groups_ = std::move(groups);
+  const float base = static_cast<float>(y.mean());
+  base_score_ = base;
+  std::vector<Part> grown;
+  if (forest) {
+    for (int k = 0; const int trees : ForestChunks(plan.forest_trees, kForestChunk)) {
+      grown.push_back(Part{GrowForestChunk(plan, trees, ChunkSeed(seed(), k++), y, base), trees,
+                           trees, Num(1.0 / trees)});
+    }
+  } else {
+    auto booster = std::make_shared<XgbBooster>(*train_);
+    SetCommonParams(*booster, plan, ChunkSeed(seed(), 0), base);
+    for (int i = 0; i < plan.rounds; ++i) booster->UpdateOneIter(i, *train_);
+    grown.push_back(
+        Part{std::move(booster), 0, plan.rounds,
+             ParamValue(plan.params, "eta", ParamValue(plan.params, "learning_rate", "0.3"))});
   }
   grown_ = grown;
   parts_ = std::move(grown);
   grown_hyperparameters_ = hyperparameters();
-  base_score_ = base;
-  train_ = std::move(train);
   smallest_loss_change_.reset();
   columns_ = x.cols();
   used_columns_ = std::move(used);
+}
+
+void TreeBoosterRegressor::SetCommonParams(XgbBooster& booster, const Plan& plan,
+                                           const std::string& seed, float base) {
+  booster.SetParam("objective", "reg:squarederror");
+  booster.SetParam("nthread", "1");
+  booster.SetParam("verbosity", "0");
+  booster.SetParam("seed", seed);
+  booster.SetParam("base_score", Num(base));
+  for (const auto& [name, value] : plan.params) booster.SetParam(name, value);
+}
+
+std::shared_ptr<XgbBooster> TreeBoosterRegressor::GrowForestChunk(const Plan& plan, int trees,
+                                                                  const std::string& seed,
+                                                                  const Eigen::VectorXd& y,
+                                                                  double base) const {
+  auto booster = std::make_shared<XgbBooster>(*train_);
+  SetCommonParams(*booster, plan, seed, static_cast<float>(base));
+  // One tree per round, each round's gradients given against base_score: the booster predicts
+  // base_score + (sum of its trees) / trees.
+  booster->SetParam("num_parallel_tree", "1");
+  booster->SetParam("eta", Num(1.0 / trees));
+  booster->SetParam("subsample", "1");  // rows are drawn here
+  const Eigen::Index n = y.size();
+  const Eigen::Index group_count = groups_->size();
+  Eigen::VectorXd count(group_count);
+  Eigen::VectorXd sum(group_count);
+  auto add = [&](Eigen::Index row) {
+    const Eigen::Index g = groups_->group(row);
+    count(g) += 1.0;
+    sum(g) += y(row);
+  };
+  std::mt19937_64 rng(std::stoull(seed) * 0x9E3779B97F4A7C15ull + 1);
+  std::vector<int> drawn;
+  std::vector<float> gradients;
+  std::vector<float> hessians;
+  for (int t = 0; t < trees; ++t) {
+    count.setZero();
+    sum.setZero();
+    switch (plan.rows.kind) {
+      case Plan::RowDraw::Kind::kAll:
+        for (Eigen::Index r = 0; r < n; ++r) add(r);
+        break;
+      case Plan::RowDraw::Kind::kBootstrap:
+        for (int64_t d = 0; d < plan.rows.draws; ++d) add(UniformBelow(n, rng));
+        break;
+      case Plan::RowDraw::Kind::kFraction:
+        for (Eigen::Index r = 0; r < n; ++r) {
+          if (UniformUnit(rng) < plan.rows.fraction) add(r);
+        }
+        break;
+    }
+    if (count.sum() == 0.0) add(UniformBelow(n, rng));  // a tree needs a row
+    drawn.clear();
+    gradients.clear();
+    hessians.clear();
+    for (Eigen::Index g = 0; g < group_count; ++g) {
+      if (count(g) == 0.0) continue;
+      drawn.push_back(static_cast<int>(g));
+      // Squared error at the prediction base_score, summed over the drawn copies of the group.
+      gradients.push_back(static_cast<float>(count(g) * base - sum(g)));
+      hessians.push_back(static_cast<float>(count(g)));
+    }
+    XgbDMatrix rows = train_->Slice(drawn);
+    booster->BoostOneIter(rows, gradients, hessians);
+  }
+  return booster;
 }
 
 Eigen::VectorXd TreeBoosterRegressor::Predict(const Eigen::MatrixXd& x) const {
@@ -185,6 +297,9 @@ void TreeBoosterRegressor::ReduceTo(const nlohmann::json& point) {
   }
   const bool prune =
       Reducible() != Reduction::kGamma && DepthLimit(to) < DepthLimit(grown_hyperparameters_);
+  // The prune updater reads only the trees, but a round needs data with labels: one training
+  // row spares each round predicting every tree on every row.
+  const XgbDMatrix one_row = train_->Slice({0});
   std::vector<Part> parts;
   for (size_t k = 0; k < keep; ++k) {
     if (!prune) {
@@ -192,14 +307,14 @@ void TreeBoosterRegressor::ReduceTo(const nlohmann::json& point) {
       continue;
     }
     // XGBoost updates each tree once per booster: prune a copy, keeping the fit whole.
-    auto copy = std::make_shared<XgbBooster>(*train_);
+    auto copy = std::make_shared<XgbBooster>(one_row);
     copy->Unserialize(grown_[k].booster->Serialize());
     copy->SetParam("process_type", "update");
     copy->SetParam("updater", "prune");
     copy->SetParam("max_depth", std::to_string(DepthLimit(to)));
-    copy->SetParam("learning_rate", eta_);
-    copy->UpdateOneIter(0, *train_);
-    parts.push_back(Part{std::move(copy), grown_[k].trees});
+    copy->SetParam("learning_rate", grown_[k].eta);
+    for (int i = 0; i < grown_[k].rounds; ++i) copy->UpdateOneIter(i, one_row);
+    parts.push_back(Part{std::move(copy), grown_[k].trees, grown_[k].rounds, grown_[k].eta});
   }
   parts_ = std::move(parts);
   set_hyperparameters(std::move(to));
@@ -208,6 +323,7 @@ void TreeBoosterRegressor::ReduceTo(const nlohmann::json& point) {
 void TreeBoosterRegressor::ReleaseFitData() {
   grown_.clear();  // parts_ keeps the boosters that predict
   train_.reset();
+  groups_.reset();
 }
 
 nlohmann::json TreeBoosterRegressor::SaveState() const {
@@ -276,6 +392,7 @@ void TreeBoosterRegressor::LoadState(const nlohmann::json& state) {
   grown_.clear();
   base_score_ = base;
   train_.reset();
+  groups_.reset();
   smallest_loss_change_.reset();
 }
 

@@ -4,13 +4,14 @@
 // and saves the booster as XGBoost's own UBJSON model (base64 in the JSON state), which reloads
 // bit-identically.
 //
-// Speed, without changing a tree: when no column sampling is asked for (colsample_* = 1, i.e.
-// max_features covering every feature) and the updater is exact or hist, the booster trains
-// only on the columns that offer splits no earlier column offers (split_columns.h: x*x and 1/x
-// of a positive x, constant columns; the model keeps their indices as `used_columns`). Fitted
-// DecisionTree and RandomForest models can be reduced to a smaller max_depth (ReduceTo: XGBoost's
-// prune updater), which a hyperparameter search uses to fit each family of points differing only
-// by max_depth once.
+// Speed, without changing a tree: rows that are equal in every column are merged into one
+// weighted row (row_groups.h) whenever that grows the same trees. When no column sampling is asked
+// for (colsample_* = 1, i.e. max_features covering every feature) and the updater is exact or hist,
+// the booster trains only on the columns that offer splits no earlier column offers
+// (split_columns.h: x*x and 1/x of a positive x, constant columns; the model keeps their indices as
+// `used_columns`). Fitted DecisionTree and RandomForest models can be reduced to a smaller
+// max_depth (ReduceTo: XGBoost's prune updater), which a hyperparameter search uses to fit each
+// family of points differing only by max_depth once.
 //
 // Also here: the mapping of scikit-learn's tree hyperparameters (criterion, max_depth,
 // min_samples_split, min_samples_leaf, max_features, min_impurity_decrease) shared by
@@ -23,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/regressors/row_groups.h"
 #include "model/regressors/technique.h"
 #include "model/regressors/xgboost_handles.h"
 
@@ -57,10 +59,26 @@ class TreeBoosterRegressor : public TechniqueRegressor {
     std::vector<std::pair<std::string, std::string>> params;  // XGBoost name, value
     int rounds = 1;
     // > 0: a random forest of this many trees, grown as boosters of kForestChunk trees each
-    // (the last one smaller; one round, num_parallel_tree = its trees, its own seed) whose
-    // predictions are averaged, weighted by their trees. A forest's first chunks are then the
-    // forest of fewer trees, which a search over n_estimators reuses (ReduceTo).
+    // (the last one smaller; its own seed) whose predictions are averaged, weighted by their
+    // trees. A forest's first chunks are then the forest of fewer trees, which a search over
+    // n_estimators reuses (ReduceTo). Each tree is one boosting round at learning rate
+    // 1 / (trees of its chunk) whose gradients are taken against base_score (not against the
+    // trees before it), on the rows `rows` draws for it: a booster predicts base_score plus the
+    // mean of its trees. Forests must use the exact updater (the rows are merged, row_groups.h).
     int forest_trees = 0;
+    struct RowDraw {
+      enum class Kind {
+        kAll,        // every row once
+        kBootstrap,  // `draws` rows with replacement (scikit-learn's bootstrap): a row drawn k
+                     // times weighs k
+        kFraction,   // each row with probability `fraction`, without replacement (XGBoost's
+                     // subsample)
+      };
+      Kind kind = Kind::kAll;
+      int64_t draws = 0;
+      double fraction = 1.0;
+    };
+    RowDraw rows;  // forests only
   };
   static constexpr int kForestChunk = 10;
   // XGBoost parameters for training on `x` (whose size some mappings need); may add notes_.
@@ -78,17 +96,30 @@ class TreeBoosterRegressor : public TechniqueRegressor {
   static std::string Num(double v);
 
  private:
-  // One booster and the trees it grows in parallel (a chunk of a forest; 0: not a forest).
+  // One booster: a chunk of a forest (trees > 0) or the whole model (trees = 0).
   struct Part {
     std::shared_ptr<XgbBooster> booster;
     int trees = 0;
+    int rounds = 1;           // its boosting rounds (the prune updater redoes each)
+    std::string eta = "0.3";  // its learning rate, which pruned leaves scale by
   };
+  // Grows one chunk of `trees` trees of a forest (Plan::forest_trees) on train_, with `seed`
+  // (XGBoost's, and that of the row draws); `y` are the training targets (one per row, not per
+  // group).
+  std::shared_ptr<XgbBooster> GrowForestChunk(const Plan& plan, int trees, const std::string& seed,
+                                              const Eigen::VectorXd& y, double base) const;
+  // Objective, one thread, silence, `seed`, base_score `base`, then the plan's parameters.
+  static void SetCommonParams(XgbBooster& booster, const Plan& plan, const std::string& seed,
+                              float base);
   std::vector<Part> grown_;  // as fitted, kept for ReduceTo() (empty after LoadState())
   std::vector<Part> parts_;  // what predicts: grown_, its first chunks, or pruned copies
   nlohmann::json grown_hyperparameters_;  // the hyperparameters of the fit
   double base_score_ = 0.0;               // the boosters' base_score (a float's value)
-  std::unique_ptr<XgbDMatrix> train_;     // kept after Fit() for ReduceTo()
-  std::string eta_ = "0.3";               // the plan's learning rate, which pruned leaves scale by
+  // The training rows XGBoost sees: one per RowGroups group (labels the group means, weights
+  // the group sizes) when merging rows changes no tree, else every row. Kept after Fit() for
+  // ReduceTo().
+  std::unique_ptr<XgbDMatrix> train_;
+  std::optional<RowGroups> groups_;  // set when train_ holds merged rows
   // The smallest loss change of a split in the fitted trees (infinity without splits), read from
   // the booster's JSON model on first use.
   double SmallestLossChange() const;

@@ -37,6 +37,25 @@ XgbDMatrix::XgbDMatrix(const Eigen::MatrixXd& x, const Eigen::VectorXd& y)
   }
 }
 
+XgbDMatrix::XgbDMatrix(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                       const Eigen::VectorXd& weights)
+    : XgbDMatrix(x, y) {
+  Eigen::VectorXf w = weights.cast<float>();
+  Check(XGDMatrixSetFloatInfo(handle_, "weight", w.data(), static_cast<bst_ulong>(w.size())),
+        "setting weights");
+}
+
+XgbDMatrix::XgbDMatrix(XgbDMatrix&& other) noexcept : handle_(other.handle_) {
+  other.handle_ = nullptr;
+}
+
+XgbDMatrix XgbDMatrix::Slice(const std::vector<int>& rows) const {
+  DMatrixHandle out = nullptr;
+  Check(XGDMatrixSliceDMatrix(handle_, rows.data(), static_cast<bst_ulong>(rows.size()), &out),
+        "slicing a data matrix");
+  return XgbDMatrix(out);
+}
+
 XgbDMatrix::~XgbDMatrix() {
   if (handle_) XGDMatrixFree(handle_);
 }
@@ -59,6 +78,16 @@ void XgbBooster::SetParam(const std::string& name, const std::string& value) {
 
 void XgbBooster::UpdateOneIter(int iteration, const XgbDMatrix& train) {
   Check(XGBoosterUpdateOneIter(handle_, iteration, train.handle()), "training");
+}
+
+void XgbBooster::BoostOneIter(const XgbDMatrix& train, std::vector<float>& gradients,
+                              std::vector<float>& hessians) {
+  if (gradients.size() != hessians.size()) {
+    throw std::invalid_argument("XGBoost: as many gradients as hessians are needed");
+  }
+  Check(XGBoosterBoostOneIter(handle_, train.handle(), gradients.data(), hessians.data(),
+                              static_cast<bst_ulong>(gradients.size())),
+        "training on given gradients");
 }
 
 Eigen::VectorXd XgbBooster::Predict(const XgbDMatrix& data) const {

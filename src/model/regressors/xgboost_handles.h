@@ -17,13 +17,22 @@ class XgbDMatrix {
   // Rows of `x`; with `y`, also the labels.
   explicit XgbDMatrix(const Eigen::MatrixXd& x);
   XgbDMatrix(const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
+  // Rows of `x` with labels `y` and row weights `weights` (XGBoost's objectives multiply a row's
+  // gradient and hessian by its weight).
+  XgbDMatrix(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Eigen::VectorXd& weights);
   ~XgbDMatrix();
   XgbDMatrix(const XgbDMatrix&) = delete;
   XgbDMatrix& operator=(const XgbDMatrix&) = delete;
+  XgbDMatrix(XgbDMatrix&& other) noexcept;
+  XgbDMatrix& operator=(XgbDMatrix&&) = delete;
+
+  // These rows (indices into this matrix, any order), with their labels and weights.
+  XgbDMatrix Slice(const std::vector<int>& rows) const;
 
   DMatrixHandle handle() const { return handle_; }
 
  private:
+  explicit XgbDMatrix(DMatrixHandle handle) : handle_(handle) {}
   DMatrixHandle handle_ = nullptr;
 };
 
@@ -40,6 +49,10 @@ class XgbBooster {
   void SetParam(const std::string& name, const std::string& value);
   // One boosting round (iteration number `iteration`) on `train`.
   void UpdateOneIter(int iteration, const XgbDMatrix& train);
+  // One boosting round on `train` with these gradients and hessians (one per row) instead of the
+  // objective's: the rows' labels and weights are not used.
+  void BoostOneIter(const XgbDMatrix& train, std::vector<float>& gradients,
+                    std::vector<float>& hessians);
   // Predictions (margin = prediction for squared error) with every tree.
   Eigen::VectorXd Predict(const XgbDMatrix& data) const;
   // The model in `format` ("json" or "ubj"), as XGBoosterSaveModelToBuffer writes it.
