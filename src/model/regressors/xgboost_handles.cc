@@ -1,5 +1,7 @@
 #include "model/regressors/xgboost_handles.h"
 
+#include <omp.h>
+
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -15,12 +17,21 @@ void Check(int rc, const char* what) {
 DMatrixHandle MakeMatrix(const Eigen::MatrixXd& x) {
   Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> data = x.cast<float>();
   DMatrixHandle handle = nullptr;
-  Check(XGDMatrixCreateFromMat(data.data(), static_cast<bst_ulong>(data.rows()),
-                               static_cast<bst_ulong>(data.cols()),
-                               std::numeric_limits<float>::quiet_NaN(), &handle),
+  // One thread: the matrix's own work (the exact updater's sorted columns) otherwise uses
+  // OpenMP's default team, whose idle member spins against the trainer's other threads.
+  Check(XGDMatrixCreateFromMat_omp(data.data(), static_cast<bst_ulong>(data.rows()),
+                                   static_cast<bst_ulong>(data.cols()),
+                                   std::numeric_limits<float>::quiet_NaN(), &handle, 1),
         "creating a data matrix");
   return handle;
 }
+
+// Every booster trains with nthread = 1, but XGBoost loads a model's trees (Unserialize,
+// LoadModel) with the calling thread's OpenMP default team (all cores). Its idle member then spins
+// after each load, taking a core from the trainer's other threads. twinprof parallelises across
+// fits instead, so XGBoost's calls run with a team of one: this sets the calling thread's OpenMP
+// default (a per-thread setting; twinprof makes no other use of OpenMP).
+void OneOpenMpThread() { omp_set_num_threads(1); }
 
 }  // namespace
 
@@ -60,9 +71,13 @@ XgbDMatrix::~XgbDMatrix() {
   if (handle_) XGDMatrixFree(handle_);
 }
 
-XgbBooster::XgbBooster() { Check(XGBoosterCreate(nullptr, 0, &handle_), "creating a booster"); }
+XgbBooster::XgbBooster() {
+  OneOpenMpThread();
+  Check(XGBoosterCreate(nullptr, 0, &handle_), "creating a booster");
+}
 
 XgbBooster::XgbBooster(const XgbDMatrix& train) {
+  OneOpenMpThread();
   DMatrixHandle cache[] = {train.handle()};
   Check(XGBoosterCreate(cache, 1, &handle_), "creating a booster");
 }
@@ -114,6 +129,7 @@ std::string XgbBooster::SaveModel(const std::string& format) const {
 }
 
 void XgbBooster::LoadModel(const std::string& bytes) {
+  OneOpenMpThread();
   Check(XGBoosterLoadModelFromBuffer(handle_, bytes.data(), static_cast<bst_ulong>(bytes.size())),
         "loading the model");
 }
@@ -126,6 +142,7 @@ std::string XgbBooster::Serialize() const {
 }
 
 void XgbBooster::Unserialize(const std::string& bytes) {
+  OneOpenMpThread();
   Check(XGBoosterUnserializeFromBuffer(handle_, bytes.data(), static_cast<bst_ulong>(bytes.size())),
         "restoring the booster");
 }
