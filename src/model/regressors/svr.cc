@@ -9,12 +9,13 @@
 //
 // Bounding a fit: libsvm 3.24 has no iteration or time limit (its solver only stops after
 // max(10^7, 100 l) iterations, which on unscaled data can take many minutes). So, with
-// max_seconds > 0, training runs in a forked child process (bounded_fork.h) that sends the model
-// back through a pipe; when the limit passes, the child is killed and the model falls back to
-// predicting the mean of y, with a note saying so. Killing a process is the only sound way to
-// stop libsvm mid-solve (a thread cannot be stopped safely). max_seconds = 0 trains in-process.
-// The bound covers libsvm's solver: the training problem (the precomputed kernel matrix) is
-// built in this process first, and the child reads it without copying it.
+// max_seconds > 0, training runs in a forked child process (bounded_fork.h: one child per
+// prepared problem, serving the fit and its reductions) that sends the model back; when the limit
+// passes, the child is killed and the model falls back to predicting the mean of y, with a note
+// saying so. Killing a process is the only sound way to stop libsvm mid-solve (a thread cannot be
+// stopped safely). max_seconds = 0 trains in-process. The bound covers libsvm's solver: the
+// training problem (the precomputed kernel matrix) is built in this process first, and the child
+// reads it without copying it.
 //
 // Reductions (Regressor::CanReduceTo): a fit with the precomputed kernel keeps that matrix (about
 // rows^2 x 16 bytes, until the regressor goes or is fitted again) and can become the fit at a
@@ -43,6 +44,7 @@ class Svr : public TechniqueRegressor {
   void Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) override {
     CheckFitInput(x, y);
     notes_.clear();
+    worker_.reset();
     problem_.reset();
     const nlohmann::json& hp = hyperparameters();
     LibsvmParams params = Params(hp, ResolveGamma(hp.at("gamma"), x));
@@ -52,9 +54,13 @@ class Svr : public TechniqueRegressor {
     // Built here, before any fork: a child trains on it without copying it.
     auto problem = std::make_unique<const LibsvmProblem>(params, x, y);
     y_mean_ = y.mean();
-    model_ = Solve(*problem, params, hp.at("max_seconds").get<double>());
+    model_ = Solve(*problem, params, hp, hp.at("max_seconds").get<double>());
     columns_ = x.cols();
-    if (problem->precomputed()) problem_ = std::move(problem);
+    if (problem->precomputed()) {
+      problem_ = std::move(problem);
+    } else {
+      worker_.reset();  // no reductions to serve
+    }
   }
 
   bool CanReduceTo(const nlohmann::json& point) const override {
@@ -84,11 +90,14 @@ class Svr : public TechniqueRegressor {
       throw InputError("SVR: libsvm rejects the hyperparameters: " + error);
     }
     notes_.clear();
-    model_ = Solve(*problem_, params, to.at("max_seconds").get<double>());
+    model_ = Solve(*problem_, params, to, to.at("max_seconds").get<double>());
     set_hyperparameters(std::move(to));
   }
 
-  void ReleaseFitData() override { problem_.reset(); }
+  void ReleaseFitData() override {
+    worker_.reset();
+    problem_.reset();
+  }
 
   Eigen::VectorXd Predict(const Eigen::MatrixXd& x) const override {
     RequireFitted(model_ != nullptr);
@@ -102,6 +111,7 @@ class Svr : public TechniqueRegressor {
       Eigen::MatrixXd sv = MatrixFromJson(state.at("support_vectors"));
       if (sv.rows() == 0) sv.resize(0, columns_);
       if (sv.cols() != columns_) BadState("support vectors and columns disagree");
+      worker_.reset();
       problem_.reset();
       model_ = std::make_unique<LibsvmModel>(
           Params(hyperparameters(), state.at("gamma").get<double>()), std::move(sv),
@@ -154,12 +164,26 @@ class Svr : public TechniqueRegressor {
     }
   }
 
-  // Trains on `problem` (libsvm's solver; in a child process bounded by `limit` seconds when
-  // limit > 0). A cut training gives the model that predicts the mean of y, with a note.
+  // Trains on `problem` at hyperparameters `hp` (libsvm's solver, with `params` = Params(hp,
+  // gamma)): in this process when limit = 0, else in worker_'s child process, bounded by `limit`
+  // seconds. The child, forked at the first training of a problem, serves its reductions too
+  // (bounded_fork.h says why). A cut training gives the model that predicts the mean of y, with a
+  // note.
   std::unique_ptr<LibsvmModel> Solve(const LibsvmProblem& problem, const LibsvmParams& params,
-                                     double limit) {
+                                     const nlohmann::json& hp, double limit) {
     if (limit <= 0.0) return LibsvmModel::FromBytes(params, problem.Train(params));
-    BoundedRun run = RunBounded([&] { return problem.Train(params); }, limit, "SVR");
+    if (worker_ == nullptr) {
+      // The child reads the problem as it was at the fork; requests name the point to train at.
+      const LibsvmProblem* served = &problem;
+      worker_ = std::make_unique<BoundedWorker>(
+          [served](const std::string& request) {
+            const nlohmann::json point = nlohmann::json::parse(request);
+            return served->Train(Params(point.at("hp"), point.at("gamma").get<double>()));
+          },
+          "SVR");
+    }
+    const nlohmann::json request = {{"hp", hp}, {"gamma", params.gamma}};
+    BoundedRun run = worker_->Run(request.dump(), limit);
     if (run.result) return LibsvmModel::FromBytes(params, *run.result);
     notes_.push_back("SVR: libsvm training cut after " + nlohmann::json(limit).dump() +
                      " s (max_seconds); the model predicts the mean of y");
@@ -196,6 +220,9 @@ class Svr : public TechniqueRegressor {
   Eigen::Index columns_ = -1;
   // Kept after a fit with a precomputed kernel, for ReduceTo(); released with the regressor.
   std::unique_ptr<const LibsvmProblem> problem_;
+  // The child process that trains on problem_ (max_seconds > 0). Declared after problem_, so
+  // it goes first.
+  std::unique_ptr<BoundedWorker> worker_;
   double y_mean_ = 0.0;
 };
 }  // namespace
