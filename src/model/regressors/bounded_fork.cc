@@ -1,6 +1,5 @@
 #include "model/regressors/bounded_fork.h"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -18,10 +17,12 @@ namespace twinprof {
 
 namespace {
 
-// Writes all of `data` to `fd`; false on error.
-bool WriteAll(int fd, const char* data, size_t size) {
+// Calls `step(data, size)` (a read, write or send of at most `size` bytes, returning how many it
+// moved) until all `size` bytes have moved; false on end of file or error.
+template <typename Byte, typename Step>
+bool MoveAll(Byte* data, size_t size, Step step) {
   while (size > 0) {
-    ssize_t n = write(fd, data, size);
+    ssize_t n = step(data, size);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     data += n;
@@ -30,34 +31,50 @@ bool WriteAll(int fd, const char* data, size_t size) {
   return true;
 }
 
-// Reads exactly `size` bytes from `fd` (blocking); false on EOF or error.
+// Blocks until exactly `size` bytes are read.
 bool ReadAll(int fd, char* data, size_t size) {
-  while (size > 0) {
-    ssize_t n = read(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
+  return MoveAll(data, size, [fd](char* p, size_t n) { return read(fd, p, n); });
 }
 
-// Writes all of `data` to socket `fd` without SIGPIPE when the other end is gone.
+// To a socket, without SIGPIPE when the other end is gone.
 bool SendAll(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    ssize_t n = send(fd, data, size, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
+  return MoveAll(data, size,
+                 [fd](const char* p, size_t n) { return send(fd, p, n, MSG_NOSIGNAL); });
 }
 
 // Closes every descriptor above stderr except `keep`.
 void CloseAllBut(int keep) {
   if (keep > 3) close_range(3, static_cast<unsigned>(keep) - 1, 0);
   close_range(static_cast<unsigned>(keep) + 1, ~0u, 0);
+}
+
+// A forked child and our end of the socket pair it talks on.
+struct Child {
+  pid_t pid = -1;
+  int channel = -1;
+};
+
+// Forks a child that closes every descriptor but its end of a new socket pair, then runs
+// `body(that end)`, which must not return (it ends with _exit).
+Child ForkWithChannel(const std::string& what, const std::function<void(int)>& body) {
+  int fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+    throw std::runtime_error(what + ": socketpair failed: " + std::strerror(errno));
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    int err = errno;
+    close(fds[0]);
+    close(fds[1]);
+    throw std::runtime_error(what + ": fork failed: " + std::strerror(err));
+  }
+  if (pid == 0) {
+    CloseAllBut(fds[1]);
+    body(fds[1]);
+    _exit(1);
+  }
+  close(fds[1]);
+  return Child{pid, fds[0]};
 }
 
 // A message on the channel, either way: its size (a uint64_t), then its bytes. A failing `serve`
@@ -100,21 +117,9 @@ BoundedWorker::~BoundedWorker() {
 }
 
 void BoundedWorker::Start() {
-  int fds[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
-    throw std::runtime_error(what_ + ": socketpair failed: " + std::strerror(errno));
-  }
-  pid_t pid = fork();
-  if (pid < 0) {
-    int err = errno;
-    close(fds[0]);
-    close(fds[1]);
-    throw std::runtime_error(what_ + ": fork failed: " + std::strerror(err));
-  }
-  if (pid == 0) ServeForever(fds[1], serve_);
-  close(fds[1]);
-  pid_ = pid;
-  channel_ = fds[0];
+  Child child = ForkWithChannel(what_, [this](int fd) { ServeForever(fd, serve_); });
+  pid_ = child.pid;
+  channel_ = child.channel;
 }
 
 int BoundedWorker::Stop(bool kill_child) {
@@ -183,29 +188,18 @@ BoundedRun RunBounded(const std::function<std::string()>& work, double limit_sec
                       const std::string& what) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) {
-    throw std::runtime_error(what + ": pipe failed: " + std::strerror(errno));
-  }
-  pid_t pid = fork();
-  if (pid < 0) {
-    int err = errno;
-    close(fds[0]);
-    close(fds[1]);
-    throw std::runtime_error(what + ": fork failed: " + std::strerror(err));
-  }
-  if (pid == 0) {
-    CloseAllBut(fds[1]);
+  const Child child = ForkWithChannel(what, [&work](int fd) {
     int status = 1;
     try {
       std::string out = work();
-      status = WriteAll(fds[1], out.data(), out.size()) ? 0 : 1;
+      status = SendAll(fd, out.data(), out.size()) ? 0 : 1;
     } catch (...) {
       status = 3;
     }
     _exit(status);
-  }
-  close(fds[1]);
+  });
+  const pid_t pid = child.pid;
+  const int channel = child.channel;
 
   BoundedRun run;
   std::string received;
@@ -217,17 +211,17 @@ BoundedRun RunBounded(const std::function<std::string()>& work, double limit_sec
       timed_out = true;
       break;
     }
-    pollfd p{fds[0], POLLIN, 0};
+    pollfd p{channel, POLLIN, 0};
     int ready = poll(&p, 1, static_cast<int>(std::ceil(std::min(left, 3600.0) * 1000)));
     if (ready < 0 && errno == EINTR) continue;
     if (ready < 0) break;
     if (ready == 0) continue;  // re-check the deadline
-    ssize_t n = read(fds[0], buffer, sizeof buffer);
+    ssize_t n = read(channel, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // EOF: the child finished writing
     received.append(buffer, static_cast<size_t>(n));
   }
-  close(fds[0]);
+  close(channel);
   if (timed_out) kill(pid, SIGKILL);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -235,10 +229,7 @@ BoundedRun RunBounded(const std::function<std::string()>& work, double limit_sec
   run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (timed_out) return run;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::string reason = WIFSIGNALED(status)
-                             ? "killed by signal " + std::to_string(WTERMSIG(status))
-                             : "exit status " + std::to_string(WEXITSTATUS(status));
-    throw std::runtime_error(what + ": the worker process failed (" + reason + ")");
+    throw std::runtime_error(what + ": the worker process failed (" + DescribeStatus(status) + ")");
   }
   run.result = std::move(received);
   return run;
