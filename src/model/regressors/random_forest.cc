@@ -15,6 +15,12 @@
 // - `subsample` (XGBoost's own, a fraction in (0, 1]): each tree keeps each row with that
 //   probability, without replacement, instead of the bootstrap.
 // A tree whose draw holds no row gets one row drawn at random.
+//
+// Gap, and why this is not XGBoost's random-forest mode (num_parallel_tree trees in one round):
+// that mode grows every tree of the round on one set of row weights and samples rows with its
+// `subsample`, without replacement, so it cannot weigh a row by how often a tree drew it. So each
+// tree is a round of its own, given the gradients and hessians of its own draw at base_score
+// (XgbBooster::BoostOneIter), which XGBoost grows exactly as it grows a tree of a forest round.
 #include <algorithm>
 #include <cmath>
 
