@@ -14,7 +14,10 @@
 // - bootstrap=False: every tree sees every row (scikit-learn ignores max_samples then).
 // - `subsample` (XGBoost's own, a fraction in (0, 1]): each tree keeps each row with that
 //   probability, without replacement, instead of the bootstrap.
-// A tree whose draw holds no row gets one row drawn at random.
+// A tree whose draw holds no row gets one row drawn at random. Gap: min_samples_leaf and
+// min_samples_split become a minimum weight (min_child_weight), so a row drawn k times counts k
+// times; scikit-learn counts the rows of a bootstrap sample once each. The default (1) is the
+// same either way.
 //
 // Gap, and why this is not XGBoost's random-forest mode (num_parallel_tree trees in one round):
 // that mode grows every tree of the round on one set of row weights and samples rows with its
