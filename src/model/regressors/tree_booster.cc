@@ -264,19 +264,71 @@ bool TreeBoosterRegressor::CanReduceTo(const nlohmann::json& point) const {
   return reachable && from == to;
 }
 
+namespace {
+
+// Collects, from XGBoost's UBJSON model, every tree's "left_children" and "loss_changes" (in tree
+// order, so the two lists align node for node), without building the document: a boosting
+// model has thousands of nodes and a dozen arrays each.
+class SplitLossReader : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  std::vector<int64_t> left_children;
+  std::vector<double> loss_changes;
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t v) override { return Add(static_cast<double>(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return Add(static_cast<double>(v)); }
+  bool number_float(number_float_t v, const string_t&) override { return Add(v); }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t& name) override {
+    key_ = name;
+    return true;
+  }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override {
+    collecting_ = key_ == "left_children"  ? Collecting::kLeft
+                  : key_ == "loss_changes" ? Collecting::kLoss
+                                           : Collecting::kNone;
+    key_.clear();
+    return true;
+  }
+  bool end_array() override {
+    collecting_ = Collecting::kNone;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    throw std::runtime_error(std::string("XGBoost model: ") + e.what());
+  }
+
+ private:
+  enum class Collecting { kNone, kLeft, kLoss };
+  bool Add(double v) {
+    if (collecting_ == Collecting::kLeft) left_children.push_back(static_cast<int64_t>(v));
+    if (collecting_ == Collecting::kLoss) loss_changes.push_back(v);
+    return true;
+  }
+  Collecting collecting_ = Collecting::kNone;
+  string_t key_;
+};
+
+}  // namespace
+
 double TreeBoosterRegressor::SmallestLossChange() const {
   if (!smallest_loss_change_) {
     double smallest = std::numeric_limits<double>::infinity();
     for (const Part& part : grown_) {
-      // XGBoost's binary UBJSON form: the same document as its JSON, parsed without text.
-      nlohmann::json model = nlohmann::json::from_ubjson(part.booster->SaveModel("ubj"));
-      for (const nlohmann::json& tree :
-           model.at("learner").at("gradient_booster").at("model").at("trees")) {
-        const nlohmann::json& left = tree.at("left_children");
-        const nlohmann::json& loss = tree.at("loss_changes");
-        for (size_t i = 0; i < left.size(); ++i) {
-          if (left[i].get<int64_t>() >= 0) smallest = std::min(smallest, loss[i].get<double>());
-        }
+      SplitLossReader reader;
+      const std::string model = part.booster->SaveModel("ubj");
+      nlohmann::json::sax_parse(model.begin(), model.end(), &reader,
+                                nlohmann::json::input_format_t::ubjson);
+      if (reader.left_children.size() != reader.loss_changes.size()) {
+        throw std::runtime_error("XGBoost model: trees with unequal node arrays");
+      }
+      for (size_t i = 0; i < reader.left_children.size(); ++i) {
+        // A node with a left child is a split.
+        if (reader.left_children[i] >= 0) smallest = std::min(smallest, reader.loss_changes[i]);
       }
     }
     smallest_loss_change_ = smallest;
