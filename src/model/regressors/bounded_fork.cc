@@ -77,12 +77,11 @@ Child ForkWithChannel(const std::string& what, const std::function<void(int)>& b
   return Child{pid, fds[0]};
 }
 
-// A message on the channel, either way: its size (a uint64_t), then its bytes. A failing `serve`
-// sends nothing: the child exits.
-
+// BoundedWorker's child: answers requests on `fd` until it closes. A message on the channel,
+// either way, is its size (a uint64_t), then its bytes. A failing `serve` sends nothing: the child
+// exits.
 [[noreturn]] void ServeForever(int fd,
                                const std::function<std::string(const std::string&)>& serve) {
-  CloseAllBut(fd);
   for (;;) {
     uint64_t size = 0;
     if (!ReadAll(fd, reinterpret_cast<char*>(&size), sizeof size)) _exit(0);  // closed: done
