@@ -3,6 +3,7 @@
 // RandomForest's bootstrap, which draws rows with replacement and weighs them by their draws.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -161,10 +162,9 @@ TEST(RandomForestBootstrapTest, OneDrawGivesOneRowsTarget) {
   }
 }
 
-// A row drawn twice weighs twice: with two draws, a one-tree forest of stumps predicts either one
-// row's target (drawn twice, or two rows that fall in different leaves) or the mean of two.
-// Over many seeds a leaf holding the mean of two targets must appear, and every prediction must
-// be a target or the mean of two.
+// Two draws from three rows: a one-tree forest of stumps has one leaf holding one row's target
+// exactly when a row was drawn twice (two different rows get a leaf each). That must happen for
+// about a third of the seeds.
 TEST(RandomForestBootstrapTest, DrawsAreWithReplacement) {
   Eigen::MatrixXd x(3, 1);
   x << 1, 2, 3;
@@ -189,6 +189,40 @@ TEST(RandomForestBootstrapTest, DrawsAreWithReplacement) {
   // Two draws from three rows repeat a row with probability 1/3.
   EXPECT_GT(repeated, 5);
   EXPECT_LT(repeated, 40);
+}
+
+// A row drawn twice weighs twice. Three draws, and min_samples_leaf = 3 (a weight: every split
+// would leave a leaf lighter than 3), so the tree is one leaf: the mean of the three draws,
+// counted with their multiplicity. Each prediction must be such a mean (a sum of three targets
+// over 3), and some draw must repeat a row: 10, 10, 20 gives 13.33, where counting the rows once
+// would give 15.
+TEST(RandomForestBootstrapTest, ARowDrawnTwiceWeighsTwice) {
+  Eigen::MatrixXd x(3, 1);
+  x << 1, 2, 3;
+  Eigen::VectorXd y(3);
+  y << 10, 20, 40;
+  std::vector<double> means;
+  for (double a : {10, 20, 40}) {
+    for (double b : {10, 20, 40}) {
+      for (double c : {10, 20, 40}) means.push_back((a + b + c) / 3);
+    }
+  }
+  int weighted = 0;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    auto forest = MakeRegressor(
+        "RandomForest", {{"n_estimators", 1}, {"max_samples", 3}, {"min_samples_leaf", 3}}, seed);
+    forest->Fit(x, y);
+    const double p = forest->Predict(x)(0);
+    EXPECT_EQ(forest->Predict(x).maxCoeff(), forest->Predict(x).minCoeff());
+    const bool a_mean =
+        std::any_of(means.begin(), means.end(), [p](double m) { return std::abs(m - p) < 1e-3; });
+    EXPECT_TRUE(a_mean) << "seed " << seed << ": " << p;
+    // Means that only weights give: some row drawn twice, and not all three rows equal.
+    for (double m : {40.0 / 3, 50.0 / 3, 70.0 / 3, 80.0 / 3}) {
+      if (std::abs(p - m) < 1e-3) ++weighted;
+    }
+  }
+  EXPECT_GT(weighted, 5);
 }
 
 }  // namespace

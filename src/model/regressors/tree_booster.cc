@@ -205,8 +205,12 @@ std::shared_ptr<XgbBooster> TreeBoosterRegressor::GrowForestChunk(const Plan& pl
       gradients.push_back(static_cast<float>(count(g) * base - sum(g)));
       hessians.push_back(static_cast<float>(count(g)));
     }
-    XgbDMatrix rows = train_->Slice(drawn);
-    booster->BoostOneIter(rows, gradients, hessians);
+    if (static_cast<Eigen::Index>(drawn.size()) == group_count) {
+      booster->BoostOneIter(*train_, gradients, hessians);  // every row: no copy to sort again
+    } else {
+      XgbDMatrix rows = train_->Slice(drawn);
+      booster->BoostOneIter(rows, gradients, hessians);
+    }
   }
   return booster;
 }
@@ -349,15 +353,16 @@ void TreeBoosterRegressor::ReduceTo(const nlohmann::json& point) {
   }
   const bool prune =
       Reducible() != Reduction::kGamma && DepthLimit(to) < DepthLimit(grown_hyperparameters_);
+  std::vector<Part> parts(grown_.begin(), grown_.begin() + static_cast<std::ptrdiff_t>(keep));
+  if (!prune) {
+    parts_ = std::move(parts);
+    set_hyperparameters(std::move(to));
+    return;
+  }
   // The prune updater reads only the trees, but a round needs data with labels: one training
   // row spares each round predicting every tree on every row.
   const XgbDMatrix one_row = train_->Slice({0});
-  std::vector<Part> parts;
   for (size_t k = 0; k < keep; ++k) {
-    if (!prune) {
-      parts.push_back(grown_[k]);
-      continue;
-    }
     // XGBoost updates each tree once per booster: prune a copy, keeping the fit whole.
     auto copy = std::make_shared<XgbBooster>(one_row);
     copy->Unserialize(grown_[k].booster->Serialize());
@@ -366,7 +371,7 @@ void TreeBoosterRegressor::ReduceTo(const nlohmann::json& point) {
     copy->SetParam("max_depth", std::to_string(DepthLimit(to)));
     copy->SetParam("learning_rate", grown_[k].eta);
     for (int i = 0; i < grown_[k].rounds; ++i) copy->UpdateOneIter(i, one_row);
-    parts.push_back(Part{std::move(copy), grown_[k].trees, grown_[k].rounds, grown_[k].eta});
+    parts[k].booster = std::move(copy);
   }
   parts_ = std::move(parts);
   set_hyperparameters(std::move(to));

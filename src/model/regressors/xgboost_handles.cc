@@ -17,11 +17,9 @@ void Check(int rc, const char* what) {
 DMatrixHandle MakeMatrix(const Eigen::MatrixXd& x) {
   Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> data = x.cast<float>();
   DMatrixHandle handle = nullptr;
-  // One thread: the matrix's own work (the exact updater's sorted columns) otherwise uses
-  // OpenMP's default team, whose idle member spins against the trainer's other threads.
-  Check(XGDMatrixCreateFromMat_omp(data.data(), static_cast<bst_ulong>(data.rows()),
-                                   static_cast<bst_ulong>(data.cols()),
-                                   std::numeric_limits<float>::quiet_NaN(), &handle, 1),
+  Check(XGDMatrixCreateFromMat(data.data(), static_cast<bst_ulong>(data.rows()),
+                               static_cast<bst_ulong>(data.cols()),
+                               std::numeric_limits<float>::quiet_NaN(), &handle),
         "creating a data matrix");
   return handle;
 }
