@@ -81,8 +81,7 @@ const FileKind kKinds[] = {
               Count(static_cast<size_t>(platform.node_count()), "node", "nodes") + ", " +
               Count(platform.links.size(), "link", "links");
      }},
-    {"campaign",
-     [](const FileProbe& p) { return p.HasKey("workflow") && p.HasKey("inputs"); },
+    {"campaign", [](const FileProbe& p) { return p.HasKey("workflow") && p.HasKey("inputs"); },
      [](const std::string& path, Warnings*) {
        Campaign campaign = LoadCampaign(path);
        Plan plan = MakePlan(campaign);

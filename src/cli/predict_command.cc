@@ -87,12 +87,14 @@ void AddPredictCommand(CLI::App& app, const GlobalOptions& global) {
   CLI::App* command = app.add_subcommand(
       "predict", "Predict with a model written by `twinprof train` (e.g. OUT/best.model)");
   command->add_option("-r,--model", flags->model, "Model file (OUT/best.model)")->required();
-  command->add_option("-c,--config", flags->config,
-                      "Configuration naming the data ([DataPreparation] input_path, [General] y)")
+  command
+      ->add_option("-c,--config", flags->config,
+                   "Configuration naming the data ([DataPreparation] input_path, [General] y)")
       ->required();
   command->add_option("-o,--output", flags->out, "Output folder for prediction.csv")->required();
-  command->add_option("--interval", flags->interval,
-                      "Add lo,hi bounds at this level (0.9 = 90%), from validation residuals")
+  command
+      ->add_option("--interval", flags->interval,
+                   "Add lo,hi bounds at this level (0.9 = 90%), from validation residuals")
       ->check(CLI::Range(0.01, 0.999));
   command->fallthrough();  // -v after the subcommand
   command->callback([flags, &global] { RunPredict(*flags, global); });

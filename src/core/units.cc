@@ -18,8 +18,8 @@ struct Unit {
 std::pair<double, std::string_view> SplitNumber(std::string_view text, std::string_view what,
                                                 std::string_view examples) {
   auto fail = [&](const std::string& why) -> std::pair<double, std::string_view> {
-    throw UnitError("'" + std::string(text) + "' is not a valid " + std::string(what) + ": " +
-                    why + " (expected e.g. " + std::string(examples) + ")");
+    throw UnitError("'" + std::string(text) + "' is not a valid " + std::string(what) + ": " + why +
+                    " (expected e.g. " + std::string(examples) + ")");
   };
   std::string_view s = text;
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -150,9 +150,9 @@ double ParseSize(std::string_view text) {
 }
 
 double ParseDuration(std::string_view text) {
-  static const std::vector<Unit> kUnits = {
-      {"", 1.0},  {"s", 1.0},      {"ns", 1e-9},   {"us", 1e-6}, {"ms", 1e-3},
-      {"m", 60.0}, {"min", 60.0}, {"h", 3600.0}, {"d", 86400.0}};
+  static const std::vector<Unit> kUnits = {{"", 1.0},     {"s", 1.0},    {"ns", 1e-9},
+                                           {"us", 1e-6},  {"ms", 1e-3},  {"m", 60.0},
+                                           {"min", 60.0}, {"h", 3600.0}, {"d", 86400.0}};
   return Parse(text, "duration", "1.5s, 200ms, 2m", kUnits);
 }
 

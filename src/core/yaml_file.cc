@@ -1,13 +1,13 @@
 #include "core/yaml_file.h"
 
+#include <yaml-cpp/depthguard.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <yaml-cpp/depthguard.h>
 
 #include "core/units.h"
 
@@ -19,7 +19,9 @@ std::string ReadTextFile(const std::string& path) {
     throw InputError(SourceLocation{path}, "is a directory, not a file");
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(SourceLocation{path}, std::string("cannot read file: ") + std::strerror(errno));
+  if (!in)
+    throw InputError(SourceLocation{path},
+                     std::string("cannot read file: ") + std::strerror(errno));
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) throw InputError(SourceLocation{path}, "error while reading file");
@@ -30,7 +32,11 @@ void CheckIsText(const std::string& text, const std::string& name) {
   int line = 1, column = 1;
   for (size_t i = 0; i < text.size();) {
     auto c = static_cast<unsigned char>(text[i]);
-    size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    size_t length = c < 0x80           ? 1
+                    : (c >> 5) == 0x6  ? 2
+                    : (c >> 4) == 0xE  ? 3
+                    : (c >> 3) == 0x1E ? 4
+                                       : 0;
     bool ok = length > 0 && i + length <= text.size();
     for (size_t k = 1; ok && k < length; ++k) {
       ok = (static_cast<unsigned char>(text[i + k]) >> 6) == 0x2;
@@ -134,8 +140,8 @@ int64_t YamlFile::Integer(const YAML::Node& node, std::string_view what, int64_t
     Fail(node, std::string(what) + ": '" + text + "' is not an integer");
   }
   if (value < min || value > max) {
-    Fail(node, std::string(what) + ": " + text + " is out of range [" + std::to_string(min) +
-                   ", " + std::to_string(max) + "]");
+    Fail(node, std::string(what) + ": " + text + " is out of range [" + std::to_string(min) + ", " +
+                   std::to_string(max) + "]");
   }
   return value;
 }
@@ -189,8 +195,8 @@ void YamlFile::CheckKeys(const YAML::Node& map, std::initializer_list<std::strin
       if (!expected.empty()) expected += ", ";
       expected += k;
     }
-    std::string message = "unknown field '" + key + "' in " + std::string(what) +
-                          " (known: " + expected + ")";
+    std::string message =
+        "unknown field '" + key + "' in " + std::string(what) + " (known: " + expected + ")";
     if (warnings == nullptr) Fail(entry.first, message);
     warnings->push_back(Warning{Where(entry.first), message});
   }

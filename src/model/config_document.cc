@@ -48,8 +48,10 @@ std::string StripInlineComment(const std::string& text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (quote) {
-      if (c == '\\') ++i;
-      else if (c == quote) quote = 0;
+      if (c == '\\')
+        ++i;
+      else if (c == quote)
+        quote = 0;
     } else if (c == '\'' || c == '"') {
       quote = c;
     } else if ((c == '#' || c == ';') && i > 0 &&
@@ -101,8 +103,7 @@ ConfigDocument ConfigDocument::ParseIni(const std::string& text, const std::stri
     flush();
     if (trimmed[0] == '[') {
       size_t close = trimmed.find(']');
-      if (close == std::string::npos || Trim(trimmed.substr(close + 1)).size() > 0 ||
-          close == 1) {
+      if (close == std::string::npos || Trim(trimmed.substr(close + 1)).size() > 0 || close == 1) {
         throw InputError(where, "bad section header `" + trimmed + "` (expected [Name])");
       }
       std::string name = Trim(trimmed.substr(1, close - 1));
@@ -112,8 +113,8 @@ ConfigDocument ConfigDocument::ParseIni(const std::string& text, const std::stri
     }
     size_t equals = line.find_first_of("=:");
     if (equals == std::string::npos) {
-      throw InputError(where, "expected `key = value` or a [Section] header, found `" + trimmed +
-                                  "`");
+      throw InputError(where,
+                       "expected `key = value` or a [Section] header, found `" + trimmed + "`");
     }
     if (doc.sections_.empty()) {
       throw InputError(where, "`" + trimmed + "` comes before any [Section] header");

@@ -28,7 +28,7 @@ struct ConfigValue {
 
 struct ConfigSection {
   std::string name;
-  SourceLocation where;  // the header's line
+  SourceLocation where;             // the header's line
   std::vector<ConfigValue> values;  // in file order
 
   // The value of `key`, or nullptr.

@@ -21,9 +21,9 @@ int RequireColumn(const TrainConfig& config, const CsvTable& table, const std::s
                   const std::string& key, const std::string& name, bool numeric) {
   int index = table.Find(name);
   if (index < 0) {
-    config.Fail(section, key,
-                "column '" + name + "' is not in " + table.path + " (columns: " +
-                    ColumnList(table) + ")");
+    config.Fail(
+        section, key,
+        "column '" + name + "' is not in " + table.path + " (columns: " + ColumnList(table) + ")");
   }
   if (numeric && !table.columns[index].numeric) {
     config.Fail(section, key, "column '" + name + "' holds text, not numbers");
@@ -44,8 +44,8 @@ void FeaturePlan::RenameColumns(const std::vector<std::pair<std::string, std::st
   for (const auto& [from, to] : renames) {
     int index = table->Find(from);
     if (index < 0) {
-      std::string message = "column '" + from + "' is not in " + table->path + " (columns: " +
-                            ColumnList(*table) + ")";
+      std::string message = "column '" + from + "' is not in " + table->path +
+                            " (columns: " + ColumnList(*table) + ")";
       if (config) config->Fail("DataPreparation", "rename_columns", message);
       throw InputError(SourceLocation{table->path, 1}, "cannot rename: " + message);
     }
@@ -83,8 +83,10 @@ void SkipRows(const TrainConfig& config, CsvTable* table) {
         column.strings[i] = column.strings[keep[i]];
       }
     }
-    if (column.numeric) column.numbers.resize(keep.size());
-    else column.strings.resize(keep.size());
+    if (column.numeric)
+      column.numbers.resize(keep.size());
+    else
+      column.strings.resize(keep.size());
   }
   for (size_t i = 0; i < keep.size(); ++i) table->lines[i] = table->lines[keep[i]];
   table->lines.resize(keep.size());
@@ -156,15 +158,14 @@ FeaturePlan FeaturePlan::Fit(const TrainConfig& config, const CsvTable& table) {
         if (categorical_columns.count(name)) {
           config.Fail("DataPreparation", key, "column '" + name + "' holds text, not numbers");
         }
-        config.Fail("DataPreparation", key,
-                    "'" + name + "' is not a feature (features: " +
-                        Join(std::vector<std::string>(plan.names_.begin(),
-                                                      plan.names_.begin() + available),
-                             ", ") +
-                        ")");
+        config.Fail(
+            "DataPreparation", key,
+            "'" + name + "' is not a feature (features: " +
+                Join(std::vector<std::string>(plan.names_.begin(), plan.names_.begin() + available),
+                     ", ") +
+                ")");
       }
-      if (it->second < static_cast<int>(plan.base_.size()) &&
-          plan.base_[it->second].categorical) {
+      if (it->second < static_cast<int>(plan.base_.size()) && plan.base_[it->second].categorical) {
         continue;
       }
       if (seen.insert(it->second).second) out.push_back(it->second);
@@ -360,8 +361,9 @@ Eigen::MatrixXd FeaturePlan::Build(const CsvTable& table) const {
     const CsvColumn& column = table.columns[index];
     if (base.categorical) {
       if (column.numeric) {
-        throw InputError(SourceLocation{table.path, 1},
-                         "column '" + base.column + "' must hold text (the model one-hot encodes it)");
+        throw InputError(
+            SourceLocation{table.path, 1},
+            "column '" + base.column + "' must hold text (the model one-hot encodes it)");
       }
       for (size_t r = 0; r < rows; ++r) x(r, f) = column.strings[r] == base.category ? 1.0 : 0.0;
     } else {
@@ -381,8 +383,8 @@ Eigen::MatrixXd FeaturePlan::Build(const CsvTable& table) const {
     const CsvColumn& column = table.columns[table.Find(name)];
     for (size_t r = 0; r < rows; ++r) {
       if (!known.count(column.strings[r])) {
-        throw InputError(table.RowWhere(r), "value '" + column.strings[r] + "' of column '" +
-                                                name + "' was not seen when the model was trained");
+        throw InputError(table.RowWhere(r), "value '" + column.strings[r] + "' of column '" + name +
+                                                "' was not seen when the model was trained");
       }
     }
   }
@@ -488,8 +490,8 @@ FeaturePlan FeaturePlan::FromJson(const nlohmann::json& json, const SourceLocati
   }
   // Every index must point at an earlier feature.
   int n = static_cast<int>(plan.names_.size());
-  size_t expected = plan.base_.size() + plan.inverse_.size() + plan.log_.size() +
-                    plan.products_.size();
+  size_t expected =
+      plan.base_.size() + plan.inverse_.size() + plan.log_.size() + plan.products_.size();
   bool ok = expected == plan.names_.size();
   int limit = static_cast<int>(plan.base_.size());
   for (int i : plan.inverse_) ok = ok && i >= 0 && i < limit;

@@ -9,7 +9,7 @@ namespace twinprof {
 struct Metrics {
   double mape = 0;  // mean |y - pred| / |y|, in percent
   double rmse = 0;
-  double r2 = 0;    // 1 - SSres / SStot; scikit-learn's convention when SStot = 0
+  double r2 = 0;  // 1 - SSres / SStot; scikit-learn's convention when SStot = 0
 
   nlohmann::json ToJson() const;
 };

@@ -1,20 +1,20 @@
 #include "model/model_file.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
-
-#include <unistd.h>
 
 #include "core/yaml_file.h"
 
 namespace twinprof {
 
 ModelFile::ModelFile(std::string technique, std::string y, nlohmann::json hyperparameters,
-                     FeaturePlan plan, std::vector<int> features, Scaler x_scaler,
-                     Scaler y_scaler, std::unique_ptr<Regressor> regressor,
-                     std::vector<double> residuals, nlohmann::json metrics)
+                     FeaturePlan plan, std::vector<int> features, Scaler x_scaler, Scaler y_scaler,
+                     std::unique_ptr<Regressor> regressor, std::vector<double> residuals,
+                     nlohmann::json metrics)
     : technique_(std::move(technique)),
       y_(std::move(y)),
       hyperparameters_(std::move(hyperparameters)),
@@ -68,8 +68,8 @@ ModelFile ModelFile::Load(const std::string& path) {
   } catch (const nlohmann::json::parse_error& e) {
     int line = 1;
     for (size_t i = 0; i < std::min(e.byte, text.size()); ++i) line += text[i] == '\n';
-    throw InputError(SourceLocation{path, line}, std::string("not a model file (bad JSON): ") +
-                                                     e.what());
+    throw InputError(SourceLocation{path, line},
+                     std::string("not a model file (bad JSON): ") + e.what());
   }
   return FromJson(json, path);
 }

@@ -30,8 +30,8 @@ namespace twinprof {
 
 class ModelFile {
  public:
-  ModelFile(std::string technique, std::string y, nlohmann::json hyperparameters,
-            FeaturePlan plan, std::vector<int> features, Scaler x_scaler, Scaler y_scaler,
+  ModelFile(std::string technique, std::string y, nlohmann::json hyperparameters, FeaturePlan plan,
+            std::vector<int> features, Scaler x_scaler, Scaler y_scaler,
             std::unique_ptr<Regressor> regressor, std::vector<double> residuals,
             nlohmann::json metrics);
 

@@ -137,12 +137,27 @@ class LiteralParser {
         if (pos_ >= text_.size()) Fail("unterminated string after '\\'");
         char e = text_[pos_++];
         switch (e) {
-          case 'n': out += '\n'; break;
-          case 't': out += '\t'; break;
-          case 'r': out += '\r'; break;
-          case '0': out += '\0'; break;
-          case '\\': case '\'': case '"': out += e; break;
-          default: out += '\\'; out += e; break;  // Python keeps unknown escapes verbatim
+          case 'n':
+            out += '\n';
+            break;
+          case 't':
+            out += '\t';
+            break;
+          case 'r':
+            out += '\r';
+            break;
+          case '0':
+            out += '\0';
+            break;
+          case '\\':
+          case '\'':
+          case '"':
+            out += e;
+            break;
+          default:
+            out += '\\';
+            out += e;
+            break;  // Python keeps unknown escapes verbatim
         }
       }
       SkipBlanks();
@@ -163,9 +178,8 @@ class LiteralParser {
     std::string clean;
     auto take_digits = [&] {
       size_t n = 0;
-      while (pos_ < text_.size() &&
-             (std::isdigit(static_cast<unsigned char>(text_[pos_])) ||
-              (text_[pos_] == '_' && n > 0))) {
+      while (pos_ < text_.size() && (std::isdigit(static_cast<unsigned char>(text_[pos_])) ||
+                                     (text_[pos_] == '_' && n > 0))) {
         if (text_[pos_] != '_') clean += text_[pos_];
         ++pos_;
         ++n;

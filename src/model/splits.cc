@@ -82,9 +82,10 @@ std::vector<RowSplit> ValidationSplits(const TrainConfig& config, const CsvTable
     case SplitMethod::kKFold:
       key = "folds";
       if (rows.size() < static_cast<size_t>(config.folds)) {
-        config.Fail("General", key, std::to_string(config.folds) + " folds need at least " +
-                                        std::to_string(config.folds) + " rows, the data has " +
-                                        std::to_string(rows.size()));
+        config.Fail("General", key,
+                    std::to_string(config.folds) + " folds need at least " +
+                        std::to_string(config.folds) + " rows, the data has " +
+                        std::to_string(rows.size()));
       }
       splits = KFoldSplits(rows, config.folds, rng);
       break;
@@ -149,8 +150,9 @@ std::vector<RowSplit> ValidationSplits(const TrainConfig& config, const CsvTable
   }
   for (const RowSplit& split : splits) {
     if (split.train.empty() || split.test.empty()) {
-      config.Fail("General", key, "the split leaves an empty training or validation set (" +
-                                      std::to_string(rows.size()) + " rows)");
+      config.Fail("General", key,
+                  "the split leaves an empty training or validation set (" +
+                      std::to_string(rows.size()) + " rows)");
     }
   }
   return splits;
@@ -172,8 +174,7 @@ std::vector<RowSplit> SelectionSplits(const TrainConfig& config, const std::vect
       if (rows.size() < static_cast<size_t>(config.folds)) {
         config.Fail("General", "folds",
                     "hp_selection needs at least " + std::to_string(config.folds) +
-                        " training rows, a validation split leaves " +
-                        std::to_string(rows.size()));
+                        " training rows, a validation split leaves " + std::to_string(rows.size()));
       }
       return KFoldSplits(rows, config.folds, rng);
     default:

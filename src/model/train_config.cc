@@ -14,11 +14,16 @@ namespace twinprof {
 
 const char* SplitMethodName(SplitMethod method) {
   switch (method) {
-    case SplitMethod::kAll: return "All";
-    case SplitMethod::kHoldOut: return "HoldOut";
-    case SplitMethod::kKFold: return "KFold";
-    case SplitMethod::kExtrapolation: return "Extrapolation";
-    case SplitMethod::kInterpolation: return "Interpolation";
+    case SplitMethod::kAll:
+      return "All";
+    case SplitMethod::kHoldOut:
+      return "HoldOut";
+    case SplitMethod::kKFold:
+      return "KFold";
+    case SplitMethod::kExtrapolation:
+      return "Extrapolation";
+    case SplitMethod::kInterpolation:
+      return "Interpolation";
   }
   return "?";
 }
@@ -130,8 +135,8 @@ class SectionReader {
   // Complains about keys outside `known` (and ignores aMLLibrary's run-time keys).
   void CheckKeys(const std::set<std::string>& known) const {
     static const std::set<std::string> kIgnored = {
-        "hyperopt_save_interval", "details", "generate_plots", "debug", "j", "output",
-        "configuration_file", "keras_backend", "keras_use_cpu"};
+        "hyperopt_save_interval", "details",       "generate_plots", "debug", "j", "output",
+        "configuration_file",     "keras_backend", "keras_use_cpu"};
     if (!section_) return;
     for (const ConfigValue& v : section_->values) {
       if (known.count(v.key) || kIgnored.count(v.key)) continue;
@@ -257,7 +262,8 @@ void ReadGeneral(TrainConfig& config) {
       } else {
         general.Fail("interpolation_columns", "'" + column +
                                                   "' needs a step (integer >= 1) or a list of "
-                                                  "values, found " + spec.dump());
+                                                  "values, found " +
+                                                  spec.dump());
       }
       config.interpolation_columns.push_back(std::move(c));
     }
@@ -327,8 +333,7 @@ void ReadDataPreparation(TrainConfig& config) {
     if (v->is_string() && v->get<std::string>() == "inf") {
       config.product_max_degree = -1;
     } else {
-      config.product_max_degree =
-          static_cast<int>(prep.Integer("product_max_degree", 0, 0, 10));
+      config.product_max_degree = static_cast<int>(prep.Integer("product_max_degree", 0, 0, 10));
     }
   }
   config.product_interactions_only = prep.Bool("product_interactions_only", false);
@@ -384,8 +389,8 @@ void ReadFeatureSelection(TrainConfig& config) {
     // set is the best of every size in that range.
     config.min_features = static_cast<int>(selection.Integer("min_features", 1, 1, 100000));
     if (config.min_features > config.max_features) {
-      selection.Fail("min_features", "must not exceed max_features (" +
-                                         std::to_string(config.max_features) + ")");
+      selection.Fail("min_features",
+                     "must not exceed max_features (" + std::to_string(config.max_features) + ")");
     }
   } else if (method == "XGBoost") {
     selection.Required("XGBoost_tolerance");
@@ -472,8 +477,8 @@ void ReadTechniques(TrainConfig& config) {
         h.where = v.where;
         auto check_scalar = [&](const nlohmann::json& value) {
           if (value.is_array() || value.is_object()) {
-            config.Fail(technique, v.key, "expected a value or a list of values, found " +
-                                              v.value.dump());
+            config.Fail(technique, v.key,
+                        "expected a value or a list of values, found " + v.value.dump());
           }
         };
         if (v.value.is_array()) {

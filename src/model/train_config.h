@@ -51,12 +51,12 @@ struct TechniqueSpace {
 
 struct InterpolationColumn {
   std::string column;
-  int step = 0;                  // every step-th distinct value (sorted) goes to validation, or
-  std::vector<double> values;    // these values go to validation (when non-empty)
+  int step = 0;                // every step-th distinct value (sorted) goes to validation, or
+  std::vector<double> values;  // these values go to validation (when non-empty)
 };
 
 struct TrainConfig {
-  std::string path;    // the configuration file
+  std::string path;  // the configuration file
   ConfigDocument document;
 
   // [General]

@@ -1,10 +1,10 @@
 // `twinprof train`: aMLLibrary's model building. For each technique, a hyperparameter search
-// (full grid, a seeded random subset, or a Bayesian search over priors: TPE) scored by MAPE on the hp_selection split inside each
-// validation split's training rows, optionally with sequential forward feature selection; each
-// validation split's best point (as aMLLibrary picks it, on that split's own selection splits) is
-// fitted on its training rows and measured on its train and validation rows; the technique with
-// the lowest selection MAPE wins; every technique's best point over all splits is refitted on all
-// rows and kept as a ModelFile.
+// (full grid, a seeded random subset, or a Bayesian search over priors: TPE) scored by MAPE on the
+// hp_selection split inside each validation split's training rows, optionally with sequential
+// forward feature selection; each validation split's best point (as aMLLibrary picks it, on that
+// split's own selection splits) is fitted on its training rows and measured on its train and
+// validation rows; the technique with the lowest selection MAPE wins; every technique's best point
+// over all splits is refitted on all rows and kept as a ModelFile.
 //
 // run_num repetitions use seeds seed, seed+1, ... (new HoldOut/KFold shuffles and regressor
 // seeds); their scores are averaged. Results are identical for a seed whatever `jobs` is: every
@@ -38,8 +38,8 @@ struct TechniqueResult {
   // aMLLibrary prints as "Validation metrics on full dataset". Not an estimate of accuracy on
   // new data (that is `validation`); kept so the two tools' reports can be set side by side.
   Metrics refit;
-  size_t points = 0;  // grid points tried (evaluations, for a Bayesian search)
-  size_t fits = 0;    // regressor fits, refit included
+  size_t points = 0;                 // grid points tried (evaluations, for a Bayesian search)
+  size_t fits = 0;                   // regressor fits, refit included
   std::map<std::string, int> notes;  // regressor notes (cut fits, failures) -> count
   std::shared_ptr<ModelFile> model;  // refitted on all rows
 };

@@ -85,11 +85,14 @@ TEST_P(BadInput, ExitsTwoNamingFileAndLine) {
   fs::remove_all(tmp);
   EXPECT_EQ(result.signal, 0) << "crashed: " << result.err;
   EXPECT_EQ(result.exit_status, 2) << result.err;
-  std::string expected_prefix = bad.path + (bad.line > 0 ? ":" + std::to_string(bad.line) + ":" : "");
+  std::string expected_prefix =
+      bad.path + (bad.line > 0 ? ":" + std::to_string(bad.line) + ":" : "");
   EXPECT_NE(result.err.find(expected_prefix), std::string::npos)
-      << "expected '" << expected_prefix << "' in:\n" << result.err;
+      << "expected '" << expected_prefix << "' in:\n"
+      << result.err;
   EXPECT_NE(result.err.find(bad.substring), std::string::npos)
-      << "expected '" << bad.substring << "' in:\n" << result.err;
+      << "expected '" << bad.substring << "' in:\n"
+      << result.err;
 }
 
 std::string TestName(const ::testing::TestParamInfo<BadFile>& info) {

@@ -65,7 +65,7 @@ TEST(Units, InvalidValuesNameTheValueAndWhatWasExpected) {
   EXPECT_THROW(ParseSize("1e999"), UnitError);
   EXPECT_THROW(ParseSize("inf"), UnitError);
   EXPECT_THROW(ParseSize("nan"), UnitError);
-  EXPECT_THROW(ParseSize("500m"), UnitError);  // millibytes make no sense
+  EXPECT_THROW(ParseSize("500m"), UnitError);        // millibytes make no sense
   EXPECT_THROW(ParseBandwidth("100MB"), UnitError);  // a size, not a rate
   EXPECT_THROW(ParseDuration("5 parsecs"), UnitError);
   EXPECT_THROW(ParseCpu("1Gi"), UnitError);

@@ -54,8 +54,9 @@ TEST(ModelFile, ReloadedModelPredictsBitForBit) {
 
 TEST(ModelFile, RejectsFilesThatAreNotModels) {
   ScratchDir dir;
-  for (const std::string& text : {std::string("{\"format\": \"other\"}"), std::string("[1, 2"),
-                                  std::string("{\"format\": \"twinprof-model\", \"version\": 1}")}) {
+  for (const std::string& text :
+       {std::string("{\"format\": \"other\"}"), std::string("[1, 2"),
+        std::string("{\"format\": \"twinprof-model\", \"version\": 1}")}) {
     std::string path = dir.Write("bad.model", text);
     try {
       ModelFile::Load(path);

@@ -32,7 +32,8 @@ TEST(PythonLiteral, BareWordsAreStringsAsInAmlLibrary) {
 
 TEST(PythonLiteral, BrokenLiteralsAreErrorsWithLineAndKey) {
   for (const char* bad : {"[1, 2", "['a' 'b'", "[1,, 2]", "{'a' 1}", "'open", "[LRRidge]",
-                          "{'a': 1, 'a': 2}", "1.2.3", "[1] 2", "012", "a, b", "[[[[[[[[[[[[[[[["
+                          "{'a': 1, 'a': 2}", "1.2.3", "[1] 2", "012", "a, b",
+                          "[[[[[[[[[[[[[[[["
                           "[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"}) {
     try {
       Parse(bad);

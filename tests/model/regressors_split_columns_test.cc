@@ -7,8 +7,8 @@
 
 #include "model/regressor.h"
 #include "model/regressors/split_columns.h"
-#include "model/regressors/xgboost_importance.h"
 #include "model/regressors/xgboost_handles.h"
+#include "model/regressors/xgboost_importance.h"
 #include "regressors_test_util.h"
 
 namespace twinprof {

@@ -44,10 +44,10 @@ TEST(Splits, HoldOutTakesTheCeilingAndIsSeeded) {
 TEST(Splits, ExtrapolationAndInterpolationFollowAmlLibrary) {
   testing::ScratchDir dir;
   dir.Write("d.csv", "t,y\n1,1\n2,1\n3,1\n4,1\n5,1\n6,1\n8,1\n");
-  std::string path = dir.Write(
-      "c.ini",
-      "[General]\ntechniques = ['LRRidge']\ny = 'y'\nvalidation = Extrapolation\n"
-      "extrapolation_columns = {'t': 4}\n[DataPreparation]\ninput_path = 'd.csv'\n");
+  std::string path =
+      dir.Write("c.ini",
+                "[General]\ntechniques = ['LRRidge']\ny = 'y'\nvalidation = Extrapolation\n"
+                "extrapolation_columns = {'t': 4}\n[DataPreparation]\ninput_path = 'd.csv'\n");
   TrainConfig config = LoadTrainConfig(path);
   CsvTable table = LoadCsv(config.input_path);
   std::mt19937_64 rng(0);

@@ -95,8 +95,8 @@ TEST(TpeSearchTest, FindsTheOptimumOfALogQuadratic) {
     random_total += std::sqrt(random.trials[random.best].loss);
   }
   // Mean distance (in decades) to the optimum.
-  std::printf("mean distance to the optimum over %d seeds: TPE %.4f decades, random %.4f\n",
-              kSeeds, tpe_total / kSeeds, random_total / kSeeds);
+  std::printf("mean distance to the optimum over %d seeds: TPE %.4f decades, random %.4f\n", kSeeds,
+              tpe_total / kSeeds, random_total / kSeeds);
   EXPECT_LT(tpe_total / kSeeds, 0.5 * random_total / kSeeds);
 }
 

@@ -68,7 +68,8 @@ TEST(TrainConfig, ErrorsNameTheLineSectionAndKey) {
   const std::string head = "[General]\ntechniques = ['LRRidge']\ny = 'time'\n";
   const std::string data = "[DataPreparation]\ninput_path = 'data.csv'\n";
 
-  auto [line, message] = ErrorOf("[General]\ntechniques = ['LRRidge', 'Magic']\ny = 'time'\n" + data);
+  auto [line, message] =
+      ErrorOf("[General]\ntechniques = ['LRRidge', 'Magic']\ny = 'time'\n" + data);
   EXPECT_EQ(line, 2);
   EXPECT_NE(message.find("[General] techniques"), std::string::npos) << message;
   EXPECT_NE(message.find("Magic"), std::string::npos) << message;

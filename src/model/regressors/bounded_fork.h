@@ -21,8 +21,8 @@ struct BoundedRun {
 };
 
 // Runs `work` in a child for at most `limit_seconds` (> 0). Throws std::runtime_error when fork
-// or the socket pair fails, or when the child dies without finishing (a crash, an exception), with `what`
-// and the reason in the message.
+// or the socket pair fails, or when the child dies without finishing (a crash, an exception), with
+// `what` and the reason in the message.
 BoundedRun RunBounded(const std::function<std::string()>& work, double limit_seconds,
                       const std::string& what);
 
