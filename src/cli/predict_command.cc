@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "core/error.h"
@@ -68,7 +69,21 @@ void RunPredict(const PredictFlags& flags, const GlobalOptions& global) {
   report << model.technique() << ": " << predicted.size() << " predictions -> " << path;
   if (has_real) {
     Metrics m = ComputeMetrics(real, predicted);
-    report << "; MAPE " << m.mape << "%";
+    // MAPE divides by the real value: over the rows where that is not 0, and said so.
+    std::vector<Eigen::Index> defined;
+    for (Eigen::Index r = 0; r < real.size(); ++r) {
+      if (real(r) != 0) defined.push_back(r);
+    }
+    if (defined.size() == static_cast<size_t>(real.size())) {
+      report << "; MAPE " << m.mape << "%";
+    } else if (defined.empty()) {
+      report << "; MAPE undefined (every real value is 0)";
+    } else {
+      Metrics part = ComputeMetrics(real(defined), predicted(defined));
+      report << "; MAPE " << part.mape << "% over the " << defined.size() << " rows whose real "
+             << "value is not 0 (" << real.size() - static_cast<Eigen::Index>(defined.size())
+             << " are)";
+    }
     if (global.verbose) report << ", RMSE " << m.rmse << ", R2 " << m.r2;
     if (flags.interval > 0) {
       int inside = 0;

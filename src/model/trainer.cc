@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/error.h"
 #include "model/csv_table.h"
 #include "model/feature_plan.h"
 #include "model/hyperparameter_grid.h"
@@ -590,6 +591,18 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
   SkipRows(config, &table);
   FeaturePlan plan = FeaturePlan::Fit(config, table);
   Eigen::VectorXd y = TargetColumn(table, config.y, &config);
+  // MAPE, by which every point and technique is chosen, divides by |y|: one zero target makes it
+  // infinite on every split that scores that row, and every technique would fail for no reason
+  // a user could see. aMLLibrary divides by machine epsilon instead, which ranks the techniques
+  // by that one row.
+  for (Eigen::Index r = 0; r < y.size(); ++r) {
+    if (y(r) == 0) {
+      throw InputError(table.RowWhere(static_cast<size_t>(r)),
+                       "the target " + config.y +
+                           " is 0, and MAPE (the selection metric) divides by it: remove such "
+                           "rows from the data");
+    }
+  }
   Eigen::MatrixXd x = plan.Build(table);
   summary.rows = table.rows();
   summary.feature_names = plan.names();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -87,6 +88,40 @@ TEST(PredictCommand, DataWithoutTheTargetGivesPredictionsOnly) {
       RunTwinprof({"predict", "-r", out + "/best.model", "-c", bad, "-o", dir.Path("pred2")});
   EXPECT_EQ(failed.exit_status, 2);
   EXPECT_NE(failed.err.find("cold_service_time"), std::string::npos) << failed.err;
+}
+
+// MAPE divides by the real value: predict reports it over the rows where that is not 0, and says
+// how many it left out, instead of printing an infinite MAPE.
+TEST(PredictCommand, MapeLeavesOutRowsWhoseRealValueIsZero) {
+  ScratchDir dir;
+  std::string out = dir.Path("out");
+  ASSERT_EQ(RunTwinprof({"train", "-c", Experiment("faas_test.ini"), "-o", out}).exit_status, 0);
+  dir.Write("real.csv",
+            "Lambda,warm_service_time,cold_service_time,expiration_time,ave_response_time\n"
+            "0.68,0.23,0.28,600,0.25\n0.29,0.37,0.44,600,0\n0.5,1.0,1.2,600,1.1\n");
+  std::string config = dir.Write("p.ini", "[DataPreparation]\ninput_path = 'real.csv'\n");
+  auto predict =
+      RunTwinprof({"predict", "-r", out + "/best.model", "-c", config, "-o", dir.Path("pred")});
+  ASSERT_EQ(predict.exit_status, 0) << predict.err;
+  const std::string said = "% over the 2 rows whose real value is not 0 (1 are)";
+  size_t at = predict.out.find(said);
+  ASSERT_NE(at, std::string::npos) << predict.out;
+  size_t mape_at = predict.out.rfind("MAPE ", at);
+  ASSERT_NE(mape_at, std::string::npos) << predict.out;
+  double printed = std::stod(predict.out.substr(mape_at + 5, at - mape_at - 5));
+
+  // The same figure from prediction.csv's rows 1 and 3.
+  std::istringstream csv(ReadText(dir.path() / "pred/prediction.csv"));
+  std::string line;
+  std::getline(csv, line);
+  ASSERT_EQ(line, "real,pred");
+  double sum = 0;
+  while (std::getline(csv, line)) {
+    double real = std::stod(line.substr(0, line.find(',')));
+    double pred = std::stod(line.substr(line.find(',') + 1));
+    if (real != 0) sum += std::abs(real - pred) / std::abs(real);
+  }
+  EXPECT_NEAR(printed, 100.0 * sum / 2, 1e-4 * printed);
 }
 
 TEST(TrainCommand, StepwiseOnDraperSmithSelectsTheTextbookVariables) {
