@@ -94,7 +94,24 @@ ModelFile ModelFile::FromJson(const nlohmann::json& json, const std::string& pat
     }
     Scaler x_scaler = Scaler::FromJson(json.at("x_scaler"), where);
     Scaler y_scaler = Scaler::FromJson(json.at("y_scaler"), where);
+    const Eigen::Index width = static_cast<Eigen::Index>(features.size());
+    if (!x_scaler.identity() && x_scaler.columns() != width) {
+      throw InputError(where, "model file: x_scaler scales " + std::to_string(x_scaler.columns()) +
+                                  " columns, \"features\" lists " + std::to_string(width));
+    }
+    if (!y_scaler.identity() && y_scaler.columns() != 1) {
+      throw InputError(where, "model file: y_scaler must scale exactly one column");
+    }
     std::unique_ptr<Regressor> regressor = LoadRegressor(json.at("regressor"));
+    // One prediction on a row of zeros: a regressor saved for another number of features than
+    // "features" lists refuses here, naming the file, not in the middle of a prediction.
+    try {
+      regressor->Predict(Eigen::MatrixXd::Zero(1, width));
+    } catch (const std::exception& e) {
+      throw InputError(where, "model file: the regressor does not take the " +
+                                  std::to_string(width) +
+                                  " features \"features\" lists: " + e.what());
+    }
     return ModelFile(json.at("technique").get<std::string>(), json.at("y").get<std::string>(),
                      json.at("hyperparameters"), std::move(plan), std::move(features),
                      std::move(x_scaler), std::move(y_scaler), std::move(regressor),

@@ -66,6 +66,12 @@ Scaler Scaler::FromJson(const nlohmann::json& json, const SourceLocation& where)
     std::vector<double> mean = json.at("mean").get<std::vector<double>>();
     std::vector<double> scale = json.at("scale").get<std::vector<double>>();
     if (mean.size() != scale.size()) throw InputError(where, "scaler: sizes differ");
+    for (size_t i = 0; i < mean.size(); ++i) {
+      if (!std::isfinite(mean[i]) || !std::isfinite(scale[i]) || scale[i] == 0) {
+        throw InputError(where, "scaler: column " + std::to_string(i) +
+                                    " needs a finite mean and a finite, non-zero scale");
+      }
+    }
     s.mean_ = Eigen::Map<Eigen::VectorXd>(mean.data(), mean.size());
     s.scale_ = Eigen::Map<Eigen::VectorXd>(scale.data(), scale.size());
   } catch (const nlohmann::json::exception& e) {

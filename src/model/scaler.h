@@ -19,6 +19,8 @@ class Scaler {
   static Scaler FitVector(const Eigen::VectorXd& y, const std::vector<int>& rows);
 
   bool identity() const { return mean_.size() == 0; }
+  // The number of columns it scales (0 for the identity).
+  Eigen::Index columns() const { return mean_.size(); }
   Eigen::MatrixXd Apply(const Eigen::MatrixXd& x) const;
   Eigen::VectorXd ApplyVector(const Eigen::VectorXd& y) const;
   Eigen::VectorXd InvertVector(const Eigen::VectorXd& y) const;
@@ -26,6 +28,8 @@ class Scaler {
   Scaler Select(const std::vector<int>& columns) const;
 
   nlohmann::json ToJson() const;
+  // Throws InputError at `where` unless mean and scale are lists of one size, every value finite
+  // and every scale non-zero.
   static Scaler FromJson(const nlohmann::json& json, const SourceLocation& where);
 
  private:

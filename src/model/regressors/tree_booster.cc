@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "model/regressors/base64.h"
 #include "model/regressors/split_columns.h"
+#include "model/regressors/xgboost_model_check.h"
 
 namespace twinprof {
 
@@ -438,8 +439,11 @@ void TreeBoosterRegressor::LoadState(const nlohmann::json& state) {
   for (const auto& [trees, bytes] : boosters) {
     auto booster = std::make_shared<XgbBooster>();
     try {
+      const Eigen::Index features =
+          used_columns_.empty() ? columns_ : static_cast<Eigen::Index>(used_columns_.size());
+      CheckXgboostModel(bytes, static_cast<long>(features), trees > 0 ? trees : -1);
       booster->LoadModel(bytes);
-    } catch (const std::runtime_error& e) {
+    } catch (const std::exception& e) {
       BadState(e.what());
     }
     booster->SetParam("nthread", "1");
