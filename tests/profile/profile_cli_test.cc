@@ -62,7 +62,11 @@ TEST_F(ProfileCliTest, CpuQuotaHalvesTheSpeedOfCpuBoundWork) {
     ASSERT_TRUE(job.record.succeeded()) << job.record.failure_reason << ": " << job.log_tail;
     EXPECT_EQ(job.record.limits, "enforced");
     EXPECT_GT(job.record.cpu_time_s, 0);
-    EXPECT_LE(job.record.cpu_time_s, job.record.compute_s() * job.record.cpu * 1.1 + 0.02);
+    // CFS grants the quota per 100 ms period, so a job can burn one period's quota more than
+    // cpu x its wall time (at 0.5 core, 0.25 s of CPU in 0.45 s was seen). Without the quota it
+    // would burn 0.25 s in 0.27 s, far above this bound.
+    EXPECT_LE(job.record.cpu_time_s, job.record.cpu * (job.record.compute_s() + 0.1) * 1.05 + 0.01)
+        << "cpu " << job.record.cpu << ", compute_s " << job.record.compute_s();
     compute[job.record.cpu].push_back(job.record.compute_s());
   }
   ASSERT_EQ(compute[0.5].size(), 3u);

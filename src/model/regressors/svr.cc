@@ -108,14 +108,25 @@ class Svr : public TechniqueRegressor {
   void LoadState(const nlohmann::json& state) override {
     try {
       columns_ = state.at("columns").get<Eigen::Index>();
+      if (columns_ < 1) BadState("columns must be at least 1");
       Eigen::MatrixXd sv = MatrixFromJson(state.at("support_vectors"));
       if (sv.rows() == 0) sv.resize(0, columns_);
       if (sv.cols() != columns_) BadState("support vectors and columns disagree");
+      const double gamma = state.at("gamma").get<double>();
+      Eigen::VectorXd coef = VectorFromJson(state.at("coef"));
+      const double rho = state.at("rho").get<double>();
+      // A kernel with gamma <= 0 grows without bound (exp(+d²) for rbf): no fit gives one.
+      if (!std::isfinite(gamma) || (hyperparameters().at("kernel") != "linear" && gamma <= 0)) {
+        BadState("gamma must be finite, and positive for the " +
+                 hyperparameters().at("kernel").get<std::string>() + " kernel");
+      }
+      if (!sv.allFinite() || !coef.allFinite() || !std::isfinite(rho)) {
+        BadState("support vectors, coef and rho must be finite");
+      }
       worker_.reset();
       problem_.reset();
-      model_ = std::make_unique<LibsvmModel>(
-          Params(hyperparameters(), state.at("gamma").get<double>()), std::move(sv),
-          VectorFromJson(state.at("coef")), state.at("rho").get<double>());
+      model_ = std::make_unique<LibsvmModel>(Params(hyperparameters(), gamma), std::move(sv),
+                                             std::move(coef), rho);
     } catch (const nlohmann::json::exception& e) {
       BadState(std::string("expected {\"gamma\", \"columns\", \"support_vectors\", \"coef\", "
                            "\"rho\"}: ") +
