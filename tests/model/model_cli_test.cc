@@ -67,25 +67,35 @@ TEST(TrainCommand, TrainsFaasTestBelowOnePercentAndPredicts) {
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 51);
 }
 
+// faas_test trained into dir/out; returns the path of its best.model.
+std::string TrainFaasTest(ScratchDir& dir) {
+  std::string out = dir.Path("out");
+  auto train = RunTwinprof({"train", "-c", Experiment("faas_test.ini"), "-o", out});
+  EXPECT_EQ(train.exit_status, 0) << train.err;
+  return out + "/best.model";
+}
+
+// `twinprof predict -r model` on dir/<name>.csv holding `csv`, into dir/<name>-out.
+testing::CommandResult PredictOn(ScratchDir& dir, const std::string& model, const std::string& name,
+                                 const std::string& csv) {
+  dir.Write(name + ".csv", csv);
+  std::string config =
+      dir.Write(name + ".ini", "[DataPreparation]\ninput_path = '" + name + ".csv'\n");
+  return RunTwinprof({"predict", "-r", model, "-c", config, "-o", dir.Path(name + "-out")});
+}
+
 TEST(PredictCommand, DataWithoutTheTargetGivesPredictionsOnly) {
   ScratchDir dir;
-  std::string out = dir.Path("out");
-  ASSERT_EQ(RunTwinprof({"train", "-c", Experiment("faas_test.ini"), "-o", out}).exit_status, 0);
-  dir.Write("new.csv",
-            "Lambda,warm_service_time,cold_service_time,expiration_time\n"
-            "0.5,1.0,1.2,600\n0.7,2.0,2.4,600\n");
-  std::string config = dir.Write("p.ini", "[DataPreparation]\ninput_path = 'new.csv'\n");
-  auto predict =
-      RunTwinprof({"predict", "-r", out + "/best.model", "-c", config, "-o", dir.Path("pred")});
+  std::string model = TrainFaasTest(dir);
+  auto predict = PredictOn(dir, model, "new",
+                           "Lambda,warm_service_time,cold_service_time,expiration_time\n"
+                           "0.5,1.0,1.2,600\n0.7,2.0,2.4,600\n");
   ASSERT_EQ(predict.exit_status, 0) << predict.err;
-  std::string csv = ReadText(dir.path() / "pred/prediction.csv");
+  std::string csv = ReadText(dir.path() / "new-out/prediction.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')), "pred");
   EXPECT_EQ(predict.out.find("MAPE"), std::string::npos);
 
-  dir.Write("bad.csv", "Lambda,warm_service_time\n0.5,1.0\n");
-  std::string bad = dir.Write("b.ini", "[DataPreparation]\ninput_path = 'bad.csv'\n");
-  auto failed =
-      RunTwinprof({"predict", "-r", out + "/best.model", "-c", bad, "-o", dir.Path("pred2")});
+  auto failed = PredictOn(dir, model, "bad", "Lambda,warm_service_time\n0.5,1.0\n");
   EXPECT_EQ(failed.exit_status, 2);
   EXPECT_NE(failed.err.find("cold_service_time"), std::string::npos) << failed.err;
 }
@@ -94,14 +104,10 @@ TEST(PredictCommand, DataWithoutTheTargetGivesPredictionsOnly) {
 // how many it left out, instead of printing an infinite MAPE.
 TEST(PredictCommand, MapeLeavesOutRowsWhoseRealValueIsZero) {
   ScratchDir dir;
-  std::string out = dir.Path("out");
-  ASSERT_EQ(RunTwinprof({"train", "-c", Experiment("faas_test.ini"), "-o", out}).exit_status, 0);
-  dir.Write("real.csv",
-            "Lambda,warm_service_time,cold_service_time,expiration_time,ave_response_time\n"
-            "0.68,0.23,0.28,600,0.25\n0.29,0.37,0.44,600,0\n0.5,1.0,1.2,600,1.1\n");
-  std::string config = dir.Write("p.ini", "[DataPreparation]\ninput_path = 'real.csv'\n");
   auto predict =
-      RunTwinprof({"predict", "-r", out + "/best.model", "-c", config, "-o", dir.Path("pred")});
+      PredictOn(dir, TrainFaasTest(dir), "real",
+                "Lambda,warm_service_time,cold_service_time,expiration_time,ave_response_time\n"
+                "0.68,0.23,0.28,600,0.25\n0.29,0.37,0.44,600,0\n0.5,1.0,1.2,600,1.1\n");
   ASSERT_EQ(predict.exit_status, 0) << predict.err;
   const std::string said = "% over the 2 rows whose real value is not 0 (1 are)";
   size_t at = predict.out.find(said);
@@ -111,7 +117,7 @@ TEST(PredictCommand, MapeLeavesOutRowsWhoseRealValueIsZero) {
   double printed = std::stod(predict.out.substr(mape_at + 5, at - mape_at - 5));
 
   // The same figure from prediction.csv's rows 1 and 3.
-  std::istringstream csv(ReadText(dir.path() / "pred/prediction.csv"));
+  std::istringstream csv(ReadText(dir.path() / "real-out/prediction.csv"));
   std::string line;
   std::getline(csv, line);
   ASSERT_EQ(line, "real,pred");
