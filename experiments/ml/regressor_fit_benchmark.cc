@@ -36,7 +36,7 @@ double CpuSeconds() {
 
 int main(int argc, char** argv) {
   const std::string path =
-      argc > 1 ? argv[1] : TWINPROF_SHARED_DIR "/datasets/amllibrary/stereomatch_itr_100.csv";
+      argc > 1 ? argv[1] : TWINPROF_DATA_DIR "/datasets/amllibrary/stereomatch_itr_100.csv";
   const int repetitions = argc > 2 ? std::atoi(argv[2]) : 3;
   const std::string only = argc > 3 ? argv[3] : "";
   Eigen::MatrixXd x;

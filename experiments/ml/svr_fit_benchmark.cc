@@ -55,7 +55,7 @@ double MaxRelativeDifference(const Eigen::VectorXd& a, const Eigen::VectorXd& b)
 
 int main(int argc, char** argv) {
   const std::string path =
-      argc > 1 ? argv[1] : TWINPROF_SHARED_DIR "/datasets/amllibrary/stereomatch_itr_100.csv";
+      argc > 1 ? argv[1] : TWINPROF_DATA_DIR "/datasets/amllibrary/stereomatch_itr_100.csv";
   const int repetitions = argc > 2 ? std::atoi(argv[2]) : 1;
   Eigen::MatrixXd x_all;
   Eigen::VectorXd y_all;

@@ -1,7 +1,7 @@
 // JobRecord: one job of one run, measured (local, oscar) or simulated (sim).
 //
 // The same columns for every source make validation a join and let models and plots read any of
-// them (DESIGN.md, "One record for measured and simulated jobs"). Times are seconds since the
+// them (docs/architecture.md, "One record for measured and simulated jobs"). Times are seconds since the
 // run's start. The durations are consecutive phases, so they add up exactly:
 //   wait = t_pod_start - t_submit            cold_start = t_container_start - t_pod_start
 //   download = t_exec_start - t_container_start   compute = t_exec_end - t_exec_start

@@ -1,7 +1,7 @@
 // SyncContainers: the containers of one synchronous service (OSCAR /run, Knative underneath), as
 // plain bookkeeping over times in seconds; JobFlow plays them in SimGrid (job_flow_sync.cc).
 //
-// The model (DESIGN.md, "Simulator"):
+// The model (docs/architecture.md, "Simulator"):
 // - a request goes to a ready container with a free slot (`container_concurrency` requests at a
 //   time), the most recently used one; it then has no wait and no cold start;
 // - otherwise, below `max_scale` containers, a new container cold-starts for it (node placement,

@@ -38,7 +38,7 @@ class ScratchDir {
 
 // The aMLLibrary datasets shipped beside the project.
 inline std::string Dataset(const std::string& name) {
-  return std::string(TWINPROF_SHARED_DIR) + "/datasets/amllibrary/" + name;
+  return std::string(TWINPROF_DATA_DIR) + "/datasets/amllibrary/" + name;
 }
 
 // A configuration of experiments/ml (the examples the docs and benchmarks use).

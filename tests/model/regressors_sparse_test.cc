@@ -95,7 +95,7 @@ TEST(NnlsTest, WithoutInterceptRecoversNonNegativeModel) {
 // (p = 0.205), ending with {x1, x2} and y = 52.58 + 1.468 x1 + 0.662 x2. At p_to_add = 0.05, x2
 // just misses entry and the selection stops at {x1, x4}.
 TEST(StepwiseTest, SelectsTextbookVariablesOnHaldData) {
-  std::ifstream in(std::string(TWINPROF_SHARED_DIR) + "/datasets/amllibrary/draper_smith.csv");
+  std::ifstream in(std::string(TWINPROF_DATA_DIR) + "/datasets/amllibrary/draper_smith.csv");
   ASSERT_TRUE(in) << "missing draper_smith.csv";
   std::string line;
   std::getline(in, line);

@@ -1,5 +1,5 @@
 // FakeOscar: an OSCAR cluster on 127.0.0.1 for tests, speaking the REST API of
-// shared/oscar/openapi-v2.yaml (services, /job, /system/logs in both shapes with pagination,
+// docs/oscar-openapi-v2.yaml (services, /job, /system/logs in both shapes with pagination,
 // service tokens, HTTP Basic) and really running each job: the service's script runs as a local
 // job process (profile/job_process.h) in a cgroup with the service's cpu and memory (cgroup.h),
 // with INPUT_FILE_PATH and TMP_OUTPUT_DIR set, as the FaaS Supervisor runs it, and the job's log

@@ -16,7 +16,7 @@ using ::testing::Not;
 using twinprof::testing::RunTwinprof;
 
 const std::string kSource = TWINPROF_SOURCE_DIR;
-const std::string kFdl = std::string(TWINPROF_SHARED_DIR) + "/oscar/fdl/";
+const std::string kFdl = std::string(TWINPROF_DATA_DIR) + "/fdl/oscar-examples/";
 
 TEST(CheckCommand, AcceptsEveryExampleAndSharedFdlFile) {
   std::vector<std::string> args = {"check"};

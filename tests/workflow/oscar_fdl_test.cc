@@ -14,7 +14,7 @@ using ::testing::HasSubstr;
 using ::testing::Pair;
 using testing::TempDir;
 
-const std::string kFdl = std::string(TWINPROF_SHARED_DIR) + "/oscar/fdl/";
+const std::string kFdl = std::string(TWINPROF_DATA_DIR) + "/fdl/oscar-examples/";
 
 TEST(OscarFdl, EverySharedFileLoads) {
   int files = 0;

@@ -1,4 +1,4 @@
-// How what OSCAR tells about a job becomes the job record's timestamps (DESIGN.md, "One record").
+// How what OSCAR tells about a job becomes the job record's timestamps (docs/architecture.md, "One record").
 //
 //   t_submit          = the invocation was sent (POST /job, this machine's clock), or for a job
 //                       triggered by a bucket, the storage event's time (the input appeared);

@@ -1,4 +1,4 @@
-// OscarClient: the calls of the OSCAR REST API (shared/oscar/openapi-v2.yaml) that profiling
+// OscarClient: the calls of the OSCAR REST API (docs/oscar-openapi-v2.yaml) that profiling
 // needs, with typed results.
 //
 // /system/* calls authenticate with the cluster credentials (Basic or OIDC bearer, from the
