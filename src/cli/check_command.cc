@@ -13,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/job_csv_reader.h"
 #include "core/yaml_file.h"
 #include "platform/platform.h"
 #include "profile/campaign.h"
@@ -95,6 +96,16 @@ const FileKind kKinds[] = {
        return Count(scenario.workflow.size(), "component", "components") + " on " +
               Count(scenario.platform.clusters.size(), "cluster", "clusters") + ", " +
               Count(static_cast<size_t>(scenario.workload.files), "input file", "input files");
+     }},
+    {"job records",
+     [](const FileProbe& p) {
+       return p.path.ends_with(".csv") &&
+              p.text.substr(0, p.text.find('\n')).find("run_id") != std::string::npos;
+     },
+     [](const std::string& path, Warnings*) {
+       JobCsv csv = ReadJobCsv(path);
+       return Count(csv.records.size(), "job", "jobs") + ", " +
+              Count(csv.parameter_names.size(), "parameter", "parameters");
      }},
 };
 

@@ -2,23 +2,9 @@
 
 #include <charconv>
 #include <ostream>
+#include <stdexcept>
 
 namespace twinprof {
-
-const std::vector<std::string>& JobRecordColumns() {
-  // The table reads as rows of five columns; clang-format would give one per line.
-  // clang-format off
-  static const std::vector<std::string> kColumns = {
-      "campaign",     "run_id",         "repetition",   "component",      "job_id",
-      "source",       "cluster",        "node",         "node_type",      "arch",
-      "cpu",          "memory_mb",      "parallelism",  "input_bytes",    "output_bytes",
-      "output_files", "t_submit",       "t_pod_start",  "t_container_start",
-      "t_exec_start", "t_exec_end",     "t_finish",     "wait_s",         "cold_start_s",
-      "download_s",   "compute_s",      "upload_s",     "total_s",        "status",
-      "failure_reason", "cpu_time_s",   "peak_memory_mb", "limits"};
-  // clang-format on
-  return kColumns;
-}
 
 std::string FormatDouble(double value) {
   if (std::isnan(value)) return "";
@@ -38,11 +24,160 @@ std::string CsvField(const std::string& text) {
   return out + "\"";
 }
 
+// ---- JobColumn -------------------------------------------------------------------------------
+
+JobColumn::JobColumn(std::string name, Member member, Flags flags, std::vector<std::string> allowed)
+    : name_(std::move(name)), member_(member), flags_(flags), allowed_(std::move(allowed)) {}
+
+JobColumn::Type JobColumn::type() const {
+  switch (member_.index()) {
+    case 0:
+      return Type::kText;
+    case 1:
+      return Type::kInteger;
+    default:
+      return Type::kReal;
+  }
+}
+
+namespace {
+
+[[noreturn]] void WrongType(const std::string& column, const char* what) {
+  throw std::logic_error("job column '" + column + "' is not " + what);
+}
+
+}  // namespace
+
+const std::string& JobColumn::Text(const JobRecord& record) const {
+  auto* member = std::get_if<0>(&member_);
+  if (!member) WrongType(name_, "text");
+  return record.**member;
+}
+
+int JobColumn::Integer(const JobRecord& record) const {
+  auto* member = std::get_if<1>(&member_);
+  if (!member) WrongType(name_, "an integer");
+  return record.**member;
+}
+
+double JobColumn::Real(const JobRecord& record) const {
+  if (auto* member = std::get_if<2>(&member_)) return record.**member;
+  if (auto* method = std::get_if<3>(&member_)) return (record.**method)();
+  WrongType(name_, "a real");
+}
+
+double JobColumn::Number(const JobRecord& record) const {
+  if (type() == Type::kInteger) return Integer(record);
+  return Real(record);
+}
+
+std::string JobColumn::Format(const JobRecord& record) const {
+  switch (type()) {
+    case Type::kText:
+      return Text(record);
+    case Type::kInteger:
+      return std::to_string(Integer(record));
+    case Type::kReal:
+      break;
+  }
+  return FormatDouble(Real(record));
+}
+
+void JobColumn::SetText(JobRecord& record, std::string value) const {
+  auto* member = std::get_if<0>(&member_);
+  if (!member) WrongType(name_, "a settable text");
+  record.** member = std::move(value);
+}
+
+void JobColumn::SetInteger(JobRecord& record, int value) const {
+  auto* member = std::get_if<1>(&member_);
+  if (!member) WrongType(name_, "a settable integer");
+  record.** member = value;
+}
+
+void JobColumn::SetReal(JobRecord& record, double value) const {
+  auto* member = std::get_if<2>(&member_);
+  if (!member) WrongType(name_, "a settable real");
+  record.** member = value;
+}
+
+// ---- The table -------------------------------------------------------------------------------
+
+const std::vector<JobColumn>& JobColumns() {
+  using R = JobRecord;
+  using F = JobColumn::Flags;
+  const F plain;
+  const F key{.identifies = true};
+  const F target{.target = true};
+  const F measured{.may_be_missing = true, .target = true};  // NaN where the backend cannot tell
+  static const std::vector<JobColumn> kColumns = {
+      // Which campaign, run, repetition, component and job.
+      {"campaign", &R::campaign, plain},
+      {"run_id", &R::run_id, key},
+      {"repetition", &R::repetition, plain},
+      {"component", &R::component, key},
+      {"job_id", &R::job_id, key},
+      {"source", &R::source, plain},
+      // Where it ran.
+      {"cluster", &R::cluster, plain},
+      {"node", &R::node, plain},
+      {"node_type", &R::node_type, plain},
+      {"arch", &R::arch, plain},
+      // Container limits and parallelism.
+      {"cpu", &R::cpu, target},
+      {"memory_mb", &R::memory_mb, target},
+      {"parallelism", &R::parallelism, target},
+      // Data in and out (OSCAR cannot always tell the sizes).
+      {"input_bytes", &R::input_bytes, measured},
+      {"output_bytes", &R::output_bytes, measured},
+      {"output_files", &R::output_files, target},
+      // Timestamps.
+      {"t_submit", &R::t_submit, plain},
+      {"t_pod_start", &R::t_pod_start, plain},
+      {"t_container_start", &R::t_container_start, plain},
+      {"t_exec_start", &R::t_exec_start, plain},
+      {"t_exec_end", &R::t_exec_end, plain},
+      {"t_finish", &R::t_finish, plain},
+      // The durations, computed from the timestamps.
+      {"wait_s", &R::wait_s, target},
+      {"cold_start_s", &R::cold_start_s, target},
+      {"download_s", &R::download_s, target},
+      {"compute_s", &R::compute_s, target},
+      {"upload_s", &R::upload_s, target},
+      {"total_s", &R::total_s, target},
+      // Outcome and resource use.
+      {"status", &R::status, plain, {"succeeded", "failed"}},
+      {"failure_reason", &R::failure_reason, plain},
+      {"cpu_time_s", &R::cpu_time_s, measured},
+      {"peak_memory_mb", &R::peak_memory_mb, measured},
+      {"limits", &R::limits, plain},
+  };
+  return kColumns;
+}
+
+const JobColumn* FindJobColumn(const std::string& name) {
+  for (const JobColumn& column : JobColumns()) {
+    if (column.name() == name) return &column;
+  }
+  return nullptr;
+}
+
+const std::vector<std::string>& JobRecordColumns() {
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (const JobColumn& column : JobColumns()) names.push_back(column.name());
+    return names;
+  }();
+  return kNames;
+}
+
+// ---- JobCsvWriter ----------------------------------------------------------------------------
+
 JobCsvWriter::JobCsvWriter(std::ostream& out, std::vector<std::string> parameter_names)
     : out_(out), parameter_names_(std::move(parameter_names)) {
   bool first = true;
-  for (const std::string& column : JobRecordColumns()) {
-    out_ << (first ? "" : ",") << column;
+  for (const JobColumn& column : JobColumns()) {
+    out_ << (first ? "" : ",") << column.name();
     first = false;
   }
   for (const std::string& name : parameter_names_) out_ << ',' << CsvField(name);
@@ -50,42 +185,9 @@ JobCsvWriter::JobCsvWriter(std::ostream& out, std::vector<std::string> parameter
 }
 
 void JobCsvWriter::Write(const JobRecord& r) {
-  const std::string fields[] = {CsvField(r.campaign),
-                                std::to_string(r.run_id),
-                                std::to_string(r.repetition),
-                                CsvField(r.component),
-                                CsvField(r.job_id),
-                                r.source,
-                                CsvField(r.cluster),
-                                CsvField(r.node),
-                                CsvField(r.node_type),
-                                r.arch,
-                                FormatDouble(r.cpu),
-                                FormatDouble(r.memory_mb),
-                                std::to_string(r.parallelism),
-                                FormatDouble(r.input_bytes),
-                                FormatDouble(r.output_bytes),
-                                std::to_string(r.output_files),
-                                FormatDouble(r.t_submit),
-                                FormatDouble(r.t_pod_start),
-                                FormatDouble(r.t_container_start),
-                                FormatDouble(r.t_exec_start),
-                                FormatDouble(r.t_exec_end),
-                                FormatDouble(r.t_finish),
-                                FormatDouble(r.wait_s()),
-                                FormatDouble(r.cold_start_s()),
-                                FormatDouble(r.download_s()),
-                                FormatDouble(r.compute_s()),
-                                FormatDouble(r.upload_s()),
-                                FormatDouble(r.total_s()),
-                                r.status,
-                                CsvField(r.failure_reason),
-                                FormatDouble(r.cpu_time_s),
-                                FormatDouble(r.peak_memory_mb),
-                                CsvField(r.limits)};
   bool first = true;
-  for (const std::string& field : fields) {
-    out_ << (first ? "" : ",") << field;
+  for (const JobColumn& column : JobColumns()) {
+    out_ << (first ? "" : ",") << CsvField(column.Format(r));
     first = false;
   }
   for (const std::string& name : parameter_names_) {

@@ -1,8 +1,8 @@
 // JobRecord: one job of one run, measured (local, oscar) or simulated (sim).
 //
 // The same columns for every source make validation a join and let models and plots read any of
-// them (docs/architecture.md, "One record for measured and simulated jobs"). Times are seconds since the
-// run's start. The durations are consecutive phases, so they add up exactly:
+// them (docs/architecture.md, "One record for measured and simulated jobs"). Times are seconds
+// since the run's start. The durations are consecutive phases, so they add up exactly:
 //   wait = t_pod_start - t_submit            cold_start = t_container_start - t_pod_start
 //   download = t_exec_start - t_container_start   compute = t_exec_end - t_exec_start
 //   upload = t_finish - t_exec_end           total = t_finish - t_submit
@@ -13,6 +13,7 @@
 #include <limits>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace twinprof {
@@ -68,11 +69,73 @@ struct JobRecord {
   bool succeeded() const { return status == "succeeded"; }
 };
 
-// The fixed columns of the CSV form, in order (parameters follow them).
+// One column of the job record, declared once: its name, its type, how to read it from a record
+// and how to set it. JobColumns() lists them; the CSV writer and reader, the results store's
+// table, insert and select, and the export's targets all iterate that list, so they cannot
+// disagree on a column's name, order or type.
+class JobColumn {
+ public:
+  enum class Type { kText, kInteger, kReal };
+  // Where the value lives: a member of JobRecord, or (the six durations) a method computing it
+  // from the timestamps.
+  using Member = std::variant<std::string JobRecord::*, int JobRecord::*, double JobRecord::*,
+                              double (JobRecord::*)() const>;
+  struct Flags {
+    // Reals only: may be NaN in the record (not measured) = an empty CSV cell = NULL in the store.
+    bool may_be_missing = false;
+    // Identifies the job: NOT NULL in the store, never empty in a CSV file.
+    bool identifies = false;
+    // A quantity a model may learn (`twinprof export --target`).
+    bool target = false;
+  };
+
+  JobColumn(std::string name, Member member, Flags flags, std::vector<std::string> allowed = {});
+
+  const std::string& name() const { return name_; }
+  Type type() const;
+  // Computed from the timestamps (wait_s ... total_s): written to CSV, checked when read, not
+  // stored and not settable.
+  bool derived() const { return member_.index() == 3; }
+  bool may_be_missing() const { return flags_.may_be_missing; }
+  bool identifies() const { return flags_.identifies; }
+  bool target() const { return flags_.target; }
+  // The only valid values of a text column ("status": succeeded, failed); empty = any.
+  const std::vector<std::string>& allowed() const { return allowed_; }
+
+  // Getters. Each throws std::logic_error when the column is not of that type.
+  const std::string& Text(const JobRecord& record) const;
+  int Integer(const JobRecord& record) const;
+  double Real(const JobRecord& record) const;  // reals and derived columns
+  // Integers and reals (and derived) as a double; std::logic_error for text columns.
+  double Number(const JobRecord& record) const;
+  // The value as the CSV form writes it, unquoted: text as is, integers in decimal, reals as
+  // FormatDouble writes them ("" for NaN).
+  std::string Format(const JobRecord& record) const;
+
+  // Setters. Each throws std::logic_error when the column is not of that type or is derived.
+  void SetText(JobRecord& record, std::string value) const;
+  void SetInteger(JobRecord& record, int value) const;
+  void SetReal(JobRecord& record, double value) const;
+
+ private:
+  std::string name_;
+  Member member_;
+  Flags flags_;
+  std::vector<std::string> allowed_;
+};
+
+// Every column, in the order of the CSV form: the record's fields, with the six durations after
+// t_finish. The results store keeps the non-derived ones, in this order.
+const std::vector<JobColumn>& JobColumns();
+// The column called `name`, or nullptr.
+const JobColumn* FindJobColumn(const std::string& name);
+// The names of JobColumns(), in order (the fixed columns of the CSV form; parameters follow them).
 const std::vector<std::string>& JobRecordColumns();
 
 // Writes records as CSV: the fixed columns, then one column per name in `parameter_names`
 // (empty where a record lacks it). Numbers are written with enough digits to round-trip.
+// The writer keeps a reference to `out`: the caller keeps the stream alive while the writer is
+// used. The header is written by the constructor; the stream's errors are the caller's to check.
 class JobCsvWriter {
  public:
   JobCsvWriter(std::ostream& out, std::vector<std::string> parameter_names);

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "profile/job_records_source.h"
 
 namespace twinprof {
 namespace {
@@ -25,31 +26,19 @@ std::string Join(const std::vector<std::string>& names) {
   return text;
 }
 
-// The numeric columns of a job record, by name.
+// The value of a target column of a job record (JobColumn::target(): sizes, limits, durations,
+// resource use), by name.
 double JobValue(const JobRecord& r, const std::string& name) {
-  static const std::map<std::string, double (*)(const JobRecord&)> kColumns = {
-      {"cpu", [](const JobRecord& r) { return r.cpu; }},
-      {"memory_mb", [](const JobRecord& r) { return r.memory_mb; }},
-      {"parallelism", [](const JobRecord& r) { return static_cast<double>(r.parallelism); }},
-      {"input_bytes", [](const JobRecord& r) { return r.input_bytes; }},
-      {"output_bytes", [](const JobRecord& r) { return r.output_bytes; }},
-      {"output_files", [](const JobRecord& r) { return static_cast<double>(r.output_files); }},
-      {"wait_s", [](const JobRecord& r) { return r.wait_s(); }},
-      {"cold_start_s", [](const JobRecord& r) { return r.cold_start_s(); }},
-      {"download_s", [](const JobRecord& r) { return r.download_s(); }},
-      {"compute_s", [](const JobRecord& r) { return r.compute_s(); }},
-      {"upload_s", [](const JobRecord& r) { return r.upload_s(); }},
-      {"total_s", [](const JobRecord& r) { return r.total_s(); }},
-      {"cpu_time_s", [](const JobRecord& r) { return r.cpu_time_s; }},
-      {"peak_memory_mb", [](const JobRecord& r) { return r.peak_memory_mb; }},
-  };
-  auto it = kColumns.find(name);
-  if (it == kColumns.end()) {
+  const JobColumn* column = FindJobColumn(name);
+  if (column == nullptr || !column->target()) {
     std::vector<std::string> names;
-    for (const auto& [n, f] : kColumns) names.push_back(n);
+    for (const JobColumn& c : JobColumns()) {
+      if (c.target()) names.push_back(c.name());
+    }
+    std::sort(names.begin(), names.end());
     throw InputError("unknown job target '" + name + "' (one of: " + Join(names) + ")");
   }
-  return it->second(r);
+  return column->Number(r);
 }
 
 std::vector<std::string> ParameterNames(const ResultsStore& store) {
@@ -80,36 +69,31 @@ std::vector<std::string> NumericParameters(const std::vector<std::string>& names
 }
 
 int ExportJobs(const ResultsStore& store, const ExportOptions& options, std::ostream& out) {
-  std::vector<StoredJob> jobs = store.Jobs(options.component);
-  std::map<int, std::string> modes;
-  for (const RunRow& run : store.Runs()) {
-    if (run.status == "finished") modes[run.run_id] = run.mode;  // a run's jobs count once it is
+  JobRecordSet set = ReadJobRecords(store);  // the finished runs' jobs, `mode` first
+  std::vector<JobRecord> rows;
+  for (JobRecord& record : set.records) {
+    if (options.component.empty() || record.component == options.component) {
+      rows.push_back(std::move(record));
+    }
   }
-  std::vector<StoredJob> rows;
-  for (StoredJob& job : jobs) {
-    if (modes.count(job.record.run_id) == 0) continue;
-    job.record.parameters.insert(job.record.parameters.begin(), {"mode", modes[job.record.run_id]});
-    rows.push_back(std::move(job));
-  }
-  std::vector<std::string> names = ParameterNames(store);
   if (options.target.empty()) {
-    names.insert(names.begin(), "mode");
-    JobCsvWriter writer(out, names);
-    for (const StoredJob& job : rows) writer.Write(job.record);
+    JobCsvWriter writer(out, set.parameter_names);
+    for (const JobRecord& record : rows) writer.Write(record);
     return static_cast<int>(rows.size());
   }
+  std::vector<std::string> names(set.parameter_names.begin() + 1, set.parameter_names.end());
   JobValue(JobRecord{}, options.target);  // checks the name
-  std::erase_if(rows, [&](const StoredJob& job) {
-    return !job.record.succeeded() || std::isnan(JobValue(job.record, options.target));
+  std::erase_if(rows, [&](const JobRecord& record) {
+    return !record.succeeded() || std::isnan(JobValue(record, options.target));
   });
   std::vector<std::string> features =
-      NumericParameters(names, rows, [](const StoredJob& j) { return j.record.parameters; });
+      NumericParameters(names, rows, [](const JobRecord& r) { return r.parameters; });
   for (const std::string& f : features) out << CsvField(f) << ',';
   out << "input_bytes," << CsvField(options.target) << '\n';
-  for (const StoredJob& job : rows) {
-    for (const std::string& f : features) out << Lookup(job.record.parameters, f) << ',';
-    out << FormatDouble(job.record.input_bytes) << ','
-        << FormatDouble(JobValue(job.record, options.target)) << '\n';
+  for (const JobRecord& record : rows) {
+    for (const std::string& f : features) out << Lookup(record.parameters, f) << ',';
+    out << FormatDouble(record.input_bytes) << ',' << FormatDouble(JobValue(record, options.target))
+        << '\n';
   }
   return static_cast<int>(rows.size());
 }

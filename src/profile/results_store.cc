@@ -18,22 +18,58 @@ using Json = nlohmann::json;
 constexpr const char* kFileName = "results.sqlite";
 constexpr const char* kFormat = "twinprof-results-1";
 
-constexpr const char* kSchema = R"sql(
+// The jobs table's columns come from JobColumns() (the non-derived ones, in order), so the
+// store cannot disagree with the CSV form; the generated text declares the same columns, types
+// and constraints as format 1 always had (tests/profile/results_store_test.cc opens a store
+// written before the table existed).
+constexpr const char* kSchemaStart = R"sql(
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
   run_id INTEGER PRIMARY KEY, run_key TEXT NOT NULL, repetition INTEGER NOT NULL,
   mode TEXT NOT NULL, parameters TEXT NOT NULL, status TEXT NOT NULL,
   makespan_s REAL, jobs INTEGER, failed_jobs INTEGER, wall_s REAL, component_inputs TEXT);
 CREATE TABLE IF NOT EXISTS jobs (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  campaign TEXT, run_id INTEGER NOT NULL, repetition INTEGER, component TEXT NOT NULL,
-  job_id TEXT NOT NULL, source TEXT, cluster TEXT, node TEXT, node_type TEXT, arch TEXT,
-  cpu REAL, memory_mb REAL, parallelism INTEGER, input_bytes REAL, output_bytes REAL,
-  output_files INTEGER, t_submit REAL, t_pod_start REAL, t_container_start REAL,
-  t_exec_start REAL, t_exec_end REAL, t_finish REAL, status TEXT, failure_reason TEXT,
-  cpu_time_s REAL, peak_memory_mb REAL, limits TEXT, parameters TEXT, log_tail TEXT,
-  committed_at REAL, UNIQUE (run_id, job_id));
-)sql";
+  seq INTEGER PRIMARY KEY AUTOINCREMENT)sql";
+// After the record's columns.
+constexpr const char* kSchemaEnd =
+    ", parameters TEXT, log_tail TEXT,\n  committed_at REAL, UNIQUE (run_id, job_id));\n";
+
+const char* SqlType(JobColumn::Type type) {
+  switch (type) {
+    case JobColumn::Type::kText:
+      return "TEXT";
+    case JobColumn::Type::kInteger:
+      return "INTEGER";
+    case JobColumn::Type::kReal:
+      break;
+  }
+  return "REAL";
+}
+
+const std::string& Schema() {
+  static const std::string kSchema = [] {
+    std::string sql = kSchemaStart;
+    for (const JobColumn& column : JobColumns()) {
+      if (column.derived()) continue;
+      sql += ",\n  " + column.name() + " " + SqlType(column.type());
+      if (column.identifies()) sql += " NOT NULL";
+    }
+    return sql + kSchemaEnd;
+  }();
+  return kSchema;
+}
+
+// "a, b, c" of the stored columns of the record.
+const std::string& StoredColumnList() {
+  static const std::string kList = [] {
+    std::string list;
+    for (const JobColumn& column : JobColumns()) {
+      if (!column.derived()) list += (list.empty() ? "" : ", ") + column.name();
+    }
+    return list;
+  }();
+  return kList;
+}
 
 // A prepared statement, finalized on destruction.
 class Statement {
@@ -161,7 +197,7 @@ ResultsStore ResultsStore::Open(const std::string& dir) {
   ResultsStore store(path, OpenDatabase(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
   store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
   try {
-    store.Execute(kSchema);
+    store.Execute(Schema());
   } catch (const std::runtime_error& e) {
     throw InputError(SourceLocation{path},
                      std::string("not a twinprof results store: ") + e.what());
@@ -244,41 +280,28 @@ void ResultsStore::BeginRun(const RunRow& run) {
 
 void ResultsStore::CommitJob(const JobRecord& r, const std::string& log_tail) {
   // One statement = one transaction (autocommit).
-  Statement s(db_,
-              "INSERT INTO jobs (campaign, run_id, repetition, component, job_id, source, "
-              "cluster, node, node_type, arch, cpu, memory_mb, parallelism, input_bytes, "
-              "output_bytes, output_files, t_submit, t_pod_start, t_container_start, "
-              "t_exec_start, t_exec_end, t_finish, status, failure_reason, cpu_time_s, "
-              "peak_memory_mb, limits, parameters, log_tail, committed_at) VALUES (?, ?, ?, ?, ?, "
-              "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  std::string sql =
+      "INSERT INTO jobs (" + StoredColumnList() + ", parameters, log_tail, committed_at) VALUES (?";
+  for (const JobColumn& column : JobColumns()) {
+    if (!column.derived()) sql += ", ?";
+  }
+  sql += ", ?, ?)";
+  Statement s(db_, sql.c_str());
   int i = 0;
-  s.Bind(++i, r.campaign);
-  s.Bind(++i, r.run_id);
-  s.Bind(++i, r.repetition);
-  s.Bind(++i, r.component);
-  s.Bind(++i, r.job_id);
-  s.Bind(++i, r.source);
-  s.Bind(++i, r.cluster);
-  s.Bind(++i, r.node);
-  s.Bind(++i, r.node_type);
-  s.Bind(++i, r.arch);
-  s.Bind(++i, r.cpu);
-  s.Bind(++i, r.memory_mb);
-  s.Bind(++i, r.parallelism);
-  s.Bind(++i, r.input_bytes);
-  s.Bind(++i, r.output_bytes);
-  s.Bind(++i, r.output_files);
-  s.Bind(++i, r.t_submit);
-  s.Bind(++i, r.t_pod_start);
-  s.Bind(++i, r.t_container_start);
-  s.Bind(++i, r.t_exec_start);
-  s.Bind(++i, r.t_exec_end);
-  s.Bind(++i, r.t_finish);
-  s.Bind(++i, r.status);
-  s.Bind(++i, r.failure_reason);
-  s.Bind(++i, r.cpu_time_s);
-  s.Bind(++i, r.peak_memory_mb);
-  s.Bind(++i, r.limits);
+  for (const JobColumn& column : JobColumns()) {
+    if (column.derived()) continue;
+    switch (column.type()) {
+      case JobColumn::Type::kText:
+        s.Bind(++i, column.Text(r));
+        break;
+      case JobColumn::Type::kInteger:
+        s.Bind(++i, column.Integer(r));
+        break;
+      case JobColumn::Type::kReal:
+        s.Bind(++i, column.Real(r));  // NaN -> NULL
+        break;
+    }
+  }
   s.Bind(++i, ParametersToJson(r.parameters));
   s.Bind(++i, log_tail);
   s.Bind(
@@ -336,46 +359,30 @@ std::optional<RunRow> ResultsStore::FindRun(int run_id) const {
 
 std::vector<StoredJob> ResultsStore::Jobs(const std::string& component) const {
   std::vector<StoredJob> jobs;
-  Statement s(db_,
-              "SELECT campaign, run_id, repetition, component, job_id, source, cluster, node, "
-              "node_type, arch, cpu, memory_mb, parallelism, input_bytes, output_bytes, "
-              "output_files, t_submit, t_pod_start, t_container_start, t_exec_start, t_exec_end, "
-              "t_finish, status, failure_reason, cpu_time_s, peak_memory_mb, limits, parameters, "
-              "log_tail FROM jobs WHERE (? = '' OR component = ?) ORDER BY run_id, seq");
+  Statement s(db_, ("SELECT " + StoredColumnList() +
+                    ", parameters, log_tail FROM jobs WHERE (? = '' OR component = ?) "
+                    "ORDER BY run_id, seq")
+                       .c_str());
   s.Bind(1, component);
   s.Bind(2, component);
   while (s.Step()) {
     StoredJob job;
-    JobRecord& r = job.record;
     int i = 0;
-    r.campaign = s.Text(i++);
-    r.run_id = s.Int(i++);
-    r.repetition = s.Int(i++);
-    r.component = s.Text(i++);
-    r.job_id = s.Text(i++);
-    r.source = s.Text(i++);
-    r.cluster = s.Text(i++);
-    r.node = s.Text(i++);
-    r.node_type = s.Text(i++);
-    r.arch = s.Text(i++);
-    r.cpu = s.Double(i++);
-    r.memory_mb = s.Double(i++);
-    r.parallelism = s.Int(i++);
-    r.input_bytes = s.Double(i++);
-    r.output_bytes = s.Double(i++);
-    r.output_files = s.Int(i++);
-    r.t_submit = s.Double(i++);
-    r.t_pod_start = s.Double(i++);
-    r.t_container_start = s.Double(i++);
-    r.t_exec_start = s.Double(i++);
-    r.t_exec_end = s.Double(i++);
-    r.t_finish = s.Double(i++);
-    r.status = s.Text(i++);
-    r.failure_reason = s.Text(i++);
-    r.cpu_time_s = s.Double(i++);
-    r.peak_memory_mb = s.Double(i++);
-    r.limits = s.Text(i++);
-    r.parameters = ParametersFromJson(s.Text(i++));
+    for (const JobColumn& column : JobColumns()) {
+      if (column.derived()) continue;
+      switch (column.type()) {
+        case JobColumn::Type::kText:
+          column.SetText(job.record, s.Text(i++));
+          break;
+        case JobColumn::Type::kInteger:
+          column.SetInteger(job.record, s.Int(i++));
+          break;
+        case JobColumn::Type::kReal:
+          column.SetReal(job.record, s.Double(i++));  // NULL -> NaN
+          break;
+      }
+    }
+    job.record.parameters = ParametersFromJson(s.Text(i++));
     job.log_tail = s.Text(i++);
     jobs.push_back(std::move(job));
   }

@@ -59,7 +59,9 @@ class ResultsStore {
  public:
   // Opens (creating when absent) DIR/results.sqlite; creates DIR when needed.
   static ResultsStore Open(const std::string& dir);
-  // Opens an existing store read-only; throws InputError when DIR holds none.
+  // Opens an existing store (for reading: it writes nothing unless asked, though SQLite needs the
+  // folder writable for its WAL index); throws InputError when DIR holds none or holds a file
+  // that is not a twinprof store of this format.
   static ResultsStore OpenExisting(const std::string& dir);
 
   ResultsStore(ResultsStore&&) noexcept;
@@ -74,6 +76,9 @@ class ResultsStore {
 
   // See the resume protocol above. `run` supplies id, key, repetition, mode and parameters.
   void BeginRun(const RunRow& run);
+  // Commits one job. Throws std::runtime_error when the run already holds a job with this job_id
+  // (committing the same job twice: (run_id, job_id) is unique) and on any SQLite error; the
+  // store is unchanged then.
   void CommitJob(const JobRecord& record, const std::string& log_tail);
   // Marks the run finished with the given makespan, counts, wall time and component inputs.
   void FinishRun(const RunRow& run);

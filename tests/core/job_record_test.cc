@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <sstream>
+#include <stdexcept>
+
+#include "full_job_record.h"
 
 namespace twinprof {
 namespace {
@@ -50,6 +54,85 @@ TEST(JobRecord, DoublesRoundTrip) {
   double value = 0.1 + 0.2;
   EXPECT_EQ(std::stod(FormatDouble(value)), value);
   EXPECT_EQ(FormatDouble(kNotMeasured), "");
+}
+
+// The CSV form, pinned byte for byte: the header as format 1 always wrote it, and every field of a
+// record whose fields all differ (a swapped column in the table changes this text).
+TEST(JobRecord, CsvFormIsPinned) {
+  std::ostringstream out;
+  JobCsvWriter writer(out, {"grayify.cpu", "input", "absent"});
+  writer.Write(test::FullJobRecord());
+  EXPECT_EQ(out.str(),
+            "campaign,run_id,repetition,component,job_id,source,cluster,node,node_type,arch,cpu,"
+            "memory_mb,parallelism,input_bytes,output_bytes,output_files,t_submit,t_pod_start,"
+            "t_container_start,t_exec_start,t_exec_end,t_finish,wait_s,cold_start_s,download_s,"
+            "compute_s,upload_s,total_s,status,failure_reason,cpu_time_s,peak_memory_mb,limits,"
+            "grayify.cpu,input,absent\n"
+            "video-process,7,2,grayify,grayify:clip-3.mp4,oscar,edge,rpi-4,rpi4,arm64,0.75,384,3,"
+            "1048576,65536.5,4,0.125,0.375,1.875,2.0625,9.5,10.25,0.25,1.5,0.1875,7.4375,0.75,"
+            "10.125,failed,\"exit 3, \"\"boom\"\"\nsecond line\",6.125,201.5,"
+            "cpu limit not enforced: cgroup read-only,0.75,clip-3.mp4,\n");
+}
+
+TEST(JobRecord, NotMeasuredIsAnEmptyCell) {
+  std::ostringstream out;
+  JobCsvWriter writer(out, {});
+  JobRecord r;
+  r.input_bytes = kNotMeasured;
+  writer.Write(r);
+  std::string text = out.str();
+  EXPECT_EQ(text.substr(text.find('\n') + 1),
+            ",0,0,,,,,,,,0,0,1,,0,0,0,0,0,0,0,0,0,0,0,0,0,0,succeeded,,,,enforced\n");
+}
+
+TEST(JobColumns, DeclareTheRecordOnce) {
+  const std::vector<JobColumn>& columns = JobColumns();
+  ASSERT_EQ(columns.size(), 33u);
+  std::set<std::string> names;
+  int stored = 0;
+  for (const JobColumn& column : columns) {
+    EXPECT_TRUE(names.insert(column.name()).second) << column.name();
+    stored += column.derived() ? 0 : 1;
+    EXPECT_EQ(FindJobColumn(column.name()), &column);
+  }
+  EXPECT_EQ(stored, 27);
+  EXPECT_EQ(FindJobColumn("nosuch"), nullptr);
+  EXPECT_EQ(JobRecordColumns().size(), columns.size());
+  EXPECT_EQ(JobRecordColumns()[22], "wait_s");
+}
+
+// Each setter writes the field its name says, and each getter reads it back.
+TEST(JobColumns, GettersAndSettersMatchTheirNames) {
+  JobRecord expected = test::FullJobRecord();
+  JobRecord copy;
+  copy.parameters = expected.parameters;
+  for (const JobColumn& column : JobColumns()) {
+    if (column.derived()) continue;
+    switch (column.type()) {
+      case JobColumn::Type::kText:
+        column.SetText(copy, column.Text(expected));
+        break;
+      case JobColumn::Type::kInteger:
+        column.SetInteger(copy, column.Integer(expected));
+        break;
+      case JobColumn::Type::kReal:
+        column.SetReal(copy, column.Real(expected));
+        break;
+    }
+  }
+  test::ExpectSameRecord(copy, expected);
+  EXPECT_EQ(FindJobColumn("node")->Text(expected), "rpi-4");
+  EXPECT_EQ(FindJobColumn("parallelism")->Number(expected), 3);
+  EXPECT_EQ(FindJobColumn("compute_s")->Number(expected), 7.4375);
+  EXPECT_EQ(FindJobColumn("status")->allowed(), (std::vector<std::string>{"succeeded", "failed"}));
+}
+
+TEST(JobColumns, WrongTypeIsALogicError) {
+  JobRecord r;
+  EXPECT_THROW(FindJobColumn("node")->Number(r), std::logic_error);
+  EXPECT_THROW(FindJobColumn("cpu")->Text(r), std::logic_error);
+  EXPECT_THROW(FindJobColumn("run_id")->SetReal(r, 1), std::logic_error);
+  EXPECT_THROW(FindJobColumn("total_s")->SetReal(r, 1), std::logic_error);
 }
 
 }  // namespace

@@ -2,12 +2,15 @@
 #include "profile/results_store.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "../core/full_job_record.h"
 #include "core/error.h"
+#include "core/yaml_file.h"
 
 namespace twinprof {
 namespace {
@@ -107,6 +110,126 @@ TEST_F(ResultsStoreTest, OpenExistingNeedsAStore) {
     junk << "not a database at all, just some text that is long enough to be a header";
   }
   EXPECT_THROW(ResultsStore::OpenExisting(dir_.string()), InputError);
+}
+
+// Runs `sql` on DIR/results.sqlite with SQLite itself; returns the rows, cells joined by '|'.
+std::vector<std::string> Sql(const fs::path& dir, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open((dir / "results.sqlite").c_str(), &db), SQLITE_OK);
+  std::vector<std::string> rows;
+  auto collect = [](void* out, int n, char** cells, char**) {
+    std::string row;
+    for (int i = 0; i < n; ++i) row += std::string(i ? "|" : "") + (cells[i] ? cells[i] : "NULL");
+    static_cast<std::vector<std::string>*>(out)->push_back(row);
+    return 0;
+  };
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), collect, &rows, &error), SQLITE_OK)
+      << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+  return rows;
+}
+
+// Every one of the 27 fields comes back as it went in, NaN as NaN.
+TEST_F(ResultsStoreTest, RoundTripsAllFields) {
+  JobRecord full = test::FullJobRecord();
+  JobRecord sparse = test::FullJobRecord();
+  sparse.job_id = "grayify:clip-4.mp4";
+  sparse.input_bytes = kNotMeasured;
+  sparse.output_bytes = kNotMeasured;
+  sparse.cpu_time_s = kNotMeasured;
+  sparse.peak_memory_mb = kNotMeasured;
+  sparse.t_finish = 0.1 + 0.2 + 1e6;
+  {
+    ResultsStore store = ResultsStore::Open(dir_.string());
+    store.BeginRun(Run(7));
+    store.CommitJob(full, "tail");
+    store.CommitJob(sparse, "");
+  }
+  std::vector<StoredJob> jobs = ResultsStore::OpenExisting(dir_.string()).Jobs();
+  ASSERT_EQ(jobs.size(), 2u);
+  test::ExpectSameRecord(jobs[0].record, full);
+  test::ExpectSameRecord(jobs[1].record, sparse);
+  EXPECT_EQ(jobs[0].log_tail, "tail");
+  // Stored under their own names: not a column shifted by one.
+  EXPECT_EQ(Sql(dir_, "SELECT node, node_type, cluster, cpu_time_s, limits FROM jobs ORDER BY seq"),
+            (std::vector<std::string>{"rpi-4|rpi4|edge|6.125|" + full.limits,
+                                      "rpi-4|rpi4|edge|NULL|" + full.limits}));
+}
+
+// A store written before the job columns were declared once (tests/data/profile/
+// results-format-1.sql holds that code's schema verbatim) opens, reads back every value, takes
+// new jobs; and a fresh store declares its jobs table exactly as that one does.
+TEST_F(ResultsStoreTest, OpensStoresOfFormatOne) {
+  fs::create_directories(dir_);
+  std::string dump =
+      ReadTextFile(std::string(TWINPROF_SOURCE_DIR) + "/tests/data/profile/results-format-1.sql");
+  Sql(dir_, dump);
+  {
+    ResultsStore store = ResultsStore::OpenExisting(dir_.string());
+    std::vector<StoredJob> jobs = store.Jobs();
+    ASSERT_EQ(jobs.size(), 3u);
+    const JobRecord& a = jobs[0].record;
+    EXPECT_EQ(a.campaign, "video-process");
+    EXPECT_EQ(a.run_id, 0);
+    EXPECT_EQ(a.repetition, 0);
+    EXPECT_EQ(a.component, "grayify");
+    EXPECT_EQ(a.job_id, "grayify-0");
+    EXPECT_EQ(a.source, "local");
+    EXPECT_EQ(a.cluster, "laptop");
+    EXPECT_EQ(a.node, "node-1");
+    EXPECT_EQ(a.node_type, "x86");
+    EXPECT_EQ(a.arch, "x86_64");
+    EXPECT_EQ(a.cpu, 0.5);
+    EXPECT_EQ(a.memory_mb, 256);
+    EXPECT_EQ(a.parallelism, 2);
+    EXPECT_EQ(a.input_bytes, 1048576);
+    EXPECT_EQ(a.output_bytes, 524288);
+    EXPECT_EQ(a.output_files, 3);
+    EXPECT_EQ(a.t_submit, 0.125);
+    EXPECT_EQ(a.t_pod_start, 0.25);
+    EXPECT_EQ(a.t_container_start, 1.5);
+    EXPECT_EQ(a.t_exec_start, 1.75);
+    EXPECT_EQ(a.t_exec_end, 6.5);
+    EXPECT_EQ(a.t_finish, 7.0);
+    EXPECT_EQ(a.status, "succeeded");
+    EXPECT_EQ(a.failure_reason, "");
+    EXPECT_EQ(a.cpu_time_s, 5.875);
+    EXPECT_EQ(a.peak_memory_mb, 120.5);
+    EXPECT_EQ(a.limits, "enforced");
+    EXPECT_EQ(a.parameters, (std::vector<std::pair<std::string, std::string>>{
+                                {"grayify.cpu", "0.5"}, {"input", "a.mp4"}}));
+    EXPECT_EQ(jobs[0].log_tail, "frame 1\nframe 2");
+    const JobRecord& b = jobs[1].record;
+    EXPECT_EQ(b.status, "failed");
+    EXPECT_EQ(b.failure_reason, "exit 3, \"boom\"");
+    EXPECT_TRUE(std::isnan(b.input_bytes));
+    EXPECT_TRUE(std::isnan(b.output_bytes));
+    EXPECT_TRUE(std::isnan(b.cpu_time_s));
+    EXPECT_TRUE(std::isnan(b.peak_memory_mb));
+    EXPECT_EQ(b.limits, "cpu limit not enforced: cgroup read-only");
+    EXPECT_EQ(store.Runs().size(), 2u);
+  }
+  {
+    ResultsStore store = ResultsStore::Open(dir_.string());  // runs today's schema: a no-op
+    EXPECT_EQ(store.DiscardUnfinishedRuns(), 1);
+    store.BeginRun(Run(1));
+    JobRecord full = test::FullJobRecord();
+    full.run_id = 1;
+    store.CommitJob(full, "");
+    std::vector<StoredJob> jobs = store.Jobs();
+    ASSERT_EQ(jobs.size(), 3u);
+    test::ExpectSameRecord(jobs[2].record, full);
+  }
+  fs::path fresh = dir_ / "fresh";
+  ResultsStore::Open(fresh.string());
+  for (const char* table : {"meta", "runs", "jobs"}) {
+    std::string pragma = std::string("PRAGMA table_info(") + table + ")";
+    EXPECT_EQ(Sql(fresh, pragma), Sql(dir_, pragma)) << table;
+  }
+  EXPECT_EQ(Sql(fresh, "PRAGMA index_list(jobs)").size(),
+            Sql(dir_, "PRAGMA index_list(jobs)").size());
 }
 
 }  // namespace
