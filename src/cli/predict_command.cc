@@ -68,27 +68,22 @@ void RunPredict(const PredictFlags& flags, const GlobalOptions& global) {
   std::ostringstream report;
   report << model.technique() << ": " << predicted.size() << " predictions -> " << path;
   if (has_real) {
-    Metrics m = ComputeMetrics(real, predicted);
-    // MAPE divides by the real value: over the rows where that is not 0, and said so.
-    std::vector<Eigen::Index> defined;
-    for (Eigen::Index r = 0; r < real.size(); ++r) {
-      if (real(r) != 0) defined.push_back(r);
-    }
-    if (defined.size() == static_cast<size_t>(real.size())) {
-      report << "; MAPE " << m.mape << "%";
-    } else if (defined.empty()) {
+    ZeroExcludingMape mape = MapeExcludingZeros(real, predicted);
+    if (mape.zero_rows == 0) {
+      report << "; MAPE " << mape.mape << "%";
+    } else if (!mape.defined()) {
       report << "; MAPE undefined (every real value is 0)";
     } else {
-      Metrics part = ComputeMetrics(real(defined), predicted(defined));
-      report << "; MAPE " << part.mape << "% over the " << defined.size() << " rows whose real "
-             << "value is not 0 (" << real.size() - static_cast<Eigen::Index>(defined.size())
-             << " are)";
+      report << "; MAPE " << mape.mape << "% over the " << mape.rows << " rows whose real "
+             << "value is not 0 (" << mape.zero_rows << " are)";
     }
-    if (global.verbose) report << ", RMSE " << m.rmse << ", R2 " << m.r2;
+    if (global.verbose) {
+      Metrics m = ComputeMetrics(real, predicted);
+      report << ", RMSE " << m.rmse << ", R2 " << m.r2;
+    }
     if (flags.interval > 0) {
-      int inside = 0;
-      for (Eigen::Index r = 0; r < real.size(); ++r) inside += real(r) >= lo(r) && real(r) <= hi(r);
-      report << "; " << inside << "/" << real.size() << " real values inside the "
+      IntervalCoverage coverage = CoverageOf(real, lo, hi);
+      report << "; " << coverage.inside << "/" << coverage.rows << " real values inside the "
              << flags.interval * 100 << "% interval";
     }
   }

@@ -35,4 +35,31 @@ Metrics MeanMetrics(const std::vector<Metrics>& all) {
   return mean;
 }
 
+ZeroExcludingMape MapeExcludingZeros(const Eigen::VectorXd& real,
+                                     const Eigen::VectorXd& predicted) {
+  std::vector<Eigen::Index> defined;
+  for (Eigen::Index r = 0; r < real.size(); ++r) {
+    if (real(r) != 0) defined.push_back(r);
+  }
+  ZeroExcludingMape result;
+  result.rows = static_cast<int>(defined.size());
+  result.zero_rows = static_cast<int>(real.size()) - result.rows;
+  if (defined.empty()) return result;
+  // The same arithmetic as ComputeMetrics, so the figure equals train's where no real is 0.
+  result.mape = defined.size() == static_cast<size_t>(real.size())
+                    ? ComputeMetrics(real, predicted).mape
+                    : ComputeMetrics(real(defined), predicted(defined)).mape;
+  return result;
+}
+
+IntervalCoverage CoverageOf(const Eigen::VectorXd& real, const Eigen::VectorXd& lo,
+                            const Eigen::VectorXd& hi) {
+  IntervalCoverage coverage;
+  coverage.rows = static_cast<int>(real.size());
+  for (Eigen::Index r = 0; r < real.size(); ++r) {
+    coverage.inside += real(r) >= lo(r) && real(r) <= hi(r) ? 1 : 0;
+  }
+  return coverage;
+}
+
 }  // namespace twinprof
