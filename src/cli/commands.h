@@ -31,5 +31,7 @@ void AddProfileCommand(CLI::App& app, const GlobalOptions& global);
 void AddExportCommand(CLI::App& app, const GlobalOptions& global);
 // `twinprof simulate`: SimGrid simulation of a scenario (simulate_command.cc).
 void AddSimulateCommand(CLI::App& app, const GlobalOptions& global);
+// `twinprof run`: a whole pipeline, step by step (run_command.cc).
+void AddRunCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace twinprof::cli

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   cli::AddProfileCommand(app, global);
   cli::AddExportCommand(app, global);
   cli::AddSimulateCommand(app, global);
+  cli::AddRunCommand(app, global);
 
   try {
     app.parse(argc, argv);
