@@ -11,6 +11,16 @@ double ComponentBehaviour::IdleComputeTime(double input_bytes, double cpu, doubl
          work * (1 - serial_fraction) / (speed * cpu);
 }
 
+double ComponentBehaviour::SpeedFactor(const std::string& node_type) const {
+  auto found = speed_factor.find(node_type);
+  return found != speed_factor.end() ? found->second : 1.0;
+}
+
+double ComponentBehaviour::Interference(const std::string& node_type) const {
+  auto found = interference.find(node_type);
+  return found != interference.end() ? found->second : 0.0;
+}
+
 namespace {
 
 double NonNegative(const YamlFile& file, const YAML::Node& node, std::string_view what) {
@@ -19,11 +29,33 @@ double NonNegative(const YamlFile& file, const YAML::Node& node, std::string_vie
   return value;
 }
 
+// A {node_type: number} map; `positive` demands > 0, else >= 0.
+std::map<std::string, double> PerNodeType(const YamlFile& file, const YAML::Node& node,
+                                          const std::string& what, bool positive,
+                                          const Platform* platform) {
+  file.ExpectMap(node, what + " ({node_type: number})");
+  std::map<std::string, double> values;
+  for (const auto& entry : node) {
+    std::string type = file.String(entry.first, "a node type");
+    if (platform != nullptr && platform->FindNodeType(type) == nullptr) {
+      file.Fail(entry.first, what + ": the platform has no node type '" + type + "'");
+    }
+    double value = file.Number(entry.second, what);
+    if (positive ? !(value > 0 && value < 1e6) : !(value >= 0 && value < 1e6)) {
+      file.Fail(entry.second, what + " must be " + (positive ? "> 0" : ">= 0") + " (and < 1e6)");
+    }
+    values[type] = value;
+  }
+  return values;
+}
+
 }  // namespace
 
-ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Node& node) {
+ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Node& node,
+                                           const Platform* platform) {
   file.ExpectMap(node, "a component behaviour");
-  file.CheckKeys(node, {"work", "serial_fraction", "output"}, "a component behaviour", nullptr);
+  file.CheckKeys(node, {"work", "serial_fraction", "output", "speed_factor", "interference"},
+                 "a component behaviour", nullptr);
   ComponentBehaviour behaviour;
   if (YAML::Node work = YamlFile::Optional(node, "work"); work) {
     file.ExpectMap(work, "'work'");
@@ -56,6 +88,12 @@ ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Nod
       behaviour.output_bytes_per_input_byte =
           NonNegative(file, ratio, "output bytes_per_input_byte");
     }
+  }
+  if (YAML::Node factors = YamlFile::Optional(node, "speed_factor"); factors) {
+    behaviour.speed_factor = PerNodeType(file, factors, "speed_factor", true, platform);
+  }
+  if (YAML::Node interference = YamlFile::Optional(node, "interference"); interference) {
+    behaviour.interference = PerNodeType(file, interference, "interference", false, platform);
   }
   return behaviour;
 }

@@ -14,12 +14,22 @@
 //   compute time = work * s / (speed * min(1, c)) + work * (1 - s) / (speed * c)
 //
 // Concurrent jobs on one node share its cores (processor sharing), so they take longer.
+//
+// Two per node type refinements (a calibration fits them; absent = no effect):
+// - speed_factor[T]: the component runs speed_factor times faster per core on node type T than
+//   the type's speed says (architectures speed programs up differently).
+// - interference[T] = a: while n jobs (of any component) compute on one node of type T, this
+//   component's job progresses 1 + a * (n - 1) times slower than processor sharing alone allows
+//   (memory bandwidth, caches). It is applied as the simulation runs (sim/interference.h), so the
+//   slowdown follows the node's occupancy moment by moment. a = 0 keeps the formula exact.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "core/error.h"
 #include "core/yaml_file.h"
+#include "platform/platform.h"
 
 namespace twinprof {
 
@@ -28,8 +38,13 @@ struct ComponentBehaviour {
   double work_per_byte = 0;    // flops per input byte
   double serial_fraction = 0;  // in [0, 1]
   int output_files_per_input = 1;
-  double output_bytes = 0;                 // bytes per job, whatever the input
-  double output_bytes_per_input_byte = 0;  // bytes of output per input byte
+  double output_bytes = 0;                     // bytes per job, whatever the input
+  double output_bytes_per_input_byte = 0;      // bytes of output per input byte
+  std::map<std::string, double> speed_factor;  // by node type; absent = 1
+  std::map<std::string, double> interference;  // by node type; absent = 0
+
+  double SpeedFactor(const std::string& node_type) const;
+  double Interference(const std::string& node_type) const;
 
   double Work(double input_bytes) const { return work_base + work_per_byte * input_bytes; }
   double OutputBytes(double input_bytes) const {
@@ -41,9 +56,12 @@ struct ComponentBehaviour {
 
 // Reads a behaviour map:
 //   {work: {base: 2e9, per_byte: 120}, serial_fraction: 0.4,
-//    output: {files_per_input: 12, bytes_per_input_byte: 0.3, bytes: 2KB}}
+//    output: {files_per_input: 12, bytes_per_input_byte: 0.3, bytes: 2KB},
+//    speed_factor: {rpi4: 1.3}, interference: {vm-medium: 0.05}}
 // Every key is optional (defaults above). Throws InputError at the offending node: negative
-// numbers, a serial fraction outside [0, 1], unknown keys.
-ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Node& node);
+// numbers, a serial fraction outside [0, 1], a speed factor that is not positive, unknown keys,
+// and (when `platform` is given) node types the platform lacks.
+ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Node& node,
+                                           const Platform* platform = nullptr);
 
 }  // namespace twinprof

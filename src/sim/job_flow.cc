@@ -45,7 +45,8 @@ JobFlow::JobFlow(const Scenario& scenario, const SimGridPlatform& platform, JobC
       statistics_(statistics),
       run_id_(run_id),
       repetition_(repetition),
-      images_(platform.nodes.size(), scenario.platform.overheads.images_cached) {
+      images_(platform.nodes.size(), scenario.platform.overheads.images_cached),
+      interference_(platform.nodes.size()) {
   std::vector<PoolNode> pool_nodes;
   for (const SimNode& node : platform_.nodes) {
     const NodeType* type = scenario_.platform.FindNodeType(node.node_type);
@@ -179,40 +180,35 @@ void JobFlow::WorkerLoop(Worker* worker) {
   }
 }
 
-void JobFlow::Compute(const ComponentState& component, const NodeInfo& node, double flops) const {
+void JobFlow::Compute(const ComponentState& component, int node_index, double flops) {
   if (flops <= 0) return;
+  const NodeInfo& node = nodes_[node_index];
+  const ComponentBehaviour& behaviour = component.behaviour;
+  // A speed factor g makes the job need 1/g of the node's flops: the node's speed (and so the
+  // bounds below, and the sharing with other jobs) stays that of the host.
+  flops /= behaviour.SpeedFactor(node.type->name);
   const double cpu = component.deployment.limit();
   const double speed = node.type->speed;
-  const double serial = flops * component.behaviour.serial_fraction;
+  const double serial = flops * behaviour.serial_fraction;
   const double parallel = flops - serial;
-  // With c <= 1 core both parts run at c x speed: one activity does.
+  NodeInterference::Job* job =
+      interference_.Enter(node_index, behaviour.Interference(node.type->name));
   if (cpu <= 1) {
-    sg4::ExecPtr exec = sg4::Exec::init()->set_flops_amount(flops)->set_host(node.host);
-    if (cpu < 1) exec->set_bound(cpu * speed);
-    exec->wait();
-    return;
+    // With c <= 1 core both parts run at c x speed: one activity does.
+    interference_.Run(job, node.host, {{flops, cpu < 1 ? cpu * speed : 0}});
+  } else {
+    if (serial > 0) interference_.Run(job, node.host, {{serial, 0}});
+    // The container's cpu c as floor(c) full threads plus one bounded to the fractional rest,
+    // each doing its share so that they all end together on an idle node. Each thread competes
+    // for the node's cores like any other (processor sharing).
+    const double full_threads = std::floor(cpu);
+    const double rest = cpu - full_threads;
+    std::vector<NodeInterference::Thread> threads(static_cast<size_t>(full_threads),
+                                                  {parallel / cpu, 0});
+    if (rest > 1e-9) threads.push_back({parallel * rest / cpu, rest * speed});
+    interference_.Run(job, node.host, threads);
   }
-  if (serial > 0) {
-    sg4::Exec::init()->set_flops_amount(serial)->set_host(node.host)->wait();
-  }
-  // The container's cpu c as floor(c) full threads plus one bounded to the fractional rest,
-  // each doing its share so that they all end together on an idle node. Each thread competes
-  // for the node's cores like any other (processor sharing).
-  const double full_threads = std::floor(cpu);
-  const double rest = cpu - full_threads;
-  std::vector<sg4::ExecPtr> threads;
-  for (int i = 0; i < static_cast<int>(full_threads); ++i) {
-    threads.push_back(
-        sg4::Exec::init()->set_flops_amount(parallel / cpu)->set_host(node.host)->start());
-  }
-  if (rest > 1e-9) {
-    threads.push_back(sg4::Exec::init()
-                          ->set_flops_amount(parallel * rest / cpu)
-                          ->set_host(node.host)
-                          ->set_bound(rest * speed)
-                          ->start());
-  }
-  for (sg4::ExecPtr& thread : threads) thread->wait();
+  interference_.Leave(job);
 }
 
 int JobFlow::PlaceNode(Worker* worker, const PodRequest& request) {
@@ -268,7 +264,7 @@ void JobFlow::PlayJob(ComponentState& component, const Job& job, int node_index,
   const double t_exec_start = sg4::Engine::get_clock();
 
   const double flops = component.behaviour.Work(job.input_bytes);
-  Compute(component, node, flops);
+  Compute(component, node_index, flops);
   const double t_exec_end = sg4::Engine::get_clock();
 
   const int files = component.behaviour.output_files_per_input;
@@ -300,7 +296,9 @@ void JobFlow::PlayJob(ComponentState& component, const Job& job, int node_index,
   record.t_exec_start = t_exec_start;
   record.t_exec_end = t_exec_end;
   record.t_finish = t_finish;
-  statistics_.Add(record, node_index, flops, node.type->speed, component.deployment.cpu);
+  statistics_.Add(record, node_index, flops,
+                  node.type->speed * component.behaviour.SpeedFactor(node.type->name),
+                  component.deployment.cpu);
   if (csv_ != nullptr) csv_->Write(record);
   if (on_job_) on_job_(record);
 }

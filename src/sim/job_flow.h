@@ -23,6 +23,7 @@
 #include "core/job_record.h"
 #include "platform/simgrid_platform.h"
 #include "sim/image_cache.h"
+#include "sim/interference.h"
 #include "sim/node_pool.h"
 #include "sim/run_statistics.h"
 #include "sim/scenario.h"
@@ -104,7 +105,9 @@ class JobFlow {
   // The fields of `job`'s record that do not depend on how it ran (who, where, limits, the
   // submission); Finish() and Reject() add the rest.
   JobRecord BaseRecord(const ComponentState& component, const Job& job) const;
-  void Compute(const ComponentState& component, const NodeInfo& node, double flops) const;
+  // Runs `flops` of the component's work on node `node_index` (Amdahl over its cpu limit, its
+  // speed factor and interference on that node type).
+  void Compute(const ComponentState& component, int node_index, double flops);
   void Submit(int component, Job job);
   void JobDone();
 
@@ -121,6 +124,7 @@ class JobFlow {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::optional<NodePool> pool_;
   ImageCache images_;
+  NodeInterference interference_;
   long outstanding_ = 0;
   bool arrivals_done_ = false;
   bool stopping_ = false;

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/yaml_file.h"
+#include "sim/calibration_file.h"
 #include "sim/node_pool.h"
 #include "sim/scenario.h"
 #include "workflow/loaders.h"
@@ -174,13 +175,14 @@ void ApplyHardware(const YamlFile& file, const YAML::Node& node, Platform& platf
 
 // Reads `component: behaviour` entries of `node` into `behaviours`.
 void ReadBehaviours(const YamlFile& file, const YAML::Node& node, const Workflow& workflow,
-                    std::vector<ComponentBehaviour>& behaviours, std::vector<bool>& given) {
+                    const Platform& platform, std::vector<ComponentBehaviour>& behaviours,
+                    std::vector<bool>& given) {
   file.ExpectMap(node, "behaviours ({component: {work: ..., ...}})");
   for (const auto& entry : node) {
     std::string name = file.String(entry.first, "a component name");
     std::optional<ComponentId> id = workflow.Find(name);
     if (!id) file.Fail(entry.first, "unknown component '" + name + "'");
-    behaviours[*id] = ParseComponentBehaviour(file, entry.second);
+    behaviours[*id] = ParseComponentBehaviour(file, entry.second, &platform);
     given[*id] = true;
   }
 }
@@ -234,7 +236,7 @@ Scenario LoadScenario(const std::string& path,
   for (const auto& [key, value] : overrides) ApplyOverride(root, key, value);
   file.CheckKeys(root,
                  {"name", "workflow", "platform", "hardware", "placement", "resources",
-                  "scheduling", "workload", "behaviour", "behaviour_file"},
+                  "scheduling", "workload", "behaviour", "behaviour_file", "calibration"},
                  "a scenario", nullptr);
 
   Scenario scenario;
@@ -244,6 +246,13 @@ Scenario LoadScenario(const std::string& path,
                                                    : fs::path(path).stem().string();
   scenario.workflow = LoadWorkflow(ExistingFile(file, root, "workflow"), nullptr);
   scenario.platform = LoadPlatform(ExistingFile(file, root, "platform"));
+  // A calibration file first: the scenario's own hardware and behaviour replace its values.
+  scenario.behaviours.resize(scenario.workflow.size());
+  std::vector<bool> given(scenario.workflow.size(), false);
+  if (YamlFile::Optional(root, "calibration")) {
+    ApplyCalibrationFile(ExistingFile(file, root, "calibration"), scenario.workflow,
+                         scenario.platform, scenario.behaviours, given);
+  }
   if (YAML::Node hardware = YamlFile::Optional(root, "hardware"); hardware) {
     ApplyHardware(file, hardware, scenario.platform);
   }
@@ -355,17 +364,15 @@ Scenario LoadScenario(const std::string& path,
     file.Fail(root["workload"], "input_size must be >= 0");
   }
 
-  // Behaviour: a parameter file (e.g. written by calibration), then the scenario's own entries.
-  scenario.behaviours.resize(workflow.size());
-  std::vector<bool> given(workflow.size(), false);
+  // Behaviour: the calibration's (above), a parameter file, then the scenario's own entries.
   if (YAML::Node behaviour_file = YamlFile::Optional(root, "behaviour_file"); behaviour_file) {
     YamlFile parameter_file = YamlFile::Load(ExistingFile(file, root, "behaviour_file"));
     YAML::Node section = YamlFile::Optional(parameter_file.root(), "behaviour");
-    ReadBehaviours(parameter_file, section ? section : parameter_file.root(), workflow,
+    ReadBehaviours(parameter_file, section ? section : parameter_file.root(), workflow, platform,
                    scenario.behaviours, given);
   }
   if (YAML::Node behaviour = YamlFile::Optional(root, "behaviour"); behaviour) {
-    ReadBehaviours(file, behaviour, workflow, scenario.behaviours, given);
+    ReadBehaviours(file, behaviour, workflow, platform, scenario.behaviours, given);
   }
   for (ComponentId id : workflow.components()) {
     if (!given[id]) {

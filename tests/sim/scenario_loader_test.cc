@@ -106,5 +106,97 @@ TEST(LoadScenario, NodeTypeAsPlacement) {
   fs::remove_all(dir);
 }
 
+// The calibration example of docs/formats.md, "Calibration file": the file's values apply, the
+// scenario's own behaviour replaces the file's for its component.
+TEST(LoadScenario, CalibrationFileExample) {
+  const std::string dir = std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/edge-cloud/";
+  Scenario scenario = LoadScenario(dir + "scenario-calibrated.yaml");
+  ComponentId blur = *scenario.workflow.Find("blurry-faces");
+  ComponentId mask = *scenario.workflow.Find("mask-detector");
+  EXPECT_EQ(scenario.behaviours[blur].work_base, 2.1e9);
+  EXPECT_EQ(scenario.behaviours[blur].work_per_byte, 118);
+  EXPECT_EQ(scenario.behaviours[blur].serial_fraction, 0.38);
+  EXPECT_EQ(scenario.behaviours[blur].output_bytes_per_input_byte, 0.29);
+  EXPECT_EQ(scenario.behaviours[blur].Interference("rpi4"), 0.04);
+  EXPECT_EQ(scenario.behaviours[blur].Interference("vm-medium"), 0);
+  EXPECT_EQ(scenario.behaviours[blur].SpeedFactor("rpi4"), 1);
+  // The scenario's entry wins, whole: no calibrated speed factor or interference left.
+  EXPECT_EQ(scenario.behaviours[mask].work_base, 8e9);
+  EXPECT_EQ(scenario.behaviours[mask].serial_fraction, 0.1);
+  EXPECT_EQ(scenario.behaviours[mask].Interference("vm-medium"), 0);
+  EXPECT_EQ(scenario.platform.FindNodeType("rpi4")->speed, 1.25e9);
+  EXPECT_EQ(scenario.platform.FindNodeType("vm-medium")->speed, 3e9);  // the reference
+  EXPECT_DOUBLE_EQ(scenario.platform.FindCluster("edge")->storage.bandwidth, 38e6);
+  EXPECT_DOUBLE_EQ(scenario.platform.FindCluster("edge")->storage.latency, 1.2e-3);
+  EXPECT_DOUBLE_EQ(scenario.platform.FindCluster("cloud")->storage.bandwidth, 190e6);
+  EXPECT_DOUBLE_EQ(scenario.platform.overheads.scheduling_s, 0.25);
+  EXPECT_DOUBLE_EQ(scenario.platform.overheads.pod_start_s, 1.4);
+  EXPECT_DOUBLE_EQ(scenario.platform.overheads.image_pull_bandwidth, 45e6);
+  // The calibrated entry of mask-detector itself, read without the scenario's replacement.
+  Scenario file_only = LoadScenario(dir + "scenario-calibrated.yaml", {{"behaviour", "{}"}});
+  EXPECT_EQ(file_only.behaviours[mask].work_base, 7.6e9);
+  EXPECT_EQ(file_only.behaviours[mask].SpeedFactor("rpi4"), 1.4);
+  EXPECT_EQ(file_only.behaviours[mask].Interference("vm-medium"), 0.025);
+}
+
+// The scenario's hardware speeds replace the calibration's.
+TEST(LoadScenario, HardwareSpeedReplacesCalibratedSpeed) {
+  Scenario scenario = LoadScenario(
+      std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/edge-cloud/scenario-calibrated.yaml",
+      {{"hardware.speed.rpi4", "2Gf"}});
+  EXPECT_EQ(scenario.platform.FindNodeType("rpi4")->speed, 2e9);
+}
+
+// A bad calibration file is an InputError at its own FILE:LINE.
+TEST(LoadScenario, BadCalibrationFileNamesItsLine) {
+  fs::path dir = fs::temp_directory_path() / ("twinprof-calibration-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string base = std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/edge-cloud/";
+  std::ofstream(dir / "s.yaml") << "workflow: " << TWINPROF_SOURCE_DIR
+                                << "/workflows/mask-detection.yaml\n"
+                                << "platform: " << TWINPROF_SOURCE_DIR
+                                << "/platforms/edge-cloud.yaml\n"
+                                << "placement: {blurry-faces: edge, mask-detector: cloud}\n"
+                                << "workload: {files: 3}\n"
+                                << "behaviour_file: " << base << "behaviour.yaml\n"
+                                << "calibration: c.yaml\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"format: twinprof-calibration-1\nworkflow: video-process\n", ":2:"},
+      {"format: twinprof-calibration-1\nnode_types:\n  arm9: {speed: 1Gf}\n", ":3:"},
+      {"format: twinprof-calibration-1\nbehaviour:\n  blurry-faces: {interference: {x: 1}}\n",
+       ":3:"},
+      {"format: twinprof-calibration-1\nbehaviour:\n  blurry-faces: {speed_factor: {rpi4: 0}}\n",
+       ":3:"},
+      {"format: twinprof-calibration-1\nclusters: {edge: {storage: {bandwidth: 0}}}\n", ":2:"},
+      {"format: twinprof-calibration-2\n", ":1:"},
+  };
+  for (const auto& [text, line] : cases) {
+    std::ofstream(dir / "c.yaml") << text;
+    try {
+      LoadScenario((dir / "s.yaml").string());
+      ADD_FAILURE() << "accepted:\n" << text;
+    } catch (const InputError& error) {
+      EXPECT_NE(std::string(error.what()).find((dir / "c.yaml").string() + line), std::string::npos)
+          << error.what();
+    }
+  }
+  fs::remove_all(dir);
+}
+
+// docs/formats.md quotes the calibration example verbatim.
+TEST(LoadScenario, FormatsQuotesCalibrationExample) {
+  auto read = [](const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  std::string docs = read(std::string(TWINPROF_SOURCE_DIR) + "/docs/formats.md");
+  for (const char* example : {"calibration.yaml", "scenario-calibrated.yaml"}) {
+    std::string text =
+        read(std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/edge-cloud/" + example);
+    ASSERT_FALSE(text.empty());
+    EXPECT_NE(docs.find(text), std::string::npos) << "docs/formats.md does not quote " << example;
+  }
+}
+
 }  // namespace
 }  // namespace twinprof

@@ -1,0 +1,116 @@
+#include "sim/interference.h"
+
+#include <simgrid/Exception.hpp>
+
+namespace twinprof {
+
+namespace sg4 = simgrid::s4u;
+
+double NodeInterference::Slowdown(const Job& job) const {
+  const double others = static_cast<double>(computing_[job.node].size()) - 1;
+  return 1 + job.interference * others;
+}
+
+NodeInterference::Job* NodeInterference::Enter(int node, double interference) {
+  Job& job = computing_[node].emplace_back();
+  job.node = node;
+  job.interference = interference;
+  Rerate(node);
+  return &job;
+}
+
+void NodeInterference::Leave(Job* job) {
+  const int node = job->node;
+  auto& jobs = computing_[node];
+  for (auto it = jobs.begin(); it != jobs.end(); ++it) {
+    if (&*it == job) {
+      jobs.erase(it);
+      break;
+    }
+  }
+  Rerate(node);
+}
+
+void NodeInterference::Run(Job* job, sg4::Host* host, const std::vector<Thread>& threads) {
+  job->flops_left.clear();
+  for (const Thread& thread : threads) job->flops_left.push_back(thread.flops);
+  while (true) {
+    const double slowdown = Slowdown(*job);
+    job->started_slowdown = slowdown;
+    job->execs.assign(threads.size(), nullptr);
+    // Starting an exec yields to SimGrid, and another job may enter or leave the node meanwhile:
+    // Rerate() leaves a starting job alone, which checks its slowdown once all are started.
+    job->starting = true;
+    for (size_t i = 0; i < threads.size(); ++i) {
+      // Work below a nano-flop is what floating point leaves of a finished thread.
+      if (!(job->flops_left[i] > 1e-9 * threads[i].flops)) continue;
+      sg4::ExecPtr exec =
+          sg4::Exec::init()->set_flops_amount(job->flops_left[i] * slowdown)->set_host(host);
+      if (threads[i].bound > 0) exec->set_bound(threads[i].bound);
+      job->execs[i] = exec;
+      exec->start();
+    }
+    job->starting = false;
+    if (Slowdown(*job) != slowdown) {
+      CancelExecs(*job);
+      Drain(*job);
+      continue;
+    }
+    try {
+      for (sg4::ExecPtr& exec : job->execs) {
+        if (exec) exec->wait();
+      }
+      break;
+    } catch (const simgrid::CancelException&) {
+      // Rerate() cancelled the execs and left the work in flops_left: start again once it has
+      // read them all (each cancel yields to SimGrid, so it may still be at it).
+      while (job->cancelling) sg4::this_actor::yield();
+      Drain(*job);
+    }
+  }
+  // Another actor may still be reading these execs (CancelExecs found them all finished).
+  while (job->cancelling) sg4::this_actor::yield();
+  job->execs.clear();
+}
+
+void NodeInterference::Drain(Job& job) {
+  for (sg4::ExecPtr& exec : job.execs) {
+    if (!exec) continue;
+    try {
+      exec->wait();
+    } catch (const simgrid::CancelException&) {
+    }
+  }
+}
+
+void NodeInterference::CancelExecs(Job& job) {
+  job.cancelling = true;
+  for (size_t i = 0; i < job.execs.size(); ++i) {
+    sg4::ExecPtr exec = job.execs[i];  // a copy: each call below yields to other actors
+    if (!exec) continue;
+    // A cancelled exec's work left was read when it was cancelled (twice in one moment).
+    if (exec->get_state() == sg4::Activity::State::CANCELED) continue;
+    // An exec that ends at this very moment may not be marked finished yet (its owner has not
+    // run): test() asks the kernel, and such an exec is left to end.
+    if (exec->get_state() == sg4::Activity::State::FINISHED || exec->test()) {
+      job.flops_left[i] = 0;
+      continue;
+    }
+    const double remaining = exec->get_remaining();
+    job.flops_left[i] = remaining / job.started_slowdown;
+    // The owner, waiting on this exec or a later one, gets a CancelException and restarts at
+    // the new slowdown. The exec stays in job.execs: the owner may be waiting on it.
+    exec->cancel();
+    ++restarts_;
+  }
+  job.cancelling = false;
+}
+
+void NodeInterference::Rerate(int node) {
+  for (Job& job : computing_[node]) {
+    if (job.interference == 0 || job.starting || job.cancelling || job.execs.empty()) continue;
+    if (Slowdown(job) != job.started_slowdown) CancelExecs(job);
+  }
+}
+
+}  // namespace twinprof
