@@ -241,5 +241,16 @@ TEST_F(PipelineTest, KilledWhileProfilingThenRerunHasEveryJobExactlyOnce) {
   EXPECT_EQ(distinct.size(), found.size()) << "a job was recorded twice";
 }
 
+TEST(PipelineFormats, DocsQuoteTheExamplePipelineVerbatim) {
+  auto read = [](const fs::path& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  std::string docs = read(fs::path(TWINPROF_SOURCE_DIR) / "docs/formats.md");
+  std::string example = read(fs::path(TWINPROF_SOURCE_DIR) / "tests/data/pipeline/pipeline.yaml");
+  EXPECT_NE(docs.find("### tests/data/pipeline/pipeline.yaml\n\n```yaml\n" + example + "```"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace twinprof
