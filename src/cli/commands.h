@@ -33,5 +33,7 @@ void AddExportCommand(CLI::App& app, const GlobalOptions& global);
 void AddSimulateCommand(CLI::App& app, const GlobalOptions& global);
 // `twinprof run`: a whole pipeline, step by step (run_command.cc).
 void AddRunCommand(CLI::App& app, const GlobalOptions& global);
+// `twinprof explore`: design-space exploration by simulation (explore_command.cc).
+void AddExploreCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace twinprof::cli

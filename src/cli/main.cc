@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   cli::AddExportCommand(app, global);
   cli::AddSimulateCommand(app, global);
   cli::AddRunCommand(app, global);
+  cli::AddExploreCommand(app, global);
 
   try {
     app.parse(argc, argv);

@@ -1,7 +1,8 @@
 // `twinprof simulate SCENARIO.yaml [-o DIR] [--seed N] [--set key=value ...]
-//                    [--sweep key=v1,v2,...] [-j N]`
+//                    [--sweep key=v1,v2,... ...] [-j N]`
 // Simulates a scenario with SimGrid and writes DIR/jobs.csv, DIR/runs.csv, DIR/summary.json
-// (see src/sim/sweep.h). Each run is its own process; --sweep runs one per value, -j at a time.
+// (see src/sim/sweep.h). Each run is its own process; --sweep (repeatable) runs one per
+// combination of the swept values, -j at a time.
 
 #include <iostream>
 #include <memory>
@@ -23,12 +24,42 @@ std::pair<std::string, std::string> SplitAssignment(const std::string& text,
   return {text.substr(0, equals), text.substr(equals + 1)};
 }
 
+// "1,2,[3, 4],{a: 1, b: 2}" -> its values: commas inside brackets, braces or quotes do not split,
+// so YAML lists and maps can be swept.
+std::vector<std::string> SplitValues(const std::string& values, const std::string& flag_text) {
+  std::vector<std::string> parts;
+  std::string part;
+  int depth = 0;
+  char quote = 0;
+  for (char c : values) {
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      parts.push_back(part);
+      part.clear();
+      continue;
+    }
+    part += c;
+  }
+  parts.push_back(part);
+  for (const std::string& value : parts) {
+    if (value.empty()) throw InputError("--sweep " + flag_text + ": empty value");
+  }
+  return parts;
+}
+
 struct SimulateArguments {
   std::string scenario;
   std::string output = "sim-out";
   std::string seed;
   std::vector<std::string> sets;
-  std::string sweep;
+  std::vector<std::string> sweeps;
   int jobs = 1;
 };
 
@@ -43,8 +74,11 @@ void AddSimulateCommand(CLI::App& app, const GlobalOptions& global) {
   command->add_option("--seed", arguments->seed, "Random seed (overrides workload.seed)");
   command->add_option("--set", arguments->sets, "Override a scenario value: key.path=value")
       ->take_all();
-  command->add_option("--sweep", arguments->sweep,
-                      "One run per value: key.path=v1,v2,... (each in its own process)");
+  command
+      ->add_option("--sweep", arguments->sweeps,
+                   "One run per value: key.path=v1,v2,... (each in its own process); "
+                   "repeat for a grid of several keys")
+      ->take_all();
   command->add_option("-j,--jobs", arguments->jobs, "Runs at a time")->capture_default_str();
   command->callback([arguments, &global] {
     SimulateOptions options;
@@ -55,18 +89,9 @@ void AddSimulateCommand(CLI::App& app, const GlobalOptions& global) {
       options.overrides.push_back(SplitAssignment(set, "--set"));
     }
     if (!arguments->seed.empty()) options.overrides.emplace_back("workload.seed", arguments->seed);
-    if (!arguments->sweep.empty()) {
-      auto [key, values] = SplitAssignment(arguments->sweep, "--sweep");
-      options.sweep_key = key;
-      size_t start = 0;
-      while (true) {
-        size_t comma = values.find(',', start);
-        std::string value = values.substr(start, comma - start);
-        if (value.empty()) throw InputError("--sweep " + arguments->sweep + ": empty value");
-        options.sweep_values.push_back(value);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-      }
+    for (const std::string& sweep : arguments->sweeps) {
+      auto [key, values] = SplitAssignment(sweep, "--sweep");
+      options.sweep.push_back({key, SplitValues(values, sweep)});
     }
     SimulateSummary summary = RunSimulations(options);
     std::cout << (global.verbose ? summary.FullReport() : summary.BriefReport() + "\n");

@@ -1,4 +1,5 @@
 // LoadScenario: the YAML scenario format (docs/formats.md, "Scenario").
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -149,12 +150,19 @@ void ApplyHardware(const YamlFile& file, const YAML::Node& node, Platform& platf
           file.Fail(count.first, "unknown node type '" + type + "'");
         }
         int n = static_cast<int>(file.Integer(count.second, "node count", 0, 100000));
-        bool found = false;
-        for (auto& [name, value] : cluster->nodes) {
-          if (name == type) value = n, found = true;
+        auto& counts = cluster->nodes;
+        auto existing = std::find_if(counts.begin(), counts.end(),
+                                     [&](const auto& entry) { return entry.first == type; });
+        if (n == 0) {  // none of this type (explore's mixes): the type leaves the cluster
+          if (existing != counts.end()) counts.erase(existing);
+        } else if (existing != counts.end()) {
+          existing->second = n;
+        } else {
+          counts.emplace_back(type, n);
         }
-        if (!found) cluster->nodes.emplace_back(type, n);
       }
+      if (cluster->nodes.empty())
+        file.Fail(entry.second, "cluster '" + cluster_name + "' has no nodes left");
     }
   }
   if (YAML::Node speeds = YamlFile::Optional(node, "speed"); speeds) {

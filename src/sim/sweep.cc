@@ -1,8 +1,5 @@
 #include "sim/sweep.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +12,7 @@
 #include "core/error.h"
 #include "core/job_record.h"
 #include "core/units.h"
+#include "sim/process_pool.h"
 #include "sim/scenario.h"
 #include "sim/simulation.h"
 
@@ -34,31 +32,42 @@ nlohmann::json RunJson(const SimulateSummary::Run& run) {
   return json;
 }
 
-// The child's whole life: simulate, write the run's files, exit (never returns).
-[[noreturn]] void RunChild(const Scenario& scenario, int run_id, const fs::path& folder) {
-  int status = 0;
-  try {
-    std::vector<char> buffer(1 << 20);
-    std::ofstream jobs;
-    jobs.rdbuf()->pubsetbuf(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    jobs.open(folder / "jobs.csv", std::ios::binary | std::ios::trunc);
-    if (!jobs) throw std::runtime_error("cannot write " + (folder / "jobs.csv").string());
-    Simulation::Options options;
-    options.jobs_csv = &jobs;
-    options.run_id = run_id;
-    Simulation::Summary summary = Simulation(scenario).Run(options);
-    jobs.close();
-    if (!jobs) throw std::runtime_error("error writing " + (folder / "jobs.csv").string());
-    SimulateSummary::Run run{run_id, scenario.parameters, summary.result, summary.wall_seconds};
-    std::ofstream out(folder / "summary.json", std::ios::binary | std::ios::trunc);
-    out << RunJson(run).dump(2) << "\n";
-    if (!out) throw std::runtime_error("error writing " + (folder / "summary.json").string());
-  } catch (const std::exception& e) {
-    std::cerr << "twinprof: run " << run_id << ": " << e.what() << "\n";
-    status = 1;
+// A run in its child process: simulate, write the run's files; returns its summary.json text.
+std::string RunChild(const Scenario& scenario, int run_id, const fs::path& folder) {
+  std::vector<char> buffer(1 << 20);
+  std::ofstream jobs;
+  jobs.rdbuf()->pubsetbuf(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  jobs.open(folder / "jobs.csv", std::ios::binary | std::ios::trunc);
+  if (!jobs) throw std::runtime_error("cannot write " + (folder / "jobs.csv").string());
+  Simulation::Options options;
+  options.jobs_csv = &jobs;
+  options.run_id = run_id;
+  Simulation::Summary summary = Simulation(scenario).Run(options);
+  jobs.close();
+  if (!jobs) throw std::runtime_error("error writing " + (folder / "jobs.csv").string());
+  SimulateSummary::Run run{run_id, scenario.parameters, summary.result, summary.wall_seconds};
+  std::string text = RunJson(run).dump(2) + "\n";
+  std::ofstream out(folder / "summary.json", std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) throw std::runtime_error("error writing " + (folder / "summary.json").string());
+  return text;
+}
+
+// The grid of the swept keys' values: one list of (key, value) per run, the last key fastest.
+std::vector<std::vector<std::pair<std::string, std::string>>> SweepGrid(
+    const std::vector<SimulateOptions::SweepKey>& sweep) {
+  std::vector<std::vector<std::pair<std::string, std::string>>> grid(1);
+  for (const SimulateOptions::SweepKey& axis : sweep) {
+    std::vector<std::vector<std::pair<std::string, std::string>>> next;
+    for (const auto& point : grid) {
+      for (const std::string& value : axis.values) {
+        next.push_back(point);
+        next.back().emplace_back(axis.key, value);
+      }
+    }
+    grid = std::move(next);
   }
-  std::cerr.flush();
-  _exit(status);
+  return grid;
 }
 
 void AppendFile(const fs::path& from, std::ostream& to, bool skip_header) {
@@ -113,21 +122,23 @@ SimulatedRun RunResultFromJson(const nlohmann::json& json) {
 SimulateSummary RunSimulations(const SimulateOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
   if (options.parallel_runs < 1) throw InputError("-j must be at least 1");
-  const bool sweep = !options.sweep_key.empty();
-  if (sweep && options.sweep_values.empty()) {
-    throw InputError("--sweep " + options.sweep_key + ": no values");
+  const bool sweep = !options.sweep.empty();
+  for (size_t i = 0; i < options.sweep.size(); ++i) {
+    const SimulateOptions::SweepKey& axis = options.sweep[i];
+    if (axis.values.empty()) throw InputError("--sweep " + axis.key + ": no values");
+    for (size_t j = 0; j < i; ++j) {
+      if (options.sweep[j].key == axis.key) {
+        throw InputError("--sweep " + axis.key + ": the key is swept twice");
+      }
+    }
   }
 
   // Load every run's scenario first: bad input stops everything before any simulation.
   std::vector<Scenario> scenarios;
-  if (sweep) {
-    for (const std::string& value : options.sweep_values) {
-      auto overrides = options.overrides;
-      overrides.emplace_back(options.sweep_key, value);
-      scenarios.push_back(LoadScenario(options.scenario_path, overrides));
-    }
-  } else {
-    scenarios.push_back(LoadScenario(options.scenario_path, options.overrides));
+  for (const auto& point : SweepGrid(options.sweep)) {
+    auto overrides = options.overrides;
+    overrides.insert(overrides.end(), point.begin(), point.end());
+    scenarios.push_back(LoadScenario(options.scenario_path, overrides));
   }
 
   const fs::path output(options.output_dir);
@@ -142,40 +153,23 @@ SimulateSummary RunSimulations(const SimulateOptions& options) {
     folders.push_back(folder);
   }
 
-  // Fork the runs, at most parallel_runs at a time.
-  std::cout.flush();
-  std::cerr.flush();
-  std::map<pid_t, size_t> running;
-  std::vector<std::string> failures;
-  size_t next = 0;
-  while (next < scenarios.size() || !running.empty()) {
-    while (next < scenarios.size() && static_cast<int>(running.size()) < options.parallel_runs) {
-      pid_t pid = fork();
-      if (pid < 0) throw std::runtime_error("fork failed");
-      if (pid == 0) RunChild(scenarios[next], static_cast<int>(next + 1), folders[next]);
-      running[pid] = next++;
+  // Each run in its own process, at most parallel_runs at a time; results kept in run order.
+  std::vector<ChildOutcome> outcomes(scenarios.size());
+  RunInChildProcesses(
+      scenarios.size(), options.parallel_runs,
+      [&](size_t i) { return RunChild(scenarios[i], static_cast<int>(i + 1), folders[i]); },
+      [&](size_t i, ChildOutcome outcome) { outcomes[i] = std::move(outcome); });
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (!outcomes[i].ok) {
+      throw std::runtime_error("run " + std::to_string(i + 1) + ": " + outcomes[i].failure);
     }
-    int status = 0;
-    pid_t done = waitpid(-1, &status, 0);
-    if (done < 0) throw std::runtime_error("waitpid failed");
-    auto it = running.find(done);
-    if (it == running.end()) continue;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      failures.push_back("run " + std::to_string(it->second + 1) +
-                         (WIFSIGNALED(status)
-                              ? " killed by signal " + std::to_string(WTERMSIG(status))
-                              : " failed"));
-    }
-    running.erase(it);
   }
-  if (!failures.empty()) throw std::runtime_error(failures.front());
 
   SimulateSummary summary;
   summary.scenario = scenarios.front().name;
   summary.output_dir = output.string();
   for (size_t i = 0; i < scenarios.size(); ++i) {
-    std::ifstream in(folders[i] / "summary.json");
-    nlohmann::json json = nlohmann::json::parse(in);
+    nlohmann::json json = nlohmann::json::parse(outcomes[i].output);
     SimulateSummary::Run run;
     run.run_id = static_cast<int>(i + 1);
     run.parameters = scenarios[i].parameters;

@@ -1,6 +1,6 @@
-// RunSimulations: the `simulate` command's work — one scenario, or one per value of a swept
-// key — each simulated in its own forked process (SimGrid allows one Engine per process), up to
-// `parallel_runs` at a time.
+// RunSimulations: the `simulate` command's work — one scenario, or one per combination of the
+// values of the swept keys (the grid) — each simulated in its own forked process (SimGrid allows
+// one Engine per process; sim/process_pool.h), up to `parallel_runs` at a time.
 //
 // Output folder:
 //   jobs.csv      every job of every run (run_id tells them apart), runs in value order, so the
@@ -26,9 +26,13 @@ struct SimulateOptions {
   std::string output_dir = "sim-out";
   // --set key=value, in order; --seed N is workload.seed=N.
   std::vector<std::pair<std::string, std::string>> overrides;
-  // --sweep key=v1,v2,...: one run per value (empty key = a single run).
-  std::string sweep_key;
-  std::vector<std::string> sweep_values;
+  // --sweep key=v1,v2,... (repeatable): one run per combination of the values of all swept keys,
+  // numbered in grid order (the last key varies fastest). Empty: a single run.
+  struct SweepKey {
+    std::string key;
+    std::vector<std::string> values;
+  };
+  std::vector<SweepKey> sweep;
   int parallel_runs = 1;  // -j
 };
 

@@ -86,6 +86,23 @@ TEST(LoadScenario, BadOverrideValueIsAnInputError) {
   EXPECT_THROW(LoadScenario(kExample, {{"workload.nonsense", "1"}}), InputError);
 }
 
+// A count of 0 takes the node type out of the cluster (explore's mixes); no nodes left is an error.
+TEST(LoadScenario, HardwareCountZeroRemovesTheType) {
+  Scenario scenario = LoadScenario(kExample, {{"hardware.nodes.edge", "{vm-medium: 2, rpi4: 0}"}});
+  const Cluster* edge = scenario.platform.FindCluster("edge");
+  ASSERT_NE(edge, nullptr);
+  ASSERT_EQ(edge->nodes.size(), 1u);
+  EXPECT_EQ(edge->nodes[0].first, "vm-medium");
+  EXPECT_EQ(edge->nodes[0].second, 2);
+  try {
+    LoadScenario(kExample, {{"hardware.nodes.cloud.vm-medium", "0"}});
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.message().find("cluster 'cloud' has no nodes left"), std::string::npos) << e.what();
+    EXPECT_NE(e.where().file.find("scenario.yaml"), std::string::npos);
+  }
+}
+
 TEST(LoadScenario, NodeTypeAsPlacement) {
   fs::path dir = fs::temp_directory_path() / ("twinprof-scenario-" + std::to_string(getpid()));
   fs::create_directories(dir);

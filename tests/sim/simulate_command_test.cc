@@ -81,6 +81,32 @@ TEST_F(SimulateCommand, SweepIsIdenticalAcrossParallelRuns) {
   EXPECT_TRUE(fs::exists(dir_ / "j3/run-2/jobs.csv"));
 }
 
+// Several --sweep keys: the grid of their values, the last key fastest; YAML lists stay whole.
+TEST_F(SimulateCommand, SweepOfSeveralKeysRunsTheGrid) {
+  auto result = RunTwinprof({"simulate", kExample, "-o", Out("grid"), "--set", "workload.files=4",
+                             "--sweep", "resources.mask-detector.parallelism=1,4", "--sweep",
+                             "workload.input_size={values: [10MB, 20MB]},5MB,8MB", "-j", "2"});
+  ASSERT_EQ(result.exit_status, 0) << result.err;
+  EXPECT_NE(result.out.find("6 runs"), std::string::npos) << result.out;
+  std::istringstream runs(Slurp(dir_ / "grid/runs.csv"));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(runs, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 7u);
+  EXPECT_EQ(lines[0].rfind("run_id,workload.files,resources.mask-detector.parallelism,"
+                           "workload.input_size,jobs,",
+                           0),
+            0u)
+      << lines[0];
+  EXPECT_EQ(lines[1].rfind("1,4,1,\"{values: [10MB, 20MB]}\",", 0), 0u) << lines[1];
+  EXPECT_EQ(lines[2].rfind("2,4,1,5MB,", 0), 0u) << lines[2];
+  EXPECT_EQ(lines[4].rfind("4,4,4,\"{values: [10MB, 20MB]}\",", 0), 0u) << lines[4];
+  EXPECT_TRUE(fs::exists(dir_ / "grid/run-6/summary.json"));
+  result = RunTwinprof({"simulate", kExample, "-o", Out("twice"), "--sweep", "workload.files=1,2",
+                        "--sweep", "workload.files=3"});
+  EXPECT_EQ(result.exit_status, 2);
+  EXPECT_NE(result.err.find("swept twice"), std::string::npos) << result.err;
+}
+
 TEST_F(SimulateCommand, CheckKnowsScenarios) {
   auto result = RunTwinprof({"check", kExample});
   ASSERT_EQ(result.exit_status, 0) << result.err;
