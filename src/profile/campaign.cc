@@ -315,7 +315,8 @@ Campaign LoadCampaign(const std::string& path) {
     file->Fail(workflow, "workflow file '" + workflow_path + "' does not exist");
   }
   campaign.workflow = LoadWorkflow(workflow_path, nullptr);
-  RequireScripts(campaign.workflow);
+  // A component that runs its image's own command runs on OSCAR only.
+  RequireScripts(campaign.workflow, campaign.backend.name == "oscar");
 
   // Inputs.
   YAML::Node inputs = file->Required(root, "inputs");

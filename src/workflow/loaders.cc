@@ -26,9 +26,17 @@ Workflow LoadWorkflow(const std::string& path, Warnings* warnings) {
             "section (OSCAR FDL) or a WfFormat JSON document");
 }
 
-void RequireScripts(const Workflow& workflow) {
+void RequireScripts(const Workflow& workflow, bool images_run) {
   for (ComponentId id : workflow.components()) {
     const Component& c = workflow.component(id);
+    if (c.image_command) {
+      if (images_run) continue;
+      const std::string image = c.images.empty() ? "" : " (" + c.images.begin()->second + ")";
+      throw InputError(c.where, "component '" + c.name +
+                                    "' has no script: it runs its image's own command" + image +
+                                    ", which only OSCAR can run, not the local backend; profile "
+                                    "it with 'backend: oscar', or give it a script");
+    }
     if (c.script.empty()) {
       throw InputError(c.where, "component '" + c.name +
                                     "' has no script (a WfFormat task carries only its runtime), "

@@ -28,7 +28,9 @@ Workflow LoadWorkflow(const std::string& path, Warnings* warnings);
 
 // For commands that run the scripts: throws InputError (at the component) when a script file
 // does not exist, or when a component has none (a WfFormat task). The loaders report a missing
-// file as a warning instead.
-void RequireScripts(const Workflow& workflow);
+// file as a warning instead. A component that runs its image's own command (an FDL service
+// without script) is accepted only when `images_run` (the oscar backend runs images; the local
+// backend cannot).
+void RequireScripts(const Workflow& workflow, bool images_run = false);
 
 }  // namespace twinprof

@@ -3,10 +3,17 @@
 //   functions:
 //     oscar:
 //     - CLUSTER_ID: {name, image, script, cpu: '1.0', memory: 1Gi, input: [...], output: [...],
-//                    environment: {variables: {...}}, ...}
+//                    environment: {variables: {...}}, replicas: [...], ...}
 //
-// Two services form an edge when an output path of one is an input path of the other.
+// Two services form an edge when an output path of one is an input path of the other. A service
+// is identified by its cluster and its name: one name may be used in several clusters (a service
+// and its replica), and such components are named NAME@CLUSTER. As OSCAR (which decodes the FDL
+// as JSON) does, field names of `environment` are matched without regard to case
+// (`Variables`), and cpu and memory default to OSCAR's 0.2 and 256Mi. A service without `script`
+// runs its image's own command.
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -50,7 +57,59 @@ const std::set<std::string> kIgnoredServiceFields = {"cluster_id",
                                                      "allowed_users",
                                                      "isolation_level",
                                                      "bucket_list",
-                                                     "mount"};
+                                                     "mount",
+                                                     "kserve",
+                                                     "federation"};
+
+// OSCAR's defaults for a service without cpu or memory (pkg/handlers/create.go).
+constexpr double kDefaultCpu = 0.2;
+constexpr double kDefaultMemoryBytes = 256.0 * 1048576;
+
+// The entry of `map` whose key equals `key` without regard to case (OSCAR decodes the FDL as
+// JSON, whose field names match so). Undefined when there is none.
+YAML::Node FieldIgnoringCase(const YAML::Node& map, const std::string& key) {
+  for (const auto& entry : map) {
+    const std::string& name = entry.first.Scalar();
+    if (name.size() == key.size() &&
+        std::equal(name.begin(), name.end(), key.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == b;
+        })) {
+      return entry.second;
+    }
+  }
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+// The `replicas` list of a service.
+std::vector<Replica> ReadReplicas(const YamlFile& file, const YAML::Node& node,
+                                  Warnings* warnings) {
+  std::vector<Replica> replicas;
+  file.ExpectSequence(node, "replicas");
+  for (const YAML::Node& entry : node) {
+    file.ExpectMap(entry, "a replica");
+    file.CheckKeys(
+        entry, {"type", "cluster_id", "service_name", "url", "ssl_verify", "priority", "headers"},
+        "a replica", warnings);
+    Replica replica;
+    if (YAML::Node type = YamlFile::Optional(entry, "type")) {
+      replica.type = file.String(type, "type");
+      if (replica.type != "oscar" && replica.type != "endpoint") {
+        file.Fail(type, "a replica's type is oscar or endpoint, not '" + replica.type + "'");
+      }
+    }
+    if (replica.type == "oscar") {
+      replica.cluster = file.String(file.Required(entry, "cluster_id"), "cluster_id");
+      replica.service = file.String(file.Required(entry, "service_name"), "service_name");
+    } else {
+      replica.url = file.String(file.Required(entry, "url"), "url");
+    }
+    if (YAML::Node priority = YamlFile::Optional(entry, "priority")) {
+      replica.priority = static_cast<int>(file.Integer(priority, "priority", 0, 1000000));
+    }
+    replicas.push_back(std::move(replica));
+  }
+  return replicas;
+}
 
 // Bucket paths compare without leading or trailing slashes.
 std::string NormalPath(std::string path) {
@@ -100,10 +159,18 @@ Component ReadService(const YamlFile& file, const std::string& cluster, const YA
                                   "unknown field '" + key + "' in " + what + " (ignored)"});
     }
   }
-  component.script = file.String(file.Required(node, "script"), "script");
-  if (component.script.empty()) file.Fail(node["script"], "script must not be empty");
-  component.cpu = PositiveCpu(file, file.Required(node, "cpu"), "cpu");
-  component.memory_bytes = PositiveSize(file, file.Required(node, "memory"), "memory");
+  component.service_name = component.name;
+  if (YAML::Node script = YamlFile::Optional(node, "script")) {
+    component.script = file.String(script, "script");
+    if (component.script.empty()) file.Fail(script, "script must not be empty");
+  }
+  component.cpu = kDefaultCpu;
+  if (YAML::Node cpu = YamlFile::Optional(node, "cpu"))
+    component.cpu = PositiveCpu(file, cpu, "cpu");
+  component.memory_bytes = kDefaultMemoryBytes;
+  if (YAML::Node memory = YamlFile::Optional(node, "memory")) {
+    component.memory_bytes = PositiveSize(file, memory, "memory");
+  }
   if (YAML::Node image = YamlFile::Optional(node, "image"); image.IsDefined()) {
     // One image reference for every node: OSCAR pulls the same name everywhere, and a
     // multi-arch manifest picks the architecture.
@@ -111,19 +178,51 @@ Component ReadService(const YamlFile& file, const std::string& cluster, const YA
     component.images["x86_64"] = reference;
     component.images["arm64"] = reference;
   }
+  if (component.script.empty()) {
+    // The image's own command (entrypoint) does the work, as in OSCAR's kserve and rucio examples.
+    if (component.images.empty()) {
+      file.Fail(node, "service '" + component.name +
+                          "' has neither a script nor an image; without a script the image's own "
+                          "command runs, so it needs 'image'");
+    }
+    component.image_command = true;
+  }
   if (YAML::Node environment = YamlFile::Optional(node, "environment"); environment.IsDefined()) {
     file.ExpectMap(environment, "environment");
-    file.CheckKeys(environment, {"variables", "secrets"}, "environment", warnings);
-    if (YAML::Node variables = YamlFile::Optional(environment, "variables");
+    CheckUniqueKeys(file, environment, "environment");
+    for (const auto& entry : environment) {
+      const std::string& key = entry.first.Scalar();
+      std::string lower = key;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (lower == "variables" || lower == "secrets") continue;
+      if (warnings != nullptr) {
+        warnings->push_back(Warning{file.Where(entry.first),
+                                    "unknown field '" + key + "' in environment (ignored)"});
+      }
+    }
+    if (YAML::Node variables = FieldIgnoringCase(environment, "variables");
         variables.IsDefined() && !variables.IsNull()) {
       file.ExpectMap(variables, "environment variables");
       CheckUniqueKeys(file, variables, "environment variables");
       for (const auto& entry : variables) {
-        component.environment.emplace_back(entry.first.Scalar(),
-                                           file.String(entry.second, "environment variable"));
+        if (!entry.second.IsScalar()) {
+          // OSCAR's examples leave placeholders such as [aws_access_key_id] to fill in.
+          if (warnings != nullptr) {
+            warnings->push_back(
+                Warning{file.Where(entry.second),
+                        "environment variable '" + entry.first.Scalar() +
+                            "' is not a single value (a placeholder to fill in?); it is left out"});
+          }
+          continue;
+        }
+        component.environment.emplace_back(entry.first.Scalar(), entry.second.Scalar());
       }
     }
     // Secrets are deliberately not read: their values must never reach logs or reports.
+  }
+  if (YAML::Node replicas = YamlFile::Optional(node, "replicas");
+      replicas.IsDefined() && !replicas.IsNull()) {
+    component.replicas = ReadReplicas(file, replicas, warnings);
   }
   if (YAML::Node input = YamlFile::Optional(node, "input"); input.IsDefined() && !input.IsNull()) {
     inputs = ReadPaths(file, input, "input", warnings);
@@ -135,7 +234,7 @@ Component ReadService(const YamlFile& file, const std::string& cluster, const YA
       component.output_paths.push_back(path);
     }
   }
-  ResolveScript(component, file.path(), warnings);
+  ResolveScript(component, file.path(), warnings);  // nothing to resolve without a script
   return component;
 }
 
@@ -156,7 +255,9 @@ Workflow LoadOscarFdl(const std::string& path, Warnings* warnings) {
 
   Workflow workflow(std::filesystem::path(path).stem().string());
   workflow.set_source_file(path);
-  std::map<std::string, ComponentId> ids;
+  // A service is identified by cluster and name.
+  std::map<std::pair<std::string, std::string>, ComponentId> ids;
+  std::map<std::string, int> clusters_of_name;
   // Input paths of each component, with their nodes (edges are located at the input path).
   std::vector<std::vector<std::pair<std::string, YAML::Node>>> inputs;
   for (const YAML::Node& item : services) {
@@ -167,14 +268,30 @@ Workflow LoadOscarFdl(const std::string& path, Warnings* warnings) {
       CheckName(file, entry.first, cluster, "cluster id");
       std::vector<std::pair<std::string, YAML::Node>> component_inputs;
       Component component = ReadService(file, cluster, entry.second, component_inputs, warnings);
-      if (auto it = ids.find(component.name); it != ids.end()) {
+      const auto key = std::make_pair(cluster, component.name);
+      if (auto it = ids.find(key); it != ids.end()) {
         file.Fail(entry.second["name"],
-                  "duplicate service name '" + component.name + "' (first defined at line " +
+                  "duplicate service '" + component.name + "' in cluster '" + cluster +
+                      "' (first defined at line " +
                       std::to_string(workflow.component(it->second).where.line) + ")");
       }
-      std::string name = component.name;
-      ids[name] = workflow.AddComponent(std::move(component));
+      ++clusters_of_name[component.name];
+      ids[key] = workflow.AddComponent(std::move(component));
       inputs.push_back(std::move(component_inputs));
+    }
+  }
+  // A name used in several clusters is qualified by the cluster; replicas name their component.
+  for (const auto& [key, id] : ids) {
+    if (clusters_of_name[key.second] > 1) {
+      workflow.mutable_component(id).name = key.second + "@" + key.first;
+    }
+  }
+  for (ComponentId id : workflow.components()) {
+    for (Replica& replica : workflow.mutable_component(id).replicas) {
+      const auto it = ids.find({replica.cluster, replica.service});
+      if (replica.type == "oscar" && it != ids.end()) {
+        replica.component = workflow.component(it->second).name;
+      }
     }
   }
 

@@ -219,7 +219,7 @@ void Workflow::Validate() const {
   }
   for (ComponentId id : components()) {
     const Component& c = graph_[id];
-    if (c.script.empty() && c.runtime_s <= 0) {
+    if (c.script.empty() && c.runtime_s <= 0 && !c.image_command) {
       throw InputError(at(c), "component '" + c.name + "' has no script");
     }
     if (!(c.cpu > 0) || !std::isfinite(c.cpu)) {

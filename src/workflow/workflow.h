@@ -4,7 +4,8 @@
 //
 // Workflows come from our YAML format, OSCAR FDL files or WfFormat 1.5 JSON (see loaders.h).
 // A Workflow obtained from a loader has passed Validate(): unique names, no cycles, positive
-// resources, every component has a script (or, for WfFormat, a runtime).
+// resources, every component has a script (or, for WfFormat, a runtime; for an FDL service, its
+// image's own command).
 #pragma once
 
 #include <boost/graph/adjacency_list.hpp>
@@ -18,12 +19,30 @@
 
 namespace twinprof {
 
+// OSCAR FDL `replicas:` entry: where OSCAR may delegate a service's jobs when its own cluster has
+// no room for them (another cluster's service, or an HTTP endpoint), tried by priority.
+struct Replica {
+  std::string type = "oscar";  // "oscar" (another OSCAR service) or "endpoint" (an HTTP URL)
+  std::string cluster;         // oscar: the cluster id
+  std::string service;         // oscar: the service's name in that cluster
+  std::string url;             // endpoint
+  int priority = 0;            // 0 = tried first
+  // The component of this workflow that is that cluster's service ("" when the workflow does not
+  // hold it).
+  std::string component;
+};
+
 // One serverless function.
 struct Component {
+  // Unique in the workflow. For an OSCAR FDL service, its name, or NAME@CLUSTER when the file
+  // has a service of that name in several clusters (a service is identified by cluster and name).
   std::string name;
   // The OSCAR-style script, as written in the file and resolved against the file's folder.
   std::string script;
   std::string script_path;
+  // OSCAR FDL: the component has no script and runs its image's own command (the entrypoint),
+  // which only the oscar backend can run.
+  bool image_command = false;
   // Container image per architecture ("x86_64", "arm64"); may be empty.
   std::map<std::string, std::string> images;
   double image_size_bytes = 0;
@@ -31,8 +50,11 @@ struct Component {
   double memory_bytes = 512.0 * 1048576;  // memory requested
   // Environment variables given to the script, in file order.
   std::vector<std::pair<std::string, std::string>> environment;
-  // OSCAR FDL only: the cluster id hosting the service and its bucket paths.
+  // OSCAR FDL only: the cluster id hosting the service, the service's name there (= name unless
+  // qualified by the cluster), its replicas, and its bucket paths.
   std::string cluster;
+  std::string service_name;
+  std::vector<Replica> replicas;
   std::vector<std::string> input_paths;
   std::vector<std::string> output_paths;
   // WfFormat only: the measured runtime (seconds) and cores of the task; 0 when unknown.
@@ -112,7 +134,7 @@ class Workflow {
 
   // Throws InputError (located at the offending component or edge) when the workflow is empty,
   // has duplicate names, a cycle (named: "a -> b -> a"), a component without a script (unless it
-  // has a WfFormat runtime), or a non-positive cpu or memory.
+  // has a WfFormat runtime or runs its image's command), or a non-positive cpu or memory.
   void Validate() const;
 
  private:

@@ -19,6 +19,7 @@ const std::string kFdl = std::string(TWINPROF_DATA_DIR) + "/fdl/oscar-examples/"
 TEST(OscarFdl, EverySharedFileLoads) {
   int files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(kFdl)) {
+    if (entry.path().extension() != ".yaml") continue;  // README.md
     SCOPED_TRACE(entry.path().string());
     Warnings warnings;
     Workflow w = LoadOscarFdl(entry.path().string(), &warnings);
@@ -28,7 +29,67 @@ TEST(OscarFdl, EverySharedFileLoads) {
     EXPECT_EQ(LoadWorkflow(entry.path().string(), nullptr).size(), w.size());
     ++files;
   }
-  EXPECT_GE(files, 4);
+  EXPECT_GE(files, 9);
+}
+
+// OSCAR's fire-detection example with replicas: one service name in two clusters, the edge one
+// delegating to the cloud one; `environment.Variables` capitalised, with placeholders.
+TEST(OscarFdl, FireDetectionReplicasIsTwoServicesOfOneNameInTwoClusters) {
+  Warnings warnings;
+  Workflow w = LoadOscarFdl(kFdl + "fire_detection_replicas.yaml", &warnings);
+  ASSERT_EQ(w.size(), 2u);
+  const auto edge = w.Find("fire-detection@oscar-cluster-edge");
+  const auto cloud = w.Find("fire-detection@oscar-cluster");
+  ASSERT_TRUE(edge && cloud);
+  EXPECT_FALSE(w.Find("fire-detection"));
+  const Component& e = w.component(*edge);
+  EXPECT_EQ(e.service_name, "fire-detection");
+  EXPECT_EQ(e.cluster, "oscar-cluster-edge");
+  EXPECT_EQ(w.component(*cloud).service_name, "fire-detection");
+  EXPECT_EQ(w.component(*cloud).cluster, "oscar-cluster");
+  EXPECT_DOUBLE_EQ(e.cpu, 1.0);
+  ASSERT_EQ(e.replicas.size(), 1u);
+  EXPECT_EQ(e.replicas[0].type, "oscar");
+  EXPECT_EQ(e.replicas[0].cluster, "oscar-cluster");
+  EXPECT_EQ(e.replicas[0].service, "fire-detection");
+  EXPECT_EQ(e.replicas[0].component, "fire-detection@oscar-cluster");
+  EXPECT_TRUE(w.component(*cloud).replicas.empty());
+  // Variables (capitalised) are read; the [placeholder] lists are left out with a warning.
+  EXPECT_THAT(e.environment,
+              ElementsAre(Pair("SEND_SNS", "false"), Pair("AWS_DEFAULT_OUTPUT", "json")));
+  int placeholders = 0;
+  for (const auto& warning : warnings) {
+    placeholders += warning.message.find("placeholder") != std::string::npos;
+  }
+  EXPECT_EQ(placeholders, 8);                // 4 per service
+  EXPECT_TRUE(w.Successors(*edge).empty());  // replicas are not edges
+}
+
+// Services without a script run their image's own command (rucio, kserve LLM); without cpu or
+// memory they get OSCAR's defaults. They cannot run on the local backend.
+TEST(OscarFdl, ServicesWithoutScriptRunTheirImagesCommand) {
+  Workflow rucio = LoadOscarFdl(kFdl + "rucio-service.yaml", nullptr);
+  ASSERT_EQ(rucio.size(), 1u);
+  EXPECT_TRUE(rucio.component(0).image_command);
+  EXPECT_TRUE(rucio.component(0).script.empty());
+  EXPECT_EQ(rucio.component(0).images.at("x86_64"), "ghcr.io/grycap/fish-detector:1.0.0");
+  EXPECT_THAT(rucio.component(0).input_paths, ElementsAre("rucio/input"));
+  EXPECT_NO_THROW(RequireScripts(rucio, true));
+  try {
+    RequireScripts(rucio, false);
+    ADD_FAILURE() << "a script-less component was accepted for local runs";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().line, 4);
+    EXPECT_THAT(e.message(), HasSubstr("has no script: it runs its image's own command"));
+    EXPECT_THAT(e.message(), HasSubstr("backend: oscar"));
+  }
+  Workflow llm = LoadOscarFdl(kFdl + "kserve-llmisvc-qwen2-5.yaml", nullptr);
+  ASSERT_EQ(llm.size(), 1u);
+  EXPECT_TRUE(llm.component(0).image_command);
+  EXPECT_DOUBLE_EQ(llm.component(0).cpu, 0.2);
+  EXPECT_DOUBLE_EQ(llm.component(0).memory_bytes, 256.0 * 1048576);
+  Workflow sklearn = LoadOscarFdl(kFdl + "oscar-svc-sklearn.yaml", nullptr);
+  EXPECT_FALSE(sklearn.component(0).image_command);  // it has a script
 }
 
 TEST(OscarFdl, VideoProcessChainsSplitVideoToDarknet) {
@@ -135,7 +196,12 @@ TEST(OscarFdl, ErrorsNameTheLine) {
   const std::string head = "functions:\n  oscar:\n  - c:\n";
   EXPECT_EQ(error(head + "      {name: a, cpu: '1.0', memory: 1Gi, script: a.sh}\n"), "ok");
   EXPECT_THAT(error(head + "      {name: a, cpu: '1.0', memory: 1Gi}\n"),
-              HasSubstr("4: missing field 'script'"));
+              HasSubstr("4: service 'a' has neither a script nor an image"));
+  EXPECT_EQ(error(head + "      {name: a, image: i, cpu: '1.0', memory: 1Gi}\n"), "ok");
+  EXPECT_THAT(error(head + "      {name: a, script: a.sh, replicas: [{type: queue}]}\n"),
+              HasSubstr("4: a replica's type is oscar or endpoint, not 'queue'"));
+  EXPECT_THAT(error(head + "      {name: a, script: a.sh, replicas: [{type: oscar}]}\n"),
+              HasSubstr("4: missing field 'cluster_id'"));
   EXPECT_THAT(error(head + "      {name: a, cpu: 'one', memory: 1Gi, script: a.sh}\n"),
               HasSubstr("4: cpu: "));
   EXPECT_THAT(error(head + "      {name: a, cpu: '1.0', memory: 0Mi, script: a.sh}\n"),
@@ -145,7 +211,11 @@ TEST(OscarFdl, ErrorsNameTheLine) {
               HasSubstr("the workflow has a cycle: a -> a"));
   EXPECT_THAT(error(head + "      {name: a, cpu: '1', memory: 1Gi, script: a.sh}\n"
                            "  - c:\n      {name: a, cpu: '1', memory: 1Gi, script: a.sh}\n"),
-              HasSubstr("6: duplicate service name 'a' (first defined at line 4)"));
+              HasSubstr("6: duplicate service 'a' in cluster 'c' (first defined at line 4)"));
+  // The same name in another cluster is another service.
+  EXPECT_EQ(error(head + "      {name: a, cpu: '1', memory: 1Gi, script: a.sh}\n"
+                         "  - d:\n      {name: a, cpu: '1', memory: 1Gi, script: a.sh}\n"),
+            "ok");
   EXPECT_THAT(error("functions:\n  oscar: []\n"), HasSubstr("2: the FDL file defines no services"));
   EXPECT_THAT(error("functions: {}\n"), HasSubstr("1: missing field 'oscar'"));
 }
