@@ -1,17 +1,22 @@
 // A video-process campaign (workflows/video-process.yaml) pointed at a FakeOscar, profiled
-// with the real profiler and results store: what the oscar backend's end-to-end tests share.
+// with the real profiler and results store, and the checks of its store: what the oscar
+// backend's end-to-end tests share.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 
 #include "fake_oscar.h"
 #include "profile/campaign.h"
+#include "profile/export.h"
 #include "profile/profiler.h"
 #include "profile/results_store.h"
 #include "test_util.h"
@@ -22,10 +27,10 @@ inline constexpr char kPassword[] = "pa55-w0rd-never-printed-7f3a";
 
 // Writes campaign.yaml into `dir` (the workflow is the repository's video-process) with the
 // oscar section pointing at `endpoint` (an empty endpoint: the local backend instead); `extra` is
-// appended to the oscar section.
+// appended to the oscar section. Each run uploads its input `batch_size` times at once.
 inline std::string WriteCampaign(const std::string& dir, const std::string& endpoint,
                                  const std::string& extra = "", int seconds_a = 2,
-                                 int seconds_b = 3) {
+                                 int seconds_b = 3, int batch_size = 2) {
   const std::string path = dir + (endpoint.empty() ? "/local.yaml" : "/campaign.yaml");
   std::ostringstream backend;
   if (endpoint.empty()) {
@@ -53,7 +58,7 @@ inline std::string WriteCampaign(const std::string& dir, const std::string& endp
                       << "space:\n"
                       << "  split-video: {cpu: [1], parallelism: [1, 2]}\n"
                       << "  grayify: {cpu: [0.5], memory: [256Mi], parallelism: [2]}\n"
-                      << "arrival: {batch_size: 2, number_of_batches: 1}\n";
+                      << "arrival: {batch_size: " << batch_size << ", number_of_batches: 1}\n";
   return path;
 }
 
@@ -87,5 +92,96 @@ inline ProfileSummary ProfileCampaign(const std::string& campaign_path, const st
   log << summary.FullReport() << "\n";
   return summary;
 }
+
+namespace fs = std::filesystem;
+
+// Everything twinprof wrote: the log, and every file under `out` (the SQLite store included).
+inline std::string AllOutput(const std::string& out, const std::string& log) {
+  std::string all = log;
+  for (const auto& entry : fs::recursive_directory_iterator(out)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    all += s.str();
+  }
+  const ResultsStore store = ResultsStore::OpenExisting(out);
+  std::ostringstream csv;
+  ExportCsv(store, {}, csv);
+  return all + csv.str();
+}
+
+inline void ExpectNoSecret(const FakeOscar& server, const std::string& out,
+                           const std::string& log) {
+  const std::string all = AllOutput(out, log);
+  EXPECT_EQ(all.find(kPassword), std::string::npos) << "the password leaked";
+  for (const auto& name : server.service_names()) {
+    const std::string token = server.service(name)["token"];
+    EXPECT_EQ(all.find(token), std::string::npos) << "the token of " << name << " leaked";
+  }
+}
+
+// Checks every job of the store: oscar records with a sane breakdown, each job once, and per run
+// `uploads` split-video jobs and one grayify job per frame they wrote. Returns the number of jobs.
+inline int CheckStore(const std::string& out, int runs, bool all_succeeded = true,
+                      int uploads = 2) {
+  const ResultsStore store = ResultsStore::OpenExisting(out);
+  int finished = 0;
+  for (const RunRow& run : store.Runs()) finished += run.status == "finished";
+  EXPECT_EQ(finished, runs);
+  std::map<int, std::set<std::string>> ids;
+  std::map<int, int> splits, frames, grays;
+  const std::vector<StoredJob> jobs = store.Jobs();
+  for (const StoredJob& job : jobs) {
+    const JobRecord& r = job.record;
+    EXPECT_EQ(r.source, "oscar");
+    EXPECT_EQ(r.cluster, "fake");
+    EXPECT_TRUE(ids[r.run_id].insert(r.job_id).second) << "duplicate " << r.job_id;
+    if (all_succeeded) {
+      EXPECT_TRUE(r.succeeded()) << r.job_id << ": " << r.failure_reason;
+    }
+    for (double d : {r.wait_s(), r.cold_start_s(), r.download_s(), r.compute_s(), r.upload_s()}) {
+      EXPECT_GE(d, 0) << r.job_id;
+    }
+    const double parts =
+        r.wait_s() + r.cold_start_s() + r.download_s() + r.compute_s() + r.upload_s();
+    EXPECT_NEAR(parts, r.total_s(), 0.001) << r.job_id;
+    EXPECT_GE(r.t_submit, 0);
+    if (r.succeeded()) {
+      EXPECT_GT(r.compute_s(), 0) << r.job_id;  // the script really ran
+      EXPECT_GT(r.input_bytes, 0) << r.job_id;
+    }
+    if (r.component == "split-video") {
+      ++splits[r.run_id];
+      frames[r.run_id] += r.output_files;
+      EXPECT_EQ(r.cpu, 1);
+      EXPECT_EQ(r.job_id.rfind("split-video:", 0), 0u);
+    } else {
+      ++grays[r.run_id];
+      EXPECT_EQ(r.cpu, 0.5);
+      EXPECT_EQ(r.memory_mb, 256);
+      EXPECT_EQ(r.parallelism, 2);
+      EXPECT_NE(r.job_id.find(".png"), std::string::npos) << r.job_id;  // named by its input
+    }
+  }
+  for (const auto& [run, n] : splits) {
+    EXPECT_EQ(n, uploads) << "run " << run;
+    if (all_succeeded) {
+      EXPECT_EQ(grays[run], frames[run]) << "run " << run;
+    }
+  }
+  return static_cast<int>(jobs.size());
+}
+
+// A test's folder, its log, and its results folder.
+struct Env {
+  TempDir dir;
+  std::ostringstream log;
+  std::string out() const { return dir.path() + "/out"; }
+};
+
+// 2 inputs (2 s and 3 s videos) x split-video parallelism {1, 2} = 4 runs; each run uploads the
+// video twice: 2 split jobs, and one grayify job per frame they wrote (FRAMES_PER_SECOND = 2).
+inline constexpr int kRuns = 4;
 
 }  // namespace twinprof::testing

@@ -20,8 +20,10 @@ using nlohmann::json;
 
 namespace {
 
-// Set by the pre-routing handler when this request's answer is to be lost (kDrop).
+// Set by the pre-routing handler when this request's answer is to be lost (kDrop) or replaced by
+// a gateway's 502 (k502After).
 thread_local bool drop_answer = false;
+thread_local bool fail_after = false;
 
 double Now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -115,6 +117,7 @@ struct FakeOscar::Job {
   std::string name;
   std::string service;
   std::string input_file;
+  std::string bucket, key;  // the triggering object (bucket-triggered jobs)
   std::string event_line;
   std::mutex mu;
   std::string status = "Pending";
@@ -215,14 +218,31 @@ bool FakeOscar::Authorized(const std::string& header) const {
   return !options_.oidc_token.empty() && header == "Bearer " + options_.oidc_token;
 }
 
+std::string FakeOscar::Uuid4() {
+  static const char* kHex = "0123456789abcdef";
+  std::string uuid;
+  for (int i = 0; i < 32; ++i) {
+    int digit = static_cast<int>(rng_() % 16);
+    if (i == 12) digit = 4;                // version 4
+    if (i == 16) digit = 8 + (digit & 3);  // variant 10xx
+    if (i == 8 || i == 12 || i == 16 || i == 20) uuid += '-';
+    uuid += kHex[digit];
+  }
+  return uuid;
+}
+
 void FakeOscar::CreateJob(const std::string& service_name, const std::string& input_file,
+                          const std::string& bucket, const std::string& key,
                           const std::string& event_line) {
   // mu_ held by the caller.
   auto& service = services_.at(service_name);
   auto job = std::make_shared<Job>();
-  job->name = service_name + "-" + std::to_string(1000 + next_id_++) + "-fake";
+  ++next_id_;
+  job->name = service_name + "-" + Uuid4();  // as OSCAR's POST /job and bucket triggers name them
   job->service = service_name;
   job->input_file = input_file;
+  job->bucket = bucket;
+  job->key = key;
   job->event_line = event_line;
   service->jobs[job->name] = job;
   service->queue.push_back(job);
@@ -258,14 +278,27 @@ void FakeOscar::RunJob(std::shared_ptr<Job> job, std::shared_ptr<Service> servic
     job->status = "Running";
   }
   job->Log("SUPERVISOR: Initializing Binary supervisor");
-  job->Log("Reading storage configuration");
-  if (!job->event_line.empty()) job->Log(job->event_line);
-  sleep(options_.supervisor_delay_s);
   const fs::path dir = fs::path(options_.work_dir) / "jobs" / job->name;
   const fs::path input = dir / "input" / fs::path(job->input_file).filename();
   const fs::path output = dir / "output";
   fs::create_directories(output);
-  WriteFile(input, ReadFile(job->input_file));
+  if (!job->key.empty()) {
+    job->Log("Storage event found.");
+    if (options_.log_event_records) job->Log(job->event_line);
+    job->Log("MINIO event created");
+    job->Log("Reading storage configuration");
+    job->Log("Found 'MINIO' input provider");
+    job->Log("Downloading item from bucket '" + job->bucket + "' with key '" + job->key + "'");
+    sleep(options_.supervisor_delay_s);
+    WriteFile(input, ReadFile(job->input_file));
+    job->Log("Successful download of file '" + job->key + "' from bucket '" + job->bucket +
+             "' in path '" + input.string() + "'");
+  } else {
+    job->Log("Reading storage configuration");
+    job->Log("Found 'UNKNOWN' input provider");
+    sleep(options_.supervisor_delay_s);
+    WriteFile(input, ReadFile(job->input_file));
+  }
   job->Log("INPUT_FILE_PATH variable set to '" + input.string() + "'");
   job->Log("Script file found in '/oscar/config/script.sh'");
 
@@ -303,11 +336,15 @@ void FakeOscar::RunJob(std::shared_ptr<Job> job, std::shared_ptr<Service> servic
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& out_path : Paths(service->spec.value("output", json::array()))) {
       job->Log("Checking files for uploading to 'minio.default' on path: '" + out_path + "'");
-      const std::string bucket = out_path.substr(0, out_path.find('/'));
+      // As the supervisor: the bucket is the path's first segment, the key the rest + the file.
+      const auto slash = out_path.find('/');
+      const std::string bucket = out_path.substr(0, slash);
+      const std::string folder = slash == std::string::npos ? "" : out_path.substr(slash + 1);
       for (const auto& file : files) {
-        const std::string key = fs::relative(file, output).string();
+        const std::string relative = fs::relative(file, output).string();
+        const std::string key = folder.empty() ? relative : folder + "/" + relative;
         job->Log("Uploading file '" + key + "' to bucket '" + bucket + "'");
-        const fs::path stored = fs::path(options_.work_dir) / "buckets" / out_path / key;
+        const fs::path stored = fs::path(options_.work_dir) / "buckets" / bucket / key;
         WriteFile(stored, ReadFile(file));
         if (job->deleted || stopping_) continue;
         for (auto& [name, next] : services_) {
@@ -317,12 +354,13 @@ void FakeOscar::RunJob(std::shared_ptr<Job> job, std::shared_ptr<Service> servic
             event << "event_records = {'s3': {'object': {'key': '" << key
                   << "', 'size': " << fs::file_size(stored) << "}, 'bucket': {'name': '" << bucket
                   << "'}}, 'eventTime': '" << Rfc3339Millis(Now()) << "'}";
-            CreateJob(name, stored.string(), event.str());
+            CreateJob(name, stored.string(), bucket, key, event.str());
           }
         }
       }
     }
   }
+  job->Log("Creating response");
   {
     std::lock_guard<std::mutex> lock(job->mu);
     job->finish = Now();
@@ -341,6 +379,7 @@ void FakeOscar::Route() {
   server_->set_pre_routing_handler([this](const Request& req, Response& res) {
     ++requests_;
     drop_answer = false;
+    fail_after = false;
     std::unique_lock<std::mutex> lock(mu_);
     for (size_t i = 0; i < faults_.size(); ++i) {
       Fault& f = faults_[i];
@@ -370,6 +409,27 @@ void FakeOscar::Route() {
         case Fault::Kind::kDrop:
           drop_answer = true;
           return HR::Unhandled;
+        case Fault::Kind::k502After:
+          fail_after = true;
+          return HR::Unhandled;
+        case Fault::Kind::kLose:
+          // Headers go out, then the connection closes: the client reads no complete answer.
+          res.status = 200;
+          res.set_content_provider(64, "application/json",
+                                   [](size_t, size_t, httplib::DataSink&) { return false; });
+          return HR::Handled;
+        case Fault::Kind::kRestart: {
+          std::lock_guard<std::mutex> restart_lock(mu_);
+          for (auto& [name, service] : services_) {
+            for (auto& [job_name, job] : service->jobs) {
+              std::lock_guard<std::mutex> job_lock(job->mu);
+              job->deleted = true;
+            }
+            service->queue.clear();
+          }
+          services_.clear();
+          return HR::Unhandled;
+        }
       }
     }
     return HR::Unhandled;
@@ -379,6 +439,11 @@ void FakeOscar::Route() {
   const auto wrap = [](auto handler) {
     return [handler](const Request& req, Response& res) {
       handler(req, res);
+      if (fail_after) {
+        res.status = 502;
+        res.set_content("Bad Gateway (injected, after the request took effect)", "text/plain");
+        return;
+      }
       if (!drop_answer) return;
       res.body.clear();  // a body would be sent instead of the provider
       res.set_content_provider(64, "application/json",
@@ -495,12 +560,49 @@ void FakeOscar::Route() {
                   bool ok = false;
                   std::string input = Base64Decode(req.body, &ok);
                   if (!ok) input = req.body;  // the supervisor would store a JSON event as it is
-                  const fs::path file = fs::path(options_.work_dir) / "inputs" /
-                                        ("event-file-" + std::to_string(next_id_.load()));
+                  const fs::path file =
+                      fs::path(options_.work_dir) / "inputs" / ("event-file-" + Uuid4());
                   WriteFile(file, input);
-                  CreateJob(it->first, file.string(), "");
+                  CreateJob(it->first, file.string(), "", "", "");
                   res.status = 201;
                 }));
+
+  // GET /system/buckets/{bucket}: BucketDetails, objects in key order, paged like the jobs.
+  server_->Get(
+      R"(/system/buckets/([^/]+))", system([this](const Request& req, Response& res) {
+        const fs::path root = fs::path(options_.work_dir) / "buckets" / std::string(req.matches[1]);
+        if (!fs::is_directory(root)) {
+          res.status = 404;
+          return;
+        }
+        std::vector<std::pair<std::string, uintmax_t>> objects;
+        {
+          std::lock_guard<std::mutex> lock(mu_);  // uploads write under mu_
+          for (const auto& entry : fs::recursive_directory_iterator(root)) {
+            if (entry.is_regular_file()) {
+              objects.emplace_back(fs::relative(entry.path(), root).string(), entry.file_size());
+            }
+          }
+        }
+        std::sort(objects.begin(), objects.end());
+        size_t first = 0;
+        const std::string page = req.get_param_value("page");
+        while (!page.empty() && first < objects.size() && objects[first].first != page) {
+          ++first;
+        }
+        const size_t size = options_.page_size > 0 ? options_.page_size : objects.size();
+        json body = {{"bucket_name", std::string(req.matches[1])}, {"objects", json::array()}};
+        size_t i = first;
+        for (; i < objects.size() && i < first + size; ++i) {
+          body["objects"].push_back({{"object_name", objects[i].first},
+                                     {"size_bytes", objects[i].second},
+                                     {"last_modified", "2024-05-01 10:20:30 +0000 UTC"}});
+        }
+        body["is_truncated"] = i < objects.size();
+        body["returned_items"] = i - first;
+        if (i < objects.size()) body["next_page"] = objects[i].first;
+        res.set_content(body.dump(), "application/json");
+      }));
 
   server_->Get(R"(/system/logs/([^/]+))", system([this](const Request& req, Response& res) {
                  std::vector<std::pair<std::string, std::shared_ptr<Job>>> jobs;

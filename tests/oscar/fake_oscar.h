@@ -12,8 +12,16 @@
 // with start_time, then Succeeded or Failed with finish_time. Times are reported with one-second
 // resolution (truncated), as Kubernetes does.
 //
-// Faults can be injected per request (500, slow answer, dropped connection after the request was
-// handled, malformed JSON, 401) and per service (jobs stuck Pending forever).
+// Jobs are named as OSCAR names them, SERVICE-<uuid4>, so their names say nothing of their order.
+// The supervisor's lines are the FaaS Supervisor's: a bucket-triggered job logs its storage event
+// ("event_records = {...}", unless `log_event_records` is off, as with supervisors that do not log
+// it), then "Downloading item from bucket 'B' with key 'K'"; an invoked job stores the POSTed
+// event as "event-file-<uuid4>". GET /system/buckets/{bucket} lists a bucket's objects with their
+// sizes.
+//
+// Faults can be injected per request (500, a 502 after the request took effect, slow answer,
+// answer lost after the request was handled, request lost before it was handled, malformed JSON,
+// 401, a restart that forgets every service) and per service (jobs stuck Pending forever).
 #pragma once
 
 #include <atomic>
@@ -23,6 +31,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -48,10 +57,14 @@ class FakeOscar {
     double pod_start_delay_s = 0.3;   // creation_time -> start_time (cold start)
     double supervisor_delay_s = 0.1;  // start_time -> script start (download)
     bool enforce_limits = true;       // run jobs in cgroups with the service's cpu and memory
+    bool log_event_records = true;    // bucket-triggered jobs log "event_records = {...}"
   };
 
   struct Fault {
-    enum class Kind { k500, kSlow, kDrop, kMalformedJson, k401 };
+    // k502After: the request is handled, then the answer is a gateway's 502. kDrop: handled, then
+    // the answer is lost. kLose: the connection breaks before the request is handled. kRestart:
+    // the cluster restarts and forgets every service and job, then the request is handled.
+    enum class Kind { k500, kSlow, kDrop, kMalformedJson, k401, k502After, kLose, kRestart };
     Kind kind = Kind::k500;
     std::string method;       // "GET", "POST", ... ("" = any)
     std::string path_prefix;  // e.g. "/job/", "/system/logs/"
@@ -82,9 +95,11 @@ class FakeOscar {
   struct Service;
   void Route();
   bool Authorized(const std::string& header) const;
+  // `bucket` and `key`: the object that triggered the job ("" for an invocation).
   void CreateJob(const std::string& service, const std::string& input_file,
-                 const std::string& event_line);
-  void Dispatch();  // starts queued jobs when their service has a free slot (lock held)
+                 const std::string& bucket, const std::string& key, const std::string& event_line);
+  std::string Uuid4();  // mu_ held
+  void Dispatch();      // starts queued jobs when their service has a free slot (lock held)
   void RunJob(std::shared_ptr<Job> job, std::shared_ptr<Service> service);
 
   Options options_;
@@ -103,6 +118,7 @@ class FakeOscar {
   std::atomic<int> faults_applied_{0};
   std::atomic<int> next_id_{0};
   std::atomic<bool> stopping_{false};
+  std::mt19937_64 rng_{std::random_device{}()};
 };
 
 }  // namespace twinprof::testing

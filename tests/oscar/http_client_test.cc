@@ -134,6 +134,27 @@ TEST(HttpClient, ALostAnswerToAPostIsAmbiguousNotRetried) {
   EXPECT_EQ(f.server.service_names(), std::vector<std::string>{"s"});  // it did take effect
 }
 
+// A POST is never resent on a 5xx: a gateway's 502 may come after the server did the work.
+TEST(HttpClient, A5xxToAPostIsAmbiguousNotRetried) {
+  Fixture f;
+  f.server.AddFault({Kind::k502After, "POST", "/system/services", 0, 1, 0});
+  HttpClient client(f.Options());
+  HttpClient::Request request = f.Services();
+  request.method = "POST";
+  request.body = R"({"name": "s", "image": "i", "script": "true"})";
+  request.content_type = "application/json";
+  request.idempotent = false;
+  try {
+    client.Send(request);
+    ADD_FAILURE() << "no error";
+  } catch (const HttpAmbiguousError& e) {
+    EXPECT_NE(std::string(e.what()).find("502"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(client.retries(), 0);
+  EXPECT_EQ(f.server.requests(), 1);
+  EXPECT_EQ(f.server.service_names(), std::vector<std::string>{"s"});  // it did take effect
+}
+
 TEST(HttpClient, UnreachableEndpointIsUnavailableAfterRetries) {
   HttpOptions o;
   {
@@ -151,8 +172,38 @@ TEST(HttpClient, UnreachableEndpointIsUnavailableAfterRetries) {
   HttpClient::Request r;
   r.method = "GET";
   r.path = "/health";
-  EXPECT_THROW(client.Send(r), HttpUnavailableError);
+  try {
+    client.Send(r);
+    ADD_FAILURE() << "no error";
+  } catch (const HttpUnavailableError& e) {
+    // An InputError (exit status 2) that says what to check.
+    EXPECT_EQ(e.cause(), HttpUnavailableError::Cause::kUnreachable);
+    EXPECT_NE(e.message().find("check the endpoint"), std::string::npos) << e.message();
+  }
   EXPECT_EQ(client.retries(), 1);
+}
+
+// A port that takes connections but never answers: the request's own read timeout bounds it.
+TEST(HttpClient, AServerThatNeverAnswersIsBoundedByTheReadTimeout) {
+  testing::SilentListener silent;
+  HttpOptions o;
+  o.endpoint = silent.endpoint();
+  o.read_timeout = std::chrono::milliseconds(60000);
+  HttpClient client(o);
+  HttpClient::Request r;
+  r.method = "GET";
+  r.path = "/health";
+  r.read_timeout = std::chrono::milliseconds(300);
+  r.max_attempts = 1;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    client.Send(r);
+    ADD_FAILURE() << "no error";
+  } catch (const HttpUnavailableError& e) {
+    EXPECT_EQ(e.cause(), HttpUnavailableError::Cause::kNoAnswer);
+    EXPECT_NE(e.message().find("did not answer"), std::string::npos) << e.message();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 TEST(HttpClient, RejectsBadEndpoints) {

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "fake_oscar.h"
 #include "profile/oscar/credentials.h"
@@ -117,6 +119,64 @@ void RunFiveJobs(int page_size) {
 
 TEST(OscarClient, RunsJobsAndListsThemFromTheBareMap) { RunFiveJobs(0); }
 TEST(OscarClient, RunsJobsAndListsThemPageByPage) { RunFiveJobs(2); }
+
+TEST(ServiceSpec, WithoutAScriptTheImagesCommandRuns) {
+  ServiceSpec spec = Spec("kserve");
+  spec.script.clear();
+  EXPECT_FALSE(spec.ToJson().contains("script"));
+  EXPECT_EQ(spec.ToJson()["image"], "ghcr.io/example/kserve");
+}
+
+// Jobs are named SERVICE-<uuid4>, as OSCAR names them; a bucket lists its objects with sizes.
+TEST(OscarClient, JobsAreNamedLikeOscarsAndBucketsListTheirObjects) {
+  testing::TempDir dir;
+  FakeOscar server(ServerOptions(dir.path(), 2));  // pages of 2: the bucket listing pages too
+  OscarClient client = MakeClient(server);
+  client.CreateOrUpdateService(Spec("count"));
+  const std::string token = client.ReadServiceToken("count");
+  for (int i = 0; i < 3; ++i) client.InvokeAsync("count", token, std::string(10 * (i + 1), 'x'));
+  std::map<std::string, JobInfo> jobs;
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        jobs = client.ListJobs("count");
+        int done = 0;
+        for (const auto& [name, info] : jobs) done += IsTerminal(info.status);
+        return done == 3;
+      },
+      30));
+  const std::regex uuid4(
+      "count-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  for (const auto& [name, info] : jobs) EXPECT_TRUE(std::regex_match(name, uuid4)) << name;
+  // Each job wrote count.txt into bucket/count-out: one object, overwritten by each job.
+  const std::map<std::string, double> objects = client.ListBucket("bucket");
+  ASSERT_EQ(objects.count("count-out/count.txt"), 1u) << objects.size();
+  EXPECT_GT(objects.at("count-out/count.txt"), 0);
+  EXPECT_TRUE(client.ListBucket("no-such-bucket").empty());
+}
+
+// After a restart that lost the service, a 404 says the service is gone (not "check the
+// endpoint"), for the listing, the invocation and the token.
+TEST(OscarClient, AServiceGoneAfterARestartIsSaidToBeGone) {
+  testing::TempDir dir;
+  FakeOscar server(ServerOptions(dir.path(), 0));
+  OscarClient client = MakeClient(server);
+  EXPECT_NO_THROW(client.CheckReachable());
+  client.CreateOrUpdateService(Spec("count"));
+  const std::string token = client.ReadServiceToken("count");
+  server.AddFault({FakeOscar::Fault::Kind::kRestart, "GET", "/system/logs/", 0, 1, 0});
+  for (const auto& call : std::vector<std::function<void()>>{
+           [&] { client.ListJobs("count"); }, [&] { client.InvokeAsync("count", token, "x"); },
+           [&] { client.ReadServiceToken("count"); }}) {
+    try {
+      call();
+      ADD_FAILURE() << "no error";
+    } catch (const InputError& e) {
+      EXPECT_NE(e.message().find("the service 'count' is gone"), std::string::npos) << e.message();
+      EXPECT_NE(e.message().find("--resume"), std::string::npos) << e.message();
+      EXPECT_EQ(e.message().find("check the endpoint"), std::string::npos) << e.message();
+    }
+  }
+}
 
 TEST(OscarClient, AWrongServiceTokenIsUnauthorized) {
   testing::TempDir dir;

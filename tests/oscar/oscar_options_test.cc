@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -28,7 +30,7 @@ TEST(OscarOptions, TheDocumentedExampleLoads) {
   EXPECT_FALSE(o.http.insecure);
   EXPECT_EQ(o.arch, "x86_64");
   EXPECT_EQ(o.bucket, "video-process");
-  EXPECT_EQ(o.http.connect_timeout.count(), 10000);
+  EXPECT_EQ(o.http.connect_timeout.count(), 5000);
   EXPECT_EQ(o.http.read_timeout.count(), 60000);
   EXPECT_EQ(o.http.max_attempts, 5);
   EXPECT_EQ(o.http.initial_backoff.count(), 500);
@@ -64,6 +66,33 @@ TEST(OscarOptions, MakingTheBackendNeedsCredentialsInTheEnvironment) {
   setenv("OSCAR_TOKEN", "token-from-the-environment", 1);
   EXPECT_EQ(MakeBackend(campaign.backend)->name(), "oscar");  // no request is made
   unsetenv("OSCAR_TOKEN");
+}
+
+// An FDL service without a script runs its image's own command: only on OSCAR. A local
+// campaign says so at the service (issue 15, point 14).
+TEST(OscarOptions, AServiceWithoutScriptRunsOnOscarOnly) {
+  const char* base = std::getenv("TMPDIR");
+  const std::string path = std::string(base ? base : "/tmp") + "/twinprof-image-command.yaml";
+  const std::string fdl =
+      std::string(TWINPROF_SOURCE_DIR) + "/experiments/fdl/oscar-examples/rucio-service.yaml";
+  const auto write = [&](const std::string& backend) {
+    std::ofstream(path) << "name: rucio\nworkflow: " << fdl << "\n"
+                        << backend << "inputs: {files: ['" << fdl << "']}\n"
+                        << "space: {rucio-example: {cpu: [1]}}\n";
+  };
+  write("");
+  try {
+    LoadCampaign(path);
+    ADD_FAILURE() << "the local backend accepted a component without script";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().file, fdl);
+    EXPECT_EQ(e.where().line, 4);
+    EXPECT_NE(e.message().find("rucio-example' has no script"), std::string::npos) << e.message();
+    EXPECT_NE(e.message().find("backend: oscar"), std::string::npos) << e.message();
+  }
+  write("backend: oscar\noscar: {endpoint: 'https://oscar.example.org'}\n");
+  EXPECT_EQ(LoadCampaign(path).workflow.size(), 1u);
+  std::remove(path.c_str());
 }
 
 TEST(BadAnswers, EachNamesWhatIsWrong) {

@@ -118,6 +118,43 @@ TEST(SupervisorLog, CorrectsTheSupervisorsTimeZoneWithTheKubernetesPrefix) {
   EXPECT_NEAR(*parsed.script_end - *parsed.script_start, 1.0, 1e-6);
 }
 
+// Supervisors that do not log the storage event still log the download (faas-supervisor's
+// storage/providers/s3.py); uploads end when the next line is written.
+TEST(SupervisorLog, ReadsTheInputFromTheDownloadLineAndWhenEachUploadEnded) {
+  const auto line = [](const std::string& clock, const std::string& message) {
+    return "2024-05-01T10:00:" + clock + "000000Z 2024-05-01 10:00:" + clock.substr(0, 2) + "," +
+           clock.substr(3, 3) + " - supervisor - INFO - " + message + "\n";
+  };
+  const std::string log =
+      line("01.100", "Found 'MINIO' input provider") +
+      line("01.200", "Downloading item from bucket 'video' with key 'frames/f-01.png'") +
+      line("01.900",
+           "Successful download of file 'frames/f-01.png' from bucket 'video' in path "
+           "'/tmp/x/f-01.png'") +
+      line("02.000", "Script file found in '/oscar/config/script.sh'") +
+      line("03.000", "Searching for files to upload in folder '/tmp/out'") +
+      line("03.100", "Uploading file 'gray/f-01.png' to bucket 'video'") +
+      line("03.400", "Uploading file 'gray/f-02.png' to bucket 'video'") +
+      line("03.650", "Creating response");
+  const SupervisorLog parsed = ParseSupervisorLog(log);
+  const double base = *ParseRfc3339("2024-05-01T10:00:00Z");
+  EXPECT_EQ(parsed.input_bucket, "video");
+  EXPECT_EQ(parsed.input_key, "frames/f-01.png");
+  EXPECT_FALSE(parsed.input_event_time);
+  EXPECT_FALSE(parsed.input_bytes);
+  EXPECT_NEAR(*parsed.download_start - base, 1.2, 1e-6);
+  ASSERT_EQ(parsed.uploads.size(), 2u);
+  EXPECT_EQ(parsed.uploads[0].bucket, "video");
+  EXPECT_EQ(parsed.uploads[0].key, "gray/f-01.png");
+  EXPECT_NEAR(*parsed.uploads[0].start - base, 3.1, 1e-6);
+  EXPECT_NEAR(*parsed.uploads[0].end - base, 3.4, 1e-6);
+  EXPECT_NEAR(*parsed.uploads[1].end - base, 3.65, 1e-6);
+  EXPECT_EQ(parsed.output_files, 2);
+  // The last line of a log that is still being written: the upload has no end yet.
+  EXPECT_FALSE(
+      ParseSupervisorLog(line("03.100", "Uploading file 'k' to bucket 'b'")).uploads.at(0).end);
+}
+
 TEST(SupervisorLog, WithoutTimestampsOrLinesGivesNothing) {
   const SupervisorLog parsed = ParseSupervisorLog("hello\n\nworld");
   EXPECT_FALSE(parsed.script_start);

@@ -141,7 +141,20 @@ HttpResponse HttpClient::Send(const Request& request) {
       break;
   }
 
+  const int max_attempts = request.max_attempts > 0 ? request.max_attempts : options_.max_attempts;
+  const auto us = [](std::chrono::milliseconds ms) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(ms);
+  };
+  // Restores the client's read timeout however Send() ends.
+  struct ReadTimeout {
+    httplib::Client* client;
+    std::chrono::microseconds normal;
+    ~ReadTimeout() { client->set_read_timeout(normal); }
+  } restore{client_.get(), us(options_.read_timeout)};
+  if (request.read_timeout.count() > 0) client_->set_read_timeout(us(request.read_timeout));
+
   std::string last_reason;
+  HttpUnavailableError::Cause cause = HttpUnavailableError::Cause::kUnreachable;
   for (int attempt = 1;; ++attempt) {
     httplib::Result result = client_->send(req);
     if (!result) {
@@ -158,6 +171,11 @@ HttpResponse HttpClient::Send(const Request& request) {
                                    httplib::to_string(error) + ")");
         default:
           last_reason = reason;
+          cause = error == httplib::Error::Connection ||
+                          error == httplib::Error::ConnectionTimeout ||
+                          error == httplib::Error::BindIPAddress
+                      ? HttpUnavailableError::Cause::kUnreachable
+                      : HttpUnavailableError::Cause::kNoAnswer;
           break;
       }
     } else {
@@ -184,10 +202,34 @@ HttpResponse HttpClient::Send(const Request& request) {
       }
       last_reason = "status " + std::to_string(status);
       if (!result->body.empty()) last_reason += " (" + Excerpt(result->body) + ")";
+      if (!request.idempotent) {
+        // A gateway's 502/504 may come after the server did the work: not safe to resend.
+        throw HttpAmbiguousError(what + ": answered " + last_reason +
+                                 "; the request may or may not have taken effect");
+      }
+      cause = HttpUnavailableError::Cause::kServerError;
     }
-    if (attempt >= options_.max_attempts) {
-      throw HttpUnavailableError(what + ": gave up after " + std::to_string(attempt) + " attempt" +
-                                 (attempt > 1 ? "s" : "") + "; last: " + last_reason);
+    if (attempt >= max_attempts) {
+      std::string advice;
+      switch (cause) {
+        case HttpUnavailableError::Cause::kUnreachable:
+          advice =
+              "check the endpoint in the campaign's oscar section (host, port, http:// or "
+              "https://), that the cluster is up, and any proxy or firewall in between";
+          break;
+        case HttpUnavailableError::Cause::kNoAnswer:
+          advice =
+              "the server took the connection but did not answer in time; check that the "
+              "endpoint is the OSCAR API (not another service on that port) and that the cluster "
+              "is healthy (read_timeout sets how long to wait)";
+          break;
+        case HttpUnavailableError::Cause::kServerError:
+          advice = "the cluster keeps failing; check its health (OSCAR's and Kubernetes' logs)";
+          break;
+      }
+      throw HttpUnavailableError(cause, what + ": gave up after " + std::to_string(attempt) +
+                                            " attempt" + (attempt > 1 ? "s" : "") +
+                                            "; last: " + last_reason + "; " + advice);
     }
     const auto delay = Backoff(attempt);
     if (observer_) observer_(attempt, last_reason, delay);

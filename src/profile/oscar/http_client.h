@@ -1,17 +1,19 @@
 // HttpClient: one HTTP(S) endpoint, spoken to with timeouts, bounded retries and clear errors.
 //
-// Every request gets a connect timeout and a read timeout. A request that fails to connect, or
-// whose answer is a 5xx, is retried up to `max_attempts` times in all, waiting an exponentially
-// growing delay with full jitter between attempts (never longer than `max_backoff`). A 4xx answer
-// is never retried. A request that was sent but whose answer was lost (read error or timeout) is
-// retried only when the request is idempotent; a non-idempotent one (POST) then throws
-// HttpAmbiguousError, so that the caller can find out whether it took effect.
+// Every request gets a connect timeout and a read timeout. A request that fails to connect is
+// retried up to `max_attempts` times in all, waiting an exponentially growing delay with full
+// jitter between attempts (never longer than `max_backoff`); so is an idempotent request whose
+// answer is a 5xx or was lost (read error or timeout). A 4xx answer is never retried. A
+// non-idempotent request (POST /job) is never sent twice: a 5xx answer (a gateway may answer 502
+// after the job was created) or a lost answer throws HttpAmbiguousError, so that the caller can
+// find out whether it took effect.
 //
 // Errors:
 //   - 401 and 403 throw InputError naming the endpoint and saying what to check (credentials);
 //   - 404 throws InputError naming the endpoint and the path;
 //   - other 4xx throw InputError with the status and the start of the answer's body;
-//   - retries exhausted (connection errors, timeouts, 5xx) throw HttpUnavailableError.
+//   - retries exhausted (connection errors, timeouts, 5xx) throw HttpUnavailableError, an
+//     InputError (exit status 2) that says what to check.
 // Messages never contain credentials: the Authorization header is never printed.
 #pragma once
 
@@ -51,7 +53,9 @@ struct HttpOptions {
   std::string endpoint;
   // Skip TLS certificate verification (self-signed test clusters). Off by default.
   bool insecure = false;
-  std::chrono::milliseconds connect_timeout{10000};
+  // A few seconds: an endpoint that does not accept the connection by then is a wrong address or
+  // a cluster that is down, which the user should hear about quickly.
+  std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds read_timeout{60000};
   // Attempts in all for one request (1 = no retry).
   int max_attempts = 5;
@@ -69,13 +73,26 @@ struct HttpResponse {
   std::string content_type;
 };
 
-// Retries exhausted: the endpoint could not be reached, timed out, or kept answering 5xx.
-class HttpUnavailableError : public std::runtime_error {
+// Retries exhausted: the endpoint could not be reached, did not answer, or kept answering 5xx.
+// The message names the request and says what to check. An InputError: a wrong endpoint or a
+// cluster that is down is the user's to fix (exit status 2), not a bug of twinprof.
+class HttpUnavailableError : public InputError {
  public:
-  using std::runtime_error::runtime_error;
+  enum class Cause {
+    kUnreachable,  // the connection failed (refused, no route, connect timeout)
+    kNoAnswer,     // connected, but the answer never came (read timeout) or broke off
+    kServerError,  // 5xx answers
+  };
+  HttpUnavailableError(Cause cause, const std::string& message)
+      : InputError(message), cause_(cause) {}
+  Cause cause() const { return cause_; }
+
+ private:
+  Cause cause_;
 };
 
-// A non-idempotent request was sent but its answer was lost: it may or may not have taken effect.
+// A non-idempotent request was sent but its answer was lost or was a 5xx: it may or may not
+// have taken effect.
 class HttpAmbiguousError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -98,6 +115,10 @@ class HttpClient {
     bool idempotent = true;
     // Return a 404 answer instead of throwing (existence checks, deletes of what may be gone).
     bool not_found_ok = false;
+    // Overrides of the options for this request (0 = the options'): a reachability probe uses
+    // a short read timeout and a single attempt.
+    std::chrono::milliseconds read_timeout{0};
+    int max_attempts = 0;
   };
 
   // Sends `request` with the retry policy above and returns the 2xx or 3xx answer. Throws as
@@ -106,6 +127,7 @@ class HttpClient {
 
   // The endpoint as given, normalized ("https://host:port"); never contains credentials.
   const std::string& endpoint() const { return endpoint_; }
+  const HttpOptions& options() const { return options_; }
   // Attempts that were retried since construction (for summaries and tests).
   int retries() const { return retries_; }
 

@@ -1,7 +1,9 @@
-// How what OSCAR tells about a job becomes the job record's timestamps (docs/architecture.md, "One record").
+// How what OSCAR tells about a job becomes the job record's timestamps
+// (docs/architecture.md, "One record").
 //
 //   t_submit          = the invocation was sent (POST /job, this machine's clock), or for a job
-//                       triggered by a bucket, the storage event's time (the input appeared);
+//                       triggered by a bucket, when its input was complete: the storage event's
+//                       time, or the end of the producing job's upload (oscar_run.h);
 //   t_pod_start       = creation_time (the pod's start: scheduled onto a node; the cold start
 //                       begins — image pull and container creation);
 //   t_container_start = start_time (the container runs; the supervisor starts and downloads the

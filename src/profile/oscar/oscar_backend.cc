@@ -19,6 +19,10 @@ OscarBackend::~OscarBackend() {
 }
 
 RunResult OscarBackend::Run(const RunRequest& request, const RunObserver& observer) {
+  if (!reachable_) {
+    client_.CheckReachable();  // within seconds, not after a minute of retries per request
+    reachable_ = true;
+  }
   OscarRun run(client_, options_, request, observer);
   return run.Execute(&deployed_services_);
 }

@@ -1,10 +1,12 @@
 #include "profile/oscar/oscar_client.h"
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/error.h"
+#include "core/units.h"
 
 namespace twinprof::oscar {
 namespace {
@@ -69,7 +71,6 @@ json ServiceSpec::ToJson() const {
   json service = {
       {"name", name},
       {"image", image},
-      {"script", script},
       {"cpu", FormatCpuQuantity(cpu)},
       {"memory", FormatMemoryQuantity(memory_bytes)},
       {"total_cpu", FormatCpuQuantity(cpu * parallelism)},
@@ -79,6 +80,7 @@ json ServiceSpec::ToJson() const {
       {"output", StorageList(output_paths)},
       {"environment", {{"variables", variables}}},
   };
+  if (!script.empty()) service["script"] = script;  // none: the image's own command runs
   if (!cluster_id.empty()) service["cluster_id"] = cluster_id;
   return service;
 }
@@ -98,6 +100,42 @@ HttpResponse OscarClient::System(const std::string& method, const std::string& p
   return http_.Send(request);
 }
 
+void OscarClient::CheckReachable() {
+  HttpClient::Request request;
+  request.method = "GET";
+  request.path = "/health";
+  request.not_found_ok = true;
+  request.read_timeout = http_.options().connect_timeout;
+  request.max_attempts = 1;
+  const std::string what = DescribeRequest(http_.endpoint(), "GET", "/health");
+  HttpResponse response;
+  try {
+    response = http_.Send(request);
+  } catch (const HttpUnavailableError& e) {
+    if (e.cause() != HttpUnavailableError::Cause::kNoAnswer) throw;
+    throw HttpUnavailableError(
+        e.cause(), what + ": the server took the connection but did not answer within " +
+                       FormatSeconds(http_.options().connect_timeout.count() / 1000.0) +
+                       "; check the endpoint in the campaign's oscar section (is it OSCAR's API, "
+                       "not another service on that port?) and that the cluster is healthy "
+                       "(connect_timeout sets how long to wait)");
+  }
+  if (response.status != 200) {
+    throw InputError(what + ": answered " + std::to_string(response.status) +
+                     ", not OSCAR's health answer; check the endpoint in the campaign's oscar "
+                     "section: is it an OSCAR cluster's API (https://HOST, without a path)?");
+  }
+}
+
+[[noreturn]] void OscarClient::ServiceGone(const std::string& method, const std::string& path,
+                                           const std::string& service) {
+  throw InputError(DescribeRequest(http_.endpoint(), method, path) + ": 404: the service '" +
+                   service +
+                   "' is gone from the cluster (deleted while the campaign ran, or the cluster "
+                   "restarted without it); the finished runs are kept: `twinprof profile "
+                   "CAMPAIGN -o DIR --resume` deploys it again and goes on");
+}
+
 bool OscarClient::ServiceExists(const std::string& name) {
   return System("GET", "/system/services/" + UrlEncode(name), "", true).status != 404;
 }
@@ -114,7 +152,8 @@ void OscarClient::CreateOrUpdateService(const ServiceSpec& spec) {
 std::string OscarClient::ReadServiceToken(const std::string& name) {
   const std::string path = "/system/services/" + UrlEncode(name);
   const std::string what = DescribeRequest(http_.endpoint(), "GET", path);
-  const HttpResponse response = System("GET", path);
+  const HttpResponse response = System("GET", path, "", true);
+  if (response.status == 404) ServiceGone("GET", path, name);
   json doc;
   try {
     doc = json::parse(response.body);
@@ -146,7 +185,8 @@ void OscarClient::InvokeAsync(const std::string& service, const std::string& tok
   request.content_type = "application/octet-stream";
   request.auth = HttpAuth::Bearer(token);
   request.idempotent = false;
-  http_.Send(request);
+  request.not_found_ok = true;
+  if (http_.Send(request).status == 404) ServiceGone("POST", request.path, service);
 }
 
 std::map<std::string, JobInfo> OscarClient::ListJobs(const std::string& service) {
@@ -157,7 +197,9 @@ std::map<std::string, JobInfo> OscarClient::ListJobs(const std::string& service)
   for (;;) {
     const std::string path = page_token.empty() ? base : base + "?page=" + UrlEncode(page_token);
     const std::string what = DescribeRequest(http_.endpoint(), "GET", path);
-    JobsPage page = ParseJobsPage(System("GET", path).body, what);
+    const HttpResponse response = System("GET", path, "", true);
+    if (response.status == 404) ServiceGone("GET", path, service);
+    JobsPage page = ParseJobsPage(response.body, what);
     jobs.merge(page.jobs);
     if (!page.paginated || page.next_page.empty()) break;
     if (!seen_tokens.insert(page.next_page).second) {
@@ -167,6 +209,54 @@ std::map<std::string, JobInfo> OscarClient::ListJobs(const std::string& service)
     page_token = page.next_page;
   }
   return jobs;
+}
+
+std::map<std::string, double> OscarClient::ListBucket(const std::string& bucket) {
+  std::map<std::string, double> objects;
+  const std::string base = "/system/buckets/" + UrlEncode(bucket);
+  std::string page_token;
+  std::set<std::string> seen_tokens;
+  for (;;) {
+    const std::string path = page_token.empty() ? base : base + "?page=" + UrlEncode(page_token);
+    const std::string what = DescribeRequest(http_.endpoint(), "GET", path);
+    const HttpResponse response = System("GET", path, "", true);
+    if (response.status == 404) return objects;
+    json doc;
+    try {
+      doc = json::parse(response.body);
+    } catch (const json::parse_error& e) {
+      throw InputError(what + ": the answer is not valid JSON (" + std::string(e.what()) +
+                       "); expected a bucket's details");
+    }
+    if (!doc.is_object()) throw InputError(what + ": the answer should be a JSON object");
+    const auto list = doc.find("objects");
+    if (list != doc.end() && !list->is_null()) {
+      if (!list->is_array()) throw InputError(what + ": field 'objects' should be an array");
+      for (size_t i = 0; i < list->size(); ++i) {
+        const json& object = (*list)[i];
+        const std::string where = "objects[" + std::to_string(i) + "]";
+        if (!object.is_object() || !object.contains("object_name") ||
+            !object["object_name"].is_string() || !object.contains("size_bytes") ||
+            !object["size_bytes"].is_number()) {
+          throw InputError(what + ": field '" + where +
+                           "' should be an object with object_name (string) and size_bytes "
+                           "(number)");
+        }
+        objects[object["object_name"].get<std::string>()] = object["size_bytes"].get<double>();
+      }
+    }
+    const auto next = doc.find("next_page");
+    if (next == doc.end() || next->is_null()) break;
+    if (!next->is_string()) throw InputError(what + ": field 'next_page' should be a string");
+    if (next->get<std::string>().empty()) break;
+    if (!seen_tokens.insert(next->get<std::string>()).second) {
+      throw InputError(what +
+                       ": field 'next_page' repeats an earlier page token; the listing "
+                       "would never end");
+    }
+    page_token = next->get<std::string>();
+  }
+  return objects;
 }
 
 std::string OscarClient::JobLog(const std::string& service, const std::string& job) {

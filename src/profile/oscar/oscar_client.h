@@ -5,7 +5,8 @@
 // environment); /job/{service} with the service's own token (Bearer), which ReadServiceToken()
 // fetches. Errors are those of HttpClient (InputError for 4xx and contract breaches, naming the
 // endpoint or the JSON field; HttpUnavailableError when retries run out; HttpAmbiguousError when an
-// invocation's answer was lost).
+// invocation's answer was lost or a 5xx). A 404 for a service the run deployed says that the
+// service is gone, not to check the endpoint: CheckReachable() has checked the endpoint.
 #pragma once
 
 #include <map>
@@ -24,7 +25,7 @@ struct ServiceSpec {
   std::string name;
   std::string cluster_id;
   std::string image;
-  std::string script;       // the script's text
+  std::string script;       // the script's text ("": the image's own command runs)
   double cpu = 1;           // cores per job
   double memory_bytes = 0;  // per job
   int parallelism = 1;      // jobs at once: total_cpu = cpu x parallelism, likewise memory
@@ -46,12 +47,18 @@ class OscarClient {
  public:
   OscarClient(HttpOptions options, Credentials credentials);
 
+  // GET /health, once, with the connect timeout as read timeout:
+  // tells within seconds whether the endpoint is an OSCAR cluster that answers. Throws
+  // HttpUnavailableError (unreachable, or accepts but never answers) or InputError (answers, but
+  // not as OSCAR does), each saying what to check.
+  void CheckReachable();
+
   // Creates the service, or updates it when it exists (GET decides). Waits for nothing.
   void CreateOrUpdateService(const ServiceSpec& spec);
   // True when GET /system/services/{name} finds it.
   bool ServiceExists(const std::string& name);
   // The service's invocation token (field "token" of GET /system/services/{name}). Throws
-  // InputError when absent.
+  // InputError when absent, or when the service is gone (404).
   std::string ReadServiceToken(const std::string& name);
   // DELETE /system/services/{name}; a missing service is not an error.
   void DeleteService(const std::string& name);
@@ -61,8 +68,12 @@ class OscarClient {
   // HttpAmbiguousError when the answer is lost.
   void InvokeAsync(const std::string& service, const std::string& token, const std::string& input);
 
-  // Every job of the service: follows next_page until the last page.
+  // Every job of the service: follows next_page until the last page. A 404 means the service is
+  // gone (deleted, or the cluster restarted without it): InputError saying so.
   std::map<std::string, JobInfo> ListJobs(const std::string& service);
+  // The objects of a bucket of the cluster's MinIO with their sizes in bytes
+  // (GET /system/buckets/{bucket}, every page); empty when the bucket is not there (404).
+  std::map<std::string, double> ListBucket(const std::string& bucket);
   // The job's log with Kubernetes timestamps; "" when the job or its pod is gone (404).
   std::string JobLog(const std::string& service, const std::string& job);
   // DELETE /system/logs/{service}?all=true: removes every job of the service (and its pods).
@@ -73,6 +84,9 @@ class OscarClient {
  private:
   HttpResponse System(const std::string& method, const std::string& path,
                       const std::string& body = "", bool not_found_ok = false);
+  // InputError for a 404 of `method` `path` about `service`, which the run deployed.
+  [[noreturn]] void ServiceGone(const std::string& method, const std::string& path,
+                                const std::string& service);
 
   HttpClient http_;
   Credentials credentials_;

@@ -71,7 +71,7 @@ OscarOptions ParseOscarOptions(const BackendConfig& config) {
       }
     }
   };
-  double connect = 10, read = 60, initial = 0.5, max_backoff = 30;
+  double connect = 5, read = 60, initial = 0.5, max_backoff = 30;
   duration("connect_timeout", 0.001, &connect);
   duration("read_timeout", 0.001, &read);
   duration("initial_backoff", 0, &initial);

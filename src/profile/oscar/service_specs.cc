@@ -46,7 +46,16 @@ std::vector<ServiceSpec> BuildServiceSpecs(const RunRequest& request, const Osca
     const Component& component = FindComponent(workflow, deployment.component);
     const auto id = *workflow.Find(deployment.component);
     ServiceSpec spec;
-    spec.name = DnsLabel(component.name);
+    // The FDL's service name; a name used in several clusters is qualified (NAME@CLUSTER ->
+    // name-cluster) when the run deploys more than one of them, as they share one endpoint.
+    spec.name = DnsLabel(component.service_name.empty() ? component.name : component.service_name);
+    for (const auto& other : request.deployments) {
+      const Component& c = FindComponent(workflow, other.component);
+      if (c.name != component.name && !c.service_name.empty() &&
+          c.service_name == component.service_name) {
+        spec.name = DnsLabel(component.name);
+      }
+    }
     spec.cluster_id = options.cluster_id.empty() ? component.cluster : options.cluster_id;
     const auto image = component.images.find(options.arch);
     if (image == component.images.end() || image->second.empty()) {
@@ -54,7 +63,8 @@ std::vector<ServiceSpec> BuildServiceSpecs(const RunRequest& request, const Osca
                                             options.arch + " (the oscar section's arch)");
     }
     spec.image = image->second;
-    spec.script = ReadTextFile(component.script_path);
+    // Without a script the image's own command runs (no `script` is sent).
+    if (!component.image_command) spec.script = ReadTextFile(component.script_path);
     spec.cpu = deployment.cpu;
     spec.memory_bytes = deployment.memory_bytes;
     spec.parallelism = deployment.parallelism;

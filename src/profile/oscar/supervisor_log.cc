@@ -34,7 +34,11 @@ SupervisorLog ParseSupervisorLog(const std::string& log) {
   static const std::regex kSize(R"('size'\s*:\s*([0-9]+))");
   static const std::regex kEventTime(R"('eventTime'\s*:\s*'([^']+)')");
   static const std::regex kKey(R"('key'\s*:\s*'([^']+)')");
+  static const std::regex kDownload(R"(Downloading item from bucket '([^']*)' with key '([^']*)')");
+  static const std::regex kUpload(R"(Uploading file '([^']*)' to bucket '([^']*)')");
+  static const std::regex kInputPath(R"(INPUT_FILE_PATH variable set to '([^']*)')");
   std::optional<double> zone_correction;
+  std::string event_key;
   while (std::getline(lines, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     // Optional Kubernetes prefix.
@@ -52,19 +56,37 @@ SupervisorLog ParseSupervisorLog(const std::string& log) {
     if (when && zone_correction) *when += *zone_correction;
     if (!when) when = kube_time;
     if (!when) continue;
+    // An upload ends when the supervisor writes its next line.
+    if (!out.uploads.empty() && !out.uploads.back().end) out.uploads.back().end = when;
+    std::smatch m;
     if (Contains(rest, "Script file found in") || Contains(rest, "Script file created in")) {
       if (!out.script_start) out.script_start = when;
     } else if (Contains(rest, "Searching for files to upload in folder")) {
       out.script_end = when;
     } else if (Contains(rest, "Uploading file '")) {
       ++out.output_files;
+      UploadedObject upload;
+      if (std::regex_search(rest, m, kUpload)) {
+        upload.key = m[1].str();
+        upload.bucket = m[2].str();
+      }
+      upload.start = when;
+      out.uploads.push_back(std::move(upload));
     } else if (Contains(rest, "event_records")) {
-      std::smatch m;
       if (std::regex_search(rest, m, kSize)) out.input_bytes = std::stod(m[1].str());
       if (std::regex_search(rest, m, kEventTime)) out.input_event_time = ParseRfc3339(m[1].str());
-      if (std::regex_search(rest, m, kKey)) out.input_key = m[1].str();
+      if (std::regex_search(rest, m, kKey)) event_key = m[1].str();
+    } else if (Contains(rest, "INPUT_FILE_PATH variable set to") &&
+               std::regex_search(rest, m, kInputPath)) {
+      out.input_path = m[1].str();
+    } else if (Contains(rest, "Downloading item from bucket") &&
+               std::regex_search(rest, m, kDownload)) {
+      out.input_bucket = m[1].str();
+      out.input_key = m[2].str();
+      if (!out.download_start) out.download_start = when;
     }
   }
+  if (!event_key.empty()) out.input_key = event_key;
   return out;
 }
 
