@@ -21,6 +21,11 @@ double ComponentBehaviour::Interference(const std::string& node_type) const {
   return found != interference.end() ? found->second : 0.0;
 }
 
+double ComponentBehaviour::WorkForSeconds(double seconds, double cpu, double speed) const {
+  return seconds /
+         (serial_fraction / (speed * std::min(1.0, cpu)) + (1 - serial_fraction) / (speed * cpu));
+}
+
 namespace {
 
 double NonNegative(const YamlFile& file, const YAML::Node& node, std::string_view what) {
@@ -54,8 +59,9 @@ std::map<std::string, double> PerNodeType(const YamlFile& file, const YAML::Node
 ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Node& node,
                                            const Platform* platform) {
   file.ExpectMap(node, "a component behaviour");
-  file.CheckKeys(node, {"work", "serial_fraction", "output", "speed_factor", "interference"},
-                 "a component behaviour", nullptr);
+  file.CheckKeys(
+      node, {"work", "serial_fraction", "output", "speed_factor", "interference", "service_time"},
+      "a component behaviour", nullptr);
   ComponentBehaviour behaviour;
   if (YAML::Node work = YamlFile::Optional(node, "work"); work) {
     file.ExpectMap(work, "'work'");
@@ -65,6 +71,12 @@ ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Nod
     }
     if (YAML::Node per_byte = YamlFile::Optional(work, "per_byte"); per_byte) {
       behaviour.work_per_byte = NonNegative(file, per_byte, "work per_byte (flops per byte)");
+    }
+  }
+  if (YAML::Node time = YamlFile::Optional(node, "service_time"); time) {
+    behaviour.service_time = ParseServiceTime(file, time);
+    if (!behaviour.service_time.FromModel() && YamlFile::Optional(node, "work")) {
+      file.Fail(time, "give either work or a service_time distribution, not both");
     }
   }
   if (YAML::Node serial = YamlFile::Optional(node, "serial_fraction"); serial) {

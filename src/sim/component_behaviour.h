@@ -22,6 +22,10 @@
 //   component's job progresses 1 + a * (n - 1) times slower than processor sharing alone allows
 //   (memory bandwidth, caches). It is applied as the simulation runs (sim/interference.h), so the
 //   slowdown follows the node's occupancy moment by moment. a = 0 keeps the formula exact.
+//
+// Instead of the work, a component may draw each job's compute time on an idle node from a
+// distribution (`service_time`, sim/service_time.h); the time is then turned into work with the
+// same formula, so contention is still simulated.
 #pragma once
 
 #include <map>
@@ -30,6 +34,7 @@
 #include "core/error.h"
 #include "core/yaml_file.h"
 #include "platform/platform.h"
+#include "sim/service_time.h"
 
 namespace twinprof {
 
@@ -43,6 +48,8 @@ struct ComponentBehaviour {
   std::map<std::string, double> speed_factor;  // by node type; absent = 1
   std::map<std::string, double> interference;  // by node type; absent = 0
 
+  ServiceTime service_time;  // kModel: the work above
+
   double SpeedFactor(const std::string& node_type) const;
   double Interference(const std::string& node_type) const;
 
@@ -52,15 +59,19 @@ struct ComponentBehaviour {
   }
   // The compute time on an idle node (the formula above).
   double IdleComputeTime(double input_bytes, double cpu, double speed) const;
+  // The work that computes for `seconds` on an idle node (the inverse of the formula above).
+  double WorkForSeconds(double seconds, double cpu, double speed) const;
 };
 
 // Reads a behaviour map:
 //   {work: {base: 2e9, per_byte: 120}, serial_fraction: 0.4,
 //    output: {files_per_input: 12, bytes_per_input_byte: 0.3, bytes: 2KB},
 //    speed_factor: {rpi4: 1.3}, interference: {vm-medium: 0.05}}
-// Every key is optional (defaults above). Throws InputError at the offending node: negative
-// numbers, a serial fraction outside [0, 1], a speed factor that is not positive, unknown keys,
-// and (when `platform` is given) node types the platform lacks.
+// or with `service_time: {distribution: exponential, mean: 2s}` (sim/service_time.h) instead of
+// `work`. Every key is optional (defaults above). Throws InputError at the offending node:
+// negative numbers, a serial fraction outside [0, 1], a speed factor that is not positive, a bad
+// distribution, `work` beside a service_time distribution, unknown keys, and (when `platform` is
+// given) node types the platform lacks.
 ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Node& node,
                                            const Platform* platform = nullptr);
 

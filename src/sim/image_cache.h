@@ -17,7 +17,8 @@ class ImageCache {
   ImageCache(size_t nodes, bool cached) : ready_(nodes), cached_(cached) {}
 
   // A job on `node` needing `image` at time `now`, whose pull would take `pull_seconds`: returns
-  // when the image is ready on the node (>= now). Counts a pull when one starts.
+  // when the image is ready on the node (>= now). Counts a pull when one starts and takes time
+  // (an image of 0 bytes is not pulled).
   double ReadyTime(int node, const std::string& image, double now, double pull_seconds);
 
   long pulls() const { return pulls_; }

@@ -33,6 +33,15 @@ int64_t MaxConcurrentJobs(const NodePool& pool, const PodRequest& request) {
   return total;
 }
 
+// A seed of its own for each component's service times, so that changing one component's
+// distribution leaves the arrivals and the other components' draws alone (SplitMix64's mixer).
+uint64_t ComponentSeed(uint64_t seed, ComponentId id) {
+  uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (static_cast<uint64_t>(id) + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
 }  // namespace
 
 JobFlow::JobFlow(const Scenario& scenario, const SimGridPlatform& platform, JobCsvWriter* csv,
@@ -75,6 +84,9 @@ JobFlow::JobFlow(const Scenario& scenario, const SimGridPlatform& platform, JobC
     state.name = workflow.component(id).name;
     state.deployment = scenario_.deployments[id];
     state.behaviour = scenario_.behaviours[id];
+    if (!state.behaviour.service_time.FromModel()) {
+      state.service_times.emplace(ComponentSeed(scenario_.workload.seed, id));
+    }
     state.cluster = ClusterIndex(scenario_.platform, state.deployment.cluster);
     state.eligible = pool_->EligibleNodes(state.deployment);
     state.request.eligible = &state.eligible;
@@ -87,6 +99,7 @@ JobFlow::JobFlow(const Scenario& scenario, const SimGridPlatform& platform, JobC
     if (const SyncSettings& sync = state.deployment.sync; sync.enabled) {
       state.sync = std::make_unique<SyncContainers>(sync);
       int64_t containers = sync.max_scale > 0 ? std::min<int64_t>(sync.max_scale, fit) : fit;
+      state.sync_capped = sync.max_scale > 0 && sync.max_scale <= fit;
       state.slots = static_cast<int>(std::max<int64_t>(1, containers) * sync.container_concurrency);
     }
     state.successors = workflow.Successors(id);
@@ -120,12 +133,10 @@ void JobFlow::Start() {
 void JobFlow::Submit(int component, Job job) {
   ComponentState& state = components_[component];
   job.number = ++state.submitted;
+  if (state.service_times) job.service_s = state.service_times->Draw(state.behaviour.service_time);
   ++outstanding_;
-  if (state.deployment.sync.enabled) {  // one actor per request
-    sg4::Actor::create(state.name + "-" + std::to_string(job.number),
-                       platform_.storage_hosts.front(),
-                       [this, &state, job] { ServeSync(state, job); });
-    ++actors_;
+  if (state.deployment.sync.enabled) {
+    SubmitSync(state, job);
     return;
   }
   state.queue.push_back(job);
@@ -143,7 +154,13 @@ void JobFlow::JobDone() {
   for (ComponentState& component : components_) {
     for (Worker* worker : component.idle) worker->actor->resume();
     component.idle.clear();
+    if (component.keeper_waiting) {
+      component.keeper_waiting = false;
+      component.keeper->resume();
+    }
   }
+  for (Helper* helper : idle_helpers_) helper->actor->resume();
+  idle_helpers_.clear();
 }
 
 void JobFlow::Arrivals() {
@@ -211,12 +228,39 @@ void JobFlow::Compute(const ComponentState& component, int node_index, double fl
   interference_.Leave(job);
 }
 
-int JobFlow::PlaceNode(Worker* worker, const PodRequest& request) {
-  if (std::optional<int> node = pool_->TryPlace(request)) return *node;
+void JobFlow::Transfer(sg4::Host* storage, int node_index, bool to_node, double bytes) {
+  sg4::Host* node = nodes_[node_index].host;
+  if (bytes >= 1) {
+    if (to_node) {
+      sg4::Comm::sendto(storage, node, static_cast<uint64_t>(bytes));
+    } else {
+      sg4::Comm::sendto(node, storage, static_cast<uint64_t>(bytes));
+    }
+    return;
+  }
+  auto [entry, added] = latencies_.try_emplace({storage, node_index}, 0.0);
+  if (added) {
+    std::vector<sg4::Link*> links;
+    storage->route_to(node, links, &entry->second);
+  }
+  if (entry->second > 0) sg4::this_actor::sleep_for(entry->second);
+}
+
+int JobFlow::PlaceNode(Worker* worker, const ComponentState& component) {
+  if (std::optional<int> node = pool_->TryPlace(component.request)) {
+    Placed(component, *node);
+    return *node;
+  }
   worker->granted_node = -1;
-  pool_->Enqueue(request, worker->ticket);
+  pool_->Enqueue(component.request, worker->ticket);
   while (worker->granted_node < 0) sg4::this_actor::suspend();
-  return worker->granted_node;
+  return worker->granted_node;  // Placed() was called by the release that granted it
+}
+
+void JobFlow::Placed(const ComponentState& component, int node_index) {
+  statistics_.ContainerPlaced(static_cast<int>(component.id), node_index,
+                              static_cast<double>(component.request.cpu_millis) / 1000,
+                              sg4::Engine::get_clock());
 }
 
 std::pair<double, double> JobFlow::ColdStart(const ComponentState& component, int node_index,
@@ -240,38 +284,51 @@ std::pair<double, double> JobFlow::ColdStart(const ComponentState& component, in
   return {t_pod_start, sg4::Engine::get_clock()};
 }
 
-void JobFlow::ReleaseNode(int node_index, const PodRequest& request) {
-  for (auto [ticket, placed] : pool_->Release(node_index, request)) {
+void JobFlow::ReleaseNode(const ComponentState& component, int node_index) {
+  statistics_.ContainerRemoved(static_cast<int>(component.id), node_index,
+                               static_cast<double>(component.request.cpu_millis) / 1000,
+                               sg4::Engine::get_clock());
+  for (auto [ticket, placed] : pool_->Release(node_index, component.request)) {
+    if (ticket >= kSyncTicketBase) {
+      PlacePending(ticket, placed);
+      continue;
+    }
     Worker* waiting = workers_[ticket].get();
+    Placed(components_[waiting->component], placed);
     waiting->granted_node = placed;
     waiting->actor->resume();
   }
 }
 
 void JobFlow::RunJob(Worker* worker, ComponentState& component, const Job& job) {
-  const int node_index = PlaceNode(worker, component.request);
+  const int node_index = PlaceNode(worker, component);
   auto [t_pod_start, t_container_start] = ColdStart(component, node_index, 0);
-  PlayJob(component, job, node_index, t_pod_start, t_container_start);
-  ReleaseNode(node_index, component.request);
+  PlayJob(component, job, node_index, t_pod_start, t_container_start, /*cold=*/true);
+  ReleaseNode(component, node_index);
   JobDone();
 }
 
 void JobFlow::PlayJob(ComponentState& component, const Job& job, int node_index, double t_pod_start,
-                      double t_container_start) {
+                      double t_container_start, bool cold) {
   const NodeInfo& node = nodes_[node_index];
-  sg4::Comm::sendto(platform_.storage_hosts[job.input_cluster], node.host,
-                    static_cast<uint64_t>(job.input_bytes));
+  Transfer(platform_.storage_hosts[job.input_cluster], node_index, /*to_node=*/true,
+           job.input_bytes);
   const double t_exec_start = sg4::Engine::get_clock();
 
-  const double flops = component.behaviour.Work(job.input_bytes);
+  // A drawn service time is the compute time on an idle node, whatever the speed factor.
+  const double flops = job.service_s >= 0
+                           ? component.behaviour.WorkForSeconds(
+                                 job.service_s, component.deployment.limit(), node.type->speed) *
+                                 component.behaviour.SpeedFactor(node.type->name)
+                           : component.behaviour.Work(job.input_bytes);
   Compute(component, node_index, flops);
   const double t_exec_end = sg4::Engine::get_clock();
 
   const int files = component.behaviour.output_files_per_input;
   const double output_bytes = files > 0 ? component.behaviour.OutputBytes(job.input_bytes) : 0;
   if (files > 0) {
-    sg4::Comm::sendto(node.host, platform_.storage_hosts[component.cluster],
-                      static_cast<uint64_t>(output_bytes));
+    Transfer(platform_.storage_hosts[component.cluster], node_index, /*to_node=*/false,
+             output_bytes);
   }
   const double t_finish = sg4::Engine::get_clock();
 
@@ -296,9 +353,8 @@ void JobFlow::PlayJob(ComponentState& component, const Job& job, int node_index,
   record.t_exec_start = t_exec_start;
   record.t_exec_end = t_exec_end;
   record.t_finish = t_finish;
-  statistics_.Add(record, node_index, flops,
-                  node.type->speed * component.behaviour.SpeedFactor(node.type->name),
-                  component.deployment.cpu);
+  statistics_.Add(record, static_cast<int>(component.id), node_index, flops,
+                  node.type->speed * component.behaviour.SpeedFactor(node.type->name), cold);
   if (csv_ != nullptr) csv_->Write(record);
   if (on_job_) on_job_(record);
 }
@@ -315,6 +371,11 @@ JobRecord JobFlow::BaseRecord(const ComponentState& component, const Job& job) c
   record.cpu = component.deployment.limit();
   record.memory_mb = component.deployment.memory_bytes / 1048576;
   record.parallelism = component.slots;
+  if (component.sync && !component.sync_capped) {
+    // Capped by the nodes, not by max_scale: the most containers reached so far.
+    record.parallelism =
+        component.sync->most_alive() * component.deployment.sync.container_concurrency;
+  }
   record.input_bytes = job.input_bytes;
   record.t_submit = job.t_submit;
   record.limits = "simulated";

@@ -7,27 +7,35 @@
 // job's phases: scheduling delay, cold start, download, compute, upload. Finished jobs release
 // their node, start the downstream jobs, and leave a JobRecord in the CSV and the statistics.
 // Workers idle by suspending themselves; the last job's end wakes them up to exit.
-// Synchronous services (deployment.sync.enabled) have no workers: each request is an actor that
-// finds or starts a container (SyncContainers; job_flow_sync.cc), then plays the same phases.
+// Synchronous services (deployment.sync.enabled) have no workers: a request takes a container
+// slot or joins the service's queue as plain data (SyncContainers; job_flow_sync.cc). Serving a
+// request or cold-starting a container is a task for a pool of helper actors, reused from task to
+// task (an actor per request cost a stack mapping and two guard-page changes each); a keeper
+// actor per service removes idle containers after their keep-alive.
 #pragma once
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
 #include <simgrid/s4u.hpp>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/job_record.h"
 #include "platform/simgrid_platform.h"
 #include "sim/image_cache.h"
 #include "sim/interference.h"
+#include "sim/knative_autoscaler.h"
 #include "sim/node_pool.h"
 #include "sim/run_statistics.h"
 #include "sim/scenario.h"
+#include "sim/service_time.h"
 #include "sim/sync_service.h"
+#include "sim/time_integral.h"
 
 namespace twinprof {
 
@@ -51,6 +59,7 @@ class JobFlow {
     double t_submit = 0;
     double input_bytes = 0;
     int input_cluster = 0;  // whose storage holds the input file
+    double service_s = -1;  // drawn compute time on an idle node; < 0: from the work model
   };
   struct Worker;
   struct ComponentState {
@@ -66,10 +75,39 @@ class JobFlow {
     std::deque<Job> queue;
     std::deque<Worker*> idle;
     int64_t submitted = 0;
-    // Synchronous services only: the containers, and the requests waiting at max_scale (each
-    // waiting actor with where to write the container it is given).
+    // Draws service times when the behaviour gives a distribution.
+    std::optional<ServiceTimeSampler> service_times;
+    // Synchronous services only: the containers, the requests waiting for a slot, the pending
+    // containers (container, pool ticket; newest last), and the keep-alive actor.
     std::unique_ptr<SyncContainers> sync;
-    std::deque<std::pair<simgrid::s4u::Actor*, int*>> sync_queue;
+    bool sync_capped = false;  // max_scale, not the nodes, caps the containers
+    std::deque<Job> sync_queue;
+    std::deque<std::pair<int, int64_t>> pending;
+    size_t promised = 0;  // free slots of starting and pending containers, owed to the queue
+    simgrid::s4u::Actor* keeper = nullptr;
+    bool keeper_waiting = false;  // suspended with no idle container to watch
+    // Requests in flight (in containers or queued), integrated over time; with Knative's
+    // autoscaler, its decisions and the containers to remove as soon as they are idle.
+    TimeIntegral concurrency;
+    std::optional<KnativeAutoscaler> knative;
+    int surplus = 0;
+  };
+  // Work for a helper actor: serve a request in a container (whose slot it holds), or cold-start
+  // a placed container.
+  struct SyncTask {
+    enum class Kind { kServe, kStart };
+    Kind kind = Kind::kServe;
+    int component = 0;
+    int container = 0;
+    Job job;
+    bool cold = false;   // served by a container that was not ready when the request came
+    bool bound = false;  // kStart: the container started for `job`, which it serves first
+    double t_pod_start = 0;
+    double t_container_start = 0;
+  };
+  struct Helper {
+    simgrid::s4u::Actor* actor = nullptr;
+    std::optional<SyncTask> task;
   };
   struct Worker {
     int component = 0;
@@ -91,16 +129,34 @@ class JobFlow {
   // start (returns t_pod_start, t_container_start; `init_s` is added after the container start),
   // the job itself once its container is up (data, compute, downstream jobs, record), and the
   // release of a node's requests (waking the jobs now placed).
-  int PlaceNode(Worker* worker, const PodRequest& request);
+  int PlaceNode(Worker* worker, const ComponentState& component);
   std::pair<double, double> ColdStart(const ComponentState& component, int node_index,
                                       double init_s);
+  // `cold`: the job's container started for it (always for asynchronous jobs).
   void PlayJob(ComponentState& component, const Job& job, int node_index, double t_pod_start,
-               double t_container_start);
-  void ReleaseNode(int node_index, const PodRequest& request);
+               double t_container_start, bool cold);
+  // A pod of `component` got node `node_index` / gives it back (the statistics follow both).
+  void Placed(const ComponentState& component, int node_index);
+  void ReleaseNode(const ComponentState& component, int node_index);
   // Synchronous services (job_flow_sync.cc).
   void StartSync(ComponentState& component);
-  void ServeSync(ComponentState& component, Job job);
-  void FinishSync(ComponentState& component, int container);
+  void SubmitSync(ComponentState& component, const Job& job);
+  // Starts a container if max_scale allows: on a node with room now, for `bound` (if not null)
+  // then the queue, or else pending (for the queue) when `may_wait`. Returns false when none
+  // was started.
+  bool GrowSync(ComponentState& component, const Job* bound, bool may_wait);
+  // Cancels the newest pending container / those the queue no longer needs.
+  void CancelPending(ComponentState& component);
+  void CancelSurplusPending(ComponentState& component);
+  // A pending container (pool ticket) got its node.
+  void PlacePending(int64_t ticket, int node_index);
+  void Dispatch(const SyncTask& task);
+  void HelperLoop(Helper* helper);
+  void RunTask(SyncTask task);
+  void KeepAlive(ComponentState& component);
+  void Autoscale(ComponentState& component);
+  // Removes an idle ready container and frees its node.
+  void RemoveContainer(ComponentState& component, int container);
   void Reject(ComponentState& component, const Job& job);
   // The fields of `job`'s record that do not depend on how it ran (who, where, limits, the
   // submission); Finish() and Reject() add the rest.
@@ -108,6 +164,9 @@ class JobFlow {
   // Runs `flops` of the component's work on node `node_index` (Amdahl over its cpu limit, its
   // speed factor and interference on that node type).
   void Compute(const ComponentState& component, int node_index, double flops);
+  // Moves `bytes` between a storage host and node `node_index`; an empty transfer only waits for
+  // the route's latency (a sleep, cheaper than an empty communication in SimGrid).
+  void Transfer(simgrid::s4u::Host* storage, int node_index, bool to_node, double bytes);
   void Submit(int component, Job job);
   void JobDone();
 
@@ -121,7 +180,16 @@ class JobFlow {
 
   std::vector<ComponentState> components_;  // indexed by ComponentId
   std::vector<NodeInfo> nodes_;
+  // Route latencies between storage hosts and nodes, by (storage host, node), once computed.
+  std::map<std::pair<const simgrid::s4u::Host*, int>, double> latencies_;
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::unique_ptr<Helper>> helpers_;
+  std::vector<Helper*> idle_helpers_;
+  // Pool tickets of pending synchronous containers -> (component, container); they start at
+  // kSyncTicketBase, far above the workers' tickets (their index in workers_).
+  static constexpr int64_t kSyncTicketBase = int64_t{1} << 40;
+  std::unordered_map<int64_t, std::pair<int, int>> pending_;
+  int64_t next_ticket_ = kSyncTicketBase;
   std::optional<NodePool> pool_;
   ImageCache images_;
   NodeInterference interference_;

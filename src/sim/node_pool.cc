@@ -51,6 +51,16 @@ void NodePool::Enqueue(const PodRequest& request, int64_t ticket) {
   queue_.push_back({request, ticket});
 }
 
+bool NodePool::Cancel(int64_t ticket) {
+  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    if (it->ticket == ticket) {
+      queue_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
 std::vector<std::pair<int64_t, int>> NodePool::Release(int node, const PodRequest& request) {
   nodes_[node].free_cpu_millis += request.cpu_millis;
   nodes_[node].free_memory_bytes += request.memory_bytes;

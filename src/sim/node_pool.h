@@ -49,6 +49,8 @@ class NodePool {
   std::optional<int> TryPlace(const PodRequest& request);
   // Queues a request that could not be placed; `ticket` identifies it to the caller.
   void Enqueue(const PodRequest& request, int64_t ticket);
+  // Removes a queued request (a pending container no longer needed); false if it is not queued.
+  bool Cancel(int64_t ticket);
   size_t waiting() const { return queue_.size(); }
 
   // Gives back a job's requests, then places queued requests that now fit, in queue order.

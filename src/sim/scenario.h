@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "platform/platform.h"
 #include "sim/component_behaviour.h"
+#include "sim/knative_autoscaler.h"
 #include "workflow/workflow.h"
 
 namespace twinprof {
@@ -34,6 +35,10 @@ struct SyncSettings {
   int max_scale = 0;              // 0 = as many as the nodes hold
   bool reject_when_full = false;  // at max_scale: reject a request instead of queueing it
   double init_s = 0;              // application init in a new container, after it starts
+  // `autoscaler: knative`: Knative's KPA decides how many containers run (keep_alive unused);
+  // otherwise a container starts per request that finds none free (sim/sync_service.h).
+  bool knative = false;
+  KnativeSettings knative_settings;
 };
 
 // Where and with what one component runs (OSCAR service settings).

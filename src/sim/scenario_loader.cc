@@ -205,7 +205,7 @@ void ReadSyncSettings(const YamlFile& file, const YAML::Node& node, SyncSettings
     sync.enabled = name == "sync";
   }
   for (const char* key : {"container_concurrency", "keep_alive", "min_scale", "max_scale",
-                          "reject_when_full", "init_time"}) {
+                          "reject_when_full", "init_time", "autoscaler", "knative"}) {
     if (YAML::Node value = YamlFile::Optional(node, key); value && !sync.enabled) {
       file.Fail(value, std::string(key) + " applies only to synchronous services (mode: sync)");
     }
@@ -228,6 +228,22 @@ void ReadSyncSettings(const YamlFile& file, const YAML::Node& node, SyncSettings
   }
   if (YAML::Node value = YamlFile::Optional(node, "init_time"); value) {
     sync.init_s = file.Duration(value, "init_time");
+  }
+  if (YAML::Node value = YamlFile::Optional(node, "autoscaler"); value) {
+    std::string name = file.String(value, "autoscaler");
+    if (name != "knative" && name != "per-request") {
+      file.Fail(value, "autoscaler must be per-request or knative, not '" + name + "'");
+    }
+    sync.knative = name == "knative";
+  }
+  if (YAML::Node value = YamlFile::Optional(node, "knative"); value) {
+    if (!sync.knative) file.Fail(value, "knative settings need autoscaler: knative");
+    sync.knative_settings = ParseKnativeSettings(file, value);
+  }
+  for (const char* key : {"keep_alive", "reject_when_full"}) {
+    if (YAML::Node value = YamlFile::Optional(node, key); value && sync.knative) {
+      file.Fail(value, std::string(key) + " does not apply with autoscaler: knative");
+    }
   }
   if (sync.max_scale > 0 && sync.min_scale > sync.max_scale) {
     file.Fail(node, "min_scale must be <= max_scale");
@@ -331,7 +347,8 @@ Scenario LoadScenario(const std::string& path,
       if (!id) file.Fail(entry.first, "unknown component '" + name + "'");
       file.CheckKeys(entry.second,
                      {"cpu", "cpu_limit", "memory", "parallelism", "mode", "container_concurrency",
-                      "keep_alive", "min_scale", "max_scale", "reject_when_full", "init_time"},
+                      "keep_alive", "min_scale", "max_scale", "reject_when_full", "init_time",
+                      "autoscaler", "knative"},
                      "resources", nullptr);
       ComponentDeployment& deployment = scenario.deployments[*id];
       deployment.where = file.Where(entry.second);

@@ -68,7 +68,15 @@ Simulation::Summary Simulation::Run(const Options& options) {
     entry.price_per_hour = type->price_per_hour;
     usage.push_back(entry);
   }
-  RunStatistics statistics(std::move(usage));
+  std::vector<std::string> component_names;
+  std::vector<int> slots_per_container;
+  for (ComponentId id : scenario_.workflow.components()) {
+    component_names.push_back(scenario_.workflow.component(id).name);
+    const SyncSettings& sync = scenario_.deployments[id].sync;
+    slots_per_container.push_back(sync.enabled ? sync.container_concurrency : 1);
+  }
+  RunStatistics statistics(std::move(usage), std::move(component_names),
+                           std::move(slots_per_container));
 
   std::optional<JobCsvWriter> csv;
   if (options.jobs_csv != nullptr) csv.emplace(*options.jobs_csv, ParameterNames(scenario_));

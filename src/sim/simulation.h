@@ -4,9 +4,9 @@
 // callbacks): Run() creates the Engine, and may be called once per process. Run several
 // simulations by forking (see sweep.h), which also spreads them over the cores.
 //
-// The model (docs/architecture.md, "Simulator"): input files arrive in the storage of the cluster of the
-// workflow's source components; a job waits for one of its component's parallelism slots, then
-// for a node of its placement with room for its cpu and memory requests (NodePool), then the
+// The model (docs/architecture.md, "Simulator"): input files arrive in the storage of the cluster
+// of the workflow's source components; a job waits for one of its component's parallelism slots,
+// then for a node of its placement with room for its cpu and memory requests (NodePool), then the
 // scheduling delay; its container cold-starts (image pull at the node's first job of that image,
 // then pod start); it downloads its input from the storage host where the file lies (across the
 // WAN when that is another cluster's storage), computes (ComponentBehaviour, sharing the node's

@@ -89,35 +89,7 @@ std::string Cost(double cost) {
 
 }  // namespace
 
-SimulatedRun RunResultFromJson(const nlohmann::json& json) {
-  SimulatedRun result;
-  result.jobs = json.at("jobs").get<long>();
-  result.makespan = json.at("makespan_s").get<double>();
-  result.cost = json.at("cost").get<double>();
-  result.image_pulls = json.at("image_pulls").get<long>();
-  for (const auto& [name, component] : json.at("components").items()) {
-    ResponseTimes times;
-    times.jobs = component.at("jobs").get<long>();
-    const nlohmann::json& response = component.at("response_time_s");
-    times.mean = response.at("mean").get<double>();
-    times.p50 = response.at("p50").get<double>();
-    times.p95 = response.at("p95").get<double>();
-    times.max = response.at("max").get<double>();
-    result.components[name] = times;
-  }
-  for (const nlohmann::json& node : json.at("nodes")) {
-    NodeUsage usage;
-    usage.node = node.at("node").get<std::string>();
-    usage.node_type = node.at("node_type").get<std::string>();
-    usage.cores = node.at("cores").get<double>();
-    usage.jobs = node.at("jobs").get<long>();
-    usage.utilisation = node.at("utilisation").get<double>();
-    usage.allocated = node.at("allocated").get<double>();
-    usage.price_per_hour = node.at("price_per_hour").get<double>();
-    result.nodes.push_back(usage);
-  }
-  return result;
-}
+SimulatedRun RunResultFromJson(const nlohmann::json& json) { return SimulatedRun::FromJson(json); }
 
 SimulateSummary RunSimulations(const SimulateOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();

@@ -1,49 +1,95 @@
 #include "sim/sync_service.h"
 
+#include <algorithm>
+
 namespace twinprof {
 
-std::optional<int> SyncContainers::FindWarm() const {
-  std::optional<int> best;
-  for (int i = 0; i < static_cast<int>(containers_.size()); ++i) {
-    const Container& c = containers_[i];
-    if (!c.alive || !c.ready || c.busy >= settings_.container_concurrency) continue;
-    if (!best || c.last_used >= containers_[*best].last_used) best = i;
-  }
-  return best;
-}
-
-bool SyncContainers::CanGrow() const {
-  return settings_.max_scale <= 0 || alive_ < settings_.max_scale;
-}
-
-int SyncContainers::Create(int node, bool ready, double now) {
-  Container c;
-  c.node = node;
-  c.busy = ready ? 0 : 1;
-  c.ready = ready;
-  c.last_used = now;
-  containers_.push_back(c);
+int SyncContainers::Add(Container container) {
+  containers_.push_back(container);
   ++alive_;
+  most_alive_ = std::max(most_alive_, alive_);
   return static_cast<int>(containers_.size()) - 1;
 }
 
-void SyncContainers::Acquire(int container) { ++containers_[container].busy; }
-
-void SyncContainers::Release(int container, double now) {
-  Container& c = containers_[container];
-  --c.busy;
-  c.last_used = now;
-  ++c.generation;
+std::optional<int> SyncContainers::TakeWarm() {
+  while (!warm_.empty()) {
+    const Entry entry = warm_.back();
+    Container& c = containers_[entry.container];
+    if (c.state != State::kReady || c.generation != entry.generation ||
+        c.busy >= settings_.container_concurrency) {
+      warm_.pop_back();  // stale
+      continue;
+    }
+    ++c.busy;
+    if (c.busy >= settings_.container_concurrency) warm_.pop_back();
+    return entry.container;
+  }
+  return std::nullopt;
 }
 
-bool SyncContainers::Expire(int container, int64_t generation) {
+void SyncContainers::TakeSlot(int container) { ++containers_[container].busy; }
+
+bool SyncContainers::Release(int container, double now) {
   Container& c = containers_[container];
-  if (!c.alive || c.busy > 0 || c.generation != generation || alive_ <= settings_.min_scale) {
-    return false;
-  }
-  c.alive = false;
+  --c.busy;
+  Publish(container, now);
+  return c.busy == 0;
+}
+
+int SyncContainers::CreatePending() {
+  Container c;
+  c.state = State::kPending;
+  ++pending_;
+  return Add(c);
+}
+
+void SyncContainers::Place(int container, int node) {
+  Container& c = containers_[container];
+  c.node = node;
+  c.state = State::kStarting;
+  --pending_;
+  ++starting_;
+}
+
+int SyncContainers::CreateReady(int node, double now) {
+  Container c;
+  c.node = node;
+  c.state = State::kReady;
+  const int container = Add(c);
+  Publish(container, now);
+  return container;
+}
+
+void SyncContainers::MarkReady(int container) {
+  containers_[container].state = State::kReady;
+  --starting_;
+}
+
+void SyncContainers::Publish(int container, double now) {
+  Container& c = containers_[container];
+  ++c.generation;
+  if (c.busy < settings_.container_concurrency) warm_.push_back({container, c.generation, now});
+  if (c.busy == 0) idle_.push_back({container, c.generation, now});
+}
+
+void SyncContainers::Remove(int container) {
+  Container& c = containers_[container];
+  if (c.state == State::kPending) --pending_;
+  if (c.state == State::kStarting) --starting_;
+  c.state = State::kGone;
   --alive_;
-  return true;
+}
+
+std::optional<std::pair<int, double>> SyncContainers::OldestIdle() {
+  while (!idle_.empty()) {
+    const Entry entry = idle_.front();
+    const Container& c = containers_[entry.container];
+    if (c.state == State::kReady && c.busy == 0 && c.generation == entry.generation) {
+      return std::make_pair(entry.container, entry.since);
+    }
+    idle_.pop_front();
+  }
+  return std::nullopt;
 }
 
 }  // namespace twinprof

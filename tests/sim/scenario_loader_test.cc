@@ -67,6 +67,74 @@ TEST(LoadScenario, SynchronousServiceExample) {
   EXPECT_EQ(sync.init_s, 2);
 }
 
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// SimFaaS's scenario (docs/formats.md, "Service times", quoted verbatim): an exponential
+// service time instead of work.
+TEST(LoadScenario, SimFaasServiceTimeExample) {
+  const std::string path =
+      std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/simfaas/scenario.yaml";
+  Scenario scenario = LoadScenario(path);
+  const ComponentId function = *scenario.workflow.Find("function");
+  const ServiceTime& time = scenario.behaviours[function].service_time;
+  EXPECT_EQ(time.kind, ServiceTime::Kind::kExponential);
+  EXPECT_DOUBLE_EQ(time.mean_s, 1.991);
+  const SyncSettings& sync = scenario.deployments[function].sync;
+  EXPECT_TRUE(sync.enabled);
+  EXPECT_EQ(sync.keep_alive_s, 600);
+  EXPECT_TRUE(sync.reject_when_full);
+  EXPECT_DOUBLE_EQ(sync.init_s, 0.253);
+  EXPECT_FALSE(sync.knative);
+  std::string docs = ReadAll(std::string(TWINPROF_SOURCE_DIR) + "/docs/formats.md");
+  EXPECT_NE(docs.find(ReadAll(path)), std::string::npos) << "formats.md does not quote " << path;
+}
+
+// The Knative example (docs/formats.md, "Knative autoscaler", quoted verbatim).
+TEST(LoadScenario, KnativeAutoscalerExample) {
+  const std::string path =
+      std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/edge-cloud/scenario-knative.yaml";
+  Scenario scenario = LoadScenario(path);
+  const SyncSettings& sync = scenario.deployments[*scenario.workflow.Find("mask-detector")].sync;
+  EXPECT_TRUE(sync.knative);
+  EXPECT_EQ(sync.max_scale, 8);
+  const KnativeSettings& knative = sync.knative_settings;
+  EXPECT_DOUBLE_EQ(knative.target, 0.7);
+  EXPECT_EQ(knative.stable_window_s, 60);
+  EXPECT_EQ(knative.panic_window_s, 6);
+  EXPECT_EQ(knative.panic_threshold, 2);
+  EXPECT_EQ(knative.scale_to_zero_grace_s, 30);
+  EXPECT_EQ(knative.max_scale_up_rate, 1000);
+  EXPECT_EQ(knative.max_scale_down_rate, 2);
+  EXPECT_EQ(knative.tick_s, 2);
+  std::string docs = ReadAll(std::string(TWINPROF_SOURCE_DIR) + "/docs/formats.md");
+  EXPECT_NE(docs.find(ReadAll(path)), std::string::npos) << "formats.md does not quote " << path;
+}
+
+// Every service-time form of docs/formats.md, "Service times".
+TEST(LoadScenario, ServiceTimeDistributions) {
+  const std::string path =
+      std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/simfaas/scenario.yaml";
+  auto with = [&](const std::string& value) {
+    Scenario scenario = LoadScenario(path, {{"behaviour.function.service_time", value}});
+    return scenario.behaviours[0].service_time;
+  };
+  EXPECT_TRUE(with("model").FromModel());
+  ServiceTime fixed = with("{distribution: deterministic, value: 250ms}");
+  EXPECT_EQ(fixed.kind, ServiceTime::Kind::kDeterministic);
+  EXPECT_DOUBLE_EQ(fixed.Mean(), 0.25);
+  ServiceTime lognormal = with("{distribution: lognormal, mean: 2s, stddev: 1s}");
+  EXPECT_EQ(lognormal.kind, ServiceTime::Kind::kLogNormal);
+  EXPECT_EQ(lognormal.stddev_s, 1);
+  ServiceTime empirical = with("{values: [1s, 2s, 6s]}");
+  EXPECT_EQ(empirical.kind, ServiceTime::Kind::kEmpirical);
+  EXPECT_DOUBLE_EQ(empirical.Mean(), 3);
+  EXPECT_THROW(with("{distribution: exponential, mean: 0s}"), InputError);
+  EXPECT_THROW(with("gamma"), InputError);
+}
+
 TEST(LoadScenario, OverridesReplaceAndAddValues) {
   Scenario scenario = LoadScenario(kExample, {{"workload.files", "12"},
                                               {"resources.blurry-faces.parallelism", "1"},

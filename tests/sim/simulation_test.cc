@@ -1,6 +1,7 @@
 // Closed-form checks of the simulator (CM02, no cross-traffic): each test builds a small
 // platform and workflow in code, runs one Simulation (one per process: ctest runs each test on
-// its own) and compares times with the formulas of docs/architecture.md's model. Relative error <= 1e-6.
+// its own) and compares times with the formulas of docs/architecture.md's model. Relative error <=
+// 1e-6.
 
 #include "sim/simulation.h"
 

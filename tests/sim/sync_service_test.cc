@@ -167,7 +167,8 @@ TEST(SyncService, MaxScaleRejectsTheSecondRequest) {
 }
 
 // container_concurrency 2 at max_scale 1: the second request queues while the one container
-// starts, then shares it (each with its own 1-core limit on the 4-core node).
+// starts, then shares it (each with its own 1-core limit on the 4-core node). Both waited for a
+// container that was not ready when they came: both are cold starts.
 TEST(SyncService, ConcurrencyShareOneContainer) {
   SyncSettings sync;
   sync.max_scale = 1;
@@ -176,8 +177,9 @@ TEST(SyncService, ConcurrencyShareOneContainer) {
   ASSERT_EQ(outcome.jobs.size(), 2u);
   const double ready = kScheduling + kColdWithPull;
   ExpectClose(outcome.jobs[0].t_finish, ready + kCompute, "first finish");
-  ExpectClose(outcome.jobs[1].wait_s(), ready, "second waits for the container");
-  ExpectClose(outcome.jobs[1].cold_start_s(), 0, "second cold start");
+  ExpectClose(outcome.jobs[1].wait_s(), kScheduling, "second wait");
+  ExpectClose(outcome.jobs[1].cold_start_s(), kColdWithPull, "second waits for the container");
+  ExpectClose(outcome.summary.result.components.at("a").cold_start_probability, 1, "P(cold)");
   ExpectClose(outcome.jobs[1].t_finish, ready + kCompute, "second finish");
 }
 
