@@ -31,6 +31,8 @@ void AddProfileCommand(CLI::App& app, const GlobalOptions& global);
 void AddExportCommand(CLI::App& app, const GlobalOptions& global);
 // `twinprof simulate`: SimGrid simulation of a scenario (simulate_command.cc).
 void AddSimulateCommand(CLI::App& app, const GlobalOptions& global);
+// `twinprof calibrate`: fit the simulator to measured job records (calibrate_command.cc).
+void AddCalibrateCommand(CLI::App& app, const GlobalOptions& global);
 // `twinprof run`: a whole pipeline, step by step (run_command.cc).
 void AddRunCommand(CLI::App& app, const GlobalOptions& global);
 // `twinprof explore`: design-space exploration by simulation (explore_command.cc).

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   cli::AddProfileCommand(app, global);
   cli::AddExportCommand(app, global);
   cli::AddSimulateCommand(app, global);
+  cli::AddCalibrateCommand(app, global);
   cli::AddRunCommand(app, global);
   cli::AddExploreCommand(app, global);
 

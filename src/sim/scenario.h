@@ -97,8 +97,10 @@ void ValidateScenario(const Scenario& scenario);
 
 // Reads a scenario YAML file; `overrides` ("workload.files" -> "1000", ...) replace or add
 // values before the file is interpreted (the CLI's --set and --sweep). Throws InputError with
-// file:line:col. Unknown keys are errors.
+// file:line:col. Unknown keys are errors. A component without a behaviour is an error unless
+// `behaviours_optional` (calibrate: the fit supplies them; such components get the defaults).
 Scenario LoadScenario(const std::string& path,
-                      const std::vector<std::pair<std::string, std::string>>& overrides = {});
+                      const std::vector<std::pair<std::string, std::string>>& overrides = {},
+                      bool behaviours_optional = false);
 
 }  // namespace twinprof

@@ -253,7 +253,8 @@ void ReadSyncSettings(const YamlFile& file, const YAML::Node& node, SyncSettings
 }  // namespace
 
 Scenario LoadScenario(const std::string& path,
-                      const std::vector<std::pair<std::string, std::string>>& overrides) {
+                      const std::vector<std::pair<std::string, std::string>>& overrides,
+                      bool behaviours_optional) {
   YamlFile file = YamlFile::Load(path);
   file.ExpectMap(file.root(), "a scenario");
   YAML::Node root = file.root();
@@ -400,7 +401,7 @@ Scenario LoadScenario(const std::string& path,
     ReadBehaviours(file, behaviour, workflow, platform, scenario.behaviours, given);
   }
   for (ComponentId id : workflow.components()) {
-    if (!given[id]) {
+    if (!given[id] && !behaviours_optional) {
       file.Fail(root, "component '" + workflow.component(id).name +
                           "' has no behaviour (add it under 'behaviour')");
     }

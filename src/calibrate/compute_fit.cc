@@ -1,0 +1,458 @@
+#include "calibrate/compute_fit.h"
+
+#include <ceres/ceres.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <set>
+
+namespace twinprof::calibrate {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// One job's compute time (see compute_fit.h). Work is in seconds of one reference core, per_byte
+// relative to the component's mean input size, so that all parameters are of order one.
+struct ComputeResidual {
+  double measured = 0;
+  double x = 0;    // input bytes / the component's mean input bytes
+  double cpu = 1;  // the container's cpu limit
+  std::vector<OccupancyPiece> occupancy;
+
+  template <typename T>
+  T Model(const T* base, const T* per_byte, const T* serial, const T* log_ratio,
+          const T* interference) const {
+    T work = base[0] + per_byte[0] * x;
+    T amdahl = serial[0] / std::min(1.0, cpu) + (1.0 - serial[0]) / cpu;
+    T idle = work * amdahl / exp(log_ratio[0]);
+    if (occupancy.empty()) return idle;
+    T progress(0);
+    for (const OccupancyPiece& piece : occupancy) {
+      progress += piece.seconds / ((1.0 + interference[0] * piece.others) * piece.oversubscription);
+    }
+    return idle * measured / progress;
+  }
+
+  template <typename T>
+  bool operator()(const T* base, const T* per_byte, const T* serial, const T* log_ratio,
+                  const T* interference, T* residual) const {
+    T model = Model(base, per_byte, serial, log_ratio, interference);
+    if (!(model > T(0))) return false;
+    residual[0] = std::log(measured) - log(model);
+    return true;
+  }
+};
+
+struct Pair {
+  ComponentId component;
+  std::string node_type;
+  bool operator<(const Pair& o) const {
+    return std::tie(component, node_type) < std::tie(o.component, o.node_type);
+  }
+};
+
+// The parameters of one fit, as Ceres' blocks (one double each).
+struct Parameters {
+  std::vector<double> base, per_byte, serial;
+  std::map<Pair, double> log_ratio, interference;
+};
+
+}  // namespace
+
+ComputeFit FitCompute(const Scenario& scenario, const MeasuredJobs& measured,
+                      const ComputeFitOptions& options) {
+  const Workflow& workflow = scenario.workflow;
+  const Platform& platform = scenario.platform;
+  const size_t components = workflow.size();
+  ComputeFit fit;
+  fit.behaviours = scenario.behaviours;
+
+  // The reference node type: given, or the one with most jobs.
+  std::map<std::string, int> jobs_per_type;
+  for (const MeasuredJob& job : measured.jobs) ++jobs_per_type[job.node_type];
+  fit.reference_node_type = options.reference_node_type;
+  if (fit.reference_node_type.empty()) {
+    int most = -1;
+    for (const auto& [type, count] : jobs_per_type) {
+      if (count > most) most = count, fit.reference_node_type = type;
+    }
+  } else if (platform.FindNodeType(fit.reference_node_type) == nullptr) {
+    throw InputError("--reference: the platform has no node type '" + fit.reference_node_type +
+                     "'");
+  }
+  const std::string& reference = fit.reference_node_type;
+  const double reference_speed = platform.FindNodeType(reference)->speed;
+
+  // What the design shows, per component and per (component, node type).
+  std::vector<double> mean_input(components, 0), min_input(components, INFINITY),
+      max_input(components, 0);
+  std::vector<std::set<double>> cpus(components);
+  std::vector<int> count(components, 0);
+  std::map<Pair, int> pair_jobs, pair_alone, pair_shared;
+  std::vector<std::set<std::string>> types_of(components);
+  for (const MeasuredJob& job : measured.jobs) {
+    const JobRecord& r = *job.record;
+    mean_input[job.component] += r.input_bytes;
+    min_input[job.component] = std::min(min_input[job.component], r.input_bytes);
+    max_input[job.component] = std::max(max_input[job.component], r.input_bytes);
+    cpus[job.component].insert(r.cpu);
+    ++count[job.component];
+    Pair pair{job.component, job.node_type};
+    ++pair_jobs[pair];
+    const double others = job.MeanOthers();
+    if (others <= 0.5) ++pair_alone[pair];
+    if (others >= 1) ++pair_shared[pair];
+    types_of[job.component].insert(job.node_type);
+  }
+  for (size_t k = 0; k < components; ++k) {
+    mean_input[k] = count[k] > 0 && mean_input[k] > 0 ? mean_input[k] / count[k] : 1;
+  }
+
+  // Priors (the scenario's values) and which parameters are free.
+  Parameters prior;
+  std::vector<bool> per_byte_free(components), serial_free(components);
+  std::vector<std::string> per_byte_why(components), serial_why(components);
+  for (size_t k = 0; k < components; ++k) {
+    const ComponentBehaviour& b = scenario.behaviours[k];
+    prior.base.push_back(b.work_base / reference_speed);
+    prior.per_byte.push_back(b.work_per_byte * mean_input[k] / reference_speed);
+    prior.serial.push_back(b.serial_fraction);
+    per_byte_free[k] = max_input[k] > 0 && (max_input[k] - min_input[k]) > 0.05 * max_input[k];
+    if (!per_byte_free[k]) per_byte_why[k] = "all its jobs had the same input size";
+    const double max_cpu = cpus[k].empty() ? 0 : *cpus[k].rbegin();
+    serial_free[k] = cpus[k].size() >= 2 && max_cpu > 1;
+    if (!serial_free[k]) {
+      serial_why[k] = cpus[k].size() < 2 ? "all its jobs ran with one cpu value"
+                                         : "no job ran with more than one cpu";
+    }
+  }
+  std::map<Pair, bool> ratio_free, interference_free;
+  std::map<Pair, std::string> ratio_why, interference_why;
+  for (const auto& [pair, n] : pair_jobs) {
+    const ComponentBehaviour& b = scenario.behaviours[pair.component];
+    const double type_speed = platform.FindNodeType(pair.node_type)->speed;
+    prior.log_ratio[pair] = std::log(type_speed * b.SpeedFactor(pair.node_type) / reference_speed);
+    prior.interference[pair] = b.Interference(pair.node_type);
+    const bool on_reference = types_of[pair.component].count(reference) > 0;
+    ratio_free[pair] = pair.node_type != reference && on_reference;
+    if (pair.node_type != reference && !on_reference) {
+      ratio_why[pair] = "it never ran on the reference node type " + reference;
+    }
+    interference_free[pair] = pair_alone[pair] >= 3 && pair_shared[pair] >= 3;
+    if (!interference_free[pair]) {
+      interference_why[pair] = "its jobs on " + pair.node_type +
+                               " did not run both alone and beside others (3 jobs of each)";
+    }
+  }
+
+  // Residuals.
+  std::vector<ComputeResidual> residuals;
+  for (const MeasuredJob& job : measured.jobs) {
+    ComputeResidual residual;
+    residual.measured = job.record->compute_s();
+    residual.x = job.record->input_bytes / mean_input[job.component];
+    residual.cpu = job.record->cpu > 0 ? job.record->cpu : 1;
+    for (const OccupancyPiece& piece : job.occupancy) {
+      if (piece.others > 0 || piece.oversubscription > 1) {
+        residual.occupancy = job.occupancy;
+        break;
+      }
+    }
+    residuals.push_back(residual);
+  }
+
+  // Several starts; keep the lowest cost.
+  const double serial_starts[] = {0.1, 0.5, 0.9};
+  const double interference_starts[] = {0.02, 0.1, 0.3};
+  Parameters best;
+  ceres::Solver::Summary best_summary;
+  double best_cost = INFINITY;
+  fit.starts = std::max(1, options.starts);
+  for (int start = 0; start < fit.starts; ++start) {
+    Parameters p = prior;
+    for (size_t k = 0; k < components; ++k) {
+      if (serial_free[k]) p.serial[k] = serial_starts[start % 3];
+    }
+    for (auto& [pair, value] : p.log_ratio) {
+      if (ratio_free[pair]) value = 0;
+    }
+    for (auto& [pair, value] : p.interference) {
+      if (interference_free[pair]) value = interference_starts[start % 3];
+    }
+    // Work from a least-squares line through time * speed ratio / Amdahl factor.
+    for (size_t k = 0; k < components; ++k) {
+      double sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0;
+      for (size_t j = 0; j < measured.jobs.size(); ++j) {
+        const MeasuredJob& job = measured.jobs[j];
+        if (job.component != k) continue;
+        const ComputeResidual& r = residuals[j];
+        const double amdahl = p.serial[k] / std::min(1.0, r.cpu) + (1 - p.serial[k]) / r.cpu;
+        const double y =
+            r.measured * std::exp(p.log_ratio[{job.component, job.node_type}]) / amdahl;
+        sx += r.x, sy += y, sxx += r.x * r.x, sxy += r.x * y, n += 1;
+      }
+      double slope = 0, intercept = sy / n;
+      if (per_byte_free[k] && n * sxx - sx * sx > 0) {
+        slope = std::max(0.0, (n * sxy - sx * sy) / (n * sxx - sx * sx));
+        intercept = (sy - slope * sx) / n;
+      }
+      if (per_byte_free[k]) p.per_byte[k] = slope;
+      p.base[k] = std::max(intercept, 0.01 * sy / n);
+    }
+
+    ceres::Problem problem;
+    ceres::LossFunction* loss = new ceres::HuberLoss(options.huber_scale);
+    for (size_t j = 0; j < measured.jobs.size(); ++j) {
+      const MeasuredJob& job = measured.jobs[j];
+      const size_t k = job.component;
+      Pair pair{job.component, job.node_type};
+      auto* cost = new ceres::AutoDiffCostFunction<ComputeResidual, 1, 1, 1, 1, 1, 1>(
+          new ComputeResidual(residuals[j]));
+      problem.AddResidualBlock(cost, loss, &p.base[k], &p.per_byte[k], &p.serial[k],
+                               &p.log_ratio[pair], &p.interference[pair]);
+    }
+    for (size_t k = 0; k < components; ++k) {
+      if (count[k] == 0) continue;
+      problem.SetParameterLowerBound(&p.base[k], 0, 1e-9);
+      problem.SetParameterLowerBound(&p.per_byte[k], 0, 0);
+      if (!per_byte_free[k]) problem.SetParameterBlockConstant(&p.per_byte[k]);
+      problem.SetParameterLowerBound(&p.serial[k], 0, 0);
+      problem.SetParameterUpperBound(&p.serial[k], 0, 1);
+      if (!serial_free[k]) problem.SetParameterBlockConstant(&p.serial[k]);
+    }
+    for (auto& [pair, value] : p.log_ratio) {
+      if (!ratio_free[pair]) {
+        problem.SetParameterBlockConstant(&value);
+      } else {
+        problem.SetParameterLowerBound(&value, 0, -7);
+        problem.SetParameterUpperBound(&value, 0, 7);
+      }
+    }
+    for (auto& [pair, value] : p.interference) {
+      if (!interference_free[pair]) {
+        problem.SetParameterBlockConstant(&value);
+      } else {
+        problem.SetParameterLowerBound(&value, 0, 0);
+        problem.SetParameterUpperBound(&value, 0, 3);
+      }
+    }
+    ceres::Solver::Options solver;
+    solver.linear_solver_type = ceres::DENSE_QR;
+    solver.max_num_iterations = options.max_iterations;
+    solver.num_threads = 1;
+    solver.logging_type = ceres::SILENT;
+    ceres::Solver::Summary summary;
+    ceres::Solve(solver, &problem, &summary);
+    if (summary.IsSolutionUsable() && summary.final_cost < best_cost) {
+      best_cost = summary.final_cost;
+      best = p;
+      best_summary = summary;
+    }
+  }
+  if (!std::isfinite(best_cost)) {
+    best = prior;
+    best_summary = ceres::Solver::Summary();
+  }
+  fit.converged = best_summary.termination_type == ceres::CONVERGENCE;
+  fit.iterations = static_cast<int>(best_summary.iterations.size());
+  fit.cost = best_cost;
+  fit.solver_brief = best_summary.BriefReport();
+
+  // Residual variance and the covariance of the free parameters at the best start.
+  std::vector<double> log_residuals;
+  for (size_t j = 0; j < measured.jobs.size(); ++j) {
+    const MeasuredJob& job = measured.jobs[j];
+    const size_t k = job.component;
+    Pair pair{job.component, job.node_type};
+    const double model = residuals[j].Model(&best.base[k], &best.per_byte[k], &best.serial[k],
+                                            &best.log_ratio[pair], &best.interference[pair]);
+    fit.predicted.push_back(model);
+    log_residuals.push_back(std::log(residuals[j].measured) - std::log(model));
+  }
+  std::vector<const double*> free_blocks;
+  ceres::Problem problem;  // the best parameters again, for ceres::Covariance
+  {
+    ceres::LossFunction* loss = new ceres::HuberLoss(options.huber_scale);
+    for (size_t j = 0; j < measured.jobs.size(); ++j) {
+      const MeasuredJob& job = measured.jobs[j];
+      const size_t k = job.component;
+      Pair pair{job.component, job.node_type};
+      auto* cost = new ceres::AutoDiffCostFunction<ComputeResidual, 1, 1, 1, 1, 1, 1>(
+          new ComputeResidual(residuals[j]));
+      problem.AddResidualBlock(cost, loss, &best.base[k], &best.per_byte[k], &best.serial[k],
+                               &best.log_ratio[pair], &best.interference[pair]);
+    }
+    for (size_t k = 0; k < components; ++k) {
+      if (count[k] == 0) continue;
+      free_blocks.push_back(&best.base[k]);
+      if (per_byte_free[k])
+        free_blocks.push_back(&best.per_byte[k]);
+      else
+        problem.SetParameterBlockConstant(&best.per_byte[k]);
+      if (serial_free[k])
+        free_blocks.push_back(&best.serial[k]);
+      else
+        problem.SetParameterBlockConstant(&best.serial[k]);
+    }
+    for (auto& [pair, value] : best.log_ratio) {
+      if (ratio_free[pair])
+        free_blocks.push_back(&value);
+      else
+        problem.SetParameterBlockConstant(&value);
+    }
+    for (auto& [pair, value] : best.interference) {
+      if (interference_free[pair])
+        free_blocks.push_back(&value);
+      else
+        problem.SetParameterBlockConstant(&value);
+    }
+  }
+  std::map<std::pair<const double*, const double*>, double> covariance;
+  const double dof = static_cast<double>(log_residuals.size()) - free_blocks.size();
+  if (dof > 0) {
+    double rss = 0;
+    for (double r : log_residuals) rss += r * r;
+    const double sigma2 = rss / dof;
+    ceres::Covariance::Options covariance_options;
+    covariance_options.algorithm_type = ceres::DENSE_SVD;
+    ceres::Covariance engine(covariance_options);
+    std::vector<std::pair<const double*, const double*>> wanted;
+    for (size_t a = 0; a < free_blocks.size(); ++a) {
+      for (size_t b = a; b < free_blocks.size(); ++b) {
+        wanted.emplace_back(free_blocks[a], free_blocks[b]);
+      }
+    }
+    if (engine.Compute(wanted, &problem)) {
+      fit.covariance_available = true;
+      for (const auto& [a, b] : wanted) {
+        double value = 0;
+        engine.GetCovarianceBlock(a, b, &value);
+        covariance[{a, b}] = covariance[{b, a}] = value * sigma2;
+      }
+    }
+  }
+  auto variance = [&](const double* a, const double* b) {
+    auto found = covariance.find({a, b});
+    return found != covariance.end() ? found->second : kNaN;
+  };
+
+  // Node type speeds (geometric mean of the components' ratios) and speed factors.
+  std::map<std::string, double> log_mean;
+  for (const NodeType& type : platform.node_types) {
+    if (!jobs_per_type.count(type.name)) continue;
+    FittedValue speed{"node_types." + type.name + ".speed", type.speed};
+    if (type.name == reference) {
+      speed.identified = false;
+      speed.why = "the reference node type: it keeps the platform's speed";
+      fit.node_speeds[type.name] = type.speed;
+      log_mean[type.name] = 0;
+      fit.parameters.push_back(speed);
+      continue;
+    }
+    std::vector<const double*> ratios;
+    std::vector<std::string> names;
+    for (auto& [pair, value] : best.log_ratio) {
+      if (pair.node_type == type.name && ratio_free[pair]) {
+        ratios.push_back(&value);
+        names.push_back(workflow.component(pair.component).name);
+      }
+    }
+    if (ratios.empty()) {
+      speed.identified = false;
+      speed.why = "no component ran on both " + type.name + " and the reference " + reference;
+      log_mean[type.name] = std::log(type.speed / reference_speed);
+    } else {
+      double mean = 0, var = 0;
+      for (const double* r : ratios) mean += *r / ratios.size();
+      for (const double* a : ratios) {
+        for (const double* b : ratios) var += variance(a, b) / (ratios.size() * ratios.size());
+      }
+      log_mean[type.name] = mean;
+      speed.value = reference_speed * std::exp(mean);
+      speed.standard_error = speed.value * std::sqrt(var);
+      fit.node_speeds[type.name] = speed.value;
+    }
+    fit.parameters.push_back(speed);
+    for (auto& [pair, value] : best.log_ratio) {
+      if (pair.node_type != type.name) continue;
+      const std::string& component = workflow.component(pair.component).name;
+      FittedValue factor{"behaviour." + component + ".speed_factor." + type.name, 1};
+      if (!ratio_free[pair]) {
+        factor.identified = false;
+        factor.why = ratio_why[pair];
+      } else if (ratios.size() < 2) {
+        factor.identified = false;
+        factor.why = "only " + component + " ran on both " + type.name + " and " + reference +
+                     ": its speed there is the node type's speed";
+      } else {
+        factor.value = std::exp(value - log_mean[type.name]);
+        // var(r_k - mean) = var(r_k) - 2 cov(r_k, mean) + var(mean)
+        double cov_mean = 0, var_mean = 0;
+        for (const double* a : ratios) {
+          cov_mean += variance(&value, a) / ratios.size();
+          for (const double* b : ratios)
+            var_mean += variance(a, b) / (ratios.size() * ratios.size());
+        }
+        factor.standard_error =
+            factor.value *
+            std::sqrt(std::max(0.0, variance(&value, &value) - 2 * cov_mean + var_mean));
+        fit.behaviours[pair.component].speed_factor[type.name] = factor.value;
+      }
+      fit.parameters.push_back(factor);
+    }
+  }
+
+  // Components: work (in flops at the reference speed), serial fraction, interference.
+  for (size_t k = 0; k < components; ++k) {
+    const std::string& name = workflow.component(k).name;
+    ComponentBehaviour& b = fit.behaviours[k];
+    // A component that never ran on the reference type was fitted against its node type's prior
+    // speed: re-express its work at that type's fitted speed.
+    double rescale = 1;
+    if (!types_of[k].count(reference) && !types_of[k].empty()) {
+      const std::string& type = *types_of[k].begin();
+      rescale = std::exp(log_mean[type] - prior.log_ratio[{static_cast<ComponentId>(k), type}]);
+    }
+    const double to_flops = reference_speed * rescale;
+    b.work_base = best.base[k] * to_flops;
+    b.work_per_byte = best.per_byte[k] * to_flops / mean_input[k];
+    b.serial_fraction = best.serial[k];
+    FittedValue base{"behaviour." + name + ".work.base", b.work_base,
+                     std::sqrt(variance(&best.base[k], &best.base[k])) * to_flops};
+    fit.parameters.push_back(base);
+    FittedValue per_byte{"behaviour." + name + ".work.per_byte", b.work_per_byte};
+    if (per_byte_free[k]) {
+      per_byte.standard_error =
+          std::sqrt(variance(&best.per_byte[k], &best.per_byte[k])) * to_flops / mean_input[k];
+    } else {
+      per_byte.identified = false;
+      per_byte.why = per_byte_why[k];
+    }
+    fit.parameters.push_back(per_byte);
+    FittedValue serial{"behaviour." + name + ".serial_fraction", b.serial_fraction};
+    if (serial_free[k]) {
+      serial.standard_error = std::sqrt(variance(&best.serial[k], &best.serial[k]));
+    } else {
+      serial.identified = false;
+      serial.why = serial_why[k];
+    }
+    fit.parameters.push_back(serial);
+    for (auto& [pair, value] : best.interference) {
+      if (pair.component != k) continue;
+      FittedValue interference{"behaviour." + name + ".interference." + pair.node_type, value};
+      if (interference_free[pair]) {
+        interference.standard_error = std::sqrt(variance(&value, &value));
+        b.interference[pair.node_type] = value;
+      } else {
+        interference.identified = false;
+        interference.why = interference_why[pair];
+      }
+      fit.parameters.push_back(interference);
+    }
+  }
+  return fit;
+}
+
+}  // namespace twinprof::calibrate

@@ -1,0 +1,58 @@
+// FitCompute: the Ceres fit of compute times, the heart of a calibration.
+//
+// Model of a job of component k with input size b and cpu limit c on a node of type T (the
+// simulator's, src/sim/component_behaviour.h and interference.h):
+//
+//   idle time = (base_k + per_byte_k * b) / (speed_T * factor_kT) * (s_k / min(1, c) + (1 - s_k) /
+//   c) measured  = idle time * H,  H = T / integral over the compute of dt / f(t) f(t)      = (1 +
+//   a_kT * others(t)) * max(1, sum of cpu limits computing / cores)
+//
+// where others(t) is the number of other jobs computing on the node (from the records). The
+// residual is log(measured) - log(model), under a Huber loss; parameters are bounded (work >= 0,
+// s in [0, 1], a in [0, 3]); the fit starts from several points and keeps the lowest cost.
+//
+// Scale: one reference node type keeps the platform's speed; for every other type T and every
+// component k that ran on both, r_kT = speed_T * factor_kT / speed_ref is fitted; the type's
+// speed is the geometric mean of its r_kT over components, each factor_kT = r_kT / that mean. A
+// parameter the design cannot identify (one input size: per_byte; no cpu above 1 or one cpu value:
+// s; a component never on the reference type: its r_kT; no variation in occupancy: a) is held at
+// its prior (the scenario's value) and reported as not identified, with why.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "calibrate/fitted_value.h"
+#include "calibrate/measured_jobs.h"
+#include "sim/scenario.h"
+
+namespace twinprof::calibrate {
+
+struct ComputeFitOptions {
+  std::string reference_node_type;  // "" = the node type with most jobs
+  int starts = 3;                   // starting points (serial fraction, interference)
+  double huber_scale = 0.1;         // log-residuals beyond this count linearly
+  int max_iterations = 200;         // per start
+};
+
+struct ComputeFit {
+  std::string reference_node_type;
+  // Indexed by ComponentId: work, serial fraction, speed factors and interference filled in
+  // (outputs are the scenario's, see FitOutputs).
+  std::vector<ComponentBehaviour> behaviours;
+  std::map<std::string, double> node_speeds;  // fitted speeds (the reference's included)
+  std::vector<FittedValue> parameters;
+  std::vector<double> predicted;  // compute seconds per measured job, in MeasuredJobs order
+  bool converged = false;
+  int iterations = 0;
+  double cost = 0;
+  int starts = 0;
+  bool covariance_available = false;
+  std::string solver_brief;  // Ceres' BriefReport of the best start
+};
+
+ComputeFit FitCompute(const Scenario& scenario, const MeasuredJobs& measured,
+                      const ComputeFitOptions& options);
+
+}  // namespace twinprof::calibrate

@@ -1,0 +1,64 @@
+// MeasuredJobs: the job records a calibration fits, checked against the scenario and annotated
+// with what the fit needs: the component, the node type, and the node's occupancy while each job
+// computed.
+//
+// A record counts when it succeeded and its component is in the scenario's workflow. Its node
+// type is the record's, or else the component's placement (node_type, or the only node type of
+// its cluster). Occupancy is read from the records themselves: the other jobs of the same data
+// file, run, repetition and node whose compute intervals overlap this job's.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/job_record.h"
+#include "profile/job_records_source.h"
+#include "sim/scenario.h"
+
+namespace twinprof::calibrate {
+
+// A stretch of a job's compute during which the node's occupancy did not change.
+struct OccupancyPiece {
+  double seconds = 0;
+  double others = 0;            // other jobs computing on the node
+  double oversubscription = 1;  // max(1, cpu limits of all computing jobs / node cores)
+};
+
+struct MeasuredJob {
+  const JobRecord* record = nullptr;
+  SourceLocation where;
+  int data_file = 0;  // index into the data sets
+  ComponentId component = 0;
+  std::string node_type;
+  int node_cores = 1;
+  std::vector<OccupancyPiece> occupancy;  // covers [t_exec_start, t_exec_end]
+  bool first_on_node = false;             // the first job of its component on its node in its run
+  bool slot_was_free = false;  // fewer than `parallelism` jobs of its component were running
+                               // and its node had room for its cpu when it was submitted
+                               // (its wait is the scheduling delay)
+  // The mean number of transfers (downloads and uploads of its cluster's jobs in its run,
+  // its own included) during its download and its upload: they share the storage link.
+  double download_sharing = 1;
+  double upload_sharing = 1;
+
+  // The mean number of other jobs computing on the node during its compute.
+  double MeanOthers() const;
+};
+
+struct MeasuredJobs {
+  std::vector<MeasuredJob> jobs;
+  std::vector<int> records_per_component;  // indexed by ComponentId
+  std::vector<std::string> data_paths;
+  int failed = 0;   // failed records left out
+  int ignored = 0;  // records without compute time (compute_s <= 0) left out
+};
+
+// Checks and annotates `data` (which must outlive the result). Throws InputError naming the
+// file (and line, for a CSV): a data set without records, or with only failed ones; a record of
+// a component the workflow lacks (records of another workflow); a node type the platform lacks;
+// a record without a node type where the placement does not give one; non-finite times; and a
+// workflow component without any succeeded record in all the data.
+MeasuredJobs CollectMeasuredJobs(const Scenario& scenario, const std::vector<JobRecordSet>& data);
+
+}  // namespace twinprof::calibrate

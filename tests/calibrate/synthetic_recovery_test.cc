@@ -1,0 +1,143 @@
+// Synthetic recovery: job records simulated by `twinprof simulate` from known parameters
+// (experiments/calibrate/synthetic/truth.yaml) over a varied design — two node types, cpu 0.5 to
+// 3, parallelism 1 to 8, three input sizes — with 5% log-normal noise on every compute time;
+// `twinprof calibrate` must recover each identifiable parameter within 5% and within 2 standard
+// errors, and flag what a narrower design cannot identify.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "../cli/run_command.h"
+#include "core/job_csv_reader.h"
+#include "core/job_record.h"
+
+namespace twinprof::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kDir = std::string(TWINPROF_SOURCE_DIR) + "/experiments/calibrate/synthetic/";
+
+// Simulates the design into `dir`, one jobs.csv per configuration, with log-normal noise of
+// sigma 0.05 on compute (the job's later times shift with it). Returns the CSV paths.
+std::vector<std::string> SimulateDesign(const fs::path& dir, const std::vector<std::string>& types,
+                                        const std::vector<std::string>& cpus) {
+  std::vector<std::string> files;
+  std::mt19937_64 random(12345);
+  std::normal_distribution<double> noise(0, 0.05);
+  for (const std::string& type : types) {
+    for (const std::string& cpu : cpus) {
+      for (std::string parallelism : {"1", "4", "8"}) {
+        const fs::path out = dir / (type + "-" + cpu + "-" + parallelism);
+        testing::CommandResult result = testing::RunTwinprof(
+            {"simulate", kDir + "truth-scenario.yaml", "-o", out.string(), "--set",
+             "placement.decode.node_type=" + type, "placement.detect.node_type=" + type,
+             "resources.decode.cpu=" + cpu, "resources.detect.cpu=" + cpu,
+             "resources.decode.parallelism=" + parallelism,
+             "resources.detect.parallelism=" + parallelism, "workload.seed=" + parallelism});
+        EXPECT_EQ(result.exit_status, 0) << result.err;
+        JobCsv csv = ReadJobCsv((out / "jobs.csv").string());
+        const std::string noisy = (out / "noisy.csv").string();
+        std::ofstream file(noisy);
+        JobCsvWriter writer(file, csv.parameter_names);
+        for (JobRecord record : csv.records) {
+          const double extra = record.compute_s() * (std::exp(noise(random)) - 1);
+          record.t_exec_end += extra;
+          record.t_finish += extra;
+          writer.Write(record);
+        }
+        files.push_back(noisy);
+      }
+    }
+  }
+  return files;
+}
+
+YAML::Node Calibrate(const fs::path& dir, const std::vector<std::string>& files) {
+  std::vector<std::string> args = {"calibrate", kDir + "scenario.yaml", "-o",
+                                   (dir / "calibration.yaml").string()};
+  for (const std::string& file : files) args.insert(args.end(), {"--data", file});
+  testing::CommandResult result = testing::RunTwinprof(args);
+  EXPECT_EQ(result.exit_status, 0) << result.err;
+  EXPECT_NE(result.out.find("converged"), std::string::npos) << result.out;
+  return YAML::LoadFile((dir / "calibration.yaml").string());
+}
+
+class SyntheticRecovery : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("twinprof-recovery-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(SyntheticRecovery, EveryIdentifiableParameterWithinFivePercentAndTwoStandardErrors) {
+  YAML::Node calibration =
+      Calibrate(dir_, SimulateDesign(dir_, {"xa", "xb"}, {"0.5", "1", "2", "3"}));
+  const YAML::Node parameters = calibration["fit"]["parameters"];
+  const std::vector<std::pair<std::string, double>> truth = {
+      {"behaviour.decode.work.base", 2e9},
+      {"behaviour.decode.work.per_byte", 50},
+      {"behaviour.decode.serial_fraction", 0.3},
+      {"behaviour.detect.work.base", 4e9},
+      {"behaviour.detect.work.per_byte", 200},
+      {"behaviour.detect.serial_fraction", 0.1},
+      {"node_types.xb.speed", 1.5e9},
+      {"behaviour.decode.speed_factor.xb", 1 / 1.2},
+      {"behaviour.detect.speed_factor.xb", 1.2},
+      {"behaviour.detect.interference.xa", 0.05},
+      {"behaviour.detect.interference.xb", 0.08},
+      {"behaviour.decode.output.bytes_per_input_byte", 0.25},
+      {"behaviour.detect.output.bytes", 2000},
+      {"overheads.pod_start", 1},
+      {"overheads.image_pull_bandwidth", 50e6},
+      {"overheads.scheduling", 0.2},
+  };
+  for (const auto& [name, value] : truth) {
+    const YAML::Node parameter = parameters[name];
+    ASSERT_TRUE(parameter) << name << " missing";
+    ASSERT_NE(parameter["standard_error"].as<std::string>(), "not identified") << name;
+    const double fitted = parameter["value"].as<double>();
+    const double se = parameter["standard_error"].as<double>();
+    EXPECT_LE(std::abs(fitted - value), 0.05 * value) << name << ": " << fitted;
+    EXPECT_LE(std::abs(fitted - value), 2 * se + 1e-9 * value)
+        << name << ": " << fitted << " +- " << se;
+  }
+  // decode has no interference: the fit finds none (within 2 standard errors).
+  for (const char* name :
+       {"behaviour.decode.interference.xa", "behaviour.decode.interference.xb"}) {
+    const double fitted = parameters[name]["value"].as<double>();
+    EXPECT_LE(fitted, 2 * parameters[name]["standard_error"].as<double>() + 1e-3) << name;
+  }
+  EXPECT_EQ(calibration["behaviour"]["decode"]["output"]["files_per_input"].as<int>(), 2);
+  EXPECT_EQ(calibration["reference_node_type"].as<std::string>(), "xa");
+}
+
+// One cpu value and one node type: the serial fractions cannot be identified and keep their
+// priors (0), and so are flagged; the other type's speed is not in the file.
+TEST_F(SyntheticRecovery, NarrowDesignFlagsWhatItCannotIdentify) {
+  YAML::Node calibration = Calibrate(dir_, SimulateDesign(dir_, {"xa"}, {"1"}));
+  const YAML::Node parameters = calibration["fit"]["parameters"];
+  for (const char* name :
+       {"behaviour.decode.serial_fraction", "behaviour.detect.serial_fraction"}) {
+    EXPECT_EQ(parameters[name]["standard_error"].as<std::string>(), "not identified") << name;
+    EXPECT_NE(parameters[name]["why"].as<std::string>().find("one cpu value"), std::string::npos);
+    EXPECT_EQ(parameters[name]["value"].as<double>(), 0);
+  }
+  EXPECT_FALSE(calibration["node_types"]);
+  EXPECT_FALSE(parameters["node_types.xb.speed"]);
+  // What it can identify it still recovers: the work at cpu 1 (serial fraction irrelevant).
+  EXPECT_NEAR(parameters["behaviour.detect.work.base"]["value"].as<double>(), 4e9, 0.05 * 4e9);
+}
+
+}  // namespace
+}  // namespace twinprof::test
