@@ -66,6 +66,11 @@ void CheckImage(const Space& space, const Scenario& base, const Component& compo
   std::vector<std::string> types = choice.node_type.empty()
                                        ? PossibleTypes(space, base, choice.cluster)
                                        : std::vector<std::string>{choice.node_type};
+  bool some_fit = false;  // some type of the cluster has the image: a node_type would do
+  for (const std::string& type : types) {
+    const NodeType* node_type = base.platform.FindNodeType(type);
+    some_fit = some_fit || (node_type != nullptr && component.images.count(node_type->arch) != 0);
+  }
   for (const std::string& type : types) {
     const NodeType* node_type = base.platform.FindNodeType(type);
     if (node_type == nullptr || component.images.count(node_type->arch) != 0) continue;
@@ -73,7 +78,7 @@ void CheckImage(const Space& space, const Scenario& base, const Component& compo
                           " (node type '" + type + "' of cluster '" + choice.cluster +
                           "'); its images: " + Images(component);
     if (from_space) {
-      if (choice.node_type.empty()) message += "; place it on {cluster, node_type}";
+      if (choice.node_type.empty() && some_fit) message += "; place it on {cluster, node_type}";
       throw InputError(where, message);
     }
     throw InputError(TypeWhere(space, choice.cluster, type, where),
