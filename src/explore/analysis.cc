@@ -128,7 +128,7 @@ Analysis Analyse(const Space& space, const std::vector<Candidate>& candidates) {
   for (size_t i = 0; i < candidates.size(); ++i) by_number[candidates[i].number] = i;
 
   auto time = [&](size_t i) { return candidates[i].score.times.front(); };
-  auto cost = [&](size_t i) { return candidates[i].score.cost; };
+  auto cost = [&](size_t i) { return CostKey(candidates[i].score.cost); };
   auto number = [&](size_t i) { return candidates[i].number; };
   for (size_t i = 0; i < candidates.size(); ++i) {
     const Score& score = candidates[i].score;

@@ -1,6 +1,9 @@
 #include "explore/search.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <tuple>
@@ -36,8 +39,8 @@ class Random {
 std::tuple<int, double, double, uint64_t> RankKey(const Score& score, uint64_t number) {
   if (!score.simulated) return {2, 0, 0, number};
   double time = score.times.empty() ? 0 : score.times.front();
-  if (score.feasible) return {0, score.cost, time, number};
-  return {1, score.violation, score.cost, number};
+  if (score.feasible) return {0, CostKey(score.cost), time, number};
+  return {1, score.violation, CostKey(score.cost), number};
 }
 
 class LocalSearcher {
@@ -216,6 +219,13 @@ class LocalSearcher {
 
 }  // namespace
 
+double CostKey(double cost) {
+  if (!std::isfinite(cost) || cost == 0) return cost;
+  char text[32];
+  std::snprintf(text, sizeof text, "%.12g", cost);
+  return std::strtod(text, nullptr);
+}
+
 bool RanksBefore(const Score& a, uint64_t number_a, const Score& b, uint64_t number_b) {
   return RankKey(a, number_a) < RankKey(b, number_b);
 }
@@ -225,7 +235,7 @@ std::vector<uint64_t> ParetoFront(const std::vector<std::pair<uint64_t, const Sc
   std::vector<std::tuple<double, double, uint64_t>> points;  // cost, time, number
   for (const auto& [number, score] : scores) {
     if (score->simulated && score->feasible) {
-      points.emplace_back(score->cost, score->times.at(objective), number);
+      points.emplace_back(CostKey(score->cost), score->times.at(objective), number);
     }
   }
   std::sort(points.begin(), points.end());

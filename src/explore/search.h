@@ -37,13 +37,18 @@ struct Score {
   std::vector<double> times;  // one per objective
 };
 
+// A cost as the rankings compare it: rounded to 12 significant digits, because the same prices
+// summed in another order differ in the last bits (2 x 0.17 is not 0.34 in binary), and such
+// candidates cost the same.
+double CostKey(double cost);
+
 // Whether (a, number_a) ranks before (b, number_b).
 bool RanksBefore(const Score& a, uint64_t number_a, const Score& b, uint64_t number_b);
 
 // The Pareto front of `objective`'s time against cost among feasible candidates: the numbers of
 // those no other feasible candidate beats on both (at least as good on both, better on one),
 // sorted by cost (then time, then number). Of candidates with equal time and cost only the
-// lowest-numbered is kept.
+// lowest-numbered is kept. Costs are compared as CostKey.
 std::vector<uint64_t> ParetoFront(const std::vector<std::pair<uint64_t, const Score*>>& scores,
                                   size_t objective);
 
