@@ -109,20 +109,25 @@ void ApplyCalibrationFile(const std::string& path, const Workflow& workflow, Pla
                           workflow.name() + "'");
     }
   }
+  // A calibration fitted on another platform (its reference node type is not in this one) is
+  // transferred: its behaviours apply, their work in flops at the reference type's speed, so that
+  // this platform's node speeds say how fast the components run here. What belongs to the measured
+  // platform (node speeds, storage links, overheads, per node type factors) does not apply.
+  bool transferred = false;
   if (YAML::Node reference = YamlFile::Optional(root, "reference_node_type"); reference) {
     std::string name = file.String(reference, "reference_node_type");
-    if (platform.FindNodeType(name) == nullptr) {
-      file.Fail(reference, "the platform has no node type '" + name + "'");
+    transferred = platform.FindNodeType(name) == nullptr;
+  }
+  if (!transferred) {
+    if (YAML::Node types = YamlFile::Optional(root, "node_types"); types) {
+      ApplyNodeTypes(file, types, platform);
     }
-  }
-  if (YAML::Node types = YamlFile::Optional(root, "node_types"); types) {
-    ApplyNodeTypes(file, types, platform);
-  }
-  if (YAML::Node clusters = YamlFile::Optional(root, "clusters"); clusters) {
-    ApplyClusters(file, clusters, platform);
-  }
-  if (YAML::Node overheads = YamlFile::Optional(root, "overheads"); overheads) {
-    ApplyOverheads(file, overheads, platform.overheads);
+    if (YAML::Node clusters = YamlFile::Optional(root, "clusters"); clusters) {
+      ApplyClusters(file, clusters, platform);
+    }
+    if (YAML::Node overheads = YamlFile::Optional(root, "overheads"); overheads) {
+      ApplyOverheads(file, overheads, platform.overheads);
+    }
   }
   if (YAML::Node section = YamlFile::Optional(root, "behaviour"); section) {
     file.ExpectMap(section, "'behaviour' ({component: {work: ..., ...}})");
@@ -130,7 +135,8 @@ void ApplyCalibrationFile(const std::string& path, const Workflow& workflow, Pla
       std::string name = file.String(entry.first, "a component name");
       std::optional<ComponentId> id = workflow.Find(name);
       if (!id) file.Fail(entry.first, "the workflow has no component '" + name + "'");
-      behaviours[*id] = ParseComponentBehaviour(file, entry.second, &platform);
+      behaviours[*id] =
+          ParseComponentBehaviour(file, entry.second, transferred ? nullptr : &platform);
       given[*id] = true;
     }
   }

@@ -29,10 +29,13 @@ inline constexpr char kCalibrationFormat[] = "twinprof-calibration-1";
 
 // Reads the calibration file `path` and applies it: node type speeds, cluster storage links and
 // overheads replace the platform's; each component behaviour it holds replaces behaviours[id]
-// and sets given[id]. Call it before the scenario's own values (hardware, behaviour_file,
+// and sets given[id]. A calibration whose reference node type the platform lacks was fitted on
+// another platform and is transferred: only its behaviours apply (work in flops at the reference
+// type's speed; node speeds, storage, overheads and per node type factors stay the platform's).
+// Call it before the scenario's own values (hardware, behaviour_file,
 // behaviour) are applied, so those win. Throws InputError at FILE:LINE:COL for a file that is
 // not a calibration file, a workflow name other than `workflow`'s, components, node types or
-// clusters that the scenario lacks, and values out of range.
+// clusters that the scenario lacks (unless transferred), and values out of range.
 void ApplyCalibrationFile(const std::string& path, const Workflow& workflow, Platform& platform,
                           std::vector<ComponentBehaviour>& behaviours, std::vector<bool>& given);
 
