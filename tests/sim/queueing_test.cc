@@ -28,6 +28,7 @@ struct QueueSetup {
   SyncSettings sync;        // mode: sync is set
   int64_t requests = 100000;
   uint64_t seed = 1;
+  bool poisson = true;  // exponential gaps between requests; deterministic otherwise
 };
 
 Scenario QueueScenario(const QueueSetup& setup) {
@@ -70,7 +71,7 @@ Scenario QueueScenario(const QueueSetup& setup) {
   scenario.workload.files = setup.requests;
   if (setup.arrival_rate > 0) {
     scenario.workload.inter_upload_time = 1 / setup.arrival_rate;
-    scenario.workload.exponential = true;
+    scenario.workload.exponential = setup.poisson;
   } else {
     scenario.workload.batch_size = setup.requests;
   }
@@ -288,6 +289,46 @@ TEST(Queueing, PollaczekKhinchineMeanWaitWithDeterministicService) {
   RunQueue(setup, false, [&](const JobRecord& r) { waits.push_back(r.wait_s()); });
   const double rho = 0.75;
   ExpectWithinSamplingError(waits, rho * 1 / (2 * (1 - rho)), "M/D/1 mean wait");
+}
+
+// Knative's autoscaler end to end: a request to a service with no container starts one at once;
+// with no traffic the stable window (60 s) empties, one container stays for the grace period
+// (30 s), then none: the container lives from 0 to 92 s (ticks every 2 s), and the request at
+// 300 s finds none and starts another.
+TEST(KnativeService, ScalesFromZeroAndBackToZero) {
+  QueueSetup setup;
+  setup.arrival_rate = 1.0 / 300;
+  setup.poisson = false;
+  setup.requests = 2;
+  setup.service = Deterministic(1);
+  setup.sync.knative = true;
+  Served served = RunQueue(setup, /*keep=*/true);
+  ASSERT_EQ(served.records.size(), 2u);
+  EXPECT_NEAR(served.records[1].t_finish, 301, 1e-9);
+  const ResponseTimes& figures = served.summary.result.components.at("s");
+  EXPECT_EQ(figures.cold_start_probability, 1);
+  EXPECT_EQ(figures.containers_max, 1);
+  EXPECT_NEAR(figures.containers_mean, (92 + 1) / 301.0, 1e-9);
+}
+
+// Steady Poisson load of 2 requests in flight (λ 2/s, 1 s each) at a target of 0.7 per container:
+// the KPA keeps about ceil(2 / 0.7) = 3 containers (more when the panic window sees bursts), and
+// every request is served.
+TEST(KnativeService, SteadyLoadKeepsTargetConcurrency) {
+  QueueSetup setup;
+  setup.cores = 64;
+  setup.arrival_rate = 2;
+  setup.requests = 20000;
+  setup.service = Deterministic(1);
+  setup.sync.knative = true;
+  int64_t served_count = 0;
+  Served served =
+      RunQueue(setup, false, [&](const JobRecord& r) { served_count += r.succeeded(); });
+  EXPECT_EQ(served_count, setup.requests);
+  const ResponseTimes& figures = served.summary.result.components.at("s");
+  EXPECT_GT(figures.containers_mean, 2.9);
+  EXPECT_LT(figures.containers_mean, 5);
+  EXPECT_LT(figures.cold_start_probability, 0.05);
 }
 
 }  // namespace
