@@ -24,16 +24,20 @@ class Regressor {
   // The technique's aMLLibrary name ("LRRidge", "XGBoost", "SVR", ...).
   virtual std::string technique() const = 0;
 
-  // Learns from `x` (one row per sample) and `y`. Throws std::runtime_error when the library
-  // fails. A fit that had to be cut short (an iteration or time bound) still leaves a usable
+  // Learns from `x` (one row per sample) and `y`. Throws std::invalid_argument (a
+  // std::logic_error: the caller's mistake) when x has no rows, x and y differ in rows, or either
+  // holds NaN or infinity; std::runtime_error when the library fails (XGBoost, libsvm, a worker
+  // process). A fit that had to be cut short (an iteration or time bound) still leaves a usable
   // model and says so in notes().
   virtual void Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) = 0;
 
-  // One prediction per row of `x`. Requires a successful Fit() or a loaded model.
+  // One prediction per row of `x`. Throws std::logic_error before a successful Fit() (a loaded
+  // model counts as fitted) and std::invalid_argument when `x` has not the fit's number of
+  // columns.
   virtual Eigen::VectorXd Predict(const Eigen::MatrixXd& x) const = 0;
 
   // The whole fitted state (hyperparameters included) as JSON; LoadRegressor() restores it so
-  // that Predict() gives bit-identical results.
+  // that Predict() gives bit-identical results. Throws std::logic_error before a fit.
   virtual nlohmann::json Save() const = 0;
 
   // Whether this fitted regressor can become by ReduceTo(point) the regressor a fit at `point`

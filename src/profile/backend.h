@@ -73,6 +73,9 @@ struct RunRequest {
   // "workflow" for the whole workflow; "single:COMPONENT" when a component is tested alone with
   // the intermediate data of the whole-workflow run as its input.
   std::string mode = "workflow";
+  // Not owned, never null when passed to Run(): whoever builds the request keeps the workflow
+  // alive until Run() returns (MakeRunRequest points it at the Campaign's workflow, so the
+  // Campaign must outlive the request). Backends must not keep the pointer after Run().
   const Workflow* workflow = nullptr;
   // The components to deploy. Outputs of a job whose downstream component is not deployed are
   // kept but trigger nothing.

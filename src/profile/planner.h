@@ -44,6 +44,7 @@ Plan MakePlan(const Campaign& campaign);
 
 // The request for one run: deployments, uploads at the arrival pattern's times (single-component
 // runs: `single_inputs` all at time 0), parameters and timeout. `work_dir` is the run's folder.
+// The request points at `campaign.workflow` (RunRequest::workflow): `campaign` must outlive it.
 RunRequest MakeRunRequest(const Campaign& campaign, const PlannedRun& run,
                           const std::vector<std::string>& single_inputs,
                           const std::string& work_dir);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cgroup_probe.h"
 #include "profile/cgroup.h"
 
 namespace twinprof {
@@ -67,10 +68,13 @@ TEST_F(JobProcessTest, ReadTailKeepsTheLastLines) {
 
 TEST(CgroupTest, CpuQuotaSlowsABusyLoopAndIsAccounted) {
   Cgroups cgroups;
-  if (!cgroups.can_limit_cpu()) {
-    GTEST_SKIP() << "cgroups not writable here, so CPU quotas cannot be enforced: "
-                 << (cgroups.notes().empty() ? "" : cgroups.notes()[0]);
+  std::string unwritable = test::WhyCgroupsAreNotWritable("cpu");
+  if (!unwritable.empty()) {
+    GTEST_SKIP() << "cgroups not writable here, so CPU quotas cannot be enforced: " << unwritable;
   }
+  ASSERT_TRUE(cgroups.can_limit_cpu())
+      << "cgroups are writable here, yet Cgroups cannot limit the CPU: "
+      << (cgroups.notes().empty() ? "" : cgroups.notes()[0]);
   fs::path dir = fs::temp_directory_path() / ("twinprof-cg-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "burn.sh") << "i=0; while [ $i -lt 150000 ]; do i=$((i+1)); done\n";
@@ -101,10 +105,14 @@ TEST(CgroupTest, CpuQuotaSlowsABusyLoopAndIsAccounted) {
 
 TEST(CgroupTest, MemoryLimitOomKills) {
   Cgroups cgroups;
-  if (!cgroups.can_limit_memory()) {
+  std::string unwritable = test::WhyCgroupsAreNotWritable("memory");
+  if (!unwritable.empty()) {
     GTEST_SKIP() << "cgroups not writable here, so memory limits cannot be enforced: "
-                 << (cgroups.notes().empty() ? "" : cgroups.notes()[0]);
+                 << unwritable;
   }
+  ASSERT_TRUE(cgroups.can_limit_memory())
+      << "cgroups are writable here, yet Cgroups cannot limit memory: "
+      << (cgroups.notes().empty() ? "" : cgroups.notes()[0]);
   fs::path dir = fs::temp_directory_path() / ("twinprof-oom-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   // Holds ~200 MB in a shell variable-free way: a python-free, awk-free pipe into tail.

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "../cli/run_command.h"
+#include "cgroup_probe.h"
 #include "profile/cgroup.h"
 #include "profile/results_store.h"
 
@@ -50,10 +51,13 @@ double Mean(const std::vector<double>& values) {
 
 TEST_F(ProfileCliTest, CpuQuotaHalvesTheSpeedOfCpuBoundWork) {
   Cgroups cgroups;
-  if (!cgroups.can_limit_cpu()) {
+  std::string unwritable = test::WhyCgroupsAreNotWritable("cpu");
+  if (!unwritable.empty()) {
     GTEST_SKIP() << "cgroups are not writable here, so CPU quotas cannot be enforced: "
-                 << cgroups.notes().front();
+                 << unwritable;
   }
+  ASSERT_TRUE(cgroups.can_limit_cpu())
+      << "cgroups are writable here, yet Cgroups cannot limit the CPU: " << cgroups.notes().front();
   auto result = RunTwinprof({"profile", Data("cpu-quota.yaml"), "-o", out(), "-q"});
   ASSERT_EQ(result.exit_status, 0) << result.err;
   ResultsStore store = ResultsStore::OpenExisting(out());
