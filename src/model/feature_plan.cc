@@ -92,201 +92,248 @@ void SkipRows(const TrainConfig& config, CsvTable* table) {
   table->lines.resize(keep.size());
 }
 
-FeaturePlan FeaturePlan::Fit(const TrainConfig& config, const CsvTable& table) {
-  RequireColumn(config, table, "General", "y", config.y, true);
-  if (config.ernest) return FitErnest(config, table);
-  FeaturePlan plan;
-  plan.renames_ = config.rename_columns;
-
-  // x columns.
-  std::vector<std::string> x;
-  if (!config.use_columns.empty()) {
-    for (const std::string& name : config.use_columns) {
-      RequireColumn(config, table, "DataPreparation", "use_columns", name, false);
-      if (name == config.y) {
-        config.Fail("DataPreparation", "use_columns", "'" + name + "' is the target y");
-      }
-      x.push_back(name);
-    }
-  } else {
-    std::set<std::string> skip;
-    for (const std::string& name : config.skip_columns) {
-      RequireColumn(config, table, "DataPreparation", "skip_columns", name, false);
-      skip.insert(name);
-    }
-    for (const CsvColumn& column : table.columns) {
-      if (column.name != config.y && !skip.count(column.name)) x.push_back(column.name);
-    }
+// One call of FeaturePlan::Fit(): the plan grows phase by phase (aMLLibrary's order), one method
+// per phase; `index_of_` finds each feature named so far.
+class FeaturePlan::Fitter {
+ public:
+  Fitter(const TrainConfig& config, const CsvTable& table) : config_(config), table_(table) {
+    plan_.renames_ = config.rename_columns;
   }
-  if (x.empty()) config.Fail("DataPreparation", "use_columns", "no feature column is left");
+
+  FeaturePlan Fit() {
+    ChooseColumns();
+    AddBaseFeatures();
+    AddInverses();
+    AddLogs();
+    if (config_.use_selected_products) {
+      AddSelectedProducts();
+    } else {
+      AddProducts();
+    }
+    return std::move(plan_);
+  }
+
+ private:
+  // The x columns: use_columns, or every column but y and skip_columns.
+  void ChooseColumns() {
+    if (!config_.use_columns.empty()) {
+      for (const std::string& name : config_.use_columns) {
+        RequireColumn(config_, table_, "DataPreparation", "use_columns", name, false);
+        if (name == config_.y) {
+          config_.Fail("DataPreparation", "use_columns", "'" + name + "' is the target y");
+        }
+        x_.push_back(name);
+      }
+    } else {
+      std::set<std::string> skip;
+      for (const std::string& name : config_.skip_columns) {
+        RequireColumn(config_, table_, "DataPreparation", "skip_columns", name, false);
+        skip.insert(name);
+      }
+      for (const CsvColumn& column : table_.columns) {
+        if (column.name != config_.y && !skip.count(column.name)) x_.push_back(column.name);
+      }
+    }
+    if (x_.empty()) config_.Fail("DataPreparation", "use_columns", "no feature column is left");
+  }
 
   // Base features, with one-hot columns in place of text columns.
-  std::set<std::string> categorical_columns;
-  for (const std::string& name : x) {
-    const CsvColumn& column = table.columns[table.Find(name)];
-    if (column.numeric) {
-      plan.base_.push_back(Base{name, false, {}});
-      plan.names_.push_back(name);
-      continue;
+  void AddBaseFeatures() {
+    for (const std::string& name : x_) {
+      const CsvColumn& column = table_.columns[table_.Find(name)];
+      if (column.numeric) {
+        plan_.base_.push_back(Base{name, false, {}});
+        plan_.names_.push_back(name);
+        continue;
+      }
+      categorical_columns_.insert(name);
+      std::set<std::string> values(column.strings.begin(), column.strings.end());
+      for (const std::string& value : values) {
+        plan_.base_.push_back(Base{name, true, value});
+        plan_.names_.push_back(name + "_class_" + value);
+      }
     }
-    categorical_columns.insert(name);
-    std::set<std::string> values(column.strings.begin(), column.strings.end());
-    for (const std::string& value : values) {
-      plan.base_.push_back(Base{name, true, value});
-      plan.names_.push_back(name + "_class_" + value);
+    for (size_t i = 0; i < plan_.names_.size(); ++i) {
+      index_of_[plan_.names_[i]] = static_cast<int>(i);
     }
   }
 
-  std::map<std::string, int> index_of;
-  for (size_t i = 0; i < plan.names_.size(); ++i) index_of[plan.names_[i]] = static_cast<int>(i);
-
-  // inverse: numeric base features (one-hot features are skipped, as aMLLibrary skips booleans).
-  auto expand = [&](const std::vector<std::string>& listed, const std::string& key,
-                    size_t available) {
+  // The features `listed` under `key` ("[*]": all) among the first `available`, as indices;
+  // one-hot features are skipped, as aMLLibrary skips booleans.
+  std::vector<int> Expand(const std::vector<std::string>& listed, const std::string& key,
+                          size_t available) const {
     std::vector<int> out;
     std::set<int> seen;
     if (listed.size() == 1 && listed[0] == "[*]") {
       for (size_t i = 0; i < available; ++i) {
-        if (i < plan.base_.size() && plan.base_[i].categorical) continue;
+        if (i < plan_.base_.size() && plan_.base_[i].categorical) continue;
         out.push_back(static_cast<int>(i));
       }
       return out;
     }
     for (const std::string& name : listed) {
-      auto it = index_of.find(name);
-      if (it == index_of.end() || it->second >= static_cast<int>(available)) {
-        if (categorical_columns.count(name)) {
-          config.Fail("DataPreparation", key, "column '" + name + "' holds text, not numbers");
+      auto it = index_of_.find(name);
+      if (it == index_of_.end() || it->second >= static_cast<int>(available)) {
+        if (categorical_columns_.count(name)) {
+          config_.Fail("DataPreparation", key, "column '" + name + "' holds text, not numbers");
         }
-        config.Fail(
-            "DataPreparation", key,
-            "'" + name + "' is not a feature (features: " +
-                Join(std::vector<std::string>(plan.names_.begin(), plan.names_.begin() + available),
-                     ", ") +
-                ")");
+        config_.Fail("DataPreparation", key,
+                     "'" + name + "' is not a feature (features: " +
+                         Join(std::vector<std::string>(plan_.names_.begin(),
+                                                       plan_.names_.begin() + available),
+                              ", ") +
+                         ")");
       }
-      if (it->second < static_cast<int>(plan.base_.size()) && plan.base_[it->second].categorical) {
+      if (it->second < static_cast<int>(plan_.base_.size()) &&
+          plan_.base_[it->second].categorical) {
         continue;
       }
       if (seen.insert(it->second).second) out.push_back(it->second);
     }
     return out;
-  };
-  plan.inverse_ = expand(config.inverse, "inverse", plan.base_.size());
-  for (int i : plan.inverse_) {
-    std::string name = "inverse_" + plan.names_[i];
-    if (index_of.count(name)) {
-      config.Fail("DataPreparation", "inverse", "feature '" + name + "' already exists");
-    }
-    index_of[name] = static_cast<int>(plan.names_.size());
-    plan.names_.push_back(name);
   }
-  plan.log_ = expand(config.log, "log", plan.names_.size());
-  for (int i : plan.log_) {
-    std::string name = "log_" + plan.names_[i];
-    if (index_of.count(name)) {
-      config.Fail("DataPreparation", "log", "feature '" + name + "' already exists");
+
+  // Adds the feature `prefix` + the name of each of `features`.
+  void AddNamed(const std::vector<int>& features, const std::string& prefix,
+                const std::string& key) {
+    for (int i : features) {
+      std::string name = prefix + plan_.names_[i];
+      if (index_of_.count(name)) {
+        config_.Fail("DataPreparation", key, "feature '" + name + "' already exists");
+      }
+      index_of_[name] = static_cast<int>(plan_.names_.size());
+      plan_.names_.push_back(name);
     }
-    index_of[name] = static_cast<int>(plan.names_.size());
-    plan.names_.push_back(name);
+  }
+
+  // inverse: of numeric base features.
+  void AddInverses() {
+    plan_.inverse_ = Expand(config_.inverse, "inverse", plan_.base_.size());
+    AddNamed(plan_.inverse_, "inverse_", "inverse");
+  }
+
+  // log: of base and inverse features.
+  void AddLogs() {
+    plan_.log_ = Expand(config_.log, "log", plan_.names_.size());
+    AddNamed(plan_.log_, "log_", "log");
   }
 
   // The selected products, exactly as listed (aMLLibrary's Product step with selected_products).
-  if (config.use_selected_products) {
-    std::vector<std::string> known(plan.names_);
-    for (const std::vector<std::string>& factors : config.selected_products) {
+  void AddSelectedProducts() {
+    std::vector<std::string> known(plan_.names_);
+    for (const std::vector<std::string>& factors : config_.selected_products) {
       std::string name = Join(factors, "__");
       std::string product = "'" + Join(factors, " ") + "'";
       std::vector<int> indices;
       std::set<std::string> classes;
       for (const std::string& factor : factors) {
-        auto it = index_of.find(factor);
-        if (it == index_of.end() || it->second >= static_cast<int>(known.size())) {
-          if (categorical_columns.count(factor)) {
-            config.Fail("DataPreparation", "selected_products",
-                        "in " + product + ": column '" + factor +
-                            "' holds text; multiply its one-hot features " + factor +
-                            "_class_<value> instead");
+        auto it = index_of_.find(factor);
+        if (it == index_of_.end() || it->second >= static_cast<int>(known.size())) {
+          if (categorical_columns_.count(factor)) {
+            config_.Fail("DataPreparation", "selected_products",
+                         "in " + product + ": column '" + factor +
+                             "' holds text; multiply its one-hot features " + factor +
+                             "_class_<value> instead");
           }
-          config.Fail("DataPreparation", "selected_products",
-                      "in " + product + ": '" + factor +
-                          "' is not a feature (features: " + Join(known, ", ") + ")");
+          config_.Fail("DataPreparation", "selected_products",
+                       "in " + product + ": '" + factor +
+                           "' is not a feature (features: " + Join(known, ", ") + ")");
         }
         indices.push_back(it->second);
         if (factor.rfind("inverse_", 0) == 0 &&
             std::find(factors.begin(), factors.end(), factor.substr(8)) != factors.end()) {
-          config.Fail("DataPreparation", "selected_products",
-                      product + " multiplies a feature by its own inverse (always 1)");
+          config_.Fail("DataPreparation", "selected_products",
+                       product + " multiplies a feature by its own inverse (always 1)");
         }
         const Base* base =
-            it->second < static_cast<int>(plan.base_.size()) ? &plan.base_[it->second] : nullptr;
+            it->second < static_cast<int>(plan_.base_.size()) ? &plan_.base_[it->second] : nullptr;
         if (base && base->categorical && !classes.insert(base->column).second) {
-          config.Fail("DataPreparation", "selected_products",
-                      product + " multiplies two one-hot features of column '" + base->column +
-                          "' (always 0, or the feature itself)");
+          config_.Fail("DataPreparation", "selected_products",
+                       product + " multiplies two one-hot features of column '" + base->column +
+                           "' (always 0, or the feature itself)");
         }
       }
-      if (index_of.count(name)) {
-        config.Fail("DataPreparation", "selected_products",
-                    "feature '" + name + "' already exists (is " + product + " listed twice?)");
+      if (index_of_.count(name)) {
+        config_.Fail("DataPreparation", "selected_products",
+                     "feature '" + name + "' already exists (is " + product + " listed twice?)");
       }
-      index_of[name] = static_cast<int>(plan.names_.size());
-      plan.products_.push_back(indices);
-      plan.names_.push_back(name);
+      index_of_[name] = static_cast<int>(plan_.names_.size());
+      plan_.products_.push_back(indices);
+      plan_.names_.push_back(name);
     }
-    return plan;
   }
 
-  // Products of up to product_max_degree features.
-  int degree_max = config.product_max_degree;
-  if (degree_max < 0) degree_max = static_cast<int>(plan.names_.size());
-  if (degree_max >= 2) {
-    std::vector<std::string> sorted = plan.names_;
-    std::sort(sorted.begin(), sorted.end());
-    std::vector<int> combination;
-    std::function<void(size_t, int)> recurse = [&](size_t from, int remaining) {
-      if (remaining == 0) {
-        std::vector<std::string> parts;
-        for (int i : combination) parts.push_back(sorted[i]);
-        for (const std::string& p : parts) {  // never x * inverse_x
-          if (p.rfind("inverse_", 0) == 0 &&
-              std::find(parts.begin(), parts.end(), p.substr(8)) != parts.end()) {
-            return;
-          }
-        }
-        std::set<std::string> classes;  // never two classes of one one-hot column
-        for (int i : combination) {
-          const std::string& name = sorted[i];
-          int idx = index_of[name];
-          if (idx < static_cast<int>(plan.base_.size()) && plan.base_[idx].categorical &&
-              !classes.insert(plan.base_[idx].column).second) {
-            return;
-          }
-        }
-        if (config.product_interactions_only) {
-          std::set<int> distinct(combination.begin(), combination.end());
-          if (distinct.size() != combination.size()) return;
-        }
-        std::string name = Join(parts, "__");
-        if (index_of.count(name)) return;
-        std::vector<int> factors;
-        for (const std::string& p : parts) factors.push_back(index_of[p]);
-        plan.products_.push_back(factors);
-        plan.names_.push_back(name);
-        return;
-      }
-      for (size_t i = from; i < sorted.size(); ++i) {
-        combination.push_back(static_cast<int>(i));
-        recurse(i, remaining - 1);
-        combination.pop_back();
-      }
-    };
-    for (int degree = 2; degree <= degree_max; ++degree) recurse(0, degree);
-    for (size_t i = 0; i < plan.names_.size(); ++i) {
-      index_of[plan.names_[i]] = static_cast<int>(i);
+  // Products of up to product_max_degree features, by degree, each combination of the sorted
+  // names once.
+  void AddProducts() {
+    int degree_max = config_.product_max_degree;
+    if (degree_max < 0) degree_max = static_cast<int>(plan_.names_.size());
+    if (degree_max < 2) return;
+    sorted_ = plan_.names_;
+    std::sort(sorted_.begin(), sorted_.end());
+    for (int degree = 2; degree <= degree_max; ++degree) AddProductsFrom(0, degree);
+    for (size_t i = 0; i < plan_.names_.size(); ++i) {
+      index_of_[plan_.names_[i]] = static_cast<int>(i);
     }
   }
-  return plan;
+
+  // Extends combination_ by `remaining` more indices into sorted_, from `from` on.
+  void AddProductsFrom(size_t from, int remaining) {
+    if (remaining == 0) {
+      AddProduct();
+      return;
+    }
+    for (size_t i = from; i < sorted_.size(); ++i) {
+      combination_.push_back(static_cast<int>(i));
+      AddProductsFrom(i, remaining - 1);
+      combination_.pop_back();
+    }
+  }
+
+  // Adds the product of combination_ unless it is useless.
+  void AddProduct() {
+    std::vector<std::string> parts;
+    for (int i : combination_) parts.push_back(sorted_[i]);
+    for (const std::string& p : parts) {  // never x * inverse_x
+      if (p.rfind("inverse_", 0) == 0 &&
+          std::find(parts.begin(), parts.end(), p.substr(8)) != parts.end()) {
+        return;
+      }
+    }
+    std::set<std::string> classes;  // never two classes of one one-hot column
+    for (int i : combination_) {
+      int idx = index_of_[sorted_[i]];
+      if (idx < static_cast<int>(plan_.base_.size()) && plan_.base_[idx].categorical &&
+          !classes.insert(plan_.base_[idx].column).second) {
+        return;
+      }
+    }
+    if (config_.product_interactions_only) {
+      std::set<int> distinct(combination_.begin(), combination_.end());
+      if (distinct.size() != combination_.size()) return;
+    }
+    std::string name = Join(parts, "__");
+    if (index_of_.count(name)) return;
+    std::vector<int> factors;
+    for (const std::string& p : parts) factors.push_back(index_of_[p]);
+    plan_.products_.push_back(factors);
+    plan_.names_.push_back(name);
+  }
+
+  const TrainConfig& config_;
+  const CsvTable& table_;
+  FeaturePlan plan_;
+  std::vector<std::string> x_;                 // the x columns
+  std::set<std::string> categorical_columns_;  // those holding text
+  std::map<std::string, int> index_of_;        // feature name -> index in plan_.names_
+  std::vector<std::string> sorted_;            // AddProducts: the names, sorted
+  std::vector<int> combination_;               // AddProducts: indices into sorted_
+};
+
+FeaturePlan FeaturePlan::Fit(const TrainConfig& config, const CsvTable& table) {
+  RequireColumn(config, table, "General", "y", config.y, true);
+  if (config.ernest) return FitErnest(config, table);
+  return Fitter(config, table).Fit();
 }
 
 FeaturePlan FeaturePlan::FitErnest(const TrainConfig& config, const CsvTable& table) {

@@ -62,6 +62,7 @@ class FeaturePlan {
   bool ernest_ = false;  // base_ is {datasize, cores}; names_ are Ernest's four features
   std::vector<std::string> names_;
 
+  class Fitter;  // Fit()'s phases (feature_plan.cc)
   static FeaturePlan FitErnest(const TrainConfig& config, const CsvTable& table);
   Eigen::MatrixXd BuildErnest(const CsvTable& table) const;
 };

@@ -572,88 +572,133 @@ nlohmann::json SearchDescription(const TrainConfig& config) {
   return {{"method", "Grid"}};
 }
 
-}  // namespace
+// One call of Train(): the prepared data, the points of each technique and their scores, filled
+// in phase by phase, one method per phase (LevelDB's DBImpl is the model). Used once.
+class TrainingRun {
+ public:
+  TrainingRun(const TrainConfig& config, const TrainOptions& options)
+      : config_(config), options_(options) {}
+  TrainingRun(const TrainingRun&) = delete;  // data_ points into x_ and y_
+  TrainingRun& operator=(const TrainingRun&) = delete;
 
-TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
-  auto start = std::chrono::steady_clock::now();
-  TrainSummary summary;
-  summary.config_path = config.path;
-  summary.input_path = config.input_path;
-  summary.runs = config.run_num;
-  summary.jobs = options.jobs;
-  summary.validation = Describe(config.validation, config);
-  summary.hp_selection = Describe(config.hp_selection, config);
-  summary.search = SearchDescription(config);
-
-  // Data preparation, in aMLLibrary's order.
-  CsvTable table = LoadCsv(config.input_path);
-  FeaturePlan::RenameColumns(config.rename_columns, &table, &config);
-  SkipRows(config, &table);
-  FeaturePlan plan = FeaturePlan::Fit(config, table);
-  Eigen::VectorXd y = TargetColumn(table, config.y, &config);
-  // MAPE, by which every point and technique is chosen, divides by |y|: one zero target makes it
-  // infinite on every split that scores that row, and every technique would fail for no reason
-  // a user could see. aMLLibrary divides by machine epsilon instead, which ranks the techniques
-  // by that one row.
-  for (Eigen::Index r = 0; r < y.size(); ++r) {
-    if (y(r) == 0) {
-      throw InputError(table.RowWhere(static_cast<size_t>(r)),
-                       "the target " + config.y +
-                           " is 0, and MAPE (the selection metric) divides by it: remove such "
-                           "rows from the data");
-    }
+  TrainSummary Run() {
+    auto start = std::chrono::steady_clock::now();
+    DescribeConfiguration();
+    PrepareData();
+    ChoosePoints();
+    SelectHyperparameters();
+    SummariseSelection();
+    MeasureBestPoints();
+    RefitBestPoints();
+    PickWinner();
+    summary_.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return std::move(summary_);
   }
-  Eigen::MatrixXd x = plan.Build(table);
-  summary.rows = table.rows();
-  summary.feature_names = plan.names();
-  Data data = PrepareSplits(config, table, x, y);
-  const size_t feature_count = plan.names().size();
-  std::vector<int> all_columns(feature_count);
-  for (size_t i = 0; i < feature_count; ++i) all_columns[i] = static_cast<int>(i);
-  // The features of the final refit (each validation split has its own in Outer::columns).
-  std::vector<int> final_columns = all_columns;
-  if (config.xgboost_selection) {
-    final_columns = SelectXgboostFeatures(config, x, y, plan.names(), &data, options.jobs,
-                                          &summary.xgboost_selection);
+
+ private:
+  // What the configuration asks for, as the reports say it.
+  void DescribeConfiguration() {
+    summary_.config_path = config_.path;
+    summary_.input_path = config_.input_path;
+    summary_.runs = config_.run_num;
+    summary_.jobs = options_.jobs;
+    summary_.validation = Describe(config_.validation, config_);
+    summary_.hp_selection = Describe(config_.hp_selection, config_);
+    summary_.search = SearchDescription(config_);
+  }
+
+  // Data preparation, in aMLLibrary's order; then the validation and selection splits.
+  void PrepareData() {
+    table_ = LoadCsv(config_.input_path);
+    FeaturePlan::RenameColumns(config_.rename_columns, &table_, &config_);
+    SkipRows(config_, &table_);
+    plan_ = FeaturePlan::Fit(config_, table_);
+    y_ = TargetColumn(table_, config_.y, &config_);
+    // MAPE, by which every point and technique is chosen, divides by |y|: one zero target makes
+    // it infinite on every split that scores that row, and every technique would fail for no
+    // reason a user could see. aMLLibrary divides by machine epsilon instead, which ranks the
+    // techniques by that one row.
+    for (Eigen::Index r = 0; r < y_.size(); ++r) {
+      if (y_(r) == 0) {
+        throw InputError(table_.RowWhere(static_cast<size_t>(r)),
+                         "the target " + config_.y +
+                             " is 0, and MAPE (the selection metric) divides by it: remove such "
+                             "rows from the data");
+      }
+    }
+    x_ = plan_.Build(table_);
+    summary_.rows = table_.rows();
+    summary_.feature_names = plan_.names();
+    data_ = PrepareSplits(config_, table_, x_, y_);
+    feature_count_ = plan_.names().size();
+    all_columns_.resize(feature_count_);
+    for (size_t i = 0; i < feature_count_; ++i) all_columns_[i] = static_cast<int>(i);
+    // The features of the final refit (each validation split has its own in Outer::columns).
+    final_columns_ = all_columns_;
+    if (config_.xgboost_selection) {
+      final_columns_ = SelectXgboostFeatures(config_, x_, y_, plan_.names(), &data_, options_.jobs,
+                                             &summary_.xgboost_selection);
+    }
   }
 
   // The points each technique tries.
-  std::vector<std::vector<nlohmann::json>> points;
-  for (size_t t = 0; t < config.spaces.size(); ++t) {
-    std::vector<nlohmann::json> grid =
-        config.bayesian_search ? std::vector<nlohmann::json>{} : ExpandGrid(config.spaces[t]);
-    if (config.random_search) {
-      grid = SampleGrid(grid, static_cast<size_t>(config.max_evals), config.seed + 7919 * t);
+  void ChoosePoints() {
+    for (size_t t = 0; t < config_.spaces.size(); ++t) {
+      std::vector<nlohmann::json> grid =
+          config_.bayesian_search ? std::vector<nlohmann::json>{} : ExpandGrid(config_.spaces[t]);
+      if (config_.random_search) {
+        grid = SampleGrid(grid, static_cast<size_t>(config_.max_evals), config_.seed + 7919 * t);
+      }
+      points_.push_back(std::move(grid));
     }
-    points.push_back(std::move(grid));
   }
 
-  // 1. Hyperparameter (and feature) selection.
-  std::vector<std::vector<PointScore>> scores(points.size());
-  for (size_t t = 0; t < points.size(); ++t) scores[t].resize(points[t].size());
-  // The score of each point within each validation split (aMLLibrary chooses the hyperparameters
-  // of each validation fold on that fold's own selection splits). Empty with SFS.
-  std::vector<std::vector<std::vector<PointScore>>> outer_scores(points.size());
-  auto splits = AllSplits(data);
-  if (config.bayesian_search) {
-    BayesianSearch(config, data, feature_count, options.jobs, points, scores, outer_scores);
-  } else if (config.feature_selection) {
-    std::vector<std::pair<size_t, size_t>> tasks;
-    for (size_t t = 0; t < points.size(); ++t) {
-      for (size_t g = 0; g < points[t].size(); ++g) tasks.emplace_back(t, g);
+  // 1. Hyperparameter (and feature) selection: the score of every point.
+  void SelectHyperparameters() {
+    scores_.resize(points_.size());
+    for (size_t t = 0; t < points_.size(); ++t) scores_[t].resize(points_[t].size());
+    outer_scores_.resize(points_.size());
+    if (config_.bayesian_search) {
+      BayesianSearch(config_, data_, feature_count_, options_.jobs, points_, scores_,
+                     outer_scores_);
+    } else if (config_.feature_selection) {
+      ForwardSelectionSearch();
+    } else {
+      GridSearch();
     }
-    ParallelFor(tasks.size(), options.jobs, [&](size_t i) {
+    // With XGBoost feature selection every point is refitted on the features kept on all rows.
+    if (config_.xgboost_selection) {
+      for (std::vector<PointScore>& technique_scores : scores_) {
+        for (PointScore& score : technique_scores) score.columns = final_columns_;
+      }
+    }
+  }
+
+  // Sequential forward selection of each point's features (scores only on all splits).
+  void ForwardSelectionSearch() {
+    std::vector<std::pair<size_t, size_t>> tasks;
+    for (size_t t = 0; t < points_.size(); ++t) {
+      for (size_t g = 0; g < points_[t].size(); ++g) tasks.emplace_back(t, g);
+    }
+    ParallelFor(tasks.size(), options_.jobs, [&](size_t i) {
       auto [t, g] = tasks[i];
-      scores[t][g] = ForwardSelection(config.techniques[t], points[t][g], feature_count,
-                                      config.min_features, config.max_features, data);
+      scores_[t][g] = ForwardSelection(config_.techniques[t], points_[t][g], feature_count_,
+                                       config_.min_features, config_.max_features, data_);
     });
-  } else {
+  }
+
+  // Every point on every (validation, selection) split; also scored within each validation split
+  // (aMLLibrary chooses the hyperparameters of each validation fold on that fold's own selection
+  // splits).
+  void GridSearch() {
+    auto splits = AllSplits(data_);
     struct Task {
       size_t t, g, s;
     };
     std::vector<Task> tasks;
-    for (size_t t = 0; t < points.size(); ++t) {
-      for (size_t g = 0; g < points[t].size(); ++g) {
+    for (size_t t = 0; t < points_.size(); ++t) {
+      for (size_t g = 0; g < points_[t].size(); ++g) {
         for (size_t s = 0; s < splits.size(); ++s) tasks.push_back({t, g, s});
       }
     }
@@ -665,20 +710,21 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
       std::vector<size_t> family;
     };
     std::vector<FamilyTask> family_tasks;
-    std::vector<size_t> first_task(points.size(), 0);
-    for (size_t t = 0, first = 0; t < points.size(); ++t) {
+    std::vector<size_t> first_task(points_.size(), 0);
+    for (size_t t = 0, first = 0; t < points_.size(); ++t) {
       first_task[t] = first;
-      first += points[t].size() * splits.size();
-      for (std::vector<size_t>& family : Families(config.techniques[t], points[t], config.seed)) {
+      first += points_[t].size() * splits.size();
+      for (std::vector<size_t>& family :
+           Families(config_.techniques[t], points_[t], config_.seed)) {
         for (size_t s = 0; s < splits.size(); ++s) family_tasks.push_back({t, s, family});
       }
     }
-    ParallelFor(family_tasks.size(), options.jobs, [&](size_t i) {
+    ParallelFor(family_tasks.size(), options_.jobs, [&](size_t i) {
       const FamilyTask& task = family_tasks[i];
       std::vector<const nlohmann::json*> family;
-      for (size_t g : task.family) family.push_back(&points[task.t][g]);
+      for (size_t g : task.family) family.push_back(&points_[task.t][g]);
       std::vector<SplitScore> scores =
-          ScoreFamily(config.techniques[task.t], family, splits[task.s].first->columns, data,
+          ScoreFamily(config_.techniques[task.t], family, splits[task.s].first->columns, data_,
                       *splits[task.s].first, *splits[task.s].second);
       for (size_t k = 0; k < task.family.size(); ++k) {
         results[first_task[task.t] + task.family[k] * splits.size() + task.s] =
@@ -689,165 +735,194 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
       std::vector<SplitScore> group(results.begin() + begin,
                                     results.begin() + begin + splits.size());
       size_t t = tasks[begin].t;
-      scores[t][tasks[begin].g] = Aggregate(group, final_columns);
+      scores_[t][tasks[begin].g] = Aggregate(group, final_columns_);
       // The same splits, grouped by validation split (AllSplits lists them outer by outer).
       std::vector<PointScore> per_outer;
       size_t s = 0;
-      for (const Outer& outer : data.outers) {
+      for (const Outer& outer : data_.outers) {
         std::vector<SplitScore> inner(group.begin() + s, group.begin() + s + outer.inner.size());
         s += outer.inner.size();
-        PointScore score = Aggregate(inner, all_columns);
+        PointScore score = Aggregate(inner, all_columns_);
         score.notes.clear();
         per_outer.push_back(std::move(score));
       }
-      outer_scores[t].push_back(std::move(per_outer));
-    }
-  }
-  // With XGBoost feature selection every point is refitted on the features kept on all rows.
-  if (config.xgboost_selection) {
-    for (std::vector<PointScore>& technique_scores : scores) {
-      for (PointScore& score : technique_scores) score.columns = final_columns;
+      outer_scores_[t].push_back(std::move(per_outer));
     }
   }
 
-  summary.techniques.resize(points.size());
-  std::vector<size_t> best_point(points.size(), 0);
-  std::vector<std::vector<size_t>> outer_point(points.size());
-  for (size_t t = 0; t < points.size(); ++t) {
-    TechniqueResult& result = summary.techniques[t];
-    result.technique = config.techniques[t];
-    result.points = points[t].size();
-    for (size_t g = 0; g < points[t].size(); ++g) {
-      result.fits += scores[t][g].fits;
-      for (const std::string& note : scores[t][g].notes) ++result.notes[note];
-      if (scores[t][g].mape < scores[t][best_point[t]].mape) best_point[t] = g;
-    }
-    const PointScore& best = scores[t][best_point[t]];
-    result.ok = std::isfinite(best.mape);
-    result.hyperparameters = points[t][best_point[t]];
-    result.selection = best.selection;
-    for (int c : best.columns) result.features.push_back(plan.names()[c]);
-    // Each validation split's own best point (the global best with SFS).
-    outer_point[t].assign(data.outers.size(), best_point[t]);
-    if (outer_scores[t].empty()) continue;
-    std::vector<Metrics> selection;
-    for (size_t o = 0; o < data.outers.size(); ++o) {
-      size_t& g_best = outer_point[t][o];
-      for (size_t g = 0; g < points[t].size(); ++g) {
-        if (outer_scores[t][g][o].mape < outer_scores[t][g_best][o].mape) g_best = g;
+  // Each technique's best point, overall and within each validation split (the overall best
+  // with SFS), and its selection figures.
+  void SummariseSelection() {
+    summary_.techniques.resize(points_.size());
+    best_point_.assign(points_.size(), 0);
+    outer_point_.resize(points_.size());
+    for (size_t t = 0; t < points_.size(); ++t) {
+      TechniqueResult& result = summary_.techniques[t];
+      result.technique = config_.techniques[t];
+      result.points = points_[t].size();
+      for (size_t g = 0; g < points_[t].size(); ++g) {
+        result.fits += scores_[t][g].fits;
+        for (const std::string& note : scores_[t][g].notes) ++result.notes[note];
+        if (scores_[t][g].mape < scores_[t][best_point_[t]].mape) best_point_[t] = g;
       }
-      selection.push_back(outer_scores[t][g_best][o].selection);
-      result.ok = result.ok && std::isfinite(outer_scores[t][g_best][o].mape);
-    }
-    if (result.ok) result.selection = MeanMetrics(selection);
-  }
-
-  // 2. Train and validation figures of each technique's best point, per validation split.
-  struct Measure {
-    bool ok = false;
-    Metrics train, validation;
-    std::vector<double> residuals;
-    std::vector<std::string> notes;
-  };
-  std::vector<std::pair<size_t, size_t>> measure_tasks;
-  for (size_t t = 0; t < points.size(); ++t) {
-    if (!summary.techniques[t].ok) continue;
-    for (size_t o = 0; o < data.outers.size(); ++o) measure_tasks.emplace_back(t, o);
-  }
-  std::vector<Measure> measures(measure_tasks.size());
-  ParallelFor(measure_tasks.size(), options.jobs, [&](size_t i) {
-    auto [t, o] = measure_tasks[i];
-    const Outer& outer = data.outers[o];
-    size_t g = outer_point[t][o];
-    const PointScore& best = scores[t][g];
-    FitResult fit = FitPredict(config.techniques[t], points[t][g], outer.seed, *outer.x, *outer.y,
-                               outer.y_scaler, outer.split.train,
-                               config.feature_selection ? best.columns : outer.columns,
-                               {&outer.split.train, &outer.split.test});
-    Measure& m = measures[i];
-    m.ok = fit.ok;
-    m.notes = std::move(fit.notes);
-    if (!fit.ok) return;
-    m.train = ComputeMetrics(y(outer.split.train), fit.predictions[0]);
-    Eigen::VectorXd real = y(outer.split.test);
-    m.validation = ComputeMetrics(real, fit.predictions[1]);
-    for (Eigen::Index r = 0; r < real.size(); ++r) {
-      double p = fit.predictions[1](r);
-      if (p != 0) m.residuals.push_back((real(r) - p) / p);
-    }
-  });
-  std::vector<std::vector<double>> residuals(points.size());
-  for (size_t t = 0; t < points.size(); ++t) {
-    std::vector<Metrics> train, validation;
-    for (size_t i = 0; i < measure_tasks.size(); ++i) {
-      if (measure_tasks[i].first != t) continue;
-      const Measure& m = measures[i];
-      summary.techniques[t].fits += 1;
-      for (const std::string& note : m.notes) ++summary.techniques[t].notes[note];
-      if (!m.ok) {
-        summary.techniques[t].ok = false;
-        continue;
+      const PointScore& best = scores_[t][best_point_[t]];
+      result.ok = std::isfinite(best.mape);
+      result.hyperparameters = points_[t][best_point_[t]];
+      result.selection = best.selection;
+      for (int c : best.columns) result.features.push_back(plan_.names()[c]);
+      outer_point_[t].assign(data_.outers.size(), best_point_[t]);
+      if (outer_scores_[t].empty()) continue;
+      std::vector<Metrics> selection;
+      for (size_t o = 0; o < data_.outers.size(); ++o) {
+        size_t& g_best = outer_point_[t][o];
+        for (size_t g = 0; g < points_[t].size(); ++g) {
+          if (outer_scores_[t][g][o].mape < outer_scores_[t][g_best][o].mape) g_best = g;
+        }
+        selection.push_back(outer_scores_[t][g_best][o].selection);
+        result.ok = result.ok && std::isfinite(outer_scores_[t][g_best][o].mape);
       }
-      train.push_back(m.train);
-      validation.push_back(m.validation);
-      residuals[t].insert(residuals[t].end(), m.residuals.begin(), m.residuals.end());
-    }
-    if (summary.techniques[t].ok && !train.empty()) {
-      summary.techniques[t].train = MeanMetrics(train);
-      summary.techniques[t].validation = MeanMetrics(validation);
+      if (result.ok) result.selection = MeanMetrics(selection);
     }
   }
 
-  // 3. Refit each technique's best point on all rows.
-  std::vector<int> all_rows(table.rows());
-  for (size_t r = 0; r < all_rows.size(); ++r) all_rows[r] = static_cast<int>(r);
-  ParallelFor(points.size(), options.jobs, [&](size_t t) {
-    TechniqueResult& result = summary.techniques[t];
-    if (!result.ok) return;
-    const std::vector<int>& columns = scores[t][best_point[t]].columns;
-    Scaler x_scaler, y_scaler;
-    Eigen::MatrixXd x_all = x;
-    Eigen::VectorXd y_all = y;
-    if (config.normalization) {
-      x_scaler = Scaler::Fit(x, all_rows);
-      y_scaler = Scaler::FitVector(y, all_rows);
-      x_all = x_scaler.Apply(x);
-      y_all = y_scaler.ApplyVector(y);
+  // 2. Train and validation figures of each technique's best point, per validation split, and
+  // the relative validation residuals (prediction intervals).
+  void MeasureBestPoints() {
+    struct Measure {
+      bool ok = false;
+      Metrics train, validation;
+      std::vector<double> residuals;
+      std::vector<std::string> notes;
+    };
+    std::vector<std::pair<size_t, size_t>> measure_tasks;
+    for (size_t t = 0; t < points_.size(); ++t) {
+      if (!summary_.techniques[t].ok) continue;
+      for (size_t o = 0; o < data_.outers.size(); ++o) measure_tasks.emplace_back(t, o);
     }
-    FitResult fit = FitPredict(result.technique, result.hyperparameters, config.seed, x_all, y_all,
-                               y_scaler, all_rows, columns, {&all_rows});
-    result.fits += 1;
-    for (const std::string& note : fit.notes) ++result.notes[note];
-    if (!fit.ok) {
-      result.ok = false;
-      return;
-    }
-    result.refit = ComputeMetrics(y, fit.predictions[0]);
-    fit.regressor->ReleaseFitData();  // the saved model never reduces: free its kernel, trees
-    for (int c : fit.regressor->SelectedFeatures()) {
-      if (c >= 0 && static_cast<size_t>(c) < columns.size()) {
-        result.model_features.push_back(plan.names()[columns[c]]);
+    std::vector<Measure> measures(measure_tasks.size());
+    ParallelFor(measure_tasks.size(), options_.jobs, [&](size_t i) {
+      auto [t, o] = measure_tasks[i];
+      const Outer& outer = data_.outers[o];
+      size_t g = outer_point_[t][o];
+      const PointScore& best = scores_[t][g];
+      FitResult fit = FitPredict(config_.techniques[t], points_[t][g], outer.seed, *outer.x,
+                                 *outer.y, outer.y_scaler, outer.split.train,
+                                 config_.feature_selection ? best.columns : outer.columns,
+                                 {&outer.split.train, &outer.split.test});
+      Measure& m = measures[i];
+      m.ok = fit.ok;
+      m.notes = std::move(fit.notes);
+      if (!fit.ok) return;
+      m.train = ComputeMetrics(y_(outer.split.train), fit.predictions[0]);
+      Eigen::VectorXd real = y_(outer.split.test);
+      m.validation = ComputeMetrics(real, fit.predictions[1]);
+      for (Eigen::Index r = 0; r < real.size(); ++r) {
+        double p = fit.predictions[1](r);
+        if (p != 0) m.residuals.push_back((real(r) - p) / p);
+      }
+    });
+    residuals_.resize(points_.size());
+    for (size_t t = 0; t < points_.size(); ++t) {
+      std::vector<Metrics> train, validation;
+      for (size_t i = 0; i < measure_tasks.size(); ++i) {
+        if (measure_tasks[i].first != t) continue;
+        const Measure& m = measures[i];
+        summary_.techniques[t].fits += 1;
+        for (const std::string& note : m.notes) ++summary_.techniques[t].notes[note];
+        if (!m.ok) {
+          summary_.techniques[t].ok = false;
+          continue;
+        }
+        train.push_back(m.train);
+        validation.push_back(m.validation);
+        residuals_[t].insert(residuals_[t].end(), m.residuals.begin(), m.residuals.end());
+      }
+      if (summary_.techniques[t].ok && !train.empty()) {
+        summary_.techniques[t].train = MeanMetrics(train);
+        summary_.techniques[t].validation = MeanMetrics(validation);
       }
     }
-    nlohmann::json metrics = {{"train", result.train.ToJson()},
-                              {"selection", result.selection.ToJson()},
-                              {"validation", result.validation.ToJson()}};
-    result.model = std::make_shared<ModelFile>(result.technique, config.y, result.hyperparameters,
-                                               plan, columns, x_scaler.Select(columns), y_scaler,
-                                               std::move(fit.regressor), residuals[t], metrics);
-  });
+  }
+
+  // 3. Refit each technique's best point on all rows: the model that is saved.
+  void RefitBestPoints() {
+    std::vector<int> all_rows(table_.rows());
+    for (size_t r = 0; r < all_rows.size(); ++r) all_rows[r] = static_cast<int>(r);
+    ParallelFor(points_.size(), options_.jobs, [&](size_t t) {
+      TechniqueResult& result = summary_.techniques[t];
+      if (!result.ok) return;
+      const std::vector<int>& columns = scores_[t][best_point_[t]].columns;
+      Scaler x_scaler, y_scaler;
+      Eigen::MatrixXd x_all = x_;
+      Eigen::VectorXd y_all = y_;
+      if (config_.normalization) {
+        x_scaler = Scaler::Fit(x_, all_rows);
+        y_scaler = Scaler::FitVector(y_, all_rows);
+        x_all = x_scaler.Apply(x_);
+        y_all = y_scaler.ApplyVector(y_);
+      }
+      FitResult fit = FitPredict(result.technique, result.hyperparameters, config_.seed, x_all,
+                                 y_all, y_scaler, all_rows, columns, {&all_rows});
+      result.fits += 1;
+      for (const std::string& note : fit.notes) ++result.notes[note];
+      if (!fit.ok) {
+        result.ok = false;
+        return;
+      }
+      result.refit = ComputeMetrics(y_, fit.predictions[0]);
+      fit.regressor->ReleaseFitData();  // the saved model never reduces: free its kernel, trees
+      for (int c : fit.regressor->SelectedFeatures()) {
+        if (c >= 0 && static_cast<size_t>(c) < columns.size()) {
+          result.model_features.push_back(plan_.names()[columns[c]]);
+        }
+      }
+      nlohmann::json metrics = {{"train", result.train.ToJson()},
+                                {"selection", result.selection.ToJson()},
+                                {"validation", result.validation.ToJson()}};
+      result.model = std::make_shared<ModelFile>(
+          result.technique, config_.y, result.hyperparameters, plan_, columns,
+          x_scaler.Select(columns), y_scaler, std::move(fit.regressor), residuals_[t], metrics);
+    });
+  }
 
   // The winner: the lowest selection MAPE.
-  for (size_t t = 0; t < summary.techniques.size(); ++t) {
-    const TechniqueResult& result = summary.techniques[t];
-    if (!result.ok) continue;
-    if (summary.best < 0 ||
-        result.selection.mape < summary.techniques[summary.best].selection.mape) {
-      summary.best = static_cast<int>(t);
+  void PickWinner() {
+    for (size_t t = 0; t < summary_.techniques.size(); ++t) {
+      const TechniqueResult& result = summary_.techniques[t];
+      if (!result.ok) continue;
+      if (summary_.best < 0 ||
+          result.selection.mape < summary_.techniques[summary_.best].selection.mape) {
+        summary_.best = static_cast<int>(t);
+      }
     }
   }
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return summary;
+
+  const TrainConfig& config_;
+  const TrainOptions& options_;
+  TrainSummary summary_;
+  // The prepared data.
+  CsvTable table_;
+  FeaturePlan plan_;
+  Eigen::MatrixXd x_;
+  Eigen::VectorXd y_;
+  Data data_;  // points into x_ and y_
+  size_t feature_count_ = 0;
+  std::vector<int> all_columns_;
+  std::vector<int> final_columns_;  // the features of the final refit
+  // Per technique t: its points, their scores (and per validation split, empty with SFS), its best
+  // point overall and per validation split, its validation residuals.
+  std::vector<std::vector<nlohmann::json>> points_;
+  std::vector<std::vector<PointScore>> scores_;
+  std::vector<std::vector<std::vector<PointScore>>> outer_scores_;
+  std::vector<size_t> best_point_;
+  std::vector<std::vector<size_t>> outer_point_;
+  std::vector<std::vector<double>> residuals_;
+};
+
+}  // namespace
+
+TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
+  return TrainingRun(config, options).Run();
 }
 
 }  // namespace twinprof
