@@ -1,4 +1,5 @@
-// `twinprof explore SPACE.yaml [-o DIR] [-j N] [--seed N] [--budget N] [--exhaustive|--search]`
+// `twinprof explore SPACE.yaml [-o DIR] [-j N] [--seed N] [--budget N] [--exhaustive|--search]
+//                   [--set key=value ...]`
 // Simulates the configurations of a design space (src/explore/explore.h), each in its own
 // process, and writes DIR/candidates.csv, DIR/pareto.csv, DIR/summary.json. Prints the cheapest
 // feasible candidate, the fastest and the Pareto fronts; progress goes to stderr.
@@ -25,6 +26,7 @@ struct ExploreArguments {
   bool exhaustive = false;
   bool search = false;
   bool quiet = false;
+  std::vector<std::string> sets;
 };
 
 }  // namespace
@@ -46,11 +48,22 @@ void AddExploreCommand(CLI::App& app, const GlobalOptions& /*global*/) {
   command->add_flag("--search", arguments->search, "Search (within the budget) even a small space")
       ->excludes(exhaustive);
   command->add_flag("-q,--quiet", arguments->quiet, "No progress on stderr");
+  command
+      ->add_option("--set", arguments->sets,
+                   "Override a value of the base scenario: key.path=value (e.g. calibration=FILE)")
+      ->take_all();
   command->callback([arguments] {
     explore::ExploreOptions options;
     options.space_path = arguments->space;
     options.output_dir = arguments->output;
     options.parallel = arguments->jobs;
+    for (const std::string& set : arguments->sets) {
+      size_t equals = set.find('=');
+      if (equals == std::string::npos || equals == 0) {
+        throw InputError("--set " + set + ": expected key.path=value");
+      }
+      options.base_overrides.emplace_back(set.substr(0, equals), set.substr(equals + 1));
+    }
     if (arguments->seed < -1) throw InputError("--seed must be >= 0");
     if (arguments->seed >= 0) options.seed = static_cast<uint64_t>(arguments->seed);
     if (arguments->budget != -1) {

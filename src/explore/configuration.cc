@@ -140,6 +140,7 @@ std::vector<std::string> ConfigurationValues(const Space& space, const Choices& 
 std::vector<std::string> SetArguments(const Space& space, const Scenario& base,
                                       const Choices& choices, const WorkloadVariant* workload) {
   std::vector<std::string> arguments;
+  for (const auto& [key, value] : space.base_overrides) arguments.push_back(key + "=" + value);
   for (const ClusterHardware& hardware : space.hardware) {
     std::vector<std::pair<std::string, int>> counts = ClusterCounts(space, hardware, choices);
     // Types of the base's cluster the space does not list leave it.

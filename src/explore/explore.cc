@@ -78,7 +78,7 @@ ExploreSummary RunExplore(const ExploreOptions& options) {
   if (options.parallel < 1) throw InputError("-j must be at least 1");
   if (options.budget && *options.budget < 1) throw InputError("--budget must be at least 1");
   std::vector<Scenario> bases;
-  Space space = LoadSpace(options.space_path, &bases);
+  Space space = LoadSpace(options.space_path, &bases, options.base_overrides);
   if (options.seed) space.search.seed = *options.seed;
   if (options.budget) space.search.budget = *options.budget;
   if (options.method) space.search.method = *options.method;

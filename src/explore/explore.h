@@ -30,6 +30,8 @@ struct ExploreOptions {
   std::string space_path;
   std::string output_dir = "explore-out";
   int parallel = 1;  // -j: simulations at a time
+  // --set key=value: overrides of the base scenario (dotted paths, as simulate's --set).
+  std::vector<std::pair<std::string, std::string>> base_overrides;
   // Replace the space's `search:` settings when set (the CLI's --seed, --budget, --exhaustive,
   // --search).
   std::optional<uint64_t> seed;

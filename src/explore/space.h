@@ -109,6 +109,8 @@ struct Space {
   std::string name;
   std::string source_file;
   std::string scenario_path;  // the base scenario, resolved against the space's folder
+  // `explore --set key=value`: applied to the base scenario before the axes (e.g. a calibration).
+  std::vector<std::pair<std::string, std::string>> base_overrides;
   std::vector<ClusterHardware> hardware;
   std::vector<Axis> axes;  // hardware axes, then placement, then resources, in the file's order
   std::vector<WorkloadVariant> workloads;  // empty: the base scenario's workload only
@@ -128,7 +130,9 @@ constexpr uint64_t kMaxSpaceSize = uint64_t{1} << 62;
 // down; placements on a node type whose arch the component has no image for; constraints on
 // unknown components, rejection rates of components that are not synchronous services. Throws
 // InputError naming the file and line. `base` receives the base scenario, one per workload
-// variant (or one, the base scenario itself, without variants).
-Space LoadSpace(const std::string& path, std::vector<Scenario>* bases);
+// variant (or one, the base scenario itself, without variants). `base_overrides` (`--set`) are
+// applied to the base scenario, as simulate's --set, before the workload variants'.
+Space LoadSpace(const std::string& path, std::vector<Scenario>* bases,
+                const std::vector<std::pair<std::string, std::string>>& base_overrides = {});
 
 }  // namespace twinprof::explore

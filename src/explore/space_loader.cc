@@ -386,7 +386,9 @@ void ParseWorkloads(const YamlFile& file, const YAML::Node& node, Space& space,
       variant.overrides.emplace_back("workload." + key, out.c_str());
     }
     try {
-      bases.push_back(LoadScenario(space.scenario_path, variant.overrides));
+      std::vector<std::pair<std::string, std::string>> overrides = space.base_overrides;
+      overrides.insert(overrides.end(), variant.overrides.begin(), variant.overrides.end());
+      bases.push_back(LoadScenario(space.scenario_path, overrides));
     } catch (const InputError& e) {
       throw InputError(variant.where, "workload '" + variant.name + "': " + e.message());
     }
@@ -396,7 +398,8 @@ void ParseWorkloads(const YamlFile& file, const YAML::Node& node, Space& space,
 
 }  // namespace
 
-Space LoadSpace(const std::string& path, std::vector<Scenario>* bases) {
+Space LoadSpace(const std::string& path, std::vector<Scenario>* bases,
+                const std::vector<std::pair<std::string, std::string>>& base_overrides) {
   YamlFile file = YamlFile::Load(path);
   file.ExpectMap(file.root(), "an explore space");
   const YAML::Node& root = file.root();
@@ -415,7 +418,8 @@ Space LoadSpace(const std::string& path, std::vector<Scenario>* bases) {
     file.Fail(scenario_node, "scenario file '" + space.scenario_path + "' does not exist");
   }
   std::vector<Scenario> loaded;
-  loaded.push_back(LoadScenario(space.scenario_path));
+  space.base_overrides = base_overrides;
+  loaded.push_back(LoadScenario(space.scenario_path, base_overrides));
   const Scenario& base = loaded.front();
 
   if (YAML::Node node = YamlFile::Optional(root, "hardware"); node) {

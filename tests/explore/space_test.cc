@@ -18,6 +18,22 @@ const std::string kSource = TWINPROF_SOURCE_DIR;
 const std::string kExample = kSource + "/experiments/explore/space.yaml";
 const std::string kFull = kSource + "/tests/explore/data/full-space.yaml";
 
+// `explore --set`: overrides of the base scenario reach every candidate's base and its
+// reproducing `simulate --set` arguments.
+TEST(LoadSpace, SetOverridesTheBaseScenario) {
+  std::vector<Scenario> bases;
+  Space space = LoadSpace(kExample, &bases, {{"workload.files", "7"}});
+  ASSERT_EQ(bases.size(), 1u);
+  EXPECT_EQ(bases[0].workload.files, 7);
+  std::vector<Scenario> plain;
+  LoadSpace(kExample, &plain);
+  EXPECT_EQ(plain[0].workload.files, 200);
+  Choices choices(space.axes.size(), 0);
+  std::vector<std::string> arguments = SetArguments(space, bases[0], choices, nullptr);
+  ASSERT_FALSE(arguments.empty());
+  EXPECT_EQ(arguments.front(), "workload.files=7");
+}
+
 // docs/formats.md, "Explore space": the example.
 TEST(LoadSpace, DocumentedExample) {
   std::vector<Scenario> bases;
