@@ -139,5 +139,21 @@ TEST_F(SyntheticRecovery, NarrowDesignFlagsWhatItCannotIdentify) {
   EXPECT_NEAR(parameters["behaviour.detect.work.base"]["value"].as<double>(), 4e9, 0.05 * 4e9);
 }
 
+// Bad data (the corpus tests/data/bad/calibrate/): exit 2 and no calibration file, not even a
+// partial one.
+TEST_F(SyntheticRecovery, BadDataWritesNothing) {
+  const fs::path output = dir_ / "calibration.yaml";
+  for (const char* bad : {"other_workflow.csv", "empty.csv", "all_failed.csv",
+                          "missing_component.csv", "unknown_node_type.csv", "nan_time.csv"}) {
+    testing::CommandResult result =
+        testing::RunTwinprof({"calibrate", kDir + "scenario.yaml", "--data",
+                              std::string(TWINPROF_SOURCE_DIR) + "/tests/data/bad/calibrate/" + bad,
+                              "-o", output.string()});
+    EXPECT_EQ(result.exit_status, 2) << bad << ": " << result.err;
+    EXPECT_FALSE(fs::exists(output)) << bad;
+    EXPECT_FALSE(fs::exists(output.string() + ".tmp")) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace twinprof::test
