@@ -1,5 +1,5 @@
-// `twinprof export DIR --jobs|--runs [--component C] [--target T] -o F.csv`: the results of a
-// campaign as aMLLibrary-compatible CSV.
+// `twinprof export DIR --jobs|--runs [--component C] [--target T] [--mode M] -o F.csv`: the
+// results of a campaign as aMLLibrary-compatible CSV.
 #include <fstream>
 #include <iostream>
 
@@ -17,6 +17,7 @@ void AddExportCommand(CLI::App& app, const GlobalOptions&) {
     bool runs = false;
     std::string component;
     std::string target;
+    std::string mode;
     std::string output;
   };
   auto args = std::make_shared<Args>();
@@ -31,14 +32,20 @@ void AddExportCommand(CLI::App& app, const GlobalOptions&) {
   cmd->add_option("--target", args->target,
                   "Training table: numeric parameters as features, this column last "
                   "(jobs: compute_s, total_s, ...; runs: makespan_s, C.mean_compute_s, ...)");
+  cmd->add_option("--mode", args->mode,
+                  "Runs of this mode only: workflow, single, single:COMPONENT or all (default: "
+                  "workflow with --target, all without)");
   cmd->add_option("-o,--output", args->output, "CSV file to write (- for stdout)")->required();
   cmd->callback([args] {
-    if (!args->jobs && !args->runs) throw InputError("export: give --jobs or --runs");
+    if (!args->jobs && !args->runs) {
+      throw InputError(SourceLocation{"export"}, "give --jobs or --runs");
+    }
     ResultsStore store = ResultsStore::OpenExisting(args->dir);
     ExportOptions options;
     options.runs = args->runs;
     options.component = args->component;
     options.target = args->target;
+    options.mode = args->mode;
     int rows;
     if (args->output == "-") {
       rows = ExportCsv(store, options, std::cout);
@@ -48,8 +55,8 @@ void AddExportCommand(CLI::App& app, const GlobalOptions&) {
       rows = ExportCsv(store, options, out);
       out.close();
       if (!out) throw InputError(SourceLocation{args->output}, "writing failed");
-      std::cerr << "export: " << rows << " row" << (rows == 1 ? "" : "s") << " -> " << args->output
-                << "\n";
+      std::cerr << "export: " << rows << " row" << (rows == 1 ? "" : "s") << " of mode "
+                << SelectedMode(options) << " -> " << args->output << "\n";
     }
   });
 }

@@ -1,5 +1,5 @@
 // `twinprof simulate SCENARIO.yaml [-o DIR] [--seed N] [--set key=value ...]
-//                    [--sweep key=v1,v2,... ...] [-j N]`
+//                    [--sweep key=v1,v2,... ...] [-j N] [--force]`
 // Simulates a scenario with SimGrid and writes DIR/jobs.csv, DIR/runs.csv, DIR/summary.json
 // (see src/sim/sweep.h). Each run is its own process; --sweep (repeatable) runs one per
 // combination of the swept values, -j at a time.
@@ -19,7 +19,7 @@ std::pair<std::string, std::string> SplitAssignment(const std::string& text,
                                                     const std::string& flag) {
   size_t equals = text.find('=');
   if (equals == std::string::npos || equals == 0) {
-    throw InputError(flag + " " + text + ": expected key=value");
+    throw InputError(SourceLocation{flag + " " + text}, "expected key=value");
   }
   return {text.substr(0, equals), text.substr(equals + 1)};
 }
@@ -49,7 +49,7 @@ std::vector<std::string> SplitValues(const std::string& values, const std::strin
   }
   parts.push_back(part);
   for (const std::string& value : parts) {
-    if (value.empty()) throw InputError("--sweep " + flag_text + ": empty value");
+    if (value.empty()) throw InputError(SourceLocation{"--sweep " + flag_text}, "empty value");
   }
   return parts;
 }
@@ -61,6 +61,7 @@ struct SimulateArguments {
   std::vector<std::string> sets;
   std::vector<std::string> sweeps;
   int jobs = 1;
+  bool force = false;
 };
 
 }  // namespace
@@ -80,11 +81,14 @@ void AddSimulateCommand(CLI::App& app, const GlobalOptions& global) {
                    "repeat for a grid of several keys")
       ->take_all();
   command->add_option("-j,--jobs", arguments->jobs, "Runs at a time")->capture_default_str();
+  command->add_flag("--force", arguments->force,
+                    "Replace an earlier simulation in the output folder (else it is refused)");
   command->callback([arguments, &global] {
     SimulateOptions options;
     options.scenario_path = arguments->scenario;
     options.output_dir = arguments->output;
     options.parallel_runs = arguments->jobs;
+    options.force = arguments->force;
     for (const std::string& set : arguments->sets) {
       options.overrides.push_back(SplitAssignment(set, "--set"));
     }

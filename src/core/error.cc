@@ -3,7 +3,7 @@
 namespace twinprof {
 
 std::string SourceLocation::ToString() const {
-  std::string out = file.empty() ? "<input>" : file;
+  std::string out = file.empty() ? "twinprof" : file;
   if (line > 0) {
     // Appended piece by piece: `":" + std::to_string(n)` trips GCC 12's -Wrestrict false
     // positive at -O3 (a Release build).

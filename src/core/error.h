@@ -12,11 +12,12 @@
 
 namespace twinprof {
 
-// Where something came from. A location without a file prints as "<input>".
+// Where something came from: a file, or a command-line flag ("--target", "--set a.b=c"), whose
+// name then takes the file's place. A location with neither prints as "twinprof".
 struct SourceLocation {
-  std::string file;
-  int line = 0;    // 1-based; 0 = unknown
-  int column = 0;  // 1-based; 0 = unknown
+  std::string file;  // or the flag
+  int line = 0;      // 1-based; 0 = unknown
+  int column = 0;    // 1-based; 0 = unknown
 
   // "file:line:col", "file:line" or "file", depending on what is known.
   std::string ToString() const;

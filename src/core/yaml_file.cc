@@ -78,9 +78,24 @@ YamlFile YamlFile::Parse(const std::string& text, const std::string& name) {
 
 SourceLocation YamlFile::Where(const YAML::Node& node) const {
   if (!node.IsDefined()) return SourceLocation{path_};
+  for (const auto& [from, origin] : origins_) {
+    if (node.is(from)) return SourceLocation{origin};
+  }
   YAML::Mark mark = node.Mark();
   if (mark.is_null()) return SourceLocation{path_};
   return SourceLocation{path_, mark.line + 1, mark.column + 1};
+}
+
+void YamlFile::SetOrigin(const YAML::Node& node, const std::string& origin) {
+  origins_.emplace_back(node, origin);
+  if (node.IsMap()) {
+    for (const auto& entry : node) {
+      SetOrigin(entry.first, origin);
+      SetOrigin(entry.second, origin);
+    }
+  } else if (node.IsSequence()) {
+    for (const YAML::Node& item : node) SetOrigin(item, origin);
+  }
 }
 
 void YamlFile::Fail(const YAML::Node& node, const std::string& message) const {

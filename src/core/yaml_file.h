@@ -12,6 +12,8 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 
@@ -27,8 +29,12 @@ class YamlFile {
   const std::string& path() const { return path_; }
   const YAML::Node& root() const { return root_; }
 
-  // Where `node` is in the file (1-based line and column).
+  // Where `node` is in the file (1-based line and column), or the origin SetOrigin gave it.
   SourceLocation Where(const YAML::Node& node) const;
+  // Says that `node` and everything under it came from elsewhere than the file, e.g. from the
+  // flag "--set workload.files=abc" (which replaced a value of the file): Where() names `origin`
+  // for them.
+  void SetOrigin(const YAML::Node& node, const std::string& origin);
   [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const;
 
   // Checks the node's shape; `what` names it in the message ("the 'components' section").
@@ -65,6 +71,7 @@ class YamlFile {
 
   std::string path_;
   YAML::Node root_;
+  std::vector<std::pair<YAML::Node, std::string>> origins_;  // see SetOrigin
 };
 
 // Reads a whole file into a string; throws InputError when it cannot be read.

@@ -36,7 +36,8 @@ double JobValue(const JobRecord& r, const std::string& name) {
       if (c.target()) names.push_back(c.name());
     }
     std::sort(names.begin(), names.end());
-    throw InputError("unknown job target '" + name + "' (one of: " + Join(names) + ")");
+    throw InputError(SourceLocation{"--target"},
+                     "unknown job target '" + name + "' (one of: " + Join(names) + ")");
   }
   return column->Number(r);
 }
@@ -55,6 +56,29 @@ std::string Lookup(const std::vector<std::pair<std::string, std::string>>& param
   return "";
 }
 
+bool ModeMatches(const std::string& selected, const std::string& mode) {
+  if (selected == "all" || selected == mode) return true;
+  return selected == "single" && mode.rfind("single:", 0) == 0;
+}
+
+// The finished runs' modes, by run_id, of the runs `options` selects; throws InputError when the
+// mode selects none.
+std::map<int, std::string> SelectedRuns(const ResultsStore& store, const ExportOptions& options) {
+  std::string selected = SelectedMode(options);
+  std::map<int, std::string> modes;
+  std::vector<std::string> known;
+  for (const RunRow& run : store.Runs()) {
+    if (run.status != "finished") continue;  // a run's jobs count once it is
+    if (std::find(known.begin(), known.end(), run.mode) == known.end()) known.push_back(run.mode);
+    if (ModeMatches(selected, run.mode)) modes[run.run_id] = run.mode;
+  }
+  if (modes.empty() && !known.empty()) {
+    throw InputError(SourceLocation{"--mode"}, "no finished run has mode '" + selected +
+                                                   "' (modes here: " + Join(known) + "; or all)");
+  }
+  return modes;
+}
+
 // Parameters whose every value (over `rows`) is a number.
 template <typename Rows, typename Get>
 std::vector<std::string> NumericParameters(const std::vector<std::string>& names, const Rows& rows,
@@ -70,8 +94,10 @@ std::vector<std::string> NumericParameters(const std::vector<std::string>& names
 
 int ExportJobs(const ResultsStore& store, const ExportOptions& options, std::ostream& out) {
   JobRecordSet set = ReadJobRecords(store);  // the finished runs' jobs, `mode` first
+  std::map<int, std::string> modes = SelectedRuns(store, options);
   std::vector<JobRecord> rows;
   for (JobRecord& record : set.records) {
+    if (modes.count(record.run_id) == 0) continue;
     if (options.component.empty() || record.component == options.component) {
       rows.push_back(std::move(record));
     }
@@ -88,10 +114,13 @@ int ExportJobs(const ResultsStore& store, const ExportOptions& options, std::ost
   });
   std::vector<std::string> features =
       NumericParameters(names, rows, [](const JobRecord& r) { return r.parameters; });
+  std::set<std::string> row_modes;
+  for (const JobRecord& record : rows) row_modes.insert(modes[record.run_id]);
+  if (row_modes.size() > 1) features.insert(features.begin(), "mode");
   for (const std::string& f : features) out << CsvField(f) << ',';
   out << "input_bytes," << CsvField(options.target) << '\n';
   for (const JobRecord& record : rows) {
-    for (const std::string& f : features) out << Lookup(record.parameters, f) << ',';
+    for (const std::string& f : features) out << CsvField(Lookup(record.parameters, f)) << ',';
     out << FormatDouble(record.input_bytes) << ',' << FormatDouble(JobValue(record, options.target))
         << '\n';
   }
@@ -100,7 +129,8 @@ int ExportJobs(const ResultsStore& store, const ExportOptions& options, std::ost
 
 int ExportRuns(const ResultsStore& store, const ExportOptions& options, std::ostream& out) {
   std::vector<RunRow> runs = store.Runs();
-  std::erase_if(runs, [](const RunRow& r) { return r.status != "finished"; });
+  std::map<int, std::string> modes = SelectedRuns(store, options);
+  std::erase_if(runs, [&](const RunRow& r) { return modes.count(r.run_id) == 0; });
   // Per run and component: jobs, sums of compute and total.
   struct Stats {
     int jobs = 0;
@@ -121,8 +151,9 @@ int ExportRuns(const ResultsStore& store, const ExportOptions& options, std::ost
   }
   if (!options.component.empty()) {
     if (std::find(components.begin(), components.end(), options.component) == components.end()) {
-      throw InputError("no jobs of component '" + options.component + "' in the store (" +
-                       Join(components) + ")");
+      throw InputError(SourceLocation{"--component"}, "no jobs of component '" + options.component +
+                                                          "' in the store (" + Join(components) +
+                                                          ")");
     }
     components = {options.component};
     std::erase_if(runs,
@@ -139,9 +170,10 @@ int ExportRuns(const ResultsStore& store, const ExportOptions& options, std::ost
       if (name == c + ".mean_compute_s") return s.jobs ? s.compute / s.jobs : NAN;
       if (name == c + ".mean_total_s") return s.jobs ? s.total / s.jobs : NAN;
     }
-    throw InputError("unknown run target '" + name +
-                     "' (makespan_s, wall_s, jobs, failed_jobs, COMPONENT.jobs, "
-                     "COMPONENT.mean_compute_s, COMPONENT.mean_total_s)");
+    throw InputError(SourceLocation{"--target"},
+                     "unknown run target '" + name +
+                         "' (makespan_s, wall_s, jobs, failed_jobs, COMPONENT.jobs, "
+                         "COMPONENT.mean_compute_s, COMPONENT.mean_total_s)");
   };
   std::vector<std::string> measures = {"jobs", "failed_jobs", "makespan_s", "wall_s"};
   for (const std::string& c : components) {
@@ -167,9 +199,14 @@ int ExportRuns(const ResultsStore& store, const ExportOptions& options, std::ost
   });
   std::vector<std::string> features =
       NumericParameters(names, runs, [](const RunRow& r) { return r.parameters; });
+  std::set<std::string> row_modes;
+  for (const RunRow& run : runs) row_modes.insert(run.mode);
+  bool mode_column = row_modes.size() > 1;
+  if (mode_column) out << "mode,";
   for (const std::string& f : features) out << CsvField(f) << ',';
   out << CsvField(options.target) << '\n';
   for (const RunRow& run : runs) {
+    if (mode_column) out << CsvField(run.mode) << ',';
     for (const std::string& f : features) out << Lookup(run.parameters, f) << ',';
     out << FormatDouble(value(run, options.target)) << '\n';
   }
@@ -178,7 +215,18 @@ int ExportRuns(const ResultsStore& store, const ExportOptions& options, std::ost
 
 }  // namespace
 
+std::string SelectedMode(const ExportOptions& options) {
+  if (!options.mode.empty()) return options.mode;
+  return options.target.empty() ? "all" : "workflow";
+}
+
 int ExportCsv(const ResultsStore& store, const ExportOptions& options, std::ostream& out) {
+  const std::string& mode = options.mode;
+  if (!(mode.empty() || mode == "all" || mode == "workflow" || mode == "single" ||
+        (mode.rfind("single:", 0) == 0 && mode.size() > 7))) {
+    throw InputError(SourceLocation{"--mode"},
+                     "'" + mode + "': expected workflow, single, single:COMPONENT or all");
+  }
   if (!options.runs && !options.component.empty()) {
     bool known = false;
     std::vector<std::string> components;
@@ -190,8 +238,9 @@ int ExportCsv(const ResultsStore& store, const ExportOptions& options, std::ostr
       }
     }
     if (!known) {
-      throw InputError("no jobs of component '" + options.component + "' in the store (" +
-                       Join(components) + ")");
+      throw InputError(SourceLocation{"--component"}, "no jobs of component '" + options.component +
+                                                          "' in the store (" + Join(components) +
+                                                          ")");
     }
   }
   return options.runs ? ExportRuns(store, options, out) : ExportJobs(store, options, out);

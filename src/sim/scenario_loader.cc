@@ -23,7 +23,9 @@ std::string Resolve(const std::string& base_file, const std::string& path) {
 
 // Applies "a.b.c" = value to the document, creating maps on the way. The value is parsed as
 // YAML, so "[1, 2]" is a list.
-void ApplyOverride(YAML::Node root, const std::string& key, const std::string& value) {
+void ApplyOverride(YamlFile& file, YAML::Node root, const std::string& key,
+                   const std::string& value) {
+  const std::string flag = "--set " + key + "=" + value;
   std::vector<std::string> parts;
   size_t start = 0;
   while (true) {
@@ -33,7 +35,7 @@ void ApplyOverride(YAML::Node root, const std::string& key, const std::string& v
     start = dot + 1;
   }
   for (const std::string& part : parts) {
-    if (part.empty()) throw InputError("--set " + key + ": empty key part");
+    if (part.empty()) throw InputError(SourceLocation{flag}, "empty key part in '" + key + "'");
   }
   YAML::Node current = root;
   for (size_t i = 0; i + 1 < parts.size(); ++i) {
@@ -48,9 +50,10 @@ void ApplyOverride(YAML::Node root, const std::string& key, const std::string& v
   try {
     parsed = YAML::Load(value);
   } catch (const YAML::Exception& e) {
-    throw InputError("--set " + key + "=" + value + ": not a YAML value: " + e.msg);
+    throw InputError(SourceLocation{flag}, "not a YAML value: " + e.msg);
   }
   current[parts.back()] = parsed;
+  file.SetOrigin(parsed, flag);  // its errors name the flag, not the scenario's line 1
 }
 
 // The file named by root[key], resolved against the scenario's folder; it must exist.
@@ -258,7 +261,7 @@ Scenario LoadScenario(const std::string& path,
   YamlFile file = YamlFile::Load(path);
   file.ExpectMap(file.root(), "a scenario");
   YAML::Node root = file.root();
-  for (const auto& [key, value] : overrides) ApplyOverride(root, key, value);
+  for (const auto& [key, value] : overrides) ApplyOverride(file, root, key, value);
   file.CheckKeys(root,
                  {"name", "workflow", "platform", "hardware", "placement", "resources",
                   "scheduling", "workload", "behaviour", "behaviour_file", "calibration"},

@@ -1,5 +1,6 @@
 #include "sim/sweep.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -80,6 +81,49 @@ void AppendFile(const fs::path& from, std::ostream& to, bool skip_header) {
   to << in.rdbuf();
 }
 
+// What RunSimulations writes in its output folder: an earlier simulation is recognised by these
+// (and only these are removed by --force).
+bool IsSimulationOutput(const fs::directory_entry& entry) {
+  std::string name = entry.path().filename().string();
+  if (name == "jobs.csv" || name == "runs.csv" || name == "summary.json") return true;
+  return entry.is_directory() && name.size() > 4 && name.rfind("run-", 0) == 0 &&
+         name.find_first_not_of("0123456789", 4) == std::string::npos;
+}
+
+// Refuses an output folder that holds an earlier simulation, or (force) removes that simulation.
+void ClearOutputFolder(const fs::path& output, bool force) {
+  std::error_code error;
+  if (!fs::is_directory(output, error)) {
+    if (fs::exists(output, error)) {
+      throw InputError(SourceLocation{output.string()}, "exists and is not a folder (-o)");
+    }
+    return;
+  }
+  std::vector<fs::path> earlier;
+  for (const auto& entry : fs::directory_iterator(output, error)) {
+    if (IsSimulationOutput(entry)) earlier.push_back(entry.path());
+  }
+  if (earlier.empty()) return;
+  std::sort(earlier.begin(), earlier.end());
+  if (!force) {
+    std::string names;
+    for (size_t i = 0; i < earlier.size() && i < 4; ++i) {
+      names += (i ? ", " : "") + earlier[i].filename().string();
+    }
+    if (earlier.size() > 4) names += ", ...";
+    throw InputError(SourceLocation{output.string()},
+                     "this folder holds an earlier simulation (" + names +
+                         "): pass --force to replace it, or choose another output folder (-o)");
+  }
+  for (const fs::path& path : earlier) {
+    fs::remove_all(path, error);
+    if (error) {
+      throw InputError(SourceLocation{path.string()},
+                       "cannot remove the earlier simulation: " + error.message());
+    }
+  }
+}
+
 // A cost for reports: four significant digits.
 std::string Cost(double cost) {
   char text[32];
@@ -93,14 +137,14 @@ SimulatedRun RunResultFromJson(const nlohmann::json& json) { return SimulatedRun
 
 SimulateSummary RunSimulations(const SimulateOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
-  if (options.parallel_runs < 1) throw InputError("-j must be at least 1");
+  if (options.parallel_runs < 1) throw InputError(SourceLocation{"-j"}, "must be at least 1");
   const bool sweep = !options.sweep.empty();
   for (size_t i = 0; i < options.sweep.size(); ++i) {
     const SimulateOptions::SweepKey& axis = options.sweep[i];
-    if (axis.values.empty()) throw InputError("--sweep " + axis.key + ": no values");
+    if (axis.values.empty()) throw InputError(SourceLocation{"--sweep " + axis.key}, "no values");
     for (size_t j = 0; j < i; ++j) {
       if (options.sweep[j].key == axis.key) {
-        throw InputError("--sweep " + axis.key + ": the key is swept twice");
+        throw InputError(SourceLocation{"--sweep " + axis.key}, "the key is swept twice");
       }
     }
   }
@@ -114,14 +158,19 @@ SimulateSummary RunSimulations(const SimulateOptions& options) {
   }
 
   const fs::path output(options.output_dir);
+  ClearOutputFolder(output, options.force);
   std::error_code error;
   fs::create_directories(output, error);
-  if (error) throw InputError("cannot create output folder " + output.string());
+  if (error) {
+    throw InputError(SourceLocation{output.string()}, "cannot create this output folder (-o)");
+  }
   std::vector<fs::path> folders;
   for (size_t i = 0; i < scenarios.size(); ++i) {
     fs::path folder = sweep ? output / ("run-" + std::to_string(i + 1)) : output;
     fs::create_directories(folder, error);
-    if (error) throw InputError("cannot create output folder " + folder.string());
+    if (error) {
+      throw InputError(SourceLocation{folder.string()}, "cannot create this output folder (-o)");
+    }
     folders.push_back(folder);
   }
 

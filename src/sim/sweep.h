@@ -10,6 +10,9 @@
 //   summary.json  the run's figures (SimulatedRun::ToJson plus run_id, parameters, wall_seconds);
 //                 for a sweep {"scenario": ..., "runs": [one such object per run]}
 //   run-<i>/      for a sweep only: each run's own jobs.csv and summary.json
+// A folder that already holds any of these (an earlier simulation) is refused, so that stale
+// run-<i>/ folders never sit beside new results; with `force` they are all removed first (other
+// files in the folder are left alone).
 // Scenarios are loaded (and rejected with InputError) in the calling process before any fork.
 #pragma once
 
@@ -34,6 +37,8 @@ struct SimulateOptions {
   };
   std::vector<SweepKey> sweep;
   int parallel_runs = 1;  // -j
+  // Replace an earlier simulation in output_dir (--force) instead of refusing it.
+  bool force = false;
 };
 
 struct SimulateSummary {
@@ -52,7 +57,8 @@ struct SimulateSummary {
   std::string FullReport() const;
 };
 
-// Throws InputError for a bad scenario, flag or value; std::runtime_error when a run fails.
+// Throws InputError for a bad scenario, flag or value, or an output folder holding an earlier
+// simulation without `force`; std::runtime_error when a run fails.
 SimulateSummary RunSimulations(const SimulateOptions& options);
 
 // Reads back SimulatedRun::ToJson's output.

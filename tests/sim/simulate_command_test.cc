@@ -107,6 +107,41 @@ TEST_F(SimulateCommand, SweepOfSeveralKeysRunsTheGrid) {
   EXPECT_NE(result.err.find("swept twice"), std::string::npos) << result.err;
 }
 
+// An earlier simulation in the output folder is refused; --force replaces it whole (no stale
+// run-<i>/ folder of a sweep stays beside a later single run), leaving other files alone.
+TEST_F(SimulateCommand, RefusesAnEarlierSimulationUnlessForced) {
+  auto sweep = RunTwinprof({"simulate", kExample, "-o", Out("s"), "--set", "workload.files=4",
+                            "--sweep", "resources.mask-detector.parallelism=1,2"});
+  ASSERT_EQ(sweep.exit_status, 0) << sweep.err;
+  ASSERT_TRUE(fs::exists(dir_ / "s/run-2/jobs.csv"));
+  std::ofstream(dir_ / "s/notes.txt") << "mine\n";
+  std::string before = Slurp(dir_ / "s/runs.csv");
+
+  auto again = RunTwinprof({"simulate", kExample, "-o", Out("s"), "--set", "workload.files=4"});
+  EXPECT_EQ(again.exit_status, 2) << again.err;
+  EXPECT_NE(again.err.find(Out("s") + ": error: this folder holds an earlier simulation"),
+            std::string::npos)
+      << again.err;
+  EXPECT_NE(again.err.find("--force"), std::string::npos) << again.err;
+  EXPECT_EQ(Slurp(dir_ / "s/runs.csv"), before);  // untouched
+
+  auto forced =
+      RunTwinprof({"simulate", kExample, "-o", Out("s"), "--set", "workload.files=4", "--force"});
+  ASSERT_EQ(forced.exit_status, 0) << forced.err;
+  EXPECT_FALSE(fs::exists(dir_ / "s/run-1"));
+  EXPECT_FALSE(fs::exists(dir_ / "s/run-2"));
+  EXPECT_EQ(Slurp(dir_ / "s/notes.txt"), "mine\n");
+  std::string runs = Slurp(dir_ / "s/runs.csv");
+  EXPECT_EQ(std::count(runs.begin(), runs.end(), '\n'), 2) << runs;
+  EXPECT_EQ(runs.rfind("run_id,workload.files,jobs,", 0), 0u) << runs;
+
+  // A file where the folder should be.
+  std::ofstream(dir_ / "file") << "x";
+  auto file = RunTwinprof({"simulate", kExample, "-o", Out("file"), "--force"});
+  EXPECT_EQ(file.exit_status, 2) << file.err;
+  EXPECT_NE(file.err.find("not a folder"), std::string::npos) << file.err;
+}
+
 TEST_F(SimulateCommand, CheckKnowsScenarios) {
   auto result = RunTwinprof({"check", kExample});
   ASSERT_EQ(result.exit_status, 0) << result.err;
@@ -118,13 +153,29 @@ TEST_F(SimulateCommand, CheckKnowsScenarios) {
   EXPECT_NE(result.err.find("unknown_cluster.yaml:6:"), std::string::npos) << result.err;
 }
 
-TEST_F(SimulateCommand, BadFlagsExitTwo) {
-  EXPECT_EQ(RunTwinprof({"simulate", kExample, "-o", Out("x"), "--set", "novalue"}).exit_status, 2);
-  EXPECT_EQ(
-      RunTwinprof({"simulate", kExample, "-o", Out("x"), "--sweep", "workload.files="}).exit_status,
-      2);
-  auto result = RunTwinprof({"simulate", kExample, "-o", Out("x"), "-j", "0"});
-  EXPECT_EQ(result.exit_status, 2) << result.err;
+// Errors in flags name the flag (and the key), not "<input>" nor the scenario's first line.
+TEST_F(SimulateCommand, BadFlagsExitTwoNamingTheFlag) {
+  auto novalue = RunTwinprof({"simulate", kExample, "-o", Out("x"), "--set", "novalue"});
+  EXPECT_EQ(novalue.exit_status, 2);
+  EXPECT_EQ(novalue.err, "--set novalue: error: expected key=value\n");
+  auto empty = RunTwinprof({"simulate", kExample, "-o", Out("x"), "--sweep", "workload.files="});
+  EXPECT_EQ(empty.exit_status, 2);
+  EXPECT_EQ(empty.err, "--sweep workload.files=: error: empty value\n");
+  auto jobs = RunTwinprof({"simulate", kExample, "-o", Out("x"), "-j", "0"});
+  EXPECT_EQ(jobs.exit_status, 2) << jobs.err;
+  EXPECT_EQ(jobs.err, "-j: error: must be at least 1\n");
+  auto files = RunTwinprof({"simulate", kExample, "-o", Out("x"), "--set", "workload.files=abc"});
+  EXPECT_EQ(files.exit_status, 2) << files.err;
+  EXPECT_EQ(files.err.rfind("--set workload.files=abc: error: ", 0), 0u) << files.err;
+  EXPECT_EQ(files.err.find("scenario.yaml"), std::string::npos) << files.err;
+  // A bad value inside a map given by --set: the flag too.
+  auto nested = RunTwinprof(
+      {"simulate", kExample, "-o", Out("x"), "--set", "resources.mask-detector={cpu: lots}"});
+  EXPECT_EQ(nested.exit_status, 2) << nested.err;
+  EXPECT_EQ(nested.err.rfind("--set resources.mask-detector={cpu: lots}: error: ", 0), 0u)
+      << nested.err;
+  EXPECT_NE(nested.err.find("cpu"), std::string::npos) << nested.err;
+  EXPECT_EQ(nested.err.find("<input>"), std::string::npos) << nested.err;
 }
 
 }  // namespace
