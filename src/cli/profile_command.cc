@@ -1,5 +1,6 @@
-// `twinprof profile CAMPAIGN.yaml [-o DIR] [--resume] [--dry-run] [-q]`: run a campaign on its
-// backend and commit every finished job to DIR/results.sqlite.
+// `twinprof profile CAMPAIGN.yaml [-o DIR] [--resume] [--dry-run] [--max-runs N] [-q]`: run a
+// campaign on its backend and commit every finished job to DIR/results.sqlite. Ctrl-C (or
+// SIGTERM) stops the running jobs, keeps what was committed, says how to resume, exits 130.
 #include <unistd.h>
 
 #include <filesystem>
@@ -21,6 +22,7 @@ void AddProfileCommand(CLI::App& app, const GlobalOptions& global) {
     bool dry_run = false;
     bool quiet = false;
     bool insecure = false;
+    int max_runs = 0;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
@@ -32,6 +34,9 @@ void AddProfileCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->add_flag("--resume", args->resume,
                 "Finish the campaign in the output folder: skip finished runs, rerun the others");
   cmd->add_flag("--dry-run", args->dry_run, "Print the plan (runs, jobs, time estimate) and exit");
+  cmd->add_option("--max-runs", args->max_runs,
+                  "Stop after N runs (finish later with --resume); 0 = all")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_flag("-q,--quiet", args->quiet, "No progress, only the final report");
   cmd->add_flag("--insecure", args->insecure,
                 "backend oscar: do not verify the cluster's TLS certificate (test clusters)");
@@ -50,12 +55,23 @@ void AddProfileCommand(CLI::App& app, const GlobalOptions& global) {
     ProfileOptions options;
     options.output_dir = output;
     options.resume = args->resume;
+    options.max_runs = args->max_runs;
+    options.stop_on_signals = true;
     if (!args->quiet) {
       options.progress = &std::cerr;
       options.progress_bar = ::isatty(STDERR_FILENO) != 0;
     }
     ProfileSummary summary = Profile(campaign, *backend, options);
+    backend.reset();  // its cgroups go before the report is out
     std::cout << (global.verbose ? summary.FullReport() : summary.BriefReport() + "\n");
+    if (summary.interrupted_by != 0) {
+      std::cout.flush();
+      std::cerr << "twinprof: stopped by " << SignalName(summary.interrupted_by)
+                << ": the running jobs were stopped; every committed job is kept. To finish the "
+                   "campaign: twinprof profile "
+                << args->campaign << " -o " << output << " --resume\n";
+      throw ExitWith{130};
+    }
   });
 }
 

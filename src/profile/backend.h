@@ -19,6 +19,9 @@
 //    failure_reason, never an exception. Exceptions are for failures of the backend itself (the
 //    cluster is unreachable, a bad backend section: InputError); the profiler then stops and the
 //    run stays unfinished in the store (rerun by --resume).
+//  - A backend whose stops_on_interrupt() is true watches RunRequest::interrupt: once it fires,
+//    Run() stops every job it started, reports none of them, and throws Interrupted
+//    (interrupt.h). The others are never given one.
 #pragma once
 
 #include <functional>
@@ -31,6 +34,7 @@
 #include "core/error.h"
 #include "core/job_record.h"
 #include "core/yaml_file.h"
+#include "profile/interrupt.h"
 #include "workflow/workflow.h"
 
 namespace twinprof {
@@ -87,6 +91,9 @@ struct RunRequest {
   // An empty folder owned by this run (under the campaign's output folder); the backend keeps its
   // buckets, logs and intermediate files there.
   std::string work_dir;
+  // Ctrl-C and SIGTERM, for a backend that stops_on_interrupt(); null = not watched. Owned by the
+  // caller, alive during Run().
+  InterruptWatch* interrupt = nullptr;
 };
 
 // What Run() reports while it works. Both callbacks may be empty.
@@ -115,6 +122,8 @@ class Backend {
   virtual std::string name() const = 0;
   // Runs one configuration run; see the contract above.
   virtual RunResult Run(const RunRequest& request, const RunObserver& observer) = 0;
+  // Whether Run() watches RunRequest::interrupt (stops its jobs on Ctrl-C); see the contract.
+  virtual bool stops_on_interrupt() const { return false; }
 };
 
 // The backend named by `config` (throws InputError, located at the campaign's `backend` key or

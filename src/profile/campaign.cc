@@ -43,6 +43,13 @@ std::string Resolve(const std::string& dir, const std::string& path) {
   return (p.is_absolute() ? p : fs::path(dir) / p).lexically_normal().string();
 }
 
+// `text` as one word for /bin/sh.
+std::string ShellQuote(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 std::string SafeFileName(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -387,9 +394,11 @@ std::string GeneratedInputPath(const std::string& output_dir, const InputSpec& i
 }
 
 void PrepareInputs(Campaign& campaign, const std::string& output_dir) {
+  // Absolute paths: the command runs in the campaign's folder, not in ours.
+  const std::string inputs_dir = fs::absolute(output_dir).lexically_normal().string();
   for (InputSpec& input : campaign.inputs) {
     if (input.command.empty()) continue;
-    std::string target = GeneratedInputPath(output_dir, input);
+    std::string target = GeneratedInputPath(inputs_dir, input);
     input.path = target;
     if (fs::exists(target)) continue;
     fs::create_directories(fs::path(target).parent_path());
@@ -398,11 +407,12 @@ void PrepareInputs(Campaign& campaign, const std::string& output_dir) {
     std::string log = partial + ".log";
     std::string command = input.command;
     for (size_t at; (at = command.find("{out}")) != std::string::npos;) {
-      command.replace(at, 5, "'" + partial + "'");
+      command.replace(at, 5, ShellQuote(partial));
     }
     fs::remove(partial);
-    std::string shell =
-        "cd '" + campaign.dir + "' && { " + command + " ; } </dev/null >'" + log + "' 2>&1";
+    // Everything the shell says, `cd` included, goes to the log.
+    std::string shell = "{ cd " + ShellQuote(campaign.dir) + " && { " + command +
+                        "\n} ; } </dev/null >" + ShellQuote(log) + " 2>&1";
     int status = std::system(shell.c_str());
     if (status != 0 || !fs::exists(partial)) {
       std::string tail;
@@ -411,14 +421,21 @@ void PrepareInputs(Campaign& campaign, const std::string& output_dir) {
         std::stringstream buffer;
         buffer << in.rdbuf();
         tail = buffer.str();
+        while (!tail.empty() && std::isspace(static_cast<unsigned char>(tail.back()))) {
+          tail.pop_back();
+        }
         if (tail.size() > 600) tail = "..." + tail.substr(tail.size() - 600);
       }
-      throw InputError(input.where,
-                       "generating input '" + input.name + "' failed (" +
-                           (status == 0         ? std::string("no output file")
-                            : WIFEXITED(status) ? "exit " + std::to_string(WEXITSTATUS(status))
-                                                : std::string("killed")) +
-                           "): " + tail);
+      fs::remove(partial);
+      fs::remove(log);
+      std::string reason = status == 0         ? "it wrote no {out} file"
+                           : WIFEXITED(status) ? "exit " + std::to_string(WEXITSTATUS(status))
+                                               : "killed";
+      throw InputError(input.where, "generating input '" + input.name + "' failed (" + reason +
+                                        (tail.empty() ? ", no output" : "") +
+                                        "); fix the command and run the same command line "
+                                        "again (inputs already generated are kept)" +
+                                        (tail.empty() ? "" : ":\n" + tail));
     }
     fs::remove(log);
     fs::rename(partial, target);

@@ -18,6 +18,8 @@
 // A job that outlives the job timeout gets its process group and cgroup killed: failed, reason
 // "timeout". One killed by the kernel's OOM killer in its memory cgroup: failed, reason "oom".
 // A non-zero exit: failed, reason "exit N". The run goes on in every case.
+// Ctrl-C or SIGTERM (RunRequest::interrupt): every running job's process group and cgroup are
+// killed, its folder and cgroup removed, and Run() throws Interrupted without reporting them.
 #pragma once
 
 #include <memory>
@@ -47,6 +49,7 @@ class LocalBackend : public Backend {
 
   std::string name() const override { return "local"; }
   RunResult Run(const RunRequest& request, const RunObserver& observer) override;
+  bool stops_on_interrupt() const override { return true; }
 
  private:
   LocalBackendOptions options_;

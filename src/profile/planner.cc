@@ -45,6 +45,15 @@ std::string Fingerprint(const std::vector<PlannedRun>& runs) {
 
 }  // namespace
 
+std::string DescribeParameters(const std::vector<std::pair<std::string, std::string>>& parameters) {
+  std::string text;
+  for (const auto& [name, value] : parameters) {
+    if (name.rfind("input.", 0) == 0) continue;  // implied by `input`
+    text += (text.empty() ? "" : " ") + name + "=" + value;
+  }
+  return text;
+}
+
 std::string FormatNumber(double value) {
   char buffer[32];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);

@@ -49,6 +49,10 @@ RunRequest MakeRunRequest(const Campaign& campaign, const PlannedRun& run,
                           const std::vector<std::string>& single_inputs,
                           const std::string& work_dir);
 
+// "grayify.cpu=0.5 grayify.parallelism=2": a run's parameters for people (input.* left out: the
+// `input` parameter implies them).
+std::string DescribeParameters(const std::vector<std::pair<std::string, std::string>>& parameters);
+
 // "0.5", "1", "2.25": the shortest form of a number, for parameter values.
 std::string FormatNumber(double value);
 

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "profile/interrupt.h"
 #include "profile/progress.h"
 #include "profile/results_store.h"
 
@@ -16,15 +17,6 @@ namespace twinprof {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Describe(const std::vector<std::pair<std::string, std::string>>& parameters) {
-  std::string text;
-  for (const auto& [name, value] : parameters) {
-    if (name.rfind("input.", 0) == 0) continue;  // implied by `input`
-    text += (text.empty() ? "" : " ") + name + "=" + value;
-  }
-  return text;
-}
 
 // User + system CPU seconds of this process (not of its children).
 double OwnCpuSeconds() {
@@ -42,13 +34,31 @@ std::string Fixed(double value, int digits) {
   return out.str();
 }
 
+// The mean wall time of the store's finished runs (0 when there is none).
+double MeanRunSeconds(const ResultsStore& store) {
+  double sum = 0;
+  int count = 0;
+  for (const RunRow& run : store.Runs()) {
+    if (run.status != "finished") continue;
+    sum += run.wall_s;
+    ++count;
+  }
+  return count > 0 ? sum / count : 0;
+}
+
 }  // namespace
 
 std::string ProfileSummary::BriefReport() const {
   std::ostringstream out;
-  out << "profiled " << runs_done << " run" << (runs_done == 1 ? "" : "s") << " (" << jobs
-      << " jobs, " << failed_jobs << " failed) in " << Fixed(wall_s, 1) << " s";
+  if (interrupted_by != 0) out << "interrupted by " << SignalName(interrupted_by) << " after ";
+  out << (interrupted_by != 0 ? "" : "profiled ") << runs_done << " run"
+      << (runs_done == 1 ? "" : "s") << " (" << jobs << " jobs, " << failed_jobs << " failed) in "
+      << Fixed(wall_s, 1) << " s";
   if (runs_already_finished > 0) out << "; " << runs_already_finished << " already done";
+  if (unfinished_run >= 0) {
+    out << "; run " << unfinished_run << " unfinished (" << unfinished_run_jobs
+        << " jobs committed, rerun by --resume)";
+  }
   out << " -> " << (fs::path(output_dir) / "results.sqlite").string();
   return out.str();
 }
@@ -74,7 +84,9 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
   Plan plan = MakePlan(campaign);
   summary.runs_planned = static_cast<int>(plan.runs.size());
 
-  ResultsStore store = ResultsStore::Open(options.output_dir);
+  // Absolute: jobs run in folders of their own, and input generators in the campaign's folder.
+  const std::string output_dir = fs::absolute(options.output_dir).lexically_normal().string();
+  ResultsStore store = ResultsStore::Open(output_dir);
   std::optional<std::string> fingerprint = store.GetMeta("plan");
   if (fingerprint) {
     if (!options.resume) {
@@ -89,7 +101,11 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
                            " were started (plan " + *fingerprint + ", now " + plan.fingerprint +
                            "): --resume needs the same campaign; use another output folder");
     }
-  } else {
+  }
+  // Inputs before the folder is claimed: a failing generator leaves a folder that the same
+  // command line (with or without --resume) takes up again.
+  PrepareInputs(campaign, output_dir);
+  if (!fingerprint) {
     store.SetMeta("campaign", campaign.name);
     store.SetMeta("campaign_file", fs::absolute(campaign.file).string());
     store.SetMeta("backend", backend.name());
@@ -101,14 +117,24 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
   for (const RunRow& run : store.Runs()) finished.insert(run.run_id);
   summary.runs_already_finished = static_cast<int>(finished.size());
 
-  PrepareInputs(campaign, options.output_dir);
-
   int to_do = summary.runs_planned - summary.runs_already_finished;
   if (options.max_runs > 0) to_do = std::min(to_do, options.max_runs);
-  Progress progress(options.progress, options.progress_bar, to_do);
+  // Before the progress thread starts: it must inherit the blocked signals.
+  std::optional<InterruptWatch> watch;
+  if (options.stop_on_signals && backend.stops_on_interrupt()) watch.emplace();
+  ProgressOptions progress_options;
+  progress_options.out = options.progress;
+  progress_options.terminal = options.progress_bar;
+  progress_options.runs_total = to_do;
+  progress_options.expected_run_s = MeanRunSeconds(store);
+  Progress progress(progress_options);
   for (const PlannedRun& run : plan.runs) {
     if (finished.count(run.run_id)) continue;
     if (options.max_runs > 0 && summary.runs_done >= options.max_runs) break;
+    if (watch && watch->Poll() != 0) {
+      summary.interrupted_by = watch->Poll();
+      break;
+    }
     auto run_start = std::chrono::steady_clock::now();
     std::vector<std::string> single_inputs;
     if (run.parent_run_id >= 0) {
@@ -120,11 +146,11 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
       auto it = parent->component_inputs.find(run.component);
       if (it != parent->component_inputs.end()) single_inputs = it->second;
     }
-    std::string work_dir =
-        (fs::path(options.output_dir) / "runs" / std::to_string(run.run_id)).string();
+    std::string work_dir = (fs::path(output_dir) / "runs" / std::to_string(run.run_id)).string();
     fs::remove_all(work_dir);
     fs::create_directories(work_dir);
     RunRequest request = MakeRunRequest(campaign, run, single_inputs, work_dir);
+    request.interrupt = watch ? &*watch : nullptr;
 
     RunRow row;
     row.run_id = run.run_id;
@@ -133,24 +159,33 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
     row.mode = run.mode;
     row.parameters = run.parameters;
     store.BeginRun(row);
+    progress.RunStarted();
 
+    int committed = 0;
     RunObserver observer;
     observer.job_started = [&](const std::string&, const std::string&) { progress.JobStarted(); };
     observer.job_finished = [&](const JobRecord& record, const std::string& log_tail) {
       store.CommitJob(record, log_tail);
+      ++committed;
       progress.JobFinished(!record.succeeded());
       if (!record.succeeded() && summary.failures.size() < 20) {
         summary.failures.push_back("run " + std::to_string(record.run_id) + " " + record.job_id +
                                    ": " + record.failure_reason);
       }
     };
-    RunResult result = backend.Run(request, observer);
+    RunResult result;
+    try {
+      result = backend.Run(request, observer);
+    } catch (const Interrupted& e) {
+      summary.interrupted_by = e.signal();
+      summary.unfinished_run = run.run_id;
+      summary.unfinished_run_jobs = committed;
+      summary.jobs += committed;
+      break;
+    }
     for (const std::string& note : result.notes) {
       summary.notes.push_back(note);
-      if (options.progress) {
-        *options.progress << (options.progress_bar ? "\r" : "") << "twinprof: note: " << note
-                          << '\n';
-      }
+      progress.Note("twinprof: note: " + note);
     }
     row.jobs = result.jobs;
     row.failed_jobs = result.failed_jobs;
@@ -163,11 +198,11 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
     ++summary.runs_done;
     summary.jobs += result.jobs;
     summary.failed_jobs += result.failed_jobs;
-    progress.RunFinished("run " + std::to_string(run.run_id + 1) + "/" +
-                         std::to_string(summary.runs_planned) + " " + run.mode + " rep " +
-                         std::to_string(run.repetition) + ": " + std::to_string(result.jobs) +
-                         " jobs, " + std::to_string(result.failed_jobs) + " failed, makespan " +
-                         Fixed(result.makespan_s, 2) + " s [" + Describe(run.parameters) + "]");
+    progress.RunFinished(
+        "run " + std::to_string(run.run_id + 1) + "/" + std::to_string(summary.runs_planned) + " " +
+        run.mode + " rep " + std::to_string(run.repetition) + ": " + std::to_string(result.jobs) +
+        " jobs, " + std::to_string(result.failed_jobs) + " failed, makespan " +
+        Fixed(result.makespan_s, 2) + " s [" + DescribeParameters(run.parameters) + "]");
   }
   progress.Done();
   if (summary.jobs > 0) {
@@ -175,59 +210,6 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
   }
   summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
-}
-
-std::string DescribePlan(const Campaign& campaign, const Plan& plan,
-                         const std::string& output_dir) {
-  std::ostringstream out;
-  int sources = static_cast<int>(campaign.workflow.Sources().size());
-  int files = campaign.arrival.files();
-  std::vector<double> times = campaign.arrival.UploadTimes(1);
-  out << "campaign " << campaign.name << ": workflow " << campaign.workflow.name() << " ("
-      << campaign.workflow.size() << " components), backend " << campaign.backend.name << "\n";
-  out << "runs: " << plan.runs.size() << " (" << plan.workflow_runs() << " whole-workflow, "
-      << plan.runs.size() - static_cast<size_t>(plan.workflow_runs()) << " single-component), "
-      << campaign.inputs.size() << " input" << (campaign.inputs.size() == 1 ? "" : "s") << ", "
-      << campaign.repetitions << " repetition" << (campaign.repetitions == 1 ? "" : "s") << "\n";
-  out << "jobs: each whole-workflow run uploads " << files << " file" << (files == 1 ? "" : "s")
-      << " to each of " << sources << " source component" << (sources == 1 ? "" : "s") << " ("
-      << files * sources << " jobs; downstream jobs follow from their outputs), last upload at "
-      << Fixed(times.empty() ? 0 : times.back(), 1) << " s\n";
-
-  // An estimate from what the store already holds.
-  std::set<int> finished;
-  double wall = 0;
-  int jobs = 0, measured = 0;
-  if (fs::exists(fs::path(output_dir) / "results.sqlite")) {
-    ResultsStore store = ResultsStore::OpenExisting(output_dir);
-    if (store.GetMeta("plan") == plan.fingerprint) {
-      for (const RunRow& run : store.Runs()) {
-        if (run.status != "finished") continue;
-        finished.insert(run.run_id);
-        wall += run.wall_s;
-        jobs += run.jobs;
-        ++measured;
-      }
-    } else {
-      out << "note: " << output_dir << " holds results of another plan; they are not used\n";
-    }
-  }
-  if (measured > 0) {
-    size_t remaining = plan.runs.size() - finished.size();
-    out << "measured: " << measured << " finished run" << (measured == 1 ? "" : "s") << ", "
-        << Fixed(static_cast<double>(jobs) / measured, 1) << " jobs and "
-        << Fixed(wall / measured, 2) << " s per run; " << remaining << " to go: about "
-        << Progress::FormatSeconds(wall / measured * static_cast<double>(remaining)) << "\n";
-  } else {
-    out << "time: no measurements in " << output_dir << " yet; at least the upload schedule, "
-        << Progress::FormatSeconds((times.empty() ? 0 : times.back()) * plan.workflow_runs())
-        << " for the whole-workflow runs\n";
-  }
-  for (const PlannedRun& run : plan.runs) {
-    out << "  run " << run.run_id << (finished.count(run.run_id) ? " (done)" : "") << ": "
-        << run.mode << " rep " << run.repetition << " | " << Describe(run.parameters) << "\n";
-  }
-  return out.str();
 }
 
 }  // namespace twinprof

@@ -20,7 +20,7 @@ std::string Slurp(const std::string& path) {
 }
 }  // namespace
 
-CommandResult RunCommand(const std::vector<std::string>& argv) {
+CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& working_dir) {
   char out_template[] = "/tmp/twinprof-test-out-XXXXXX";
   char err_template[] = "/tmp/twinprof-test-err-XXXXXX";
   int out_fd = mkstemp(out_template);
@@ -33,6 +33,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
     dup2(null_fd, 0);
     dup2(out_fd, 1);
     dup2(err_fd, 2);
+    if (!working_dir.empty() && chdir(working_dir.c_str()) != 0) _exit(126);
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -53,10 +54,10 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
   return result;
 }
 
-CommandResult RunTwinprof(const std::vector<std::string>& args) {
+CommandResult RunTwinprof(const std::vector<std::string>& args, const std::string& working_dir) {
   std::vector<std::string> argv = {TWINPROF_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
-  return RunCommand(argv);
+  return RunCommand(argv, working_dir);
 }
 
 }  // namespace twinprof::testing

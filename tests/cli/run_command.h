@@ -13,10 +13,12 @@ struct CommandResult {
   std::string err;
 };
 
-// Runs `argv` (argv[0] is looked up in PATH unless it contains '/') with stdin closed.
-CommandResult RunCommand(const std::vector<std::string>& argv);
+// Runs `argv` (argv[0] is looked up in PATH unless it contains '/') with stdin closed, in the
+// folder `working_dir` ("" = the current one).
+CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& working_dir = "");
 
-// Runs the twinprof binary built with the tests.
-CommandResult RunTwinprof(const std::vector<std::string>& args);
+// Runs the twinprof binary built with the tests (in `working_dir`, "" = the current folder).
+CommandResult RunTwinprof(const std::vector<std::string>& args,
+                          const std::string& working_dir = "");
 
 }  // namespace twinprof::testing

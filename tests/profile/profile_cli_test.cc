@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -230,23 +231,311 @@ TEST_F(ProfileCliTest, ExportsJobsAndRunsAsCsv) {
   EXPECT_EQ(header,
             "input.n,split.cpu,split.memory_mb,split.parallelism,work.cpu,work.memory_mb,"
             "work.parallelism,input_bytes,compute_s");
+  EXPECT_EQ(std::count(target.out.begin(), target.out.end(), '\n'), 1 + 4 * 18)
+      << "a training table holds the workflow runs' jobs only";
+  auto all_jobs = RunTwinprof({"export", out(), "--jobs", "--component", "work", "--target",
+                               "compute_s", "--mode", "all", "-o", "-"});
+  ASSERT_EQ(all_jobs.exit_status, 0) << all_jobs.err;
+  EXPECT_EQ(all_jobs.out.rfind("mode,input.n,", 0), 0u) << all_jobs.out.substr(0, 200);
+  EXPECT_EQ(std::count(all_jobs.out.begin(), all_jobs.out.end(), '\n'), 1 + 4 * 18 * 2);
+  EXPECT_NE(all_jobs.out.find("\nsingle:work,1,"), std::string::npos);
+  EXPECT_NE(all_jobs.out.find("\nworkflow,1,"), std::string::npos);
+
+  // Runs: a training table of makespans holds the 4 whole-workflow runs, with their makespans.
   auto runs = RunTwinprof({"export", out(), "--runs", "--target", "makespan_s", "-o", "-"});
   ASSERT_EQ(runs.exit_status, 0) << runs.err;
-  EXPECT_EQ(std::count(runs.out.begin(), runs.out.end(), '\n'), 1 + 12);
+  std::multiset<std::string> exported, expected;
+  std::istringstream run_lines(runs.out);
+  std::getline(run_lines, header);
+  EXPECT_EQ(header.rfind("input.n,", 0), 0u) << header;
+  for (std::string line; std::getline(run_lines, line);) {
+    exported.insert(line.substr(line.rfind(',') + 1));
+  }
+  ResultsStore store = ResultsStore::OpenExisting(out());
+  for (const RunRow& run : store.Runs()) {
+    if (run.mode == "workflow") expected.insert(FormatDouble(run.makespan_s));
+  }
+  EXPECT_EQ(expected.size(), 4u);
+  EXPECT_EQ(exported, expected);
+  auto single = RunTwinprof(
+      {"export", out(), "--runs", "--target", "makespan_s", "--mode", "single:work", "-o", "-"});
+  ASSERT_EQ(single.exit_status, 0) << single.err;
+  EXPECT_EQ(std::count(single.out.begin(), single.out.end(), '\n'), 1 + 4);
+  auto every = RunTwinprof(
+      {"export", out(), "--runs", "--target", "makespan_s", "--mode", "all", "-o", "-"});
+  ASSERT_EQ(every.exit_status, 0) << every.err;
+  EXPECT_EQ(std::count(every.out.begin(), every.out.end(), '\n'), 1 + 12);
+  EXPECT_EQ(every.out.rfind("mode,input.n,", 0), 0u) << every.out.substr(0, 200);
+  auto singles = RunTwinprof({"export", out(), "--runs", "--mode", "single", "-o", "-"});
+  ASSERT_EQ(singles.exit_status, 0) << singles.err;
+  EXPECT_EQ(std::count(singles.out.begin(), singles.out.end(), '\n'), 1 + 8);
+  auto bad_mode = RunTwinprof({"export", out(), "--runs", "--mode", "single:nope", "-o", "-"});
+  EXPECT_EQ(bad_mode.exit_status, 2);
+  EXPECT_NE(bad_mode.err.find("--mode: error: no finished run has mode 'single:nope' (modes here: "
+                              "workflow, single:split, single:work"),
+            std::string::npos)
+      << bad_mode.err;
+  EXPECT_EQ(RunTwinprof({"export", out(), "--jobs", "--mode", "solo", "-o", "-"}).exit_status, 2);
 
-  EXPECT_EQ(RunTwinprof({"export", out(), "--jobs", "--target", "nope", "-o", "-"}).exit_status, 2);
-  EXPECT_EQ(RunTwinprof({"export", out(), "--jobs", "--component", "x", "-o", "-"}).exit_status, 2);
+  auto bad_target = RunTwinprof({"export", out(), "--jobs", "--target", "nope", "-o", "-"});
+  EXPECT_EQ(bad_target.exit_status, 2);
+  EXPECT_EQ(bad_target.err.rfind("--target: error: unknown job target 'nope'", 0), 0u)
+      << bad_target.err;
+  auto bad_component = RunTwinprof({"export", out(), "--jobs", "--component", "x", "-o", "-"});
+  EXPECT_EQ(bad_component.exit_status, 2);
+  EXPECT_EQ(bad_component.err.rfind("--component: error: no jobs of component 'x'", 0), 0u)
+      << bad_component.err;
   EXPECT_EQ(RunTwinprof({"export", dir_.string(), "--jobs", "-o", "-"}).exit_status, 2);
 }
 
-TEST_F(ProfileCliTest, DryRunPrintsThePlanAndAnEstimateOnceDataExist) {
+// A process that is gone, or a zombie nobody reaped yet (it runs nothing).
+bool ProcessGone(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  if (!std::getline(stat, text)) return true;
+  size_t paren = text.rfind(')');
+  return paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] == 'Z';
+}
+
+// Folders named `name` under /sys/fs/cgroup (a few levels deep).
+std::vector<std::string> FindCgroups(const std::string& name) {
+  std::vector<std::string> found;
+  std::error_code error;
+  auto options = fs::directory_options::skip_permission_denied;
+  for (auto it = fs::recursive_directory_iterator("/sys/fs/cgroup", options, error);
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+    if (it.depth() > 6 || !it->is_directory(error)) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->path().filename() == name) found.push_back(it->path().string());
+  }
+  return found;
+}
+
+// Ctrl-C (SIGINT) or SIGTERM while jobs run: the jobs (and what they started) are killed, their
+// cgroups removed, the finished run and its jobs kept, the way to resume printed, exit 130; the
+// resumed campaign then holds every job once.
+TEST_F(ProfileCliTest, SignalStopsTheJobsKeepsCommittedRunsAndSaysHowToResume) {
+  for (int signal : {SIGINT, SIGTERM}) {
+    SCOPED_TRACE(strsignal(signal));
+    fs::path dir = dir_ / std::to_string(signal);
+    fs::create_directories(dir / "pids");
+    std::ofstream(dir / "input.txt") << "x\n";
+    std::ofstream(dir / "workflow.yaml")
+        << "name: blocking\ncomponents:\n  block:\n    script: " << Data("scripts/block.sh")
+        << "\n    cpu: 1\n    memory: 64Mi\n";
+    std::ofstream(dir / "campaign.yaml")
+        << "name: interrupt\nworkflow: workflow.yaml\ninputs: {files: [input.txt]}\n"
+        << "space:\n  block:\n    parallelism: 2\n    env: {MODE: [quick, block], PIDS: ["
+        << (dir / "pids").string() << "], RELEASE: [" << (dir / "release").string() << "]}\n"
+        << "arrival: {batch_size: 2}\n";
+    std::string out = (dir / "out").string();
+    std::string err = (dir / "stderr.txt").string();
+
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      int null = ::open("/dev/null", O_WRONLY);
+      int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(null, 1);
+      ::dup2(err_fd, 2);
+      ::execl(TWINPROF_BINARY, TWINPROF_BINARY, "profile", (dir / "campaign.yaml").c_str(), "-o",
+              out.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    // Both jobs of run 1 started their sleep.
+    std::vector<pid_t> sleeps;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      sleeps.clear();
+      for (const char* name : {"input-1.txt.pid", "input-2.txt.pid"}) {
+        std::ifstream in(dir / "pids" / name);
+        pid_t sleep_pid = 0;
+        if (in >> sleep_pid) sleeps.push_back(sleep_pid);
+      }
+      if (sleeps.size() == 2) break;
+      int status;
+      ASSERT_NE(::waitpid(pid, &status, WNOHANG), pid) << "twinprof ended before the signal";
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_EQ(sleeps.size(), 2u);
+    ::kill(pid, signal);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    std::string stderr_text;
+    {
+      std::ifstream in(err);
+      std::stringstream text;
+      text << in.rdbuf();
+      stderr_text = text.str();
+    }
+    ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+    EXPECT_EQ(WEXITSTATUS(status), 130) << stderr_text;
+    EXPECT_NE(
+        stderr_text.find("stopped by " + std::string(signal == SIGINT ? "SIGINT" : "SIGTERM")),
+        std::string::npos)
+        << stderr_text;
+    EXPECT_NE(stderr_text.find(" -o " + out + " --resume"), std::string::npos) << stderr_text;
+
+    // The jobs' processes are gone, and so are the cgroups of this twinprof.
+    for (pid_t sleep_pid : sleeps) {
+      auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (!ProcessGone(sleep_pid) && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      EXPECT_TRUE(ProcessGone(sleep_pid)) << "the job's sleep " << sleep_pid << " still runs";
+      if (!ProcessGone(sleep_pid)) ::kill(sleep_pid, SIGKILL);
+    }
+    EXPECT_EQ(FindCgroups("twinprof-" + std::to_string(pid)), std::vector<std::string>{});
+
+    // Run 0 and its jobs kept; run 1 unfinished.
+    {
+      ResultsStore store = ResultsStore::OpenExisting(out);
+      std::vector<RunRow> runs = store.Runs();
+      ASSERT_EQ(runs.size(), 2u);
+      EXPECT_EQ(runs[0].status, "finished");
+      EXPECT_EQ(runs[1].status, "running");
+      EXPECT_EQ(store.Jobs().size(), 2u);
+      for (const StoredJob& job : store.Jobs()) EXPECT_EQ(job.record.run_id, 0);
+    }
+
+    // Resumed (the jobs no longer block): both runs, each job once.
+    std::ofstream(dir / "release") << "";
+    auto resumed =
+        RunTwinprof({"profile", (dir / "campaign.yaml").string(), "-o", out, "--resume"});
+    ASSERT_EQ(resumed.exit_status, 0) << resumed.err;
+    ResultsStore store = ResultsStore::OpenExisting(out);
+    std::multiset<std::pair<int, std::string>> jobs;
+    for (const StoredJob& job : store.Jobs()) {
+      EXPECT_TRUE(job.record.succeeded()) << job.record.job_id << ": " << job.log_tail;
+      jobs.insert({job.record.run_id, job.record.job_id});
+    }
+    EXPECT_EQ(jobs, (std::multiset<std::pair<int, std::string>>{{0, "block:input-1.txt"},
+                                                                {0, "block:input-2.txt"},
+                                                                {1, "block:input-1.txt"},
+                                                                {1, "block:input-2.txt"}}));
+  }
+}
+
+// Every job of generated.yaml's two runs succeeded: one per input, its file split into 3 parts.
+void ExpectGeneratedRunDone(const std::string& dir) {
+  ResultsStore store = ResultsStore::OpenExisting(dir);
+  std::vector<StoredJob> jobs = store.Jobs();
+  EXPECT_EQ(jobs.size(), 2u * (1 + 3));
+  for (const StoredJob& job : jobs) {
+    EXPECT_TRUE(job.record.succeeded()) << job.record.job_id << ": " << job.log_tail;
+  }
+  ASSERT_EQ(store.Runs().size(), 2u);
+  for (const RunRow& run : store.Runs()) EXPECT_EQ(run.status, "finished") << run.run_id;
+}
+
+// Generated inputs and job folders work whatever the output folder: relative (-o out, -o ./out),
+// the default (./profile-NAME) and absolute, from a working folder that is not the campaign's.
+TEST_F(ProfileCliTest, OutputFolderMayBeRelativeDefaultOrAbsolute) {
+  fs::create_directories(dir_);
+  std::string campaign = Data("generated.yaml");
+  auto relative = RunTwinprof({"profile", campaign, "-o", "out", "-q"}, dir_.string());
+  ASSERT_EQ(relative.exit_status, 0) << relative.err;
+  ExpectGeneratedRunDone((dir_ / "out").string());
+  EXPECT_TRUE(fs::exists(dir_ / "out/inputs/n-1.txt"));
+
+  auto dotted = RunTwinprof({"profile", campaign, "-o", "./dotted/x", "-q"}, dir_.string());
+  ASSERT_EQ(dotted.exit_status, 0) << dotted.err;
+  ExpectGeneratedRunDone((dir_ / "dotted/x").string());
+
+  auto by_default = RunTwinprof({"profile", campaign, "-q"}, dir_.string());
+  ASSERT_EQ(by_default.exit_status, 0) << by_default.err;
+  EXPECT_NE(by_default.out.find("-> profile-generated/results.sqlite"), std::string::npos)
+      << by_default.out;
+  ExpectGeneratedRunDone((dir_ / "profile-generated").string());
+
+  auto absolute = RunTwinprof({"profile", campaign, "-o", (dir_ / "abs").string(), "-q"});
+  ASSERT_EQ(absolute.exit_status, 0) << absolute.err;
+  ExpectGeneratedRunDone((dir_ / "abs").string());
+
+  // The campaign given by a relative path too (its folder is relative to the working folder).
+  fs::copy(fs::path(TWINPROF_SOURCE_DIR) / "tests/data/profile", dir_ / "copy",
+           fs::copy_options::recursive);
+  auto both = RunTwinprof({"profile", "copy/generated.yaml", "-o", "both", "-q"}, dir_.string());
+  ASSERT_EQ(both.exit_status, 0) << both.err;
+  ExpectGeneratedRunDone((dir_ / "both").string());
+}
+
+// A generator that fails says why (its own words), and the same command line then works, with or
+// without --resume: the folder is not claimed by a campaign that never started.
+TEST_F(ProfileCliTest, FailedInputGenerationSaysWhyAndDoesNotBlockTheNextAttempt) {
+  fs::create_directories(dir_);
+  std::string campaign = Data("generated.yaml");
+  for (const char* retry : {"plain", "--resume"}) {
+    SCOPED_TRACE(retry);
+    fs::remove_all(dir_ / "out");
+    ::setenv("TWINPROF_TEST_GENERATOR", "fail", 1);
+    auto failed = RunTwinprof({"profile", campaign, "-o", "out", "-q"}, dir_.string());
+    ::unsetenv("TWINPROF_TEST_GENERATOR");
+    EXPECT_EQ(failed.exit_status, 2) << failed.err;
+    EXPECT_NE(failed.err.find(campaign + ":7:"), std::string::npos) << failed.err;
+    EXPECT_NE(failed.err.find("generating input 'n=1' failed (exit 3)"), std::string::npos)
+        << failed.err;
+    EXPECT_NE(failed.err.find("generator broke on 1"), std::string::npos) << failed.err;
+    EXPECT_NE(failed.err.find("run the same command line again"), std::string::npos) << failed.err;
+    EXPECT_FALSE(fs::exists(dir_ / "out/inputs/n-1.txt"));
+
+    std::vector<std::string> again = {"profile", campaign, "-o", "out", "-q"};
+    if (std::string(retry) == "--resume") again.push_back("--resume");
+    auto second = RunTwinprof(again, dir_.string());
+    ASSERT_EQ(second.exit_status, 0) << second.err;
+    ExpectGeneratedRunDone((dir_ / "out").string());
+  }
+}
+
+// --dry-run says what its time counts: before any measurement only the upload schedule (a lower
+// bound, said to leave the jobs out); after some runs, per mode, the runs to go times the mean
+// wall time of that mode's measured runs; modes not measured yet are said to be so.
+TEST_F(ProfileCliTest, DryRunEstimatesPerModeFromMeasuredRunsAndSaysWhatItCounts) {
   auto before = RunTwinprof({"profile", Data("resume.yaml"), "-o", out(), "--dry-run"});
   ASSERT_EQ(before.exit_status, 0) << before.err;
   EXPECT_NE(before.out.find("runs: 12 (4 whole-workflow, 8 single-component)"), std::string::npos)
       << before.out;
-  EXPECT_NE(before.out.find("no measurements"), std::string::npos);
+  EXPECT_NE(before.out.find("time: unknown until runs are measured; at least 0s, which counts only "
+                            "the upload schedule (last upload at 0.1 s) of each of the 4 "
+                            "whole-workflow runs, not the jobs"),
+            std::string::npos)
+      << before.out;
+  EXPECT_NE(before.out.find("--max-runs"), std::string::npos) << before.out;
   EXPECT_FALSE(fs::exists(out()));
-  ASSERT_EQ(RunTwinprof({"profile", Data("resume.yaml"), "-o", out(), "-q"}).exit_status, 0);
+
+  // One whole-workflow run measured.
+  ASSERT_EQ(RunTwinprof({"profile", Data("resume.yaml"), "-o", out(), "-q", "--max-runs", "1"})
+                .exit_status,
+            0);
+  double wall = 0;
+  {
+    ResultsStore store = ResultsStore::OpenExisting(out());
+    ASSERT_EQ(store.Runs().size(), 1u);
+    wall = store.Runs()[0].wall_s;
+  }
+  std::ostringstream mean;
+  mean.setf(std::ios::fixed);
+  mean.precision(2);
+  mean << wall;
+  auto partial = RunTwinprof({"profile", Data("resume.yaml"), "-o", out(), "--dry-run"});
+  ASSERT_EQ(partial.exit_status, 0) << partial.err;
+  EXPECT_NE(partial.out.find("  workflow: 3 to go x " + mean.str() +
+                             " s (mean wall time of 1 run measured)"),
+            std::string::npos)
+      << partial.out;
+  EXPECT_NE(partial.out.find("  single:split: 4 to go, not measured yet: at least 0.0 s each"),
+            std::string::npos)
+      << partial.out;
+  EXPECT_NE(partial.out.find("for 8 runs of modes not measured yet (their jobs' time is unknown); "
+                             "11 to go"),
+            std::string::npos)
+      << partial.out;
+  EXPECT_NE(partial.out.find("  run 0 (done): workflow"), std::string::npos) << partial.out;
+
+  ASSERT_EQ(
+      RunTwinprof({"profile", Data("resume.yaml"), "-o", out(), "-q", "--resume"}).exit_status, 0);
   auto after = RunTwinprof({"profile", Data("resume.yaml"), "-o", out(), "--dry-run"});
   EXPECT_NE(after.out.find("measured: 12 finished runs"), std::string::npos) << after.out;
   EXPECT_NE(after.out.find("0 to go"), std::string::npos) << after.out;
