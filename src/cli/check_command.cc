@@ -15,9 +15,11 @@
 #include "core/error.h"
 #include "core/job_csv_reader.h"
 #include "core/yaml_file.h"
+#include "model/train_config.h"
 #include "platform/platform.h"
 #include "profile/campaign.h"
 #include "profile/planner.h"
+#include "sim/component_behaviour.h"
 #include "sim/scenario.h"
 #include "workflow/loaders.h"
 
@@ -34,6 +36,9 @@ struct FileProbe {
 
   bool HasKey(const char* key) const {
     return yaml && yaml->root().IsMap() && yaml->root()[key].IsDefined();
+  }
+  bool HasExtension(const char* extension) const {
+    return std::filesystem::path(path).extension() == extension;
   }
 };
 
@@ -60,8 +65,31 @@ std::string DescribeWorkflow(const Workflow& workflow, const std::string& compon
   return summary + ", " + Count(boost::num_edges(workflow.graph()), "edge", "edges");
 }
 
+std::string DescribeTrainConfig(const std::string& path) {
+  TrainConfig config = LoadTrainConfig(path);
+  std::string techniques;
+  for (const std::string& t : config.techniques) techniques += (techniques.empty() ? "" : ", ") + t;
+  return Count(config.techniques.size(), "technique", "techniques") + " (" + techniques + "), y " +
+         config.y + ", validation " + SplitMethodName(config.validation);
+}
+
+// A behaviour parameter file (scenario's behaviour_file): {behaviour: {component: {...}}}.
+std::string DescribeBehaviourFile(const std::string& path) {
+  YamlFile file = YamlFile::Load(path);
+  YAML::Node behaviours = file.Required(file.root(), "behaviour");
+  file.ExpectMap(behaviours, "behaviour ({component: {work: ..., ...}})");
+  for (const auto& entry : behaviours) {
+    file.String(entry.first, "a component name");
+    ParseComponentBehaviour(file, entry.second);
+  }
+  return Count(behaviours.size(), "component behaviour", "component behaviours");
+}
+
 // The kinds `check` knows, tried in order; the first whose detector accepts the file checks it.
 const FileKind kKinds[] = {
+    {"training configuration",
+     [](const FileProbe& p) { return p.HasExtension(".ini") || p.HasKey("General"); },
+     [](const std::string& path, Warnings*) { return DescribeTrainConfig(path); }},
     {"WfFormat", [](const FileProbe& p) { return p.json; },
      [](const std::string& path, Warnings* warnings) {
        return DescribeWorkflow(LoadWfFormat(path, warnings), "tasks");
@@ -107,6 +135,10 @@ const FileKind kKinds[] = {
        return Count(csv.records.size(), "job", "jobs") + ", " +
               Count(csv.parameter_names.size(), "parameter", "parameters");
      }},
+    // Only `behaviour:` (a calibration file has more: it is not this kind).
+    {"behaviour",
+     [](const FileProbe& p) { return p.HasKey("behaviour") && p.yaml->root().size() == 1; },
+     [](const std::string& path, Warnings*) { return DescribeBehaviourFile(path); }},
 };
 
 // Checks one file; prints its line (or its error) and its warnings. Returns false when bad.
@@ -157,7 +189,8 @@ void AddCheckCommand(CLI::App& app, const GlobalOptions&) {
   auto files = std::make_shared<std::vector<std::string>>();
   CLI::App* command = app.add_subcommand(
       "check",
-      "Load and validate files (workflows, OSCAR FDL, WfFormat, platforms), printing what each is");
+      "Load and validate files (workflows, OSCAR FDL, WfFormat, platforms, campaigns, scenarios, "
+      "behaviour files, training configurations), printing what each is");
   command->add_option("FILE", *files, "Files to check")->required();
   command->callback([files] {
     int bad = 0;

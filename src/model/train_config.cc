@@ -172,6 +172,10 @@ size_t EditDistance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
+// aMLLibrary techniques twinprof does not implement: their sections in aMLLibrary's files are
+// ignored unless listed in [General] techniques (which says they are unknown).
+const std::set<std::string> kAmlLibraryOnlyTechniques = {"NeuralNetwork"};
+
 // A technique is known when KnownTechniques() lists it or the factory makes it (the factory is
 // the authority: it may know techniques before the list is updated).
 bool IsKnownTechnique(const std::string& technique) {
@@ -458,14 +462,31 @@ nlohmann::json PointWith(const TechniqueSpace& space, size_t override_index, siz
 void ReadTechniques(TrainConfig& config) {
   const SectionReader general(config, "General");
   // Sections of techniques that are not listed are ignored, as aMLLibrary does (its files often
-  // keep sections of techniques they do not use); a near miss of a reserved name is a typo.
+  // keep sections of techniques they do not use). Any other section is a typo (`[LRRidgee]`
+  // would leave LRRidge with its defaults): an error, with the nearest name when one is close.
+  std::vector<std::string> names = {"General", "DataPreparation", "FeatureSelection"};
+  const size_t reserved = names.size();
+  for (const std::string& technique : KnownTechniques()) names.push_back(technique);
   for (const ConfigSection& section : config.document.sections()) {
-    for (const char* reserved : {"General", "DataPreparation", "FeatureSelection"}) {
-      if (section.name != reserved && EditDistance(Lower(section.name), Lower(reserved)) <= 2) {
-        throw InputError(section.where, "[" + section.name + "]: unknown section (did you mean [" +
-                                            reserved + "]?)");
-      }
+    if (std::find(names.begin(), names.end(), section.name) != names.end()) continue;
+    if (section.name.empty() || IsKnownTechnique(section.name)) continue;
+    if (kAmlLibraryOnlyTechniques.count(section.name)) continue;
+    std::string nearest;
+    size_t best = 3;  // at most 2 edits (case aside) make a suggestion
+    for (const std::string& name : names) {
+      size_t distance = EditDistance(Lower(section.name), Lower(name));
+      if (distance < best) best = distance, nearest = name;
     }
+    std::string message = "[" + section.name + "]: unknown section";
+    if (!nearest.empty()) {
+      message += " (did you mean [" + nearest + "]?)";
+    } else {
+      std::string list;
+      for (size_t i = reserved; i < names.size(); ++i)
+        list += (list.empty() ? "" : ", ") + names[i];
+      message += ": not General, DataPreparation, FeatureSelection or a technique (" + list + ")";
+    }
+    throw InputError(section.where, message);
   }
   for (const std::string& technique : config.techniques) {
     TechniqueSpace space{technique, {}, config.Where("General", "techniques")};

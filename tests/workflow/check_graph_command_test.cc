@@ -76,6 +76,35 @@ TEST(CheckCommand, ContinuesOverBadFilesAndExitsTwo) {
   EXPECT_THAT(result.err, HasSubstr(platform + ":"));
 }
 
+// Training configurations (.ini or YAML) and behaviour parameter files are checked too.
+TEST(CheckCommand, KnowsTrainingConfigurationsAndBehaviourFiles) {
+  std::string ini = std::string(TWINPROF_DATA_DIR) + "/ml/faas_test.ini";
+  std::string behaviour = std::string(TWINPROF_DATA_DIR) + "/sim/edge-cloud/behaviour.yaml";
+  auto result = RunTwinprof({"check", ini, behaviour});
+  EXPECT_EQ(result.exit_status, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("ok  " + ini + "  (training configuration, "));
+  EXPECT_THAT(result.out, HasSubstr("y ave_response_time, validation "));
+  EXPECT_THAT(result.out,
+              HasSubstr("ok  " + behaviour + "  (behaviour, 2 component behaviours)\n"));
+
+  testing::TempDir dir;
+  std::string typo = dir.Write("typo.ini",
+                               "[General]\ntechniques = ['LRRidge']\ny = 'y'\n"
+                               "[DataPreparation]\ninput_path = '" +
+                                   kSource +
+                                   "/tests/data/bad/model/data.csv'\n"
+                                   "[LRRidgee]\nalpha = [0.1]\n");
+  std::string bad_behaviour =
+      dir.Write("behaviour.yaml", "behaviour:\n  a: {serial_fraction: 2}\n");
+  auto bad = RunTwinprof({"check", typo, bad_behaviour});
+  EXPECT_EQ(bad.exit_status, 2);
+  EXPECT_THAT(bad.err,
+              HasSubstr(typo + ":6: error: [LRRidgee]: unknown section (did you mean [LRRidge]?)"));
+  EXPECT_THAT(bad.err, HasSubstr(bad_behaviour + ":2:"));
+  EXPECT_THAT(bad.out, HasSubstr("bad " + typo));
+  EXPECT_THAT(bad.out, HasSubstr("bad " + bad_behaviour));
+}
+
 TEST(CheckCommand, FolderIsNotAFile) {
   auto result = RunTwinprof({"check", "workflows"});
   EXPECT_EQ(result.exit_status, 2);
