@@ -37,5 +37,7 @@ void AddCalibrateCommand(CLI::App& app, const GlobalOptions& global);
 void AddRunCommand(CLI::App& app, const GlobalOptions& global);
 // `twinprof explore`: design-space exploration by simulation (explore_command.cc).
 void AddExploreCommand(CLI::App& app, const GlobalOptions& global);
+// `twinprof validate`: predictors against measurements (validate_command.cc).
+void AddValidateCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace twinprof::cli

@@ -1,14 +1,19 @@
 // `twinprof simulate SCENARIO.yaml [-o DIR] [--seed N] [--set key=value ...]
-//                    [--sweep key=v1,v2,... ...] [-j N] [--force]`
+//                    [--sweep key=v1,v2,... ... | --replay RESULTS] [-j N] [--force]`
 // Simulates a scenario with SimGrid and writes DIR/jobs.csv, DIR/runs.csv, DIR/summary.json
 // (see src/sim/sweep.h). Each run is its own process; --sweep (repeatable) runs one per
-// combination of the swept values, -j at a time.
+// combination of the swept values, --replay one per measured whole-workflow run
+// (src/predict/replay.h), -j at a time. Behaviours that name an ML model (`model:`) are loaded and
+// checked before any run.
 
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "predict/measured_runs.h"
+#include "predict/model_behaviours.h"
+#include "predict/replay.h"
 #include "sim/sweep.h"
 
 namespace twinprof::cli {
@@ -60,6 +65,7 @@ struct SimulateArguments {
   std::string seed;
   std::vector<std::string> sets;
   std::vector<std::string> sweeps;
+  std::string replay;
   int jobs = 1;
   bool force = false;
 };
@@ -80,6 +86,9 @@ void AddSimulateCommand(CLI::App& app, const GlobalOptions& global) {
                    "One run per value: key.path=v1,v2,... (each in its own process); "
                    "repeat for a grid of several keys")
       ->take_all();
+  command->add_option("--replay", arguments->replay,
+                      "Simulate every measured run of this results folder (same configuration, "
+                      "inputs and upload times) so that jobs.csv joins the measurements");
   command->add_option("-j,--jobs", arguments->jobs, "Runs at a time")->capture_default_str();
   command->add_flag("--force", arguments->force,
                     "Replace an earlier simulation in the output folder (else it is refused)");
@@ -97,7 +106,19 @@ void AddSimulateCommand(CLI::App& app, const GlobalOptions& global) {
       auto [key, values] = SplitAssignment(sweep, "--sweep");
       options.sweep.push_back({key, SplitValues(values, sweep)});
     }
-    SimulateSummary summary = RunSimulations(options);
+    options.prepare = [](Scenario& scenario) { predict::AttachModelBehaviours(scenario); };
+    SimulateSummary summary;
+    if (!arguments->replay.empty()) {
+      if (!arguments->sweeps.empty()) throw InputError("--replay and --sweep exclude each other");
+      if (options.parallel_runs < 1) throw InputError("-j must be at least 1");
+      Scenario base = LoadScenario(options.scenario_path, options.overrides);
+      predict::MeasuredRuns measured = predict::LoadMeasuredRuns(arguments->replay);
+      std::vector<ScenarioRun> runs = predict::ReplayScenarios(base, measured);
+      for (ScenarioRun& run : runs) options.prepare(run.scenario);
+      summary = RunScenarios(runs, options.output_dir, options.parallel_runs, true);
+    } else {
+      summary = RunSimulations(options);
+    }
     std::cout << (global.verbose ? summary.FullReport() : summary.BriefReport() + "\n");
   });
 }

@@ -491,6 +491,35 @@ Eigen::VectorXd TargetColumn(const CsvTable& table, const std::string& y,
   return out;
 }
 
+std::vector<std::string> FeaturePlan::InputColumns() const {
+  std::vector<std::string> columns;
+  for (const Base& base : base_) {
+    std::string name = base.column;
+    for (const auto& [from, to] : renames_) {
+      if (to == base.column) name = from;
+    }
+    if (std::find(columns.begin(), columns.end(), name) == columns.end()) columns.push_back(name);
+  }
+  return columns;
+}
+
+std::map<std::string, std::pair<double, double>> FeaturePlan::InputRanges(
+    const CsvTable& table) const {
+  std::map<std::string, std::pair<double, double>> ranges;
+  for (const std::string& name : InputColumns()) {
+    std::string renamed = name;
+    for (const auto& [from, to] : renames_) {
+      if (from == name) renamed = to;
+    }
+    int index = table.Find(renamed);
+    if (index < 0 || !table.columns[index].numeric || table.rows() == 0) continue;
+    const std::vector<double>& numbers = table.columns[index].numbers;
+    auto [low, high] = std::minmax_element(numbers.begin(), numbers.end());
+    ranges[name] = {*low, *high};
+  }
+  return ranges;
+}
+
 nlohmann::json FeaturePlan::ToJson() const {
   nlohmann::json json;
   json["renames"] = nlohmann::json::array();

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -41,6 +42,12 @@ class FeaturePlan {
   Eigen::MatrixXd Build(const CsvTable& table) const;
 
   const std::vector<std::string>& names() const { return names_; }
+  // The columns Build() reads, each once in plan order, by their names in the training file
+  // (before renames): what a caller must supply to predict.
+  std::vector<std::string> InputColumns() const;
+  // The [min, max] of each numeric input column over the rows of `table` (renamed), keyed by
+  // InputColumns() names: the training range a prediction is checked against.
+  std::map<std::string, std::pair<double, double>> InputRanges(const CsvTable& table) const;
   const std::vector<std::pair<std::string, std::string>>& renames() const { return renames_; }
 
   nlohmann::json ToJson() const;

@@ -29,18 +29,24 @@ ModelFile::ModelFile(std::string technique, std::string y, nlohmann::json hyperp
 }
 
 nlohmann::json ModelFile::ToJson() const {
-  return {{"format", "twinprof-model"},
-          {"version", 1},
-          {"technique", technique_},
-          {"y", y_},
-          {"hyperparameters", hyperparameters_},
-          {"plan", plan_.ToJson()},
-          {"features", features_},
-          {"x_scaler", x_scaler_.ToJson()},
-          {"y_scaler", y_scaler_.ToJson()},
-          {"regressor", regressor_->Save()},
-          {"residuals", residuals_},
-          {"metrics", metrics_}};
+  nlohmann::json json = {{"format", "twinprof-model"},
+                         {"version", 1},
+                         {"technique", technique_},
+                         {"y", y_},
+                         {"hyperparameters", hyperparameters_},
+                         {"plan", plan_.ToJson()},
+                         {"features", features_},
+                         {"x_scaler", x_scaler_.ToJson()},
+                         {"y_scaler", y_scaler_.ToJson()},
+                         {"regressor", regressor_->Save()},
+                         {"residuals", residuals_},
+                         {"metrics", metrics_}};
+  if (!input_ranges_.empty()) {
+    nlohmann::json ranges = nlohmann::json::object();
+    for (const auto& [name, range] : input_ranges_) ranges[name] = {range.first, range.second};
+    json["input_ranges"] = ranges;
+  }
+  return json;
 }
 
 void WriteFileAtomically(const std::string& path, const std::string& text) {
@@ -112,10 +118,18 @@ ModelFile ModelFile::FromJson(const nlohmann::json& json, const std::string& pat
                                   std::to_string(width) +
                                   " features \"features\" lists: " + e.what());
     }
-    return ModelFile(json.at("technique").get<std::string>(), json.at("y").get<std::string>(),
-                     json.at("hyperparameters"), std::move(plan), std::move(features),
-                     std::move(x_scaler), std::move(y_scaler), std::move(regressor),
-                     json.at("residuals").get<std::vector<double>>(), json.at("metrics"));
+    ModelFile model(json.at("technique").get<std::string>(), json.at("y").get<std::string>(),
+                    json.at("hyperparameters"), std::move(plan), std::move(features),
+                    std::move(x_scaler), std::move(y_scaler), std::move(regressor),
+                    json.at("residuals").get<std::vector<double>>(), json.at("metrics"));
+    if (json.contains("input_ranges")) {
+      std::map<std::string, std::pair<double, double>> ranges;
+      for (const auto& [name, range] : json.at("input_ranges").items()) {
+        ranges[name] = {range.at(0).get<double>(), range.at(1).get<double>()};
+      }
+      model.set_input_ranges(std::move(ranges));
+    }
+    return model;
   } catch (const nlohmann::json::exception& e) {
     throw InputError(where, std::string("not a valid model file: ") + e.what());
   } catch (const InputError& e) {

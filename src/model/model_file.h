@@ -6,7 +6,8 @@
 //   {"format": "twinprof-model", "version": 1, "technique": "XGBoost", "y": "exec_time_ms",
 //    "hyperparameters": {...}, "plan": {...}, "features": [indices into plan.names],
 //    "x_scaler": null | {"mean": [...], "scale": [...]}, "y_scaler": null | {...},
-//    "regressor": {...}, "residuals": [sorted relative validation residuals], "metrics": {...}}
+//    "regressor": {...}, "residuals": [sorted relative validation residuals], "metrics": {...},
+//    "input_ranges": {column: [min, max]} (optional: the training range of each numeric input)}
 //
 // Prediction intervals come from "residuals": the relative errors (real - pred) / pred of the
 // validation predictions made during training (each validation row predicted by a model that
@@ -16,6 +17,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -57,6 +59,15 @@ class ModelFile {
   const std::vector<int>& features() const { return features_; }
   const Regressor& regressor() const { return *regressor_; }
   bool has_residuals() const { return !residuals_.empty(); }
+  const nlohmann::json& metrics() const { return metrics_; }
+  // The [min, max] of each numeric input column (FeaturePlan::InputColumns names) over the rows
+  // the model was trained on; empty for model files written before they were recorded.
+  const std::map<std::string, std::pair<double, double>>& input_ranges() const {
+    return input_ranges_;
+  }
+  void set_input_ranges(std::map<std::string, std::pair<double, double>> ranges) {
+    input_ranges_ = std::move(ranges);
+  }
 
  private:
   std::string technique_;
@@ -69,6 +80,7 @@ class ModelFile {
   std::shared_ptr<Regressor> regressor_;
   std::vector<double> residuals_;  // sorted
   nlohmann::json metrics_;
+  std::map<std::string, std::pair<double, double>> input_ranges_;
 };
 
 // Writes `text` to `path` through a temporary file and a rename. Throws std::runtime_error.

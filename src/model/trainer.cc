@@ -882,6 +882,7 @@ class TrainingRun {
       result.model = std::make_shared<ModelFile>(
           result.technique, config_.y, result.hyperparameters, plan_, columns,
           x_scaler.Select(columns), y_scaler, std::move(fit.regressor), residuals_[t], metrics);
+      result.model->set_input_ranges(plan_.InputRanges(table_));
     });
   }
 

@@ -26,6 +26,13 @@ double ArrivalGenerator::Draw(const Distribution& distribution) {
 }
 
 FileArrival ArrivalGenerator::Next() {
+  if (!workload_.uploads.empty()) {
+    FileArrival arrival;
+    arrival.time = workload_.uploads[next_index_].first;
+    arrival.bytes = workload_.uploads[next_index_].second;
+    arrival.index = next_index_++;
+    return arrival;
+  }
   if (next_index_ > 0 && next_index_ % workload_.batch_size == 0) {
     batch_time_ += workload_.exponential ? -workload_.inter_upload_time * std::log1p(-Uniform01())
                                          : workload_.inter_upload_time;

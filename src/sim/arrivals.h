@@ -4,7 +4,8 @@
 // time 0; each next one `inter_upload_time` later, or after an exponentially distributed gap of
 // that mean. Each file's size is drawn from the workload's input size distribution. The random
 // stream is std::mt19937_64 (its output is fixed by the C++ standard) turned into doubles and
-// draws by our own code, so a seed gives the same files on every machine and library.
+// draws by our own code, so a seed gives the same files on every machine and library. A workload
+// with `uploads` (a replay) gives exactly those files.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +26,11 @@ class ArrivalGenerator {
   explicit ArrivalGenerator(const Workload& workload);
 
   // True while Next() has files left.
-  bool HasNext() const { return next_index_ < workload_.files; }
+  bool HasNext() const {
+    return next_index_ < (workload_.uploads.empty()
+                              ? workload_.files
+                              : static_cast<int64_t>(workload_.uploads.size()));
+  }
   // The next file. Requires HasNext().
   FileArrival Next();
 

@@ -1,6 +1,7 @@
 #include "sim/component_behaviour.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 
 namespace twinprof {
@@ -59,10 +60,24 @@ std::map<std::string, double> PerNodeType(const YamlFile& file, const YAML::Node
 ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Node& node,
                                            const Platform* platform) {
   file.ExpectMap(node, "a component behaviour");
-  file.CheckKeys(
-      node, {"work", "serial_fraction", "output", "speed_factor", "interference", "service_time"},
-      "a component behaviour", nullptr);
+  file.CheckKeys(node,
+                 {"work", "model", "serial_fraction", "output", "speed_factor", "interference",
+                  "service_time"},
+                 "a component behaviour", nullptr);
   ComponentBehaviour behaviour;
+  if (YAML::Node model = YamlFile::Optional(node, "model"); model) {
+    if (YamlFile::Optional(node, "work")) {
+      file.Fail(model, "give either 'work' or 'model' (the model predicts the compute time)");
+    }
+    namespace fs = std::filesystem;
+    fs::path path(file.String(model, "model (a model file written by twinprof train)"));
+    if (path.is_relative()) path = fs::path(file.path()).parent_path() / path;
+    behaviour.model_path = path.lexically_normal().string();
+    std::error_code error;
+    if (!fs::is_regular_file(behaviour.model_path, error)) {
+      file.Fail(model, "model file '" + behaviour.model_path + "' does not exist");
+    }
+  }
   if (YAML::Node work = YamlFile::Optional(node, "work"); work) {
     file.ExpectMap(work, "'work'");
     file.CheckKeys(work, {"base", "per_byte"}, "'work'", nullptr);

@@ -26,14 +26,18 @@
 // Instead of the work, a component may draw each job's compute time on an idle node from a
 // distribution (`service_time`, sim/service_time.h); the time is then turned into work with the
 // same formula, so contention is still simulated.
+// With `model: PATH` an ML model predicts each job's compute seconds instead (the hybrid), turned
+// into work the same way. See compute_time_model.h.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "core/error.h"
 #include "core/yaml_file.h"
 #include "platform/platform.h"
+#include "sim/compute_time_model.h"
 #include "sim/service_time.h"
 
 namespace twinprof {
@@ -47,6 +51,11 @@ struct ComponentBehaviour {
   double output_bytes_per_input_byte = 0;      // bytes of output per input byte
   std::map<std::string, double> speed_factor;  // by node type; absent = 1
   std::map<std::string, double> interference;  // by node type; absent = 0
+  // `model: PATH` (resolved against the file that names it): an ML model gives the job's compute
+  // seconds instead of `work`. The predict module loads it into `compute_model`; a scenario whose
+  // model is not loaded cannot be simulated.
+  std::string model_path;
+  std::shared_ptr<const ComputeTimeModel> compute_model;
 
   ServiceTime service_time;  // kModel: the work above
 
@@ -67,6 +76,11 @@ struct ComponentBehaviour {
 //   {work: {base: 2e9, per_byte: 120}, serial_fraction: 0.4,
 //    output: {files_per_input: 12, bytes_per_input_byte: 0.3, bytes: 2KB},
 //    speed_factor: {rpi4: 1.3}, interference: {vm-medium: 0.05}}
+// or {model: PATH/best.model, ...} instead of work (not both `work` and `model`).
+// Every key is optional (defaults above). Throws InputError at the offending node: negative
+// numbers, a serial fraction outside [0, 1], a speed factor that is not positive, unknown keys, a
+// model file that does not exist,
+// and (when `platform` is given) node types the platform lacks.
 // or with `service_time: {distribution: exponential, mean: 2s}` (sim/service_time.h) instead of
 // `work`. Every key is optional (defaults above). Throws InputError at the offending node:
 // negative numbers, a serial fraction outside [0, 1], a speed factor that is not positive, a bad

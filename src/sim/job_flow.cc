@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "sim/arrivals.h"
 
@@ -103,6 +104,12 @@ JobFlow::JobFlow(const Scenario& scenario, const SimGridPlatform& platform, JobC
       state.slots = static_cast<int>(std::max<int64_t>(1, containers) * sync.container_concurrency);
     }
     state.successors = workflow.Successors(id);
+    if (const ComputeTimeModel* model = state.behaviour.compute_model.get()) {
+      state.features.emplace(scenario_, model->inputs(), model->source());
+    } else if (!state.behaviour.model_path.empty()) {
+      throw std::logic_error("component '" + state.name + "': model " + state.behaviour.model_path +
+                             " was not loaded before the simulation");
+    }
   }
 }
 
@@ -195,6 +202,19 @@ void JobFlow::WorkerLoop(Worker* worker) {
     component.queue.pop_front();
     RunJob(worker, component, job);
   }
+}
+
+double JobFlow::JobWork(ComponentState& component, const NodeInfo& node, const Job& job) {
+  const ComponentBehaviour& behaviour = component.behaviour;
+  if (!component.features) return behaviour.Work(job.input_bytes);
+  std::vector<double> row = component.features->Row(job.input_bytes);
+  auto [it, added] = component.predicted_seconds.try_emplace(std::move(row), 0.0);
+  if (added) it->second = behaviour.compute_model->Seconds(it->first);
+  // A regression may predict a negative time for a configuration far from its data: no work.
+  const double seconds = std::max(0.0, it->second);
+  // The model predicts this node type's time already: Compute's speed factor must not change it.
+  return behaviour.WorkForSeconds(seconds, component.deployment.limit(), node.type->speed) *
+         behaviour.SpeedFactor(node.type->name);
 }
 
 void JobFlow::Compute(const ComponentState& component, int node_index, double flops) {
@@ -320,7 +340,7 @@ void JobFlow::PlayJob(ComponentState& component, const Job& job, int node_index,
                            ? component.behaviour.WorkForSeconds(
                                  job.service_s, component.deployment.limit(), node.type->speed) *
                                  component.behaviour.SpeedFactor(node.type->name)
-                           : component.behaviour.Work(job.input_bytes);
+                           : JobWork(component, node, job);
   Compute(component, node_index, flops);
   const double t_exec_end = sg4::Engine::get_clock();
 

@@ -72,6 +72,10 @@ class JobFlow {
     PodRequest request;
     int slots = 0;
     std::vector<ComponentId> successors;
+    // ML-model behaviours: how to build a job's feature row, and the seconds already predicted
+    // per row (jobs of one input size ask once).
+    std::optional<FeatureRowPlan> features;
+    std::map<std::vector<double>, double> predicted_seconds;
     std::deque<Job> queue;
     std::deque<Worker*> idle;
     int64_t submitted = 0;
@@ -167,6 +171,8 @@ class JobFlow {
   // Moves `bytes` between a storage host and node `node_index`; an empty transfer only waits for
   // the route's latency (a sleep, cheaper than an empty communication in SimGrid).
   void Transfer(simgrid::s4u::Host* storage, int node_index, bool to_node, double bytes);
+  // The job's work: its behaviour's, or what takes the ML model's predicted seconds on `node`.
+  double JobWork(ComponentState& component, const NodeInfo& node, const Job& job);
   void Submit(int component, Job job);
   void JobDone();
 

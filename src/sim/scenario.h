@@ -74,6 +74,9 @@ struct Workload {
   bool exponential = false;      // exponential inter-upload times instead of deterministic
   Distribution input_size;       // bytes per input file
   uint64_t seed = 1;
+  // `simulate --replay`: each file's upload time (seconds) and size (bytes), in time order. When
+  // not empty it replaces files, batch_size, inter_upload_time, exponential and input_size.
+  std::vector<std::pair<double, double>> uploads;
 };
 
 struct Scenario {

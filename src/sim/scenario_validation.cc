@@ -137,6 +137,14 @@ void ValidateScenario(const Scenario& scenario) {
     throw InputError(file, "workload: inter_upload_time must be >= 0");
   }
   CheckDistribution(workload.input_size, file, "workload: input_size");
+  double previous = 0;
+  for (const auto& [time, bytes] : workload.uploads) {
+    if (!(time >= previous) || std::isinf(time) || !(bytes >= 0) || std::isinf(bytes)) {
+      throw InputError(file,
+                       "workload: uploads must be in time order, at times >= 0, of sizes >= 0");
+    }
+    previous = time;
+  }
 }
 
 }  // namespace twinprof

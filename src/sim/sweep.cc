@@ -34,7 +34,7 @@ nlohmann::json RunJson(const SimulateSummary::Run& run) {
 }
 
 // A run in its child process: simulate, write the run's files; returns its summary.json text.
-std::string RunChild(const Scenario& scenario, int run_id, const fs::path& folder) {
+std::string RunChild(const Scenario& scenario, int run_id, int repetition, const fs::path& folder) {
   std::vector<char> buffer(1 << 20);
   std::ofstream jobs;
   jobs.rdbuf()->pubsetbuf(buffer.data(), static_cast<std::streamsize>(buffer.size()));
@@ -43,6 +43,7 @@ std::string RunChild(const Scenario& scenario, int run_id, const fs::path& folde
   Simulation::Options options;
   options.jobs_csv = &jobs;
   options.run_id = run_id;
+  options.repetition = repetition;
   Simulation::Summary summary = Simulation(scenario).Run(options);
   jobs.close();
   if (!jobs) throw std::runtime_error("error writing " + (folder / "jobs.csv").string());
@@ -150,15 +151,31 @@ SimulateSummary RunSimulations(const SimulateOptions& options) {
   }
 
   // Load every run's scenario first: bad input stops everything before any simulation.
-  std::vector<Scenario> scenarios;
+  std::vector<ScenarioRun> runs;
   for (const auto& point : SweepGrid(options.sweep)) {
     auto overrides = options.overrides;
     overrides.insert(overrides.end(), point.begin(), point.end());
-    scenarios.push_back(LoadScenario(options.scenario_path, overrides));
+    runs.push_back(
+        {LoadScenario(options.scenario_path, overrides), static_cast<int>(runs.size() + 1), 1});
   }
+  if (options.prepare) {
+    for (ScenarioRun& run : runs) options.prepare(run.scenario);
+  }
+  ClearOutputFolder(fs::path(options.output_dir), options.force);
+  SimulateSummary summary = RunScenarios(runs, options.output_dir, options.parallel_runs, sweep);
+  summary.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return summary;
+}
 
-  const fs::path output(options.output_dir);
-  ClearOutputFolder(output, options.force);
+SimulateSummary RunScenarios(const std::vector<ScenarioRun>& scenarios,
+                             const std::string& output_dir, int parallel_runs,
+                             bool per_run_folders) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  if (parallel_runs < 1) throw InputError("-j must be at least 1");
+  if (scenarios.empty()) throw InputError("nothing to simulate");
+  const bool sweep = per_run_folders;
+  const fs::path output(output_dir);
   std::error_code error;
   fs::create_directories(output, error);
   if (error) {
@@ -166,7 +183,7 @@ SimulateSummary RunSimulations(const SimulateOptions& options) {
   }
   std::vector<fs::path> folders;
   for (size_t i = 0; i < scenarios.size(); ++i) {
-    fs::path folder = sweep ? output / ("run-" + std::to_string(i + 1)) : output;
+    fs::path folder = sweep ? output / ("run-" + std::to_string(scenarios[i].run_id)) : output;
     fs::create_directories(folder, error);
     if (error) {
       throw InputError(SourceLocation{folder.string()}, "cannot create this output folder (-o)");
@@ -177,23 +194,27 @@ SimulateSummary RunSimulations(const SimulateOptions& options) {
   // Each run in its own process, at most parallel_runs at a time; results kept in run order.
   std::vector<ChildOutcome> outcomes(scenarios.size());
   RunInChildProcesses(
-      scenarios.size(), options.parallel_runs,
-      [&](size_t i) { return RunChild(scenarios[i], static_cast<int>(i + 1), folders[i]); },
+      scenarios.size(), parallel_runs,
+      [&](size_t i) {
+        return RunChild(scenarios[i].scenario, scenarios[i].run_id, scenarios[i].repetition,
+                        folders[i]);
+      },
       [&](size_t i, ChildOutcome outcome) { outcomes[i] = std::move(outcome); });
   for (size_t i = 0; i < outcomes.size(); ++i) {
     if (!outcomes[i].ok) {
-      throw std::runtime_error("run " + std::to_string(i + 1) + ": " + outcomes[i].failure);
+      throw std::runtime_error("run " + std::to_string(scenarios[i].run_id) + ": " +
+                               outcomes[i].failure);
     }
   }
 
   SimulateSummary summary;
-  summary.scenario = scenarios.front().name;
+  summary.scenario = scenarios.front().scenario.name;
   summary.output_dir = output.string();
   for (size_t i = 0; i < scenarios.size(); ++i) {
     nlohmann::json json = nlohmann::json::parse(outcomes[i].output);
     SimulateSummary::Run run;
-    run.run_id = static_cast<int>(i + 1);
-    run.parameters = scenarios[i].parameters;
+    run.run_id = scenarios[i].run_id;
+    run.parameters = scenarios[i].scenario.parameters;
     run.result = RunResultFromJson(json);
     run.wall_seconds = json.at("wall_seconds").get<double>();
     summary.runs.push_back(run);

@@ -16,11 +16,13 @@
 // Scenarios are loaded (and rejected with InputError) in the calling process before any fork.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "sim/run_statistics.h"
+#include "sim/scenario.h"
 
 namespace twinprof {
 
@@ -39,6 +41,9 @@ struct SimulateOptions {
   int parallel_runs = 1;  // -j
   // Replace an earlier simulation in output_dir (--force) instead of refusing it.
   bool force = false;
+  // Called on each loaded scenario before any run, e.g. to attach ML-model behaviours (the
+  // predict module); it may throw InputError.
+  std::function<void(Scenario&)> prepare;
 };
 
 struct SimulateSummary {
@@ -60,6 +65,19 @@ struct SimulateSummary {
 // Throws InputError for a bad scenario, flag or value, or an output folder holding an earlier
 // simulation without `force`; std::runtime_error when a run fails.
 SimulateSummary RunSimulations(const SimulateOptions& options);
+
+// One run of RunScenarios: a scenario (validated, models attached) and the ids its records carry.
+struct ScenarioRun {
+  Scenario scenario;
+  int run_id = 1;
+  int repetition = 1;
+};
+
+// Simulates `runs` (one child process each, `parallel_runs` at a time) into `output_dir` as
+// RunSimulations does; with `per_run_folders`, each run's own files go to run-<run_id>/ and
+// jobs.csv concatenates them in the order given (their parameter names must be the same).
+SimulateSummary RunScenarios(const std::vector<ScenarioRun>& runs, const std::string& output_dir,
+                             int parallel_runs, bool per_run_folders);
 
 // Reads back SimulatedRun::ToJson's output.
 SimulatedRun RunResultFromJson(const nlohmann::json& json);

@@ -1,0 +1,81 @@
+#include "sim/compute_time_model.h"
+
+#include <charconv>
+#include <cmath>
+#include <optional>
+
+#include "core/error.h"
+#include "sim/scenario.h"
+
+namespace twinprof {
+
+namespace {
+
+std::optional<double> ParseNumber(const std::string& text) {
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// A job-independent feature from the deployments ("C.cpu", ...), else from the parameters.
+std::optional<double> ScenarioFeature(const Scenario& scenario, const std::string& name,
+                                      std::string* why) {
+  size_t dot = name.rfind('.');
+  if (dot != std::string::npos) {
+    std::optional<ComponentId> id = scenario.workflow.Find(name.substr(0, dot));
+    std::string field = name.substr(dot + 1);
+    if (id) {
+      const ComponentDeployment& deployment = scenario.deployments[*id];
+      if (field == "cpu") return deployment.limit();
+      if (field == "memory_mb") return deployment.memory_bytes / 1048576;
+      if (field == "parallelism") {
+        if (deployment.parallelism > 0) return deployment.parallelism;
+        *why = "the scenario does not limit its parallelism (resources." + name.substr(0, dot) +
+               ".parallelism)";
+        return std::nullopt;
+      }
+    }
+  }
+  for (const auto& [key, value] : scenario.parameters) {
+    if (key != name) continue;
+    if (std::optional<double> number = ParseNumber(value)) return number;
+    *why = "its value '" + value + "' is not a number";
+    return std::nullopt;
+  }
+  *why =
+      "the scenario has no such value (features are input_bytes, COMPONENT.cpu, "
+      "COMPONENT.memory_mb, COMPONENT.parallelism, or a --set/replayed parameter)";
+  return std::nullopt;
+}
+
+}  // namespace
+
+FeatureRowPlan::FeatureRowPlan(const Scenario& scenario, const std::vector<std::string>& inputs,
+                               const std::string& model_source) {
+  constants_.assign(inputs.size(), 0);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i] == "input_bytes") {
+      input_bytes_at_.push_back(i);
+      continue;
+    }
+    std::string why;
+    std::optional<double> value = ScenarioFeature(scenario, inputs[i], &why);
+    if (!value) {
+      throw InputError(SourceLocation{model_source},
+                       "the model needs feature '" + inputs[i] + "', which scenario " +
+                           scenario.source_file + " cannot supply: " + why);
+    }
+    constants_[i] = *value;
+  }
+}
+
+std::vector<double> FeatureRowPlan::Row(double input_bytes) const {
+  std::vector<double> row = constants_;
+  for (size_t i : input_bytes_at_) row[i] = input_bytes;
+  return row;
+}
+
+}  // namespace twinprof
