@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   cli::AddCalibrateCommand(app, global);
   cli::AddRunCommand(app, global);
   cli::AddExploreCommand(app, global);
+  cli::AddValidateCommand(app, global);
 
   try {
     app.parse(argc, argv);

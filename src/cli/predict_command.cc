@@ -1,7 +1,9 @@
 // `twinprof predict -r MODEL -c CONFIG -o OUTP [--interval L]`: predicts the target of every row
 // of the configuration's input file with a model written by `twinprof train`, writes
-// OUTP/prediction.csv (real,pred[,lo,hi]) and prints the MAPE when the data holds the target.
+// OUTP/prediction.csv (the rows' identity and features, real, pred[, lo, hi], extrapolated) and
+// OUTP/prediction.json, and prints the MAPE when the data holds the target.
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -11,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/job_record.h"
 #include "model/csv_table.h"
 #include "model/feature_plan.h"
 #include "model/metrics.h"
@@ -53,20 +56,79 @@ void RunPredict(const PredictFlags& flags, const GlobalOptions& global) {
   Eigen::VectorXd lo, hi;
   if (flags.interval > 0) model.Interval(predicted, flags.interval, &lo, &hi);
 
+  // Beside the predictions: the rows' identity (when the data is a job export) and features.
+  std::vector<int> copied;
+  for (const char* name : {"campaign", "run_id", "repetition", "component", "job_id", "mode"}) {
+    if (int index = table.Find(name); index >= 0) copied.push_back(index);
+  }
+  const std::vector<std::string> inputs = model.plan().InputColumns();
+  for (const std::string& name : inputs) {
+    int index = table.Find(name);
+    if (index >= 0 && std::find(copied.begin(), copied.end(), index) == copied.end()) {
+      copied.push_back(index);
+    }
+  }
+  // A row is extrapolated when a feature lies outside the range the model was trained on.
+  const auto& ranges = model.input_ranges();
+  std::vector<bool> extrapolated(table.rows(), false);
+  for (const auto& [name, range] : ranges) {
+    int index = table.Find(name);
+    if (index < 0 || !table.columns[index].numeric) continue;
+    for (size_t r = 0; r < table.rows(); ++r) {
+      double value = table.columns[index].numbers[r];
+      if (value < range.first || value > range.second) extrapolated[r] = true;
+    }
+  }
+  const int extrapolated_rows =
+      static_cast<int>(std::count(extrapolated.begin(), extrapolated.end(), true));
+
   fs::create_directories(flags.out);
   std::ostringstream csv;
-  csv << (has_real ? "real," : "") << "pred" << (flags.interval > 0 ? ",lo,hi" : "") << "\n";
+  for (int index : copied) csv << CsvField(table.columns[index].name) << ",";
+  csv << (has_real ? "real," : "") << "pred" << (flags.interval > 0 ? ",lo,hi" : "")
+      << (ranges.empty() ? "" : ",extrapolated") << "\n";
   for (Eigen::Index r = 0; r < predicted.size(); ++r) {
+    for (int index : copied) {
+      const CsvColumn& column = table.columns[index];
+      csv << (column.numeric ? FormatDouble(column.numbers[r]) : CsvField(column.strings[r]))
+          << ",";
+    }
     if (has_real) csv << Number(real(r)) << ",";
     csv << Number(predicted(r));
     if (flags.interval > 0) csv << "," << Number(lo(r)) << "," << Number(hi(r));
+    if (!ranges.empty()) csv << "," << (extrapolated[r] ? 1 : 0);
     csv << "\n";
   }
   std::string path = (fs::path(flags.out) / "prediction.csv").string();
   WriteFileAtomically(path, csv.str());
+  nlohmann::json about = {{"model", flags.model},
+                          {"technique", model.technique()},
+                          {"target", model.y()},
+                          {"features", inputs},
+                          {"rows", predicted.size()}};
+  about["extrapolated_rows"] =
+      ranges.empty() ? nlohmann::json() : nlohmann::json(extrapolated_rows);
+  WriteFileAtomically((fs::path(flags.out) / "prediction.json").string(), about.dump(2) + "\n");
+
+  // A model chosen on its selection MAPE that did much worse on the validation rows.
+  const nlohmann::json& metrics = model.metrics();
+  if (metrics.contains("selection") && metrics.contains("validation") &&
+      metrics["selection"].value("mape", nlohmann::json()).is_number() &&
+      metrics["validation"].value("mape", nlohmann::json()).is_number()) {
+    const double selection = metrics["selection"]["mape"].get<double>();
+    const double validation = metrics["validation"]["mape"].get<double>();
+    if (validation > 2 * selection && validation - selection > 5) {
+      std::cerr << "warning: " << flags.model << ": the model's validation MAPE (" << validation
+                << "%) is far above the selection MAPE it was chosen on (" << selection
+                << "%): expect errors nearer the former\n";
+    }
+  }
 
   std::ostringstream report;
   report << model.technique() << ": " << predicted.size() << " predictions -> " << path;
+  if (!ranges.empty()) {
+    report << "; " << extrapolated_rows << " outside the training range of a feature";
+  }
   if (has_real) {
     ZeroExcludingMape mape = MapeExcludingZeros(real, predicted);
     if (mape.zero_rows == 0) {

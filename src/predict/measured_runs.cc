@@ -2,49 +2,60 @@
 
 #include <algorithm>
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "core/error.h"
-#include "profile/results_store.h"
+#include "profile/job_records_source.h"
 
 namespace twinprof::predict {
 
-MeasuredRuns LoadMeasuredRuns(const std::string& results_dir) {
-  ResultsStore store = ResultsStore::OpenExisting(results_dir);
+namespace {
+
+std::string Mode(const JobRecord& record) {
+  for (const auto& [name, value] : record.parameters) {
+    if (name == "mode") return value;
+  }
+  return "";
+}
+
+}  // namespace
+
+MeasuredRuns LoadMeasuredRuns(const std::string& results) {
+  JobRecordSet set = ReadJobRecords(results);
   MeasuredRuns measured;
-  measured.path = results_dir;
-  measured.backend = store.GetMeta("backend").value_or("");
-  if (std::optional<std::string> names = store.GetMeta("parameters")) {
-    measured.parameter_names = nlohmann::json::parse(*names).get<std::vector<std::string>>();
+  measured.path = results;
+  for (const std::string& name : set.parameter_names) {
+    if (name != "mode") measured.parameter_names.push_back(name);
   }
-  std::map<int, size_t> index;
-  for (const RunRow& row : store.Runs()) {
-    if (row.status != "finished" || row.mode != "workflow") continue;
-    MeasuredRun run;
-    run.run_id = row.run_id;
-    run.repetition = row.repetition;
-    for (const std::string& name : measured.parameter_names) {
-      std::string value;
-      for (const auto& [key, v] : row.parameters) {
-        if (key == name) value = v;
-      }
-      run.parameters.emplace_back(name, value);
-    }
-    index[row.run_id] = measured.runs.size();
-    measured.runs.push_back(std::move(run));
-  }
-  for (StoredJob& job : store.Jobs()) {
-    const std::string& component = job.record.component;
-    if (std::find(measured.components.begin(), measured.components.end(), component) ==
+  std::map<int, MeasuredRun> runs;
+  for (JobRecord& record : set.records) {
+    if (std::find(measured.components.begin(), measured.components.end(), record.component) ==
         measured.components.end()) {
-      measured.components.push_back(component);
+      measured.components.push_back(record.component);
     }
-    auto it = index.find(job.record.run_id);
-    if (it != index.end()) measured.runs[it->second].jobs.push_back(std::move(job.record));
+    // Whole-workflow runs only (a CSV without a mode column holds nothing else).
+    const std::string mode = Mode(record);
+    if (!mode.empty() && mode != "workflow") continue;
+    if (measured.backend.empty()) measured.backend = record.source;
+    auto [it, added] = runs.try_emplace(record.run_id);
+    MeasuredRun& run = it->second;
+    if (added) {
+      run.run_id = record.run_id;
+      run.repetition = record.repetition;
+      for (const std::string& name : measured.parameter_names) {
+        std::string value;
+        for (const auto& [key, v] : record.parameters) {
+          if (key == name) value = v;
+        }
+        run.parameters.emplace_back(name, value);
+      }
+    }
+    run.jobs.push_back(std::move(record));
   }
+  for (auto& [id, run] : runs) measured.runs.push_back(std::move(run));
   if (measured.runs.empty()) {
-    throw InputError(SourceLocation{results_dir},
-                     "no finished whole-workflow run in these results (nothing to compare)");
+    throw InputError(SourceLocation{set.path},
+                     "no job of a finished whole-workflow run in " + set.Describe() +
+                         " (nothing to compare)");
   }
   return measured;
 }

@@ -1,5 +1,6 @@
 // The measured side of replay and validation: the finished whole-workflow runs of a results
-// folder, each with its configuration (parameters) and its jobs.
+// folder (or of a job-record CSV such as `twinprof export RESULTS --jobs`), each with its
+// configuration (parameters) and its jobs. Read through profile/job_records_source.h.
 #pragma once
 
 #include <string>
@@ -18,15 +19,15 @@ struct MeasuredRun {
 };
 
 struct MeasuredRuns {
-  std::string path;     // the results folder
-  std::string backend;  // "local", "oscar"
+  std::string path;     // the results folder or CSV
+  std::string backend;  // the records' source: "local", "oscar" (or "sim")
   std::vector<std::string> parameter_names;
   std::vector<std::string> components;  // of the jobs, in first-seen order
   std::vector<MeasuredRun> runs;        // finished, mode workflow, by run_id
 };
 
-// Reads RESULTS (a folder written by `twinprof profile`). Throws InputError naming it when it is
-// not one or holds no finished whole-workflow run.
-MeasuredRuns LoadMeasuredRuns(const std::string& results_dir);
+// Reads RESULTS (a folder written by `twinprof profile`, or a job-record CSV). Throws InputError
+// naming it when it is neither or holds no job of a finished whole-workflow run.
+MeasuredRuns LoadMeasuredRuns(const std::string& results);
 
 }  // namespace twinprof::predict

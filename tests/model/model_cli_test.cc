@@ -63,8 +63,17 @@ TEST(TrainCommand, TrainsFaasTestBelowOnePercentAndPredicts) {
   ASSERT_EQ(predict.exit_status, 0) << predict.err;
   EXPECT_NE(predict.out.find("MAPE"), std::string::npos) << predict.out;
   std::string csv = ReadText(fs::path(pred) / "prediction.csv");
-  EXPECT_EQ(csv.substr(0, csv.find('\n')), "real,pred,lo,hi");
+  // The features the model reads, then the values; no training row is outside the training range.
+  EXPECT_EQ(csv.substr(0, csv.find('\n')),
+            "Lambda,warm_service_time,cold_service_time,expiration_time,real,pred,lo,hi,"
+            "extrapolated");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 51);
+  EXPECT_NE(predict.out.find("; 0 outside the training range of a feature"), std::string::npos)
+      << predict.out;
+  nlohmann::json about = ReadJson(fs::path(pred) / "prediction.json");
+  EXPECT_EQ(about["target"], "ave_response_time");
+  EXPECT_EQ(about["rows"], 50);
+  EXPECT_EQ(about["extrapolated_rows"], 0);
 }
 
 // faas_test trained into dir/out; returns the path of its best.model.
@@ -92,7 +101,8 @@ TEST(PredictCommand, DataWithoutTheTargetGivesPredictionsOnly) {
                            "0.5,1.0,1.2,600\n0.7,2.0,2.4,600\n");
   ASSERT_EQ(predict.exit_status, 0) << predict.err;
   std::string csv = ReadText(dir.path() / "new-out/prediction.csv");
-  EXPECT_EQ(csv.substr(0, csv.find('\n')), "pred");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')),
+            "Lambda,warm_service_time,cold_service_time,expiration_time,pred,extrapolated");
   EXPECT_EQ(predict.out.find("MAPE"), std::string::npos);
 
   auto failed = PredictOn(dir, model, "bad", "Lambda,warm_service_time\n0.5,1.0\n");
@@ -120,14 +130,36 @@ TEST(PredictCommand, MapeLeavesOutRowsWhoseRealValueIsZero) {
   std::istringstream csv(ReadText(dir.path() / "real-out/prediction.csv"));
   std::string line;
   std::getline(csv, line);
-  ASSERT_EQ(line, "real,pred");
+  const std::string columns = "Lambda,warm_service_time,cold_service_time,expiration_time,";
+  ASSERT_EQ(line, columns + "real,pred,extrapolated");
   double sum = 0;
   while (std::getline(csv, line)) {
-    double real = std::stod(line.substr(0, line.find(',')));
-    double pred = std::stod(line.substr(line.find(',') + 1));
+    std::istringstream fields(line);
+    std::vector<double> values;
+    for (std::string field; std::getline(fields, field, ',');) values.push_back(std::stod(field));
+    ASSERT_EQ(values.size(), 7u) << line;
+    double real = values[4], pred = values[5];
     if (real != 0) sum += std::abs(real - pred) / std::abs(real);
   }
   EXPECT_NEAR(printed, 100.0 * sum / 2, 1e-4 * printed);
+}
+
+// A row with a feature outside the range the model was trained on is flagged and counted.
+TEST(PredictCommand, RowsOutsideTheTrainingRangeAreFlagged) {
+  ScratchDir dir;
+  auto predict = PredictOn(dir, TrainFaasTest(dir), "far",
+                           "Lambda,warm_service_time,cold_service_time,expiration_time\n"
+                           "0.5,1.0,1.2,600\n2.5,1.0,1.2,600\n0.5,1.0,1.2,900\n");
+  ASSERT_EQ(predict.exit_status, 0) << predict.err;
+  EXPECT_NE(predict.out.find("; 2 outside the training range of a feature"), std::string::npos)
+      << predict.out;
+  std::istringstream csv(ReadText(dir.path() / "far-out/prediction.csv"));
+  std::string line;
+  std::vector<char> flags;
+  std::getline(csv, line);
+  while (std::getline(csv, line)) flags.push_back(line.back());
+  EXPECT_EQ(flags, (std::vector<char>{'0', '1', '1'}));
+  EXPECT_EQ(ReadJson(dir.path() / "far-out/prediction.json")["extrapolated_rows"], 2);
 }
 
 TEST(TrainCommand, StepwiseOnDraperSmithSelectsTheTextbookVariables) {
