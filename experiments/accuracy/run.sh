@@ -39,8 +39,24 @@ with open(sys.argv[2], "w", newline="") as f:
 print(f"training side: {len(keep)} of {len(rows)} jobs")
 PY
 
-# 2b. The calibration, fitted on the training side.
-"$twinprof" calibrate "$here/scenario.yaml" --measured "$out/training.csv" -o "$out/calibration.yaml"
+# 2b. The calibration, fitted on the training side (when this build has `twinprof calibrate`;
+# otherwise the sim predictor is scenario.yaml's hand-written behaviour).
+repo=$(pwd)
+place() {  # a scenario of this folder, with paths that work from $out
+  sed -e "s|\.\./\.\./|$repo/|" -e "s|platform: platform.yaml|platform: $repo/$here/platform.yaml|" "$@"
+}
+if "$twinprof" calibrate --help > /dev/null 2>&1; then
+  "$twinprof" calibrate "$here/scenario.yaml" --data "$out/training.csv" -o "$out/calibration.yaml"
+  place -e "s|@CALIBRATION@|$out/calibration.yaml|" "$here/scenario-calibrated.yaml" \
+    > "$out/scenario-sim.yaml"
+  base="calibration: $out/calibration.yaml"
+else
+  echo "twinprof calibrate is not in this build: sim uses scenario.yaml's hand-written behaviour"
+  place "$here/scenario.yaml" > "$out/scenario-sim.yaml"
+  base="behaviour_file: $repo/$here/scenario.yaml"
+fi
+place -e "s|@BASE@|$base|" -e "s|@MODELS@|$out|g" "$here/scenario-hybrid.yaml" \
+  > "$out/scenario-hybrid.yaml"
 
 # 2c. One model of compute_s per component, trained on the training side.
 for component in split-video grayify; do
@@ -51,9 +67,6 @@ for component in split-video grayify; do
 done
 
 # 3. Predictions of every measured run.
-sed -e "s|@CALIBRATION@|$out/calibration.yaml|" "$here/scenario.yaml" > "$out/scenario-sim.yaml"
-sed -e "s|@CALIBRATION@|$out/calibration.yaml|" -e "s|@MODELS@|$out|g" \
-  "$here/scenario-hybrid.yaml" > "$out/scenario-hybrid.yaml"
 "$twinprof" simulate "$out/scenario-sim.yaml" --replay "$out/measured" -o "$out/sim" -j 2
 "$twinprof" simulate "$out/scenario-hybrid.yaml" --replay "$out/measured" -o "$out/hybrid" -j 2
 ml=()

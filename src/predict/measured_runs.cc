@@ -53,9 +53,8 @@ MeasuredRuns LoadMeasuredRuns(const std::string& results) {
   }
   for (auto& [id, run] : runs) measured.runs.push_back(std::move(run));
   if (measured.runs.empty()) {
-    throw InputError(SourceLocation{set.path},
-                     "no job of a finished whole-workflow run in " + set.Describe() +
-                         " (nothing to compare)");
+    throw InputError(SourceLocation{set.path}, "no job of a finished whole-workflow run in " +
+                                                   set.Describe() + " (nothing to compare)");
   }
   return measured;
 }

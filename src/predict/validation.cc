@@ -178,8 +178,9 @@ ValidationMetric Summarise(const std::vector<const ValidationCell*>& cells,
   row.cells = static_cast<int>(measured.size());
   if (row.cells == 0) return row;
   const Eigen::Index n = row.cells;
-  ZeroExcludingMape mape = MapeExcludingZeros(Eigen::Map<const Eigen::VectorXd>(measured.data(), n),
-                                              Eigen::Map<const Eigen::VectorXd>(predicted.data(), n));
+  ZeroExcludingMape mape =
+      MapeExcludingZeros(Eigen::Map<const Eigen::VectorXd>(measured.data(), n),
+                         Eigen::Map<const Eigen::VectorXd>(predicted.data(), n));
   row.mape_pct = mape.mape;
   row.zero_measured = mape.zero_rows;
   row.measured_mean = Mean(measured);
@@ -453,8 +454,9 @@ ValidationSummary RunValidation(const ValidateOptions& options) {
     for (const Condition& condition : conditions) {
       if (std::find(measured.parameter_names.begin(), measured.parameter_names.end(),
                     condition.name) == measured.parameter_names.end()) {
-        throw InputError("--trained-where " + condition.text + ": no parameter '" + condition.name +
-                         "' in the measurements (" + Join(measured.parameter_names) + ")");
+        throw InputError(SourceLocation{measured.path},
+                         "--trained-where " + condition.text + ": no parameter '" + condition.name +
+                             "' in these measurements (" + Join(measured.parameter_names) + ")");
       }
       conditions_text.push_back(condition.text);
     }

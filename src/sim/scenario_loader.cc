@@ -193,7 +193,29 @@ void ReadBehaviours(const YamlFile& file, const YAML::Node& node, const Workflow
     std::string name = file.String(entry.first, "a component name");
     std::optional<ComponentId> id = workflow.Find(name);
     if (!id) file.Fail(entry.first, "unknown component '" + name + "'");
-    behaviours[*id] = ParseComponentBehaviour(file, entry.second, &platform);
+    ComponentBehaviour parsed = ParseComponentBehaviour(file, entry.second, &platform);
+    // `model:` replaces only the work: the keys the entry does not give keep the behaviour the
+    // component already has (a calibration's output sizes, serial fraction, speed factors).
+    if (given[*id] && !parsed.model_path.empty()) {
+      ComponentBehaviour merged = behaviours[*id];
+      merged.model_path = parsed.model_path;
+      if (YamlFile::Optional(entry.second, "serial_fraction")) {
+        merged.serial_fraction = parsed.serial_fraction;
+      }
+      if (YamlFile::Optional(entry.second, "output")) {
+        merged.output_files_per_input = parsed.output_files_per_input;
+        merged.output_bytes = parsed.output_bytes;
+        merged.output_bytes_per_input_byte = parsed.output_bytes_per_input_byte;
+      }
+      if (YamlFile::Optional(entry.second, "speed_factor")) {
+        merged.speed_factor = parsed.speed_factor;
+      }
+      if (YamlFile::Optional(entry.second, "interference")) {
+        merged.interference = parsed.interference;
+      }
+      parsed = merged;
+    }
+    behaviours[*id] = parsed;
     given[*id] = true;
   }
 }
