@@ -4,7 +4,8 @@
 #     parallelism {1, 2, 4} x three input resolutions (campaign.yaml, 45 runs, 630 jobs);
 #  2. fit on the training side only, split-video.cpu <= 1 and grayify.parallelism <= 2 (18 runs):
 #     a calibration (twinprof calibrate) and one ML model per component of compute_s
-#     (twinprof train, rows of the other runs skipped);
+#     (twinprof train, rows of the other runs skipped), plus, for the hybrid, one of the compute
+#     time without the component's own contention (train-hybrid.ini);
 #  3. predict every run: sim = the scenario with the calibration, replayed on the measured runs;
 #     hybrid = the same with each component's compute time from its ML model; ml = the models
 #     alone, per job (twinprof predict);
@@ -45,7 +46,7 @@ repo=$(pwd)
 place() {  # a scenario of this folder, with paths that work from $out
   sed -e "s|\.\./\.\./|$repo/|" -e "s|platform: platform.yaml|platform: $repo/$here/platform.yaml|" "$@"
 }
-if "$twinprof" calibrate --help > /dev/null 2>&1; then
+if "$twinprof" --help | grep -q "^  calibrate "; then
   "$twinprof" calibrate "$here/scenario.yaml" --data "$out/training.csv" -o "$out/calibration.yaml"
   place -e "s|@CALIBRATION@|$out/calibration.yaml|" "$here/scenario-calibrated.yaml" \
     > "$out/scenario-sim.yaml"
@@ -64,6 +65,11 @@ for component in split-video grayify; do
     -o "$out/train-$component.csv"
   sed -e "s|@INPUT@|$out/train-$component.csv|" "$here/train.ini" > "$out/train-$component.ini"
   "$twinprof" train -c "$out/train-$component.ini" -o "$out/model-$component" --force -j 2
+  # The hybrid's model: the job's compute time without its own component's contention.
+  sed -e "s|@INPUT@|$out/train-$component.csv|" "$here/train-hybrid.ini" \
+    > "$out/train-hybrid-$component.ini"
+  "$twinprof" train -c "$out/train-hybrid-$component.ini" -o "$out/model-hybrid-$component" \
+    --force -j 2
 done
 
 # 3. Predictions of every measured run.
