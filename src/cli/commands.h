@@ -39,5 +39,7 @@ void AddRunCommand(CLI::App& app, const GlobalOptions& global);
 void AddExploreCommand(CLI::App& app, const GlobalOptions& global);
 // `twinprof validate`: predictors against measurements (validate_command.cc).
 void AddValidateCommand(CLI::App& app, const GlobalOptions& global);
+// `twinprof report`: one self-contained HTML page of charts (report_command.cc).
+void AddReportCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace twinprof::cli

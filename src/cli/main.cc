@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   cli::AddRunCommand(app, global);
   cli::AddExploreCommand(app, global);
   cli::AddValidateCommand(app, global);
+  cli::AddReportCommand(app, global);
 
   try {
     app.parse(argc, argv);

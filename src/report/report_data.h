@@ -1,0 +1,104 @@
+// ReportData: everything `twinprof report` read, as the charts need it. Loaders (report_inputs.h)
+// fill it from the paths the user names; chart builders (*_chart.h) read it; nothing here knows
+// about HTML or Vega.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/job_record.h"
+
+namespace twinprof::report {
+
+// One path the user gave and what it turned out to be, for the page's "what went in" table.
+struct InputDescription {
+  std::string path;
+  std::string kind;     // "profile results", "simulation", ...
+  std::string summary;  // "6 runs, 72 jobs (campaign cpu-burn, backend local)"
+};
+
+// One run of a workflow, measured or simulated: its configuration and its jobs.
+struct RunTimeline {
+  bool measured = true;  // false: simulated
+  std::string input;     // the path it was read from (as given)
+  std::string name;      // the campaign or scenario name
+  int run_id = 0;
+  int repetition = 0;
+  std::string mode;  // "workflow" or "single:COMPONENT" (measured); "" for simulated
+  // The run's configuration, as its source names it (campaign parameters, or --set/--sweep keys).
+  std::vector<std::pair<std::string, std::string>> parameters;
+  double makespan_s = 0;  // last t_finish - first t_submit
+  double cost = -1;       // simulated runs: the platform's cost; -1 when unknown
+  std::vector<JobRecord> jobs;
+
+  // "measured" or "simulated".
+  std::string SourceName() const { return measured ? "measured" : "simulated"; }
+  // "cpu-burn run 3, rep. 1" or "edge-cloud run 2".
+  std::string ShortLabel() const;
+  // The parameters as "key=value, key=value" (or "default configuration").
+  std::string ConfigurationLabel() const;
+};
+
+// A `twinprof validate` output (docs/formats.md, "Validation"): validate.json.
+struct ValidationSet {
+  struct Predictor {
+    std::string name;
+    std::string kind;  // "jobs" or "prediction"
+    int configurations = 0, joined = 0, unmatched = 0;
+  };
+  // One row of validate.csv: a predictor's MAPE of one metric, component and split.
+  struct Metric {
+    std::string predictor, metric, component, split;
+    int cells = 0, zero_measured = 0;
+    double mape_pct = 0, measured_mean = 0, predicted_mean = 0;
+  };
+  // One configuration x component of one predictor, with the measured and predicted value of
+  // each metric it has (metric name -> value).
+  struct Cell {
+    std::string predictor, configuration, component, split;
+    int jobs_measured = 0, jobs_predicted = 0;
+    std::vector<std::pair<std::string, double>> measured, predicted;
+  };
+  std::string path;      // the folder given
+  std::string measured;  // the results folder validated against
+  std::string split_by;  // "", "trained-on" or "trained-where"
+  std::vector<std::string> conditions;
+  std::vector<Predictor> predictors;
+  std::vector<Metric> metrics;
+  std::vector<Cell> cells;
+};
+
+struct ReportData {
+  std::vector<InputDescription> inputs;
+  std::vector<RunTimeline> runs;  // in the order read: inputs in command-line order, runs by id
+  std::vector<ValidationSet> validations;
+
+  int MeasuredRuns() const;
+  int SimulatedRuns() const;
+};
+
+// A parameter name as measured and simulated runs can both give it: the simulator's `--set` and
+// `--sweep` keys are paths into the scenario (`resources.grayify.cpu`), a campaign's are
+// `grayify.cpu`; both become `grayify.cpu`. Other names are returned unchanged.
+std::string CanonicalParameterName(const std::string& name);
+
+// How well simulated run `simulated` matches measured run `measured`: the number of parameters
+// both name (canonically) with the same value (numerically equal when both are numbers), or -1
+// when one of them has a different value. Used to pair each measured run with a simulated one.
+int ConfigurationMatch(const RunTimeline& measured, const RunTimeline& simulated);
+
+// Which measured run (index into data.runs, or -1) is shown with which simulated run (or -1):
+// each measured run with the simulated run that matches its configuration best
+// (ConfigurationMatch; ties go to the first), then each simulated run left unpaired on its own.
+std::vector<std::pair<int, int>> PairRuns(const ReportData& data);
+
+// A short name for each run's configuration (parallel to data.runs), as "burn.cpu=0.5,
+// input.kb=300": only the parameters whose values differ between the runs of its kind
+// (measured, simulated), with canonical names and numbers in shortest form; `input` is left out
+// when `input.NAME` parameters vary. A simulated run that matches a measured run
+// (ConfigurationMatch > 0) gets that run's name, so both sit on one row of a chart. A run whose
+// kind has one configuration only is "the configuration" of its campaign or scenario.
+std::vector<std::string> ShortConfigurationLabels(const ReportData& data);
+
+}  // namespace twinprof::report

@@ -1,0 +1,109 @@
+#include "report/runs_section.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "core/job_record.h"
+#include "report/chart_style.h"
+#include "report/timeline_layout.h"
+
+namespace twinprof::report {
+
+namespace {
+
+using nlohmann::json;
+
+std::string Fixed(double value, int decimals) {
+  if (!std::isfinite(value)) return "";
+  char text[48];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+std::string Significant(double value) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.4g", value);
+  return text;
+}
+
+}  // namespace
+
+Section RunsSection(const ReportData& data) {
+  Section section;
+  section.id = "runs";
+  section.title = "Runs";
+  section.intro =
+      "The makespan (first submission to last finish) of every run, one row per configuration: "
+      "repetitions of a measured configuration and the simulated runs of the same configuration "
+      "sit on the same row.";
+  if (data.runs.empty()) return section;
+
+  json values = json::array();
+  std::set<std::string> configurations;
+  std::vector<std::string> labels = ShortConfigurationLabels(data);
+  for (size_t i = 0; i < data.runs.size(); ++i) {
+    const RunTimeline& run = data.runs[i];
+    const std::string& configuration = labels[i];
+    configurations.insert(configuration);
+    values.push_back({{"configuration", configuration},
+                      {"source", run.SourceName()},
+                      {"run", run.ShortLabel()},
+                      {"makespan", Rounded(run.makespan_s, 5)},
+                      {"jobs", run.jobs.size()}});
+  }
+  std::vector<std::string> order(configurations.begin(), configurations.end());
+  std::sort(order.begin(), order.end(), NaturalLess);
+  int rows = static_cast<int>(order.size());
+  json spec = {{"title", "Makespan of each run"},
+               {"width", 640},
+               {"height", {{"step", rows > 40 ? 12 : 22}}},
+               {"data", {{"values", values}}},
+               {"mark", {{"type", "point"}, {"filled", true}, {"size", 70}, {"opacity", 0.8}}},
+               {"encoding",
+                {{"y",
+                  {{"field", "configuration"},
+                   {"type", "nominal"},
+                   {"sort", order},
+                   {"title", nullptr},
+                   {"axis", {{"labelLimit", 360}}}}},
+                 {"x",
+                  {{"field", "makespan"},
+                   {"type", "quantitative"},
+                   {"title", "makespan (s)"},
+                   {"scale", {{"zero", true}}}}},
+                 {"color",
+                  {{"field", "source"},
+                   {"type", "nominal"},
+                   {"scale", SourceColorScale()},
+                   {"legend", {{"orient", "top"}, {"title", nullptr}}}}},
+                 {"shape", {{"field", "source"}, {"type", "nominal"}}},
+                 {"tooltip",
+                  {{{"field", "run"}},
+                   {{"field", "configuration"}},
+                   {{"field", "makespan"}, {"title", "makespan (s)"}, {"format", ".2f"}},
+                   {{"field", "jobs"}}}}}}};
+  Chart chart;
+  chart.id = "runs-makespan";
+  chart.caption = "Blue: measured runs; red: simulated runs. Hover a point for the run.";
+  chart.spec = std::move(spec);
+  section.charts.push_back(std::move(chart));
+
+  HtmlTable table;
+  table.caption = "Every run";
+  table.header = {"source", "run", "configuration", "jobs", "failed", "makespan (s)", "cost"};
+  for (const RunTimeline& run : data.runs) {
+    int failed = 0;
+    for (const JobRecord& job : run.jobs) failed += job.succeeded() ? 0 : 1;
+    table.rows.push_back({run.SourceName(), run.ShortLabel(), run.ConfigurationLabel(),
+                          std::to_string(run.jobs.size()), std::to_string(failed),
+                          Fixed(run.makespan_s, 2), run.cost >= 0 ? Significant(run.cost) : ""});
+  }
+  table.collapsed = table.rows.size() > 12;
+  section.tables.push_back(std::move(table));
+  return section;
+}
+
+}  // namespace twinprof::report

@@ -1,0 +1,155 @@
+// Reading inputs (src/report/report_inputs.h, validation_data.h) and pairing measured with
+// simulated runs (report_data.h, timeline_section.h).
+
+#include "report/report_inputs.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "report/runs_section.h"
+#include "report/timeline_section.h"
+#include "report/validation_section.h"
+
+namespace twinprof::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+RunTimeline MakeRun(bool measured, std::vector<std::pair<std::string, std::string>> parameters) {
+  RunTimeline run;
+  run.measured = measured;
+  run.name = measured ? "campaign" : "scenario";
+  run.parameters = std::move(parameters);
+  return run;
+}
+
+TEST(ReportDataTest, ConfigurationsMatchAcrossTheTwoNamings) {
+  RunTimeline measured =
+      MakeRun(true, {{"input.kb", "300"}, {"burn.cpu", "0.5"}, {"mode", "workflow"}});
+  EXPECT_EQ(ConfigurationMatch(measured, MakeRun(false, {{"resources.burn.cpu", "0.50"}})), 1);
+  EXPECT_EQ(ConfigurationMatch(measured, MakeRun(false, {{"resources.burn.cpu", "1"}})), -1);
+  EXPECT_EQ(
+      ConfigurationMatch(measured, MakeRun(false, {{"burn.cpu", "0.5"}, {"input.kb", "300"}})), 2);
+  EXPECT_EQ(ConfigurationMatch(measured, MakeRun(false, {})), 0);
+  EXPECT_EQ(CanonicalParameterName("resources.burn.parallelism"), "burn.parallelism");
+  EXPECT_EQ(CanonicalParameterName("workload.seed"), "workload.seed");
+}
+
+TEST(ReportDataTest, EachMeasuredRunIsPairedWithTheSimulatedRunOfItsConfiguration) {
+  ReportData data;
+  data.runs.push_back(MakeRun(true, {{"burn.cpu", "0.5"}, {"burn.parallelism", "2"}}));  // 0
+  data.runs.push_back(MakeRun(true, {{"burn.cpu", "1"}, {"burn.parallelism", "2"}}));    // 1
+  data.runs.push_back(MakeRun(true, {{"burn.cpu", "2"}, {"burn.parallelism", "2"}}));    // 2
+  data.runs.push_back(MakeRun(false, {{"resources.burn.cpu", "1"}}));                    // 3
+  data.runs.push_back(MakeRun(false, {{"resources.burn.cpu", "0.5"}}));                  // 4
+  data.runs.push_back(MakeRun(false, {{"resources.burn.cpu", "4"}}));                    // 5
+  std::vector<std::pair<int, int>> pairs = PairRuns(data);
+  std::vector<std::pair<int, int>> expected = {{0, 4}, {1, 3}, {2, -1}, {-1, 5}};
+  EXPECT_EQ(pairs, expected);
+  // Short labels: only what varies (burn.parallelism is 2 everywhere); a simulated run of a
+  // measured configuration takes its label, the others their own.
+  std::vector<std::string> labels = ShortConfigurationLabels(data);
+  std::vector<std::string> expected_labels = {"burn.cpu=0.5", "burn.cpu=1",   "burn.cpu=2",
+                                              "burn.cpu=1",   "burn.cpu=0.5", "burn.cpu=4"};
+  EXPECT_EQ(labels, expected_labels);
+}
+
+TEST(ReportDataTest, ShortLabelsLeaveOutTheInputNameWhenItsValuesVary) {
+  ReportData data;
+  data.runs.push_back(MakeRun(true, {{"input", "kb=300"}, {"input.kb", "300"}, {"a.cpu", "1.0"}}));
+  data.runs.push_back(MakeRun(true, {{"input", "kb=900"}, {"input.kb", "900"}, {"a.cpu", "1"}}));
+  data.runs.push_back(MakeRun(false, {}));
+  std::vector<std::string> labels = ShortConfigurationLabels(data);
+  EXPECT_EQ(labels[0], "input.kb=300");
+  EXPECT_EQ(labels[1], "input.kb=900");
+  EXPECT_EQ(labels[2], "scenario (its only configuration)");
+  // A simulated run that has only some of the parameters that vary keeps its own label.
+  data.runs[2] = MakeRun(false, {{"resources.a.cpu", "1"}});
+  data.runs.push_back(MakeRun(false, {{"resources.a.cpu", "2"}}));
+  data.runs.push_back(MakeRun(false, {{"input.kb", "900"}, {"resources.a.cpu", "1"}}));
+  labels = ShortConfigurationLabels(data);
+  EXPECT_EQ(labels[2], "a.cpu=1");
+  EXPECT_EQ(labels[4], "input.kb=900");
+}
+
+TEST(ReportInputsTest, AFolderOfSomethingElseIsRefusedNamingIt) {
+  fs::path folder =
+      fs::temp_directory_path() / ("twinprof-report-input-" + std::to_string(::getpid()));
+  fs::create_directories(folder);
+  std::ofstream(folder / "summary.json") << "{}";  // a summary alone is not a simulate output
+  try {
+    DetectInput(folder.string());
+    ADD_FAILURE() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().file, folder.string());
+    EXPECT_NE(e.message().find("not a twinprof output folder"), std::string::npos);
+  }
+  EXPECT_THROW(DetectInput((folder / "absent").string()), InputError);
+  std::ofstream(folder / "notes.txt") << "hello";
+  EXPECT_THROW(DetectInput((folder / "notes.txt").string()), InputError);
+  fs::remove_all(folder);
+}
+
+TEST(ReportInputsTest, ReadsAValidateOutput) {
+  std::string folder = std::string(TWINPROF_SOURCE_DIR) + "/tests/data/report/validate";
+  ASSERT_EQ(DetectInput(folder), InputKind::kValidation);
+  ReportData data = LoadReportInputs({folder});
+  ASSERT_EQ(data.validations.size(), 1u);
+  const ValidationSet& set = data.validations.front();
+  EXPECT_EQ(set.measured, "split-burn-results");
+  EXPECT_EQ(set.split_by, "trained-where");
+  ASSERT_EQ(set.predictors.size(), 2u);
+  EXPECT_EQ(set.predictors[0].name, "sim");
+  EXPECT_EQ(set.cells.size(), 2u * 12 * 3);
+  ASSERT_FALSE(set.metrics.empty());
+  EXPECT_EQ(data.inputs.front().kind, "validation");
+
+  Section section = ValidationSection(data);
+  ASSERT_EQ(section.charts.size(), 2u);
+  EXPECT_EQ(section.charts[0].id, "validation-1");
+  // The MAPE in each panel's title is recomputed from the cells: for makespan it must agree
+  // with validate.json's own "all" row.
+  double expected_mape = 0;
+  for (const auto& row : set.metrics) {
+    if (row.predictor == "sim" && row.metric == "makespan_s" && row.split == "all") {
+      expected_mape = row.mape_pct;
+    }
+  }
+  char label[64];
+  std::snprintf(label, sizeof label, "makespan (s) · MAPE %.2f%%", expected_mape);
+  EXPECT_NE(section.charts[0].spec.dump().find(label), std::string::npos) << label;
+  ASSERT_EQ(section.tables.size(), 1u);
+  EXPECT_EQ(section.tables[0].header,
+            (std::vector<std::string>{"predictor", "metric", "component", "training",
+                                      "extrapolation", "all"}));
+}
+
+TEST(ReportInputsTest, AMalformedValidateOutputNamesTheFileAndField) {
+  fs::path folder =
+      fs::temp_directory_path() / ("twinprof-report-validate-" + std::to_string(::getpid()));
+  fs::create_directories(folder);
+  std::ofstream(folder / "validate.json")
+      << R"({"format": "twinprof-validate", "version": 1, "measured": "m",
+             "predictors": [], "metrics": [{"predictor": "sim"}], "cells": []})";
+  try {
+    LoadReportInputs({folder.string()});
+    ADD_FAILURE() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().file, (folder / "validate.json").string());
+    EXPECT_EQ(e.message(), "validate.metrics[0].metric: missing");
+  }
+  std::ofstream(folder / "validate.json") << "{\n  \"format\": \"twinprof-validate\",\n  oops\n}";
+  try {
+    LoadReportInputs({folder.string()});
+    ADD_FAILURE() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().line, 3);
+  }
+  fs::remove_all(folder);
+}
+
+}  // namespace
+}  // namespace twinprof::report
