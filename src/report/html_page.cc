@@ -31,7 +31,7 @@ p.note { margin: 8px 0; padding: 6px 10px; background: var(--note); border-left:
 figure { margin: 14px 0 6px; }
 figcaption { color: var(--muted); font-size: 13px; margin-top: 4px; max-width: 980px; }
 .chart { min-height: 60px; overflow-x: auto; }
-.chart .vega-embed { display: flex; flex-direction: column; align-items: flex-start; }
+.chart .chart-wrapper { display: flex; flex-direction: column; align-items: flex-start; }
 .chart .vega-bindings { order: -1; margin: 2px 0 10px; font-size: 14px; }
 .chart .vega-bindings select { font: inherit; padding: 3px 6px; max-width: 1100px; }
 .chart-error { color: #b00020; font-weight: 600; }

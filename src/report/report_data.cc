@@ -141,8 +141,9 @@ std::set<std::string> LabelRuns(const ReportData& data, bool measured,
       if (varying.count(name) == 0) continue;
       label += (label.empty() ? "" : ", ") + name + "=" + value;
     }
-    if (label.empty()) label = run.name + " (its only configuration)";
-    if (!run.mode.empty() && run.mode != "workflow") label = run.mode + ": " + label;
+    if (!run.mode.empty() && run.mode != "workflow") {
+      label = run.mode + (label.empty() ? "" : ": " + label);
+    }
     (*labels)[runs[k]] = label;
   }
   return varying;

@@ -97,8 +97,8 @@ std::vector<std::pair<int, int>> PairRuns(const ReportData& data);
 // input.kb=300": only the parameters whose values differ between the runs of its kind
 // (measured, simulated), with canonical names and numbers in shortest form; `input` is left out
 // when `input.NAME` parameters vary. A simulated run that matches a measured run
-// (ConfigurationMatch > 0) gets that run's name, so both sit on one row of a chart. A run whose
-// kind has one configuration only is "the configuration" of its campaign or scenario.
+// (ConfigurationMatch > 0) gets that run's name, so both sit on one row of a chart. The label is
+// empty when nothing varies (a single configuration).
 std::vector<std::string> ShortConfigurationLabels(const ReportData& data);
 
 }  // namespace twinprof::report

@@ -25,7 +25,7 @@ std::string Fixed(double value, int decimals) {
 
 std::string Significant(double value) {
   char text[48];
-  std::snprintf(text, sizeof text, "%.4g", value);
+  std::snprintf(text, sizeof text, "%.3g", value);
   return text;
 }
 
@@ -46,7 +46,7 @@ Section RunsSection(const ReportData& data) {
   std::vector<std::string> labels = ShortConfigurationLabels(data);
   for (size_t i = 0; i < data.runs.size(); ++i) {
     const RunTimeline& run = data.runs[i];
-    const std::string& configuration = labels[i];
+    const std::string configuration = labels[i].empty() ? run.name : labels[i];
     configurations.insert(configuration);
     values.push_back({{"configuration", configuration},
                       {"source", run.SourceName()},

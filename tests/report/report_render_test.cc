@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <set>
 
 #include "../cli/run_command.h"
@@ -20,8 +22,10 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 // Renders `page` and checks it; returns the mark count of each chart.
+// `interact` runs after the charts are drawn and before the console is checked.
 json RenderAndCheck(const std::string& page, const std::set<std::string>& expected_charts,
-                    const std::string& screenshot) {
+                    const std::string& screenshot,
+                    const std::function<void(HeadlessChromium&)>& interact = nullptr) {
   HeadlessChromium::Options options;
   options.height = 1000;
   HeadlessChromium browser(options);
@@ -44,6 +48,7 @@ json RenderAndCheck(const std::string& page, const std::set<std::string>& expect
   for (const std::string& chart : expected_charts) {
     EXPECT_GT(state["marks"].value(chart, 0), 0) << chart << " drew no data mark";
   }
+  if (interact) interact(browser);
   // The console: no error, no warning (Vega logs its warnings there).
   for (const auto& message : browser.ConsoleMessages()) {
     EXPECT_TRUE(message.level != "error" && message.level != "warning")
@@ -74,10 +79,28 @@ TEST(ReportRenderTest, EveryChartIsDrawnOfflineWithoutConsoleErrors) {
       {"report", inputs.measured, inputs.simulated, inputs.validation, "-o", page});
   ASSERT_EQ(report.exit_status, 0) << report.out << report.err;
 
-  json marks = RenderAndCheck(page,
-                              {"runs-makespan", "timeline", "runtime-cores", "runtime-input",
-                               "validation-1", "validation-2"},
-                              std::string(TWINPROF_TEST_ARTIFACTS) + "/report.png");
+  // Every entry of the timeline's list, chosen as a user does, draws both runs' jobs.
+  auto choose_every_run = [](HeadlessChromium& browser) {
+    int options =
+        browser.Evaluate("document.querySelectorAll('#chart-timeline select option').length");
+    EXPECT_EQ(options, 4) << "one entry per measured run, each with its simulated run";
+    for (int i = options - 1; i >= 0; --i) {
+      json state = browser.Evaluate(
+          "(async () => { const s = document.querySelector('#chart-timeline select'); "
+          "s.value = '" +
+          std::to_string(i) +
+          "'; s.dispatchEvent(new Event('change')); s.dispatchEvent(new Event('input')); "
+          "const view = twinprofReport.views.timeline; await view.runAsync(); "
+          "return {pair: view.signal('pair'), marks: twinprofReport.markCounts().timeline}; })()");
+      EXPECT_EQ(state["pair"], i);
+      EXPECT_GE(state["marks"].get<int>(), 2 * 16) << "entry " << i;
+    }
+  };
+  json marks =
+      RenderAndCheck(page,
+                     {"runs-makespan", "timeline", "runtime-cores", "runtime-input", "validation-1",
+                      "validation-2"},
+                     std::string(TWINPROF_TEST_ARTIFACTS) + "/report.png", choose_every_run);
   // The timeline shows the first measured run's jobs: 4 split and 12 burn jobs, each with up to
   // four phases on its node, and its simulated counterpart's; the phase charts add areas.
   EXPECT_GE(marks.value("timeline", 0), 2 * 16);
@@ -85,6 +108,52 @@ TEST(ReportRenderTest, EveryChartIsDrawnOfflineWithoutConsoleErrors) {
   EXPECT_EQ(marks.value("runs-makespan", 0), 6);
   // Validation: 12 configurations x 3 components per predictor, plus the lines and bands.
   EXPECT_GE(marks.value("validation-1", 0), 36);
+}
+
+// The checks above can fail: a page that fetches from the network and logs an error is seen doing
+// both (the request is blocked by DevTools, reason "inspector", before it leaves the machine).
+TEST(ReportRenderTest, TheBrowserSeesRequestsAndConsoleErrors) {
+  ASSERT_FALSE(HeadlessChromium::FindExecutable().empty())
+      << "chromium is not installed: run scripts/install-deps";
+  TempFolder folder;
+  const std::string page = folder.path() + "/bad.html";
+  std::ofstream(page) << "<!DOCTYPE html><html><body><img src=\"http://127.0.0.1:9/x.png\">"
+                         "<script>console.error('boom'); window.ready = true;</script>"
+                         "</body></html>";
+  HeadlessChromium browser(HeadlessChromium::Options{});
+  browser.Open("file://" + page);
+  ASSERT_TRUE(browser.WaitFor("window.ready", 10));
+  browser.Evaluate("new Promise(resolve => setTimeout(resolve, 300))");
+  bool requested = false;
+  for (const std::string& url : browser.RequestedUrls()) {
+    requested = requested || url == "http://127.0.0.1:9/x.png";
+  }
+  EXPECT_TRUE(requested);
+  ASSERT_FALSE(browser.FailedRequests().empty());
+  EXPECT_NE(browser.FailedRequests().front().find("inspector"), std::string::npos)
+      << browser.FailedRequests().front();
+  bool boom = false;
+  for (const auto& message : browser.ConsoleMessages()) {
+    boom = boom || (message.level == "error" && message.text == "boom");
+  }
+  EXPECT_TRUE(boom);
+}
+
+// 10^5 simulated jobs: the reduced page still draws every chart, in the same time budget.
+TEST(ReportRenderTest, ALargeRunIsDrawnToo) {
+  ASSERT_FALSE(HeadlessChromium::FindExecutable().empty())
+      << "chromium is not installed: run scripts/install-deps";
+  TempFolder folder;
+  const std::string simulated = folder.path() + "/large";
+  testing::CommandResult simulate =
+      testing::RunTwinprof({"simulate", ReportTestData("large-scenario.yaml"), "-o", simulated});
+  ASSERT_EQ(simulate.exit_status, 0) << simulate.err;
+  const std::string page = folder.path() + "/large.html";
+  testing::CommandResult report = testing::RunTwinprof({"report", simulated, "-o", page});
+  ASSERT_EQ(report.exit_status, 0) << report.err;
+  json marks = RenderAndCheck(page, {"runs-makespan", "timeline", "runtime-cores", "runtime-input"},
+                              std::string(TWINPROF_TEST_ARTIFACTS) + "/report-large.png");
+  EXPECT_GE(marks.value("timeline", 0), 3000) << "the first 3000 jobs are drawn";
 }
 
 }  // namespace
