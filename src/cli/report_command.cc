@@ -1,6 +1,7 @@
 // `twinprof report DIR... [-o report.html] [--title TEXT] [--max-gantt-jobs N] [--max-points N]`
 // Writes one self-contained HTML page (charts drawn offline by the inlined Vega-Lite) from any
-// mix of profile results, simulate and validate outputs and job record CSV files
+// mix of profile results, simulate, validate and explore outputs, calibration files and job record
+// CSV files
 // (src/report/report.h; docs/report.md).
 
 #include <iostream>
@@ -16,12 +17,12 @@ void AddReportCommand(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<report::ReportOptions>();
   CLI::App* command = app.add_subcommand(
       "report",
-      "Write one self-contained HTML page of charts (Gantt, runtime, predicted vs measured) from "
-      "profile, simulate and validate outputs");
+      "Write one self-contained HTML page of charts (Gantt, runtime, predicted vs measured, "
+      "calibration, Pareto front) from twinprof's outputs");
   command
       ->add_option("inputs", options->inputs,
-                   "Results folders (profile), simulate or validate output folders, job record "
-                   "CSV files")
+                   "Results folders (profile), simulate, validate or explore output folders, "
+                   "calibration files, job record CSV files")
       ->required();
   command->add_option("-o,--output", options->output, "The HTML file to write")
       ->capture_default_str();

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "report/calibration_section.h"
+#include "report/exploration_section.h"
 #include "report/report_inputs.h"
 #include "report/runs_section.h"
 #include "report/validation_section.h"
@@ -42,6 +44,12 @@ HtmlPage BuildReportPage(const ReportData& data, const ReportOptions& options) {
   if (!data.validations.empty()) {
     made += ", " + std::to_string(data.validations.size()) + " validation(s)";
   }
+  if (!data.calibrations.empty()) {
+    made += ", " + std::to_string(data.calibrations.size()) + " calibration(s)";
+  }
+  if (!data.explorations.empty()) {
+    made += ", " + std::to_string(data.explorations.size()) + " exploration(s)";
+  }
   page.SetGeneratedBy(made + ".");
   HtmlTable inputs;
   inputs.header = {"input", "kind", "what it holds"};
@@ -51,7 +59,8 @@ HtmlPage BuildReportPage(const ReportData& data, const ReportOptions& options) {
   page.SetInputs(std::move(inputs));
 
   for (Section section : {RunsSection(data), TimelineSection(data, options.timeline),
-                          RuntimeSection(data, options.runtime), ValidationSection(data)}) {
+                          RuntimeSection(data, options.runtime), ValidationSection(data),
+                          CalibrationSection(data), ExplorationSection(data)}) {
     if (!section.charts.empty()) page.AddSection(std::move(section));
   }
   return page;

@@ -11,6 +11,8 @@
 //   Timeline of a run          Gantt charts, measured beside simulated (timeline_section.h)
 //   Runtime                    compute time against cores and input size (runtime_section.h)
 //   Predicted against measured validate outputs (validation_section.h)
+//   Calibration                calibration files (calibration_section.h)
+//   Design space               explore outputs (exploration_section.h)
 // The page inlines Vega, Vega-Lite and vega-embed (embedded_scripts.h) and loads nothing.
 #pragma once
 

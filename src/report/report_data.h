@@ -69,10 +69,57 @@ struct ValidationSet {
   std::vector<Cell> cells;
 };
 
+// A `twinprof explore` output (docs/formats.md, "Explore outputs"): candidates.csv and
+// summary.json.
+struct ExplorationSet {
+  struct Candidate {
+    std::string workload;
+    int number = 0;
+    double makespan_s = 0, cost = 0;
+    std::vector<std::pair<std::string, double>> p95_s;  // component -> seconds
+    bool feasible = false;
+    std::string why_not;
+    std::string configuration;  // "hardware.nodes.cloud.vm-medium=4, ..." (the varied columns)
+  };
+  struct Workload {
+    std::string name, method, stopped;
+    int evaluated = 0, simulated = 0, feasible = 0;
+    int cheapest = -1, fastest = -1;  // candidate numbers; -1: none
+    // objective column -> the front's candidate numbers by increasing cost
+    std::vector<std::pair<std::string, std::vector<int>>> pareto;
+    std::vector<std::string> findings;
+  };
+  std::string path, space, scenario;
+  std::vector<std::string> objectives;                      // "makespan_s", "<component>.p95_s"
+  std::vector<std::pair<std::string, double>> constraints;  // "makespan", "C p95", "cost", ...
+  std::vector<Workload> workloads;
+  std::vector<Candidate> candidates;  // simulated ones (with figures)
+};
+
+// A calibration file written by `twinprof calibrate` (docs/formats.md, "Calibration file"): what
+// the report shows of it is its `fit:` section.
+struct CalibrationSet {
+  struct Parameter {
+    std::string name;  // "behaviour.blurry-faces.work.base"
+    double value = 0;
+    double standard_error = 0;  // NaN when not identified
+    bool identified = true;
+    std::string why;  // why it is not identified
+  };
+  std::string path, workflow, reference_node_type;
+  bool converged = true;
+  std::vector<std::string> data;                     // what it was fitted on
+  std::vector<std::pair<std::string, int>> records;  // component -> records used
+  std::vector<std::pair<std::string, std::vector<std::pair<std::string, double>>>> mape;
+  std::vector<Parameter> parameters;
+};
+
 struct ReportData {
   std::vector<InputDescription> inputs;
   std::vector<RunTimeline> runs;  // in the order read: inputs in command-line order, runs by id
   std::vector<ValidationSet> validations;
+  std::vector<ExplorationSet> explorations;
+  std::vector<CalibrationSet> calibrations;
 
   int MeasuredRuns() const;
   int SimulatedRuns() const;

@@ -9,6 +9,8 @@
 #include "core/job_csv_reader.h"
 #include "profile/job_records_source.h"
 #include "profile/results_store.h"
+#include "report/calibration_data.h"
+#include "report/exploration_data.h"
 #include "report/json_file.h"
 #include "report/validation_data.h"
 
@@ -20,8 +22,9 @@ namespace fs = std::filesystem;
 
 constexpr const char* kKnownOutputs =
     "expected a results folder of `twinprof profile` (results.sqlite), a `twinprof simulate` "
-    "output (summary.json and jobs.csv), a `twinprof validate` output (validate.json), or a job "
-    "record CSV file";
+    "output (summary.json and jobs.csv), a `twinprof validate` output (validate.json), a "
+    "`twinprof explore` output (candidates.csv and summary.json), a job record CSV file, or a "
+    "calibration file (YAML, format twinprof-calibration-1)";
 
 double Makespan(const std::vector<JobRecord>& jobs) {
   if (jobs.empty()) return 0;
@@ -212,6 +215,9 @@ InputKind DetectInput(const std::string& path) {
   if (fs::is_directory(p, error)) {
     if (fs::exists(p / "results.sqlite", error)) return InputKind::kResults;
     if (fs::exists(p / "validate.json", error)) return InputKind::kValidation;
+    if (fs::exists(p / "candidates.csv", error) && fs::exists(p / "summary.json", error)) {
+      return InputKind::kExploration;
+    }
     if (fs::exists(p / "summary.json", error) && fs::exists(p / "jobs.csv", error)) {
       return InputKind::kSimulation;
     }
@@ -220,6 +226,7 @@ InputKind DetectInput(const std::string& path) {
   }
   if (p.filename() == "results.sqlite") return InputKind::kResults;
   if (p.extension() == ".csv") return InputKind::kJobCsv;
+  if (IsCalibrationFile(path)) return InputKind::kCalibration;
   throw InputError(SourceLocation{path}, std::string("not a twinprof output: ") + kKnownOutputs);
 }
 
@@ -241,6 +248,12 @@ ReportData LoadReportInputs(const std::vector<std::string>& paths) {
         break;
       case InputKind::kValidation:
         LoadValidation(path, &data);
+        break;
+      case InputKind::kExploration:
+        LoadExploration(path, &data);
+        break;
+      case InputKind::kCalibration:
+        LoadCalibration(path, &data);
         break;
     }
   }

@@ -4,7 +4,9 @@
 //     runs;
 //   - a job record CSV file (`twinprof export --jobs`, a jobs.csv): runs, measured or simulated
 //     as their `source` column says;
-//   - a validate output folder (validate.json): predicted against measured.
+//   - a validate output folder (validate.json): predicted against measured;
+//   - an explore output folder (candidates.csv and summary.json): the design space;
+//   - a calibration file (YAML, `format: twinprof-calibration-1`): the fit.
 // Measured job records are read with ReadJobRecords (profile/job_records_source.h), the one
 // reader that calibrate and validate use too.
 #pragma once
@@ -16,7 +18,7 @@
 
 namespace twinprof::report {
 
-enum class InputKind { kResults, kSimulation, kJobCsv, kValidation };
+enum class InputKind { kResults, kSimulation, kJobCsv, kValidation, kExploration, kCalibration };
 
 // What `path` is. Throws InputError naming the path when it is none of the known outputs (or
 // does not exist).

@@ -26,7 +26,7 @@ std::string ReportTestData(const std::string& name) {
   return std::string(TWINPROF_SOURCE_DIR) + "/tests/data/report/" + name;
 }
 
-ReportInputs MakeReportInputs(const std::string& folder, bool measured) {
+ReportInputs MakeReportInputs(const std::string& folder, bool measured, bool explored) {
   ReportInputs inputs;
   if (measured) {
     std::string results = folder + "/measured";
@@ -42,6 +42,16 @@ ReportInputs MakeReportInputs(const std::string& folder, bool measured) {
   EXPECT_EQ(simulate.exit_status, 0) << simulate.out << simulate.err;
   if (simulate.exit_status == 0) inputs.simulated = simulated;
   inputs.validation = ReportTestData("validate");
+  inputs.calibration =
+      std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/edge-cloud/calibration.yaml";
+  if (explored) {
+    std::string explored_dir = folder + "/explored";
+    testing::CommandResult explore = testing::RunTwinprof(
+        {"explore", std::string(TWINPROF_SOURCE_DIR) + "/tests/explore/data/small-space.yaml", "-o",
+         explored_dir, "-j", "2", "-q"});
+    EXPECT_EQ(explore.exit_status, 0) << explore.out << explore.err;
+    if (explore.exit_status == 0) inputs.exploration = explored_dir;
+  }
   return inputs;
 }
 

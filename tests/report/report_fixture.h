@@ -25,11 +25,14 @@ struct ReportInputs {
       simulated;  // `simulate tests/data/report/scenario.yaml --sweep resources.burn.cpu=0.5,1`
   std::string
       validation;  // tests/data/report/validate (a validate output in the documented format)
+  std::string calibration;  // experiments/sim/edge-cloud/calibration.yaml (formats.md's example)
+  std::string exploration;  // `explore tests/explore/data/small-space.yaml` (144 candidates)
 };
 
-// Runs the profile (about 5 s) when `measured`, and the simulation, into `folder`. Adds a test
-// failure (gtest) and leaves the path empty when a command fails.
-ReportInputs MakeReportInputs(const std::string& folder, bool measured);
+// Runs the profile (about 5 s) when `measured`, the simulation, and the exploration when
+// `explored`, into `folder`. Adds a test failure (gtest) and leaves the path empty when a command
+// fails.
+ReportInputs MakeReportInputs(const std::string& folder, bool measured, bool explored = false);
 
 // The source tree's path of a test file under tests/data/report/.
 std::string ReportTestData(const std::string& name);

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "report/calibration_section.h"
 #include "report/runs_section.h"
 #include "report/timeline_section.h"
 #include "report/validation_section.h"
@@ -125,6 +126,32 @@ TEST(ReportInputsTest, ReadsAValidateOutput) {
   EXPECT_EQ(section.tables[0].header,
             (std::vector<std::string>{"predictor", "metric", "component", "training",
                                       "extrapolation", "all"}));
+}
+
+// docs/formats.md's calibration example (experiments/sim/edge-cloud/calibration.yaml).
+TEST(ReportInputsTest, ReadsACalibrationFile) {
+  std::string path =
+      std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/edge-cloud/calibration.yaml";
+  ASSERT_EQ(DetectInput(path), InputKind::kCalibration);
+  ReportData data = LoadReportInputs({path});
+  ASSERT_EQ(data.calibrations.size(), 1u);
+  const CalibrationSet& set = data.calibrations.front();
+  EXPECT_EQ(set.workflow, "mask-detection");
+  EXPECT_EQ(set.reference_node_type, "vm-medium");
+  ASSERT_EQ(set.parameters.size(), 3u);
+  EXPECT_EQ(set.parameters[0].name, "behaviour.blurry-faces.work.base");
+  EXPECT_DOUBLE_EQ(set.parameters[0].standard_error, 4.0e7);
+  EXPECT_FALSE(set.parameters[1].identified);
+  EXPECT_NE(set.parameters[1].why.find("one node type only"), std::string::npos);
+  ASSERT_EQ(set.mape.size(), 2u);
+  EXPECT_EQ(set.mape[1].second[0], (std::pair<std::string, double>{"compute", 4.4}));
+  Section section = CalibrationSection(data);
+  EXPECT_EQ(section.charts.size(), 2u);
+  ASSERT_EQ(section.tables.size(), 1u);
+  EXPECT_EQ(section.tables[0].rows[1][2], "not identified");
+  // A YAML file that is not a calibration file is not taken for one.
+  EXPECT_THROW(DetectInput(std::string(TWINPROF_SOURCE_DIR) + "/platforms/x86-vms.yaml"),
+               InputError);
 }
 
 TEST(ReportInputsTest, AMalformedValidateOutputNamesTheFileAndField) {

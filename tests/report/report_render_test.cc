@@ -71,12 +71,14 @@ TEST(ReportRenderTest, EveryChartIsDrawnOfflineWithoutConsoleErrors) {
   ASSERT_FALSE(HeadlessChromium::FindExecutable().empty())
       << "chromium is not installed: run scripts/install-deps";
   TempFolder folder;
-  ReportInputs inputs = MakeReportInputs(folder.path(), /*measured=*/true);
+  ReportInputs inputs = MakeReportInputs(folder.path(), /*measured=*/true, /*explored=*/true);
   ASSERT_FALSE(inputs.measured.empty());
   ASSERT_FALSE(inputs.simulated.empty());
+  ASSERT_FALSE(inputs.exploration.empty());
   const std::string page = folder.path() + "/report.html";
-  testing::CommandResult report = testing::RunTwinprof(
-      {"report", inputs.measured, inputs.simulated, inputs.validation, "-o", page});
+  testing::CommandResult report =
+      testing::RunTwinprof({"report", inputs.measured, inputs.simulated, inputs.validation,
+                            inputs.calibration, inputs.exploration, "-o", page});
   ASSERT_EQ(report.exit_status, 0) << report.out << report.err;
 
   // Every entry of the timeline's list, chosen as a user does, draws both runs' jobs.
@@ -99,7 +101,7 @@ TEST(ReportRenderTest, EveryChartIsDrawnOfflineWithoutConsoleErrors) {
   json marks =
       RenderAndCheck(page,
                      {"runs-makespan", "timeline", "runtime-cores", "runtime-input", "validation-1",
-                      "validation-2"},
+                      "validation-2", "calibration-1", "calibration-2", "explore-1", "explore-2"},
                      std::string(TWINPROF_TEST_ARTIFACTS) + "/report.png", choose_every_run);
   // The timeline shows the first measured run's jobs: 4 split and 12 burn jobs, each with up to
   // four phases on its node, and its simulated counterpart's; the phase charts add areas.
@@ -108,6 +110,11 @@ TEST(ReportRenderTest, EveryChartIsDrawnOfflineWithoutConsoleErrors) {
   EXPECT_EQ(marks.value("runs-makespan", 0), 6);
   // Validation: 12 configurations x 3 components per predictor, plus the lines and bands.
   EXPECT_GE(marks.value("validation-1", 0), 36);
+  // Calibration: 3 parameters (bars and one "not identified" label); 2 components x 3 phases.
+  EXPECT_EQ(marks.value("calibration-1", 0), 3 + 1);
+  EXPECT_EQ(marks.value("calibration-2", 0), 6);
+  // Explore: up to 144 candidates, the front, the chosen one, the deadline.
+  EXPECT_GE(marks.value("explore-1", 0), 100);
 }
 
 // The checks above can fail: a page that fetches from the network and logs an error is seen doing
