@@ -65,6 +65,8 @@ void LoadCalibration(const std::string& path, ReportData* data) {
         std::vector<std::pair<std::string, double>> phases;
         for (const auto& phase : component.second) {
           std::string phase_name = phase.first.as<std::string>();
+          // `calibrate` writes .nan for a phase it had no records of: nothing to draw.
+          if (phase.second.IsScalar() && phase.second.as<std::string>() == ".nan") continue;
           phases.emplace_back(phase_name,
                               file.Number(phase.second, "fit.mape." + name + "." + phase_name));
         }
