@@ -264,22 +264,23 @@ PlannedStep Pipeline::PlanValidate() const {
     for (const std::string& component : components_) {
       hybrid.insert(hybrid.end(), {"--set", "behaviour." + component + ".model=" + Dir("train") +
                                                 "/" + component + "/best.model"});
-      // The pure-ML baseline: each component's model on every measured job of it.
-      std::string config = out + "/ml-" + component + ".ini";
-      std::string data = Dir("export") + "/" + component + ".compute_s.all.csv";
-      step.actions.push_back({"configure ml " + component, {}, [this, config, data] {
-                                std::string ini = ReadTextFile(file_.models_config);
-                                ini = SetIniValue(ini, "General", "y", "\"compute_s\"");
-                                ini = SetIniValue(ini, "DataPreparation", "input_path",
-                                                  "\"" + data + "\"");
-                                WriteText(config, ini);
+      // The pure-ML baseline: each component's model on every measured job of it (one
+      // predictor, "ml", whose folders validate joins by run_id and job_id).
+      std::string jobs = out + "/jobs-" + component + ".csv";
+      std::string config = out + "/predict-" + component + ".ini";
+      step.actions.push_back(
+          {"export the jobs of " + component,
+           {"export", Dir("profile"), "--jobs", "--component", component, "-o", jobs},
+           nullptr});
+      step.actions.push_back({"configure ml " + component, {}, [config, jobs] {
+                                WriteText(config,
+                                          "[DataPreparation]\ninput_path = \"" + jobs + "\"\n");
                               }});
       step.actions.push_back({"ml " + component,
                               {"predict", "-r", Dir("train") + "/" + component + "/best.model",
                                "-c", config, "-o", out + "/ml-" + component},
                               nullptr});
-      validate.insert(validate.end(),
-                      {"--predicted", "ml-" + component + "=" + out + "/ml-" + component});
+      validate.insert(validate.end(), {"--predicted", "ml=" + out + "/ml-" + component});
     }
     hybrid.insert(hybrid.end(),
                   {"--replay", Dir("profile"), "-o", out + "/hybrid", "-j", std::to_string(jobs_)});

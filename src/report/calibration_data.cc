@@ -86,6 +86,12 @@ void LoadCalibration(const std::string& path, ReportData* data) {
         if (error.as<std::string>() == "not identified") {
           parameter.identified = false;
           parameter.standard_error = std::nan("");
+        } else if (error.as<std::string>() == ".nan") {
+          // calibrate writes .nan where the data give no spread to estimate an error from (an
+          // output file count that never varied): shown as unknown, like an unidentified one.
+          parameter.identified = false;
+          parameter.standard_error = std::nan("");
+          parameter.why = "calibrate could not estimate its standard error";
         } else {
           parameter.standard_error = file.Number(error, what + ".standard_error");
           if (!(parameter.standard_error >= 0)) {
