@@ -10,11 +10,13 @@
 #include <functional>
 #include <iomanip>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
 #include "core/error.h"
 #include "core/yaml_file.h"
+#include "model/csv_table.h"
 #include "pipeline/child_process.h"
 #include "pipeline/pipeline_file.h"
 #include "pipeline/step_stamp.h"
@@ -500,6 +502,55 @@ RunSummary Pipeline::Run() {
 }
 
 void Pipeline::ReadOutcomes(RunSummary& summary) const {
+  // The validation MAPE of every predictor on the held-out configurations (validate.csv rows
+  // other than the training split).
+  std::string validate = Dir("validate") + "/validate.csv";
+  if (fs::exists(validate)) {
+    CsvTable table = LoadCsv(validate);
+    int predictor = table.Find("predictor"), metric = table.Find("metric"),
+        component = table.Find("component"), split = table.Find("split"),
+        cells = table.Find("cells"), mape = table.Find("mape_pct");
+    if (predictor >= 0 && metric >= 0 && component >= 0 && split >= 0 && cells >= 0 && mape >= 0 &&
+        table.columns[mape].numeric && table.columns[cells].numeric) {
+      std::ostringstream out;
+      out << "  " << std::left << std::setw(10) << "predictor" << std::setw(16) << "metric"
+          << std::setw(14) << "component" << std::setw(15) << "split" << std::right << std::setw(6)
+          << "cells" << std::setw(9) << "MAPE %" << '\n';
+      for (size_t row = 0; row < table.rows(); ++row) {
+        const std::string& which = table.columns[split].strings[row];
+        if (which == "training" || which == "all") continue;
+        out << "  " << std::left << std::setw(10) << table.columns[predictor].strings[row]
+            << std::setw(16) << table.columns[metric].strings[row] << std::setw(14)
+            << table.columns[component].strings[row] << std::setw(15) << which << std::right
+            << std::setw(6) << static_cast<int>(table.columns[cells].numbers[row]) << std::setw(9)
+            << std::fixed << std::setprecision(1) << table.columns[mape].numbers[row] << '\n';
+        out.unsetf(std::ios::fixed);
+      }
+      summary.validation_table = out.str();
+    }
+  }
+  // The cheapest mix that meets the space's constraints (explore's summary.json).
+  std::ifstream explore(Dir("explore") + "/summary.json");
+  if (explore) {
+    nlohmann::json json = nlohmann::json::parse(explore, nullptr, /*allow_exceptions=*/false);
+    if (json.is_object() && json.contains("workloads") && json["workloads"].is_array() &&
+        !json["workloads"].empty()) {
+      const nlohmann::json& best =
+          json["workloads"][0].value("cheapest_feasible", nlohmann::json());
+      std::ostringstream out;
+      if (best.is_object() && best.contains("configuration")) {
+        out << "cheapest mix meeting the constraints: candidate " << best.value("candidate", 0)
+            << ", cost " << best.value("cost", 0.0) << ", makespan " << std::fixed
+            << std::setprecision(1) << best.value("makespan_s", 0.0) / 60 << " min\n ";
+        for (const auto& [key, value] : best["configuration"].items()) {
+          out << " " << key << "=" << (value.is_string() ? value.get<std::string>() : value.dump());
+        }
+      } else {
+        out << "no explored mix meets the constraints (see " << Dir("explore") << "/summary.json)";
+      }
+      summary.decision = out.str();
+    }
+  }
   std::string report = Dir("report") + "/report.html";
   if (fs::exists(report)) summary.report_path = report;
 }
