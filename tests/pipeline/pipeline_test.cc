@@ -16,12 +16,15 @@
 #include <thread>
 
 #include "../cli/run_command.h"
+#include "../profile/kill_while_profiling.h"
 #include "profile/results_store.h"
 
 namespace twinprof {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::CountCommittedJobs;
+using testing::RunAndKill;
 using testing::RunTwinprof;
 
 class PipelineTest : public ::testing::Test {
@@ -174,44 +177,6 @@ TEST_F(PipelineTest, BadPipelineFilesNameTheFileAndLine) {
   result = RunTwinprof({"run", (dir_ / "unknown.yaml").string(), "-o", out()});
   EXPECT_EQ(result.exit_status, 2);
   EXPECT_NE(result.err.find("unknown.yaml:2:"), std::string::npos) << result.err;
-}
-
-int CountCommittedJobs(const std::string& dir) {
-  try {
-    if (!fs::exists(fs::path(dir) / "results.sqlite")) return 0;
-    return static_cast<int>(ResultsStore::OpenExisting(dir).Jobs().size());
-  } catch (const std::exception&) {
-    return 0;  // not created yet
-  }
-}
-
-// Starts `twinprof run` and SIGKILLs it once `jobs` jobs are committed by its profile step.
-void RunAndKill(const std::vector<std::string>& args, const std::string& profile_dir, int jobs) {
-  pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    std::vector<char*> argv;
-    std::string binary = TWINPROF_BINARY;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
-    for (std::string& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    ::execv(binary.c_str(), argv.data());
-    ::_exit(127);
-  }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (CountCommittedJobs(profile_dir) < jobs && std::chrono::steady_clock::now() < deadline) {
-    int status;
-    if (::waitpid(pid, &status, WNOHANG) == pid) FAIL() << "twinprof ended before it was killed";
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 }
 
 TEST_F(PipelineTest, KilledWhileProfilingThenRerunHasEveryJobExactlyOnce) {

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "../cli/run_command.h"
+#include "../profile/kill_while_profiling.h"
 #include "cgroup_probe.h"
 #include "profile/cgroup.h"
 #include "profile/results_store.h"
@@ -24,6 +25,8 @@ namespace twinprof {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::CountCommittedJobs;
+using testing::RunAndKill;
 using testing::RunTwinprof;
 
 std::string Data(const std::string& name) {
@@ -134,45 +137,6 @@ std::set<std::pair<int, std::string>> ExpectedResumeJobs() {
     }
   }
   return jobs;
-}
-
-int CountCommittedJobs(const std::string& dir) {
-  try {
-    if (!fs::exists(fs::path(dir) / "results.sqlite")) return 0;
-    ResultsStore store = ResultsStore::OpenExisting(dir);
-    return static_cast<int>(store.Jobs().size());
-  } catch (const std::exception&) {
-    return 0;  // not created yet
-  }
-}
-
-// Starts `twinprof profile` and SIGKILLs it once `jobs` jobs are committed.
-void RunAndKill(const std::vector<std::string>& args, const std::string& dir, int jobs) {
-  pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    std::vector<char*> argv;
-    std::string binary = TWINPROF_BINARY;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
-    for (std::string& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    ::execv(binary.c_str(), argv.data());
-    ::_exit(127);
-  }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (CountCommittedJobs(dir) < jobs && std::chrono::steady_clock::now() < deadline) {
-    int status;
-    if (::waitpid(pid, &status, WNOHANG) == pid) FAIL() << "twinprof ended before it was killed";
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 }
 
 TEST_F(ProfileCliTest, KilledMidCampaignThenResumedHasEveryJobExactlyOnce) {
