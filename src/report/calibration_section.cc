@@ -11,12 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Figure(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.4g", value);
-  return text;
-}
-
 }  // namespace
 
 Section CalibrationSection(const ReportData& data) {

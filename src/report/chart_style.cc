@@ -1,6 +1,7 @@
 #include "report/chart_style.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace twinprof::report {
 
@@ -12,6 +13,12 @@ nlohmann::json PhaseColorScale() {
 nlohmann::json SourceColorScale() {
   return {{"domain", {"measured", "simulated", "model"}},
           {"range", {"#2f6db5", "#e15759", "#222222"}}};
+}
+
+std::string Figure(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4g", value);
+  return text;
 }
 
 nlohmann::json Rounded(double value, int digits) {

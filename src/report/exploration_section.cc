@@ -32,12 +32,6 @@ std::string TimeTitle(const std::string& objective) {
   return objective.substr(0, objective.size() - 6) + " p95 response time (s)";
 }
 
-std::string Figure(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.4g", value);
-  return text;
-}
-
 }  // namespace
 
 Section ExplorationSection(const ReportData& data) {
