@@ -11,14 +11,16 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // y = intercept + slope * x by least squares, both >= 0: a negative one is dropped and the
-// other refitted alone. `slope_identified` is false when x does not vary (slope then 0).
+// other refitted alone (a negative intercept is kept when `negative_intercept_allowed`).
+// `slope_identified` is false when x does not vary (slope then 0).
 struct Line {
   double intercept = 0, slope = 0;
   double intercept_se = kNaN, slope_se = kNaN;
   bool slope_identified = false;
 };
 
-Line FitLine(const std::vector<double>& x, const std::vector<double>& y) {
+Line FitLine(const std::vector<double>& x, const std::vector<double>& y,
+             bool negative_intercept_allowed = false) {
   Line line;
   const double n = static_cast<double>(x.size());
   if (n == 0) return line;
@@ -41,7 +43,7 @@ Line FitLine(const std::vector<double>& x, const std::vector<double>& y) {
     line.intercept = my - line.slope * mx;
     if (line.slope < 0) {
       line.slope = 0, line.intercept = my;
-    } else if (line.intercept < 0) {  // through the origin
+    } else if (line.intercept < 0 && !negative_intercept_allowed) {  // through the origin
       double xx = 0, xy = 0;
       for (size_t i = 0; i < x.size(); ++i) xx += x[i] * x[i], xy += x[i] * y[i];
       line.intercept = 0, line.slope = xy / xx;
@@ -76,12 +78,16 @@ PhaseFits FitPhases(const Scenario& scenario, const MeasuredJobs& measured,
   // Outputs per component.
   for (ComponentId k : workflow.components()) {
     const std::string& name = workflow.component(k).name;
-    std::vector<double> x, y;
+    std::vector<double> x, y, files_x, files_y;
     double files = 0;
     for (const MeasuredJob& job : measured.jobs) {
       if (job.component != k) continue;
       const JobRecord& r = *job.record;
       files += r.output_files;
+      if (std::isfinite(r.input_bytes)) {
+        files_x.push_back(r.input_bytes);
+        files_y.push_back(r.output_files);
+      }
       if (std::isfinite(r.output_bytes) && std::isfinite(r.input_bytes)) {
         x.push_back(r.input_bytes);
         y.push_back(r.output_bytes);
@@ -89,9 +95,33 @@ PhaseFits FitPhases(const Scenario& scenario, const MeasuredJobs& measured,
     }
     const int jobs = measured.records_per_component[k];
     ComponentBehaviour& b = behaviours[k];
-    b.output_files_per_input = static_cast<int>(std::lround(files / std::max(1, jobs)));
-    fits.parameters.push_back({"behaviour." + name + ".output.files_per_input",
-                               static_cast<double>(b.output_files_per_input)});
+    // The file count: a constant, or a line in the input size when the count follows it (a video
+    // split into frames writes twice the files for twice the video). The line is kept only when
+    // it explains the counts: a count that merely wanders stays a constant. Its intercept may be
+    // negative (a video's container bytes hold no frame).
+    Line files_line = FitLine(files_x, files_y, /*negative_intercept_allowed=*/true);
+    const double mean_files = files / std::max(1, jobs);
+    double constant_rss = 0, line_rss = 0;
+    for (size_t i = 0; i < files_x.size(); ++i) {
+      constant_rss += (files_y[i] - mean_files) * (files_y[i] - mean_files);
+      const double fitted = files_line.intercept + files_line.slope * files_x[i];
+      line_rss += (files_y[i] - fitted) * (files_y[i] - fitted);
+    }
+    const bool files_follow_input =
+        files_line.slope_identified && files_line.slope > 0 && line_rss < 0.25 * constant_rss;
+    if (files_follow_input) {
+      b.output_files_per_input = files_line.intercept;
+      b.output_files_per_input_byte = files_line.slope;
+      fits.parameters.push_back({"behaviour." + name + ".output.files_per_input",
+                                 files_line.intercept, files_line.intercept_se});
+      fits.parameters.push_back({"behaviour." + name + ".output.files_per_input_byte",
+                                 files_line.slope, files_line.slope_se});
+    } else {
+      b.output_files_per_input = std::round(mean_files);
+      b.output_files_per_input_byte = 0;
+      fits.parameters.push_back(
+          {"behaviour." + name + ".output.files_per_input", b.output_files_per_input});
+    }
     if (x.empty()) {
       fits.parameters.push_back(NotIdentified("behaviour." + name + ".output.bytes", b.output_bytes,
                                               "no job recorded its output bytes"));

@@ -1,7 +1,8 @@
 // The fits besides compute, each a linear least-squares problem solved in closed form (with
 // standard errors from the residual variance):
-// - outputs per component: files per input (the mean, rounded), output bytes = bytes +
-//   bytes_per_input_byte * input bytes (both >= 0; one of them when the other would be negative
+// - outputs per component: files per input (the mean, rounded; or files_per_input +
+//   files_per_input_byte * input bytes when the count follows the input size), output bytes = bytes
+//   + bytes_per_input_byte * input bytes (both >= 0; one of them when the other would be negative
 //   or the inputs had one size);
 // - storage per cluster: download and upload times = latency + bytes / bandwidth, in the
 //   simulator's terms a route of the node's LAN link and the storage link (so the storage's

@@ -1,6 +1,7 @@
 #include "sim/component_behaviour.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <limits>
 
@@ -10,6 +11,12 @@ double ComponentBehaviour::IdleComputeTime(double input_bytes, double cpu, doubl
   const double work = Work(input_bytes);
   return work * serial_fraction / (speed * std::min(1.0, cpu)) +
          work * (1 - serial_fraction) / (speed * cpu);
+}
+
+int ComponentBehaviour::OutputFiles(double input_bytes) const {
+  const double files = output_files_per_input + output_files_per_input_byte * input_bytes;
+  // Capped as the loader caps files_per_input: a runaway rate must not exhaust memory.
+  return static_cast<int>(std::clamp(std::round(files), 0.0, 1e6));
 }
 
 double ComponentBehaviour::SpeedFactor(const std::string& node_type) const {
@@ -102,11 +109,25 @@ ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Nod
   }
   if (YAML::Node output = YamlFile::Optional(node, "output"); output) {
     file.ExpectMap(output, "'output'");
-    file.CheckKeys(output, {"files_per_input", "bytes", "bytes_per_input_byte"}, "'output'",
-                   nullptr);
-    if (YAML::Node files = YamlFile::Optional(output, "files_per_input"); files) {
-      behaviour.output_files_per_input =
-          static_cast<int>(file.Integer(files, "output files_per_input", 0, 1000000));
+    file.CheckKeys(output,
+                   {"files_per_input", "files_per_input_byte", "bytes", "bytes_per_input_byte"},
+                   "'output'", nullptr);
+    YAML::Node files = YamlFile::Optional(output, "files_per_input");
+    YAML::Node files_per_byte = YamlFile::Optional(output, "files_per_input_byte");
+    if (files_per_byte) {
+      behaviour.output_files_per_input_byte =
+          NonNegative(file, files_per_byte, "output files_per_input_byte");
+      behaviour.output_files_per_input = 0;  // unless given: the files come from the input alone
+    }
+    if (files) {
+      // With a rate per byte the constant may be negative (bytes that hold no file: a video's
+      // container); alone it is a count.
+      behaviour.output_files_per_input = behaviour.output_files_per_input_byte > 0
+                                             ? file.Number(files, "output files_per_input")
+                                             : NonNegative(file, files, "output files_per_input");
+      if (std::abs(behaviour.output_files_per_input) > 1e6) {
+        file.Fail(files, "output files_per_input must be at most 1000000");
+      }
     }
     if (YAML::Node bytes = YamlFile::Optional(output, "bytes"); bytes) {
       behaviour.output_bytes = file.Size(bytes, "output bytes");

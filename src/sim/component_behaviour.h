@@ -1,11 +1,16 @@
 // ComponentBehaviour: what one job of a component does, as the simulator sees it.
 //
 // It is the one structure a calibration (Ceres) fills: four numbers for the work and its
-// parallelism, three for the output. Everything is linear in the job's input size:
+// parallelism, four for the output. Everything is linear in the job's input size b:
 //
-//   work (flops)        = work_base + work_per_byte * input_bytes
-//   output bytes (job)  = output_bytes + output_bytes_per_input_byte * input_bytes
-//   output files (job)  = output_files_per_input, each of (output bytes / output files) bytes
+//   work (flops)        = work_base + work_per_byte * b
+//   output bytes (job)  = output_bytes + output_bytes_per_input_byte * b
+//   output files (job)  = round(output_files_per_input + output_files_per_input_byte * b), at
+//                         least 0, each of (output bytes / output files) bytes (with a rate per
+//                         byte, output_files_per_input may be negative)
+//
+// (A component that splits a video into frames writes more files for a longer video: its file
+// count grows with the input size, and each file is about the same size.)
 //
 // The work runs with Amdahl's law over the container's `cpu` cores c on a node whose cores run
 // at `speed` flops per second: a serial part (serial_fraction of the work, on one core or on c
@@ -43,10 +48,11 @@
 namespace twinprof {
 
 struct ComponentBehaviour {
-  double work_base = 0;        // flops per job
-  double work_per_byte = 0;    // flops per input byte
-  double serial_fraction = 0;  // in [0, 1]
-  int output_files_per_input = 1;
+  double work_base = 0;                        // flops per job
+  double work_per_byte = 0;                    // flops per input byte
+  double serial_fraction = 0;                  // in [0, 1]
+  double output_files_per_input = 1;           // files per job, whatever the input
+  double output_files_per_input_byte = 0;      // files per input byte
   double output_bytes = 0;                     // bytes per job, whatever the input
   double output_bytes_per_input_byte = 0;      // bytes of output per input byte
   std::map<std::string, double> speed_factor;  // by node type; absent = 1
@@ -66,6 +72,8 @@ struct ComponentBehaviour {
   double OutputBytes(double input_bytes) const {
     return output_bytes + output_bytes_per_input_byte * input_bytes;
   }
+  // The number of output files of a job (the formula above; never negative).
+  int OutputFiles(double input_bytes) const;
   // The compute time on an idle node (the formula above).
   double IdleComputeTime(double input_bytes, double cpu, double speed) const;
   // The work that computes for `seconds` on an idle node (the inverse of the formula above).
@@ -75,6 +83,7 @@ struct ComponentBehaviour {
 // Reads a behaviour map:
 //   {work: {base: 2e9, per_byte: 120}, serial_fraction: 0.4,
 //    output: {files_per_input: 12, bytes_per_input_byte: 0.3, bytes: 2KB},
+//    (or output: {files_per_input: 0, files_per_input_byte: 1.2e-5, ...}: files grow with input)
 //    speed_factor: {rpi4: 1.3}, interference: {vm-medium: 0.05}}
 // or {model: PATH/best.model, ...} instead of work (not both `work` and `model`).
 // Every key is optional (defaults above). Throws InputError at the offending node: negative

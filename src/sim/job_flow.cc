@@ -344,7 +344,7 @@ void JobFlow::PlayJob(ComponentState& component, const Job& job, int node_index,
   Compute(component, node_index, flops);
   const double t_exec_end = sg4::Engine::get_clock();
 
-  const int files = component.behaviour.output_files_per_input;
+  const int files = component.behaviour.OutputFiles(job.input_bytes);
   const double output_bytes = files > 0 ? component.behaviour.OutputBytes(job.input_bytes) : 0;
   if (files > 0) {
     Transfer(platform_.storage_hosts[component.cluster], node_index, /*to_node=*/false,

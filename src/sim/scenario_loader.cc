@@ -204,6 +204,7 @@ void ReadBehaviours(const YamlFile& file, const YAML::Node& node, const Workflow
       }
       if (YamlFile::Optional(entry.second, "output")) {
         merged.output_files_per_input = parsed.output_files_per_input;
+        merged.output_files_per_input_byte = parsed.output_files_per_input_byte;
         merged.output_bytes = parsed.output_bytes;
         merged.output_bytes_per_input_byte = parsed.output_bytes_per_input_byte;
       }

@@ -8,9 +8,11 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include "../cli/run_command.h"
@@ -137,6 +139,50 @@ TEST_F(SyntheticRecovery, NarrowDesignFlagsWhatItCannotIdentify) {
   EXPECT_FALSE(parameters["node_types.xb.speed"]);
   // What it can identify it still recovers: the work at cpu 1 (serial fraction irrelevant).
   EXPECT_NEAR(parameters["behaviour.detect.work.base"]["value"].as<double>(), 4e9, 0.05 * 4e9);
+}
+
+// A component whose file count grows with its input (a video split into frames): decode writes
+// one file per 10 MB. The fit finds the rate, and the calibrated simulation fans out as the truth
+// does; a constant count (the mean, 4.33 files) would start the wrong number of detect jobs for
+// every input size.
+TEST_F(SyntheticRecovery, AFileCountThatFollowsTheInputSizeIsRecovered) {
+  fs::copy(kDir, dir_ / "synthetic", fs::copy_options::recursive);
+  YAML::Node truth = YAML::LoadFile((dir_ / "synthetic/truth.yaml").string());
+  truth["behaviour"]["decode"]["output"]["files_per_input"] = 0;
+  truth["behaviour"]["decode"]["output"]["files_per_input_byte"] = 1e-7;
+  std::ofstream((dir_ / "synthetic/truth.yaml").string()) << truth << "\n";
+
+  const fs::path measured = dir_ / "measured";
+  testing::CommandResult simulate = testing::RunTwinprof(
+      {"simulate", (dir_ / "synthetic/truth-scenario.yaml").string(), "-o", measured.string()});
+  ASSERT_EQ(simulate.exit_status, 0) << simulate.err;
+  JobCsv jobs = ReadJobCsv((measured / "jobs.csv").string());
+  std::map<double, int> files_by_input;
+  for (const JobRecord& record : jobs.records) {
+    if (record.component == "decode") files_by_input[record.input_bytes] = record.output_files;
+  }
+  ASSERT_EQ(files_by_input, (std::map<double, int>{{10e6, 1}, {40e6, 4}, {80e6, 8}}));
+
+  YAML::Node calibration = Calibrate(dir_, {(measured / "jobs.csv").string()});
+  const YAML::Node parameters = calibration["fit"]["parameters"];
+  EXPECT_NEAR(parameters["behaviour.decode.output.files_per_input_byte"]["value"].as<double>(),
+              1e-7, 1e-9);
+  EXPECT_NEAR(parameters["behaviour.decode.output.files_per_input"]["value"].as<double>(), 0, 0.01);
+  // detect's count does not follow its input: it stays the constant 1.
+  EXPECT_FALSE(parameters["behaviour.detect.output.files_per_input_byte"]);
+  EXPECT_EQ(calibration["behaviour"]["detect"]["output"]["files_per_input"].as<double>(), 1);
+
+  // The calibrated scenario starts as many detect jobs as the truth did.
+  const fs::path predicted = dir_ / "predicted";
+  testing::CommandResult replay =
+      testing::RunTwinprof({"simulate", kDir + "scenario.yaml", "-o", predicted.string(), "--set",
+                            "calibration=" + (dir_ / "calibration.yaml").string()});
+  ASSERT_EQ(replay.exit_status, 0) << replay.err;
+  auto detect_jobs = [](const JobCsv& csv) {
+    return std::count_if(csv.records.begin(), csv.records.end(),
+                         [](const JobRecord& r) { return r.component == "detect"; });
+  };
+  EXPECT_EQ(detect_jobs(ReadJobCsv((predicted / "jobs.csv").string())), detect_jobs(jobs));
 }
 
 // Bad data (the corpus tests/data/bad/calibrate/): exit 2 and no calibration file, not even a

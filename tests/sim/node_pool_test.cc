@@ -132,5 +132,33 @@ TEST(ComponentBehaviour, ParsesAndRejects) {
   }
 }
 
+// A file count that grows with the input (frames of a video): the constant may then be negative,
+// the count is rounded and never below 0; alone, the constant must be a count >= 0.
+TEST(ComponentBehaviour, OutputFilesFollowTheInputSize) {
+  YamlFile file = YamlFile::Parse(
+      "frames: {output: {files_per_input: -1.68, files_per_input_byte: 1.757e-4}}\n"
+      "rate_only: {output: {files_per_input_byte: 1e-6}}\n"
+      "negative_count: {output: {files_per_input: -1}}\n"
+      "negative_rate: {output: {files_per_input_byte: -1e-6}}\n",
+      "b.yaml");
+  ComponentBehaviour frames = ParseComponentBehaviour(file, file.root()["frames"]);
+  EXPECT_EQ(frames.OutputFiles(32358), 4);  // -1.68 + 5.69 = 4.01
+  EXPECT_EQ(frames.OutputFiles(55129), 8);  // -1.68 + 9.69 = 8.01
+  EXPECT_EQ(frames.OutputFiles(1000), 0);   // never negative
+  ComponentBehaviour rate_only = ParseComponentBehaviour(file, file.root()["rate_only"]);
+  EXPECT_EQ(rate_only.output_files_per_input, 0);
+  EXPECT_EQ(rate_only.OutputFiles(12.6e6), 13);
+  EXPECT_EQ(ComponentBehaviour{}.OutputFiles(1e9), 1);  // the default: one file per job
+  for (const char* bad : {"negative_count", "negative_rate"}) {
+    try {
+      ParseComponentBehaviour(file, file.root()[bad]);
+      ADD_FAILURE() << bad;
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.where().file, "b.yaml");
+      EXPECT_GE(e.where().line, 3) << bad;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace twinprof
