@@ -25,17 +25,36 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
+// The features and target as the fits on one set of training rows see them: scaled by scalers
+// fitted on those rows when normalising, else unscaled (identity scalers).
+struct ScaledData {
+  Scaler x_scaler, y_scaler;
+  std::shared_ptr<const Eigen::MatrixXd> x;
+  std::shared_ptr<const Eigen::VectorXd> y;
+};
+
 // One validation split of one run, with its selection splits and (when normalising) the data
-// scaled by scalers fitted on its training rows.
+// scaled by scalers fitted on its training rows. Each selection split has its own scaled data,
+// fitted on that split's training rows only, as aMLLibrary normalises inside hyperparameter
+// selection: the rows a point is scored on never inform the scaling of the model that predicts
+// them (scaling on the validation split's training rows would include them).
 struct Outer {
   int run = 0;
   uint64_t seed = 0;
   RowSplit split;
   std::vector<RowSplit> inner;
+  std::vector<ScaledData> inner_data;  // one per inner split
   Scaler x_scaler, y_scaler;
   std::shared_ptr<const Eigen::MatrixXd> x;  // scaled features
   std::shared_ptr<const Eigen::VectorXd> y;  // scaled target
   std::vector<int> columns;  // the features its techniques see (XGBoost selection keeps some)
+};
+
+// One hyperparameter-selection split: its rows and the data its fits see.
+struct SelectionSplit {
+  const Outer* outer = nullptr;
+  const RowSplit* rows = nullptr;
+  const ScaledData* data = nullptr;
 };
 
 struct Data {
@@ -103,14 +122,15 @@ struct SplitScore {
 
 // The selection score of one (outer, inner) split.
 SplitScore ScoreSplit(const std::string& technique, const nlohmann::json& point,
-                      const std::vector<int>& columns, const Data& data, const Outer& outer,
-                      const RowSplit& inner) {
-  FitResult fit = FitPredict(technique, point, outer.seed, *outer.x, *outer.y, outer.y_scaler,
-                             inner.train, columns, {&inner.test});
+                      const std::vector<int>& columns, const Data& data,
+                      const SelectionSplit& split) {
+  const ScaledData& scaled = *split.data;
+  FitResult fit = FitPredict(technique, point, split.outer->seed, *scaled.x, *scaled.y,
+                             scaled.y_scaler, split.rows->train, columns, {&split.rows->test});
   SplitScore score;
   score.ok = fit.ok;
   score.notes = std::move(fit.notes);
-  if (fit.ok) score.metrics = ComputeMetrics((*data.y)(inner.test), fit.predictions[0]);
+  if (fit.ok) score.metrics = ComputeMetrics((*data.y)(split.rows->test), fit.predictions[0]);
   return score;
 }
 
@@ -119,12 +139,15 @@ SplitScore ScoreSplit(const std::string& technique, const nlohmann::json& point,
 std::vector<SplitScore> ScoreFamily(const std::string& technique,
                                     const std::vector<const nlohmann::json*>& family,
                                     const std::vector<int>& columns, const Data& data,
-                                    const Outer& outer, const RowSplit& inner) {
+                                    const SelectionSplit& split) {
+  const ScaledData& scaled = *split.data;
+  const RowSplit& inner = *split.rows;
   std::vector<SplitScore> scores;
   std::unique_ptr<Regressor> previous;
   for (const nlohmann::json* point : family) {
-    FitResult fit = FitPredict(technique, *point, outer.seed, *outer.x, *outer.y, outer.y_scaler,
-                               inner.train, columns, {&inner.test}, std::move(previous));
+    FitResult fit =
+        FitPredict(technique, *point, split.outer->seed, *scaled.x, *scaled.y, scaled.y_scaler,
+                   inner.train, columns, {&inner.test}, std::move(previous));
     SplitScore score;
     score.ok = fit.ok;
     score.notes = std::move(fit.notes);
@@ -200,10 +223,12 @@ PointScore Aggregate(const std::vector<SplitScore>& splits, std::vector<int> col
   return score;
 }
 
-std::vector<std::pair<const Outer*, const RowSplit*>> AllSplits(const Data& data) {
-  std::vector<std::pair<const Outer*, const RowSplit*>> out;
+std::vector<SelectionSplit> AllSplits(const Data& data) {
+  std::vector<SelectionSplit> out;
   for (const Outer& outer : data.outers) {
-    for (const RowSplit& inner : outer.inner) out.emplace_back(&outer, &inner);
+    for (size_t i = 0; i < outer.inner.size(); ++i) {
+      out.push_back({&outer, &outer.inner[i], &outer.inner_data[i]});
+    }
   }
   return out;
 }
@@ -230,8 +255,8 @@ PointScore ForwardSelection(const std::string& technique, const nlohmann::json& 
       columns.push_back(static_cast<int>(f));
       std::sort(columns.begin(), columns.end());
       std::vector<SplitScore> scores;
-      for (const auto& [outer, inner] : splits) {
-        scores.push_back(ScoreSplit(technique, point, columns, data, *outer, *inner));
+      for (const SelectionSplit& split : splits) {
+        scores.push_back(ScoreSplit(technique, point, columns, data, split));
       }
       PointScore score = Aggregate(scores, columns);
       fits += score.fits;
@@ -256,8 +281,17 @@ Data PrepareSplits(const TrainConfig& config, const CsvTable& table, const Eigen
   Data data;
   data.x = &x;
   data.y = &y;
-  auto shared_x = std::make_shared<const Eigen::MatrixXd>(x);
-  auto shared_y = std::make_shared<const Eigen::VectorXd>(y);
+  const ScaledData unscaled{Scaler(), Scaler(), std::make_shared<const Eigen::MatrixXd>(x),
+                            std::make_shared<const Eigen::VectorXd>(y)};
+  auto scale = [&](const std::vector<int>& rows) {
+    if (!config.normalization) return unscaled;
+    ScaledData scaled;
+    scaled.x_scaler = Scaler::Fit(x, rows);
+    scaled.y_scaler = Scaler::FitVector(y, rows);
+    scaled.x = std::make_shared<const Eigen::MatrixXd>(scaled.x_scaler.Apply(x));
+    scaled.y = std::make_shared<const Eigen::VectorXd>(scaled.y_scaler.ApplyVector(y));
+    return scaled;
+  };
   for (int run = 0; run < config.run_num; ++run) {
     uint64_t seed = config.seed + static_cast<uint64_t>(run);
     std::mt19937_64 rng(seed);
@@ -266,14 +300,14 @@ Data PrepareSplits(const TrainConfig& config, const CsvTable& table, const Eigen
       outer.run = run;
       outer.seed = seed;
       outer.inner = SelectionSplits(config, split.train, rng);
-      if (config.normalization) {
-        outer.x_scaler = Scaler::Fit(x, split.train);
-        outer.y_scaler = Scaler::FitVector(y, split.train);
-        outer.x = std::make_shared<const Eigen::MatrixXd>(outer.x_scaler.Apply(x));
-        outer.y = std::make_shared<const Eigen::VectorXd>(outer.y_scaler.ApplyVector(y));
-      } else {
-        outer.x = shared_x;
-        outer.y = shared_y;
+      ScaledData scaled = scale(split.train);
+      outer.x_scaler = scaled.x_scaler;
+      outer.y_scaler = scaled.y_scaler;
+      outer.x = scaled.x;
+      outer.y = scaled.y;
+      for (const RowSplit& inner : outer.inner) {
+        // hp_selection All trains on the validation split's training rows: the same scaling.
+        outer.inner_data.push_back(inner.train == split.train ? scaled : scale(inner.train));
       }
       outer.split = std::move(split);
       outer.columns.resize(static_cast<size_t>(x.cols()));
@@ -427,11 +461,11 @@ void RunBayesian(const TrainConfig& config, const Data& data, int jobs,
     std::vector<SplitScore> results(tasks.size());
     ParallelFor(tasks.size(), jobs, [&](size_t i) {
       const BayesianRun& run = runs[tasks[i].run];
-      const auto& [outer, inner] = splits[tasks[i].split];
+      const SelectionSplit& split = splits[tasks[i].split];
       // Without SFS, each validation split's own features (all, unless XGBoost selected some).
       results[i] =
           ScoreSplit(config.techniques[run.technique], run.points.back(),
-                     config.feature_selection ? run.columns : outer->columns, data, *outer, *inner);
+                     config.feature_selection ? run.columns : split.outer->columns, data, split);
     });
     size_t next = 0;
     for (size_t r = 0; r < runs.size(); ++r) {
@@ -723,9 +757,8 @@ class TrainingRun {
       const FamilyTask& task = family_tasks[i];
       std::vector<const nlohmann::json*> family;
       for (size_t g : task.family) family.push_back(&points_[task.t][g]);
-      std::vector<SplitScore> scores =
-          ScoreFamily(config_.techniques[task.t], family, splits[task.s].first->columns, data_,
-                      *splits[task.s].first, *splits[task.s].second);
+      std::vector<SplitScore> scores = ScoreFamily(
+          config_.techniques[task.t], family, splits[task.s].outer->columns, data_, splits[task.s]);
       for (size_t k = 0; k < task.family.size(); ++k) {
         results[first_task[task.t] + task.family[k] * splits.size() + task.s] =
             std::move(scores[k]);

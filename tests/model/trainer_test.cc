@@ -4,11 +4,15 @@
 
 #include <algorithm>
 #include <fstream>
+#include <random>
 
 #include "model/csv_table.h"
 #include "model/feature_plan.h"
 #include "model/hyperparameter_grid.h"
 #include "model/parallel_for.h"
+#include "model/regressor.h"
+#include "model/scaler.h"
+#include "model/splits.h"
 #include "model_test_util.h"
 
 namespace twinprof {
@@ -95,6 +99,61 @@ TEST(Trainer, SameSeedSameResultsWhateverTheThreadCount) {
   config.seed = 6;
   TrainSummary other = Train(config, TrainOptions{2});
   EXPECT_NE(WithoutTime(one.ToJson()).dump(), WithoutTime(other.ToJson()).dump());
+}
+
+// aMLLibrary normalises inside hyperparameter selection: each selection fold's model sees data
+// scaled on that fold's training rows, never on rows it is scored on. The selection MAPE is then
+// the mean over the folds of models fitted on fold-scaled data (here recomputed by hand from the
+// same seeded splits), which scaling on the validation split's training rows does not give.
+TEST(Trainer, NormalisesEachSelectionSplitOnItsOwnTrainingRows) {
+  ScratchDir dir;
+  TrainConfig config = LoadTrainConfig(dir.Write("c.ini",
+                                                 "[General]\n"
+                                                 "techniques = ['LRRidge']\n"
+                                                 "y = 'ave_response_time'\n"
+                                                 "validation = HoldOut\n"
+                                                 "hold_out_ratio = 0.2\n"
+                                                 "hp_selection = KFold\n"
+                                                 "folds = 4\n"
+                                                 "seed = 3\n"
+                                                 "[DataPreparation]\n"
+                                                 "input_path = '" +
+                                                     Dataset("faas_test.csv") +
+                                                     "'\n"
+                                                     "inverse = ['Lambda']\n"
+                                                     "normalization = True\n"
+                                                     "[LRRidge]\n"
+                                                     "alpha = [10.0]\n"));
+  TrainSummary summary = Train(config, TrainOptions{});
+  ASSERT_TRUE(summary.techniques[0].ok);
+
+  CsvTable table = LoadCsv(config.input_path);
+  Eigen::MatrixXd x = FeaturePlan::Fit(config, table).Build(table);
+  Eigen::VectorXd y = TargetColumn(table, config.y, &config);
+  std::mt19937_64 rng(config.seed);
+  RowSplit outer = ValidationSplits(config, table, rng).at(0);
+  std::vector<RowSplit> folds = SelectionSplits(config, outer.train, rng);
+  ASSERT_EQ(folds.size(), 4u);
+  // The mean fold MAPE with the scalers fitted on `scaling_rows(fold)`.
+  auto selection_mape = [&](auto scaling_rows) {
+    std::vector<Metrics> metrics;
+    for (const RowSplit& fold : folds) {
+      Scaler x_scaler = Scaler::Fit(x, scaling_rows(fold));
+      Scaler y_scaler = Scaler::FitVector(y, scaling_rows(fold));
+      Eigen::MatrixXd xs = x_scaler.Apply(x);
+      Eigen::VectorXd ys = y_scaler.ApplyVector(y);
+      std::unique_ptr<Regressor> ridge = MakeRegressor("LRRidge", {{"alpha", 10.0}}, config.seed);
+      ridge->Fit(xs(fold.train, Eigen::all), ys(fold.train));
+      Eigen::VectorXd predicted = y_scaler.InvertVector(ridge->Predict(xs(fold.test, Eigen::all)));
+      metrics.push_back(ComputeMetrics(y(fold.test), predicted));
+    }
+    return MeanMetrics(metrics).mape;
+  };
+  double per_fold = selection_mape([](const RowSplit& fold) { return fold.train; });
+  double per_validation_split = selection_mape([&](const RowSplit&) { return outer.train; });
+  EXPECT_NEAR(summary.techniques[0].selection.mape, per_fold, 1e-9);
+  // The two scalings give different scores here, so the check above tells them apart.
+  EXPECT_GT(std::abs(per_fold - per_validation_split), 1e-4);
 }
 
 TEST(Trainer, ForwardSelectionKeepsAtMostMaxFeatures) {

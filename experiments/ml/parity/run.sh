@@ -8,7 +8,9 @@
 #
 # Environment: AML (aMLLibrary's source, default /tmp/aml), AML_STUBS (its two stub modules,
 # default /tmp/amlstub; experiments/ml/AMLLIBRARY.md says how to make both), TWINPROF (default
-# build/src/cli/twinprof), JOBS (processes of each tool, default 1). Python: Debian's
+# build/src/cli/twinprof), JOBS (processes of each tool, default 1), REUSE_AML=1 (keep a split's
+# earlier aMLLibrary output in OUT and rerun only twinprof: for trying changes to twinprof; the
+# split's train and test files are remade the same). Python: Debian's
 # /usr/bin/python3 with python3-sklearn, python3-pandas, python3-xgboost.
 #
 # Per split, OUT/SPLIT/ holds train.csv, test.csv, config.ini (both tools' configuration),
@@ -52,7 +54,13 @@ for entry in "${splits[@]}"; do
   [ $# -eq 0 ] || [[ "$wanted" == *" $name "* ]] || continue
   ran+=("$name")
   dir=$out/$name
-  rm -rf "$dir"
+  reuse=0
+  [ "${REUSE_AML:-0}" = 1 ] && [ -f "$dir/aml.json" ] && reuse=1
+  if [ $reuse = 1 ]; then
+    rm -rf "$dir/twinprof" "$dir/twinprof-test" "$dir/at_aml" "$dir/at_aml-test"
+  else
+    rm -rf "$dir"
+  fi
   mkdir -p "$dir"
   echo "== $name: train $column <= $bound, test $column > $bound ($file)"
   "$py" "$here/split.py" "$data/$file" "$column" "$bound" "$dir/train.csv" "$dir/test.csv" \
@@ -63,10 +71,10 @@ for entry in "${splits[@]}"; do
   predict_ini "$y" "$dir/test.csv" > "$dir/predict.ini"
 
   # aMLLibrary (its run.py refuses an existing output folder).
-  ( cd "$aml" && PYTHONPATH=$stubs /usr/bin/time -f '%e %U %S %M' -o "$dir/aml.time" \
+  [ $reuse = 1 ] || ( cd "$aml" && PYTHONPATH=$stubs /usr/bin/time -f '%e %U %S %M' -o "$dir/aml.time" \
       "$py" run.py -c "$dir/config.ini" -o "$dir/aml" -j "$jobs" > "$dir/aml.log" 2>&1 ) ||
     { echo "aMLLibrary failed on $name: $dir/aml.log" >&2; exit 1; }
-  PYTHONPATH=$aml:$stubs "$py" "$here/aml_eval.py" "$dir/aml" "$dir/test.csv" "$y" \
+  [ $reuse = 1 ] || PYTHONPATH=$aml:$stubs "$py" "$here/aml_eval.py" "$dir/aml" "$dir/train.csv" "$dir/test.csv" "$y" \
     "$dir/aml.json" "$dir/aml_points.ini"
 
   # twinprof on the same configuration, then each technique's model on the test rows.
