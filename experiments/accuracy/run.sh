@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The accuracy experiment (experiments/BENCHMARKS.md, "Accuracy: sim, ml and hybrid"):
 #  1. profile video-process on this machine over split-video cpu {0.25, 0.5, 1, 1.5, 2} x grayify
-#     parallelism {1, 2, 4} x three input resolutions (campaign.yaml, 45 runs, 630 jobs);
+#     parallelism {1, 2, 4} x three input resolutions (campaign.yaml, 45 configurations x 3 repetitions, 1890 jobs);
 #  2. fit on the training side only, split-video.cpu <= 1 and grayify.parallelism <= 2 (18 runs):
 #     a calibration (twinprof calibrate) and one ML model per component of compute_s
 #     (twinprof train, rows of the other runs skipped), plus, for the hybrid, one of the compute

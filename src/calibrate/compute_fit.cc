@@ -12,6 +12,15 @@ namespace twinprof::calibrate {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr int kOccupancyPasses = 5;
+
+// The cores a job with serial fraction s under a cpu limit c keeps busy on average on an idle
+// node: its work over its Amdahl time (the simulator runs the serial part on one thread, the
+// rest on c).
+double CoresUsed(double s, double c) {
+  if (!(c > 1)) return c > 0 ? c : 1;
+  return 1.0 / (s + (1.0 - s) / c);
+}
 
 // One job's compute time (see compute_fit.h). Work is in seconds of one reference core, per_byte
 // relative to the component's mean input size, so that all parameters are of order one.
@@ -147,109 +156,127 @@ ComputeFit FitCompute(const Scenario& scenario, const MeasuredJobs& measured,
     }
   }
 
-  // Residuals.
-  std::vector<ComputeResidual> residuals;
-  for (const MeasuredJob& job : measured.jobs) {
-    ComputeResidual residual;
-    residual.measured = job.record->compute_s();
-    residual.x = job.record->input_bytes / mean_input[job.component];
-    residual.cpu = job.record->cpu > 0 ? job.record->cpu : 1;
-    for (const OccupancyPiece& piece : job.occupancy) {
-      if (piece.others > 0 || piece.oversubscription > 1) {
-        residual.occupancy = job.occupancy;
-        break;
-      }
-    }
-    residuals.push_back(residual);
-  }
-
-  // Several starts; keep the lowest cost.
+  // The fit, in passes: a job's compute is slowed by the cores the jobs beside it want, which
+  // depend on their serial fractions (a single-threaded job under a 2-core limit wants 1 core).
+  // The first pass counts the serial fractions of the priors; each next pass those just fitted,
+  // until they settle.
   const double serial_starts[] = {0.1, 0.5, 0.9};
   const double interference_starts[] = {0.02, 0.1, 0.3};
   Parameters best;
   ceres::Solver::Summary best_summary;
   double best_cost = INFINITY;
   fit.starts = std::max(1, options.starts);
-  for (int start = 0; start < fit.starts; ++start) {
-    Parameters p = prior;
-    for (size_t k = 0; k < components; ++k) {
-      if (serial_free[k]) p.serial[k] = serial_starts[start % 3];
-    }
-    for (auto& [pair, value] : p.log_ratio) {
-      if (ratio_free[pair]) value = 0;
-    }
-    for (auto& [pair, value] : p.interference) {
-      if (interference_free[pair]) value = interference_starts[start % 3];
-    }
-    // Work from a least-squares line through time * speed ratio / Amdahl factor.
-    for (size_t k = 0; k < components; ++k) {
-      double sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0;
-      for (size_t j = 0; j < measured.jobs.size(); ++j) {
-        const MeasuredJob& job = measured.jobs[j];
-        if (job.component != k) continue;
-        const ComputeResidual& r = residuals[j];
-        const double amdahl = p.serial[k] / std::min(1.0, r.cpu) + (1 - p.serial[k]) / r.cpu;
-        const double y =
-            r.measured * std::exp(p.log_ratio[{job.component, job.node_type}]) / amdahl;
-        sx += r.x, sy += y, sxx += r.x * r.x, sxy += r.x * y, n += 1;
+  MeasuredJobs occupied = measured;
+  std::vector<double> serial_used = prior.serial;
+  std::vector<ComputeResidual> residuals;
+  for (int pass = 0; pass < kOccupancyPasses; ++pass) {
+    UpdateOversubscription(occupied, [&](const MeasuredJob& job) {
+      return CoresUsed(serial_used[job.component], job.record->cpu);
+    });
+    residuals.clear();
+    best_cost = INFINITY;
+    for (const MeasuredJob& job : occupied.jobs) {
+      ComputeResidual residual;
+      residual.measured = job.record->compute_s();
+      residual.x = job.record->input_bytes / mean_input[job.component];
+      residual.cpu = job.record->cpu > 0 ? job.record->cpu : 1;
+      for (const OccupancyPiece& piece : job.occupancy) {
+        if (piece.others > 0 || piece.oversubscription > 1) {
+          residual.occupancy = job.occupancy;
+          break;
+        }
       }
-      double slope = 0, intercept = sy / n;
-      if (per_byte_free[k] && n * sxx - sx * sx > 0) {
-        slope = std::max(0.0, (n * sxy - sx * sy) / (n * sxx - sx * sx));
-        intercept = (sy - slope * sx) / n;
-      }
-      if (per_byte_free[k]) p.per_byte[k] = slope;
-      p.base[k] = std::max(intercept, 0.01 * sy / n);
+      residuals.push_back(residual);
     }
 
-    ceres::Problem problem;
-    ceres::LossFunction* loss = new ceres::HuberLoss(options.huber_scale);
-    for (size_t j = 0; j < measured.jobs.size(); ++j) {
-      const MeasuredJob& job = measured.jobs[j];
-      const size_t k = job.component;
-      Pair pair{job.component, job.node_type};
-      auto* cost = new ceres::AutoDiffCostFunction<ComputeResidual, 1, 1, 1, 1, 1, 1>(
-          new ComputeResidual(residuals[j]));
-      problem.AddResidualBlock(cost, loss, &p.base[k], &p.per_byte[k], &p.serial[k],
-                               &p.log_ratio[pair], &p.interference[pair]);
-    }
-    for (size_t k = 0; k < components; ++k) {
-      if (count[k] == 0) continue;
-      problem.SetParameterLowerBound(&p.base[k], 0, 1e-9);
-      problem.SetParameterLowerBound(&p.per_byte[k], 0, 0);
-      if (!per_byte_free[k]) problem.SetParameterBlockConstant(&p.per_byte[k]);
-      problem.SetParameterLowerBound(&p.serial[k], 0, 0);
-      problem.SetParameterUpperBound(&p.serial[k], 0, 1);
-      if (!serial_free[k]) problem.SetParameterBlockConstant(&p.serial[k]);
-    }
-    for (auto& [pair, value] : p.log_ratio) {
-      if (!ratio_free[pair]) {
-        problem.SetParameterBlockConstant(&value);
-      } else {
-        problem.SetParameterLowerBound(&value, 0, -7);
-        problem.SetParameterUpperBound(&value, 0, 7);
+    // Several starts; keep the lowest cost.
+    for (int start = 0; start < fit.starts; ++start) {
+      Parameters p = prior;
+      for (size_t k = 0; k < components; ++k) {
+        if (serial_free[k]) p.serial[k] = serial_starts[start % 3];
+      }
+      for (auto& [pair, value] : p.log_ratio) {
+        if (ratio_free[pair]) value = 0;
+      }
+      for (auto& [pair, value] : p.interference) {
+        if (interference_free[pair]) value = interference_starts[start % 3];
+      }
+      // Work from a least-squares line through time * speed ratio / Amdahl factor.
+      for (size_t k = 0; k < components; ++k) {
+        double sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0;
+        for (size_t j = 0; j < measured.jobs.size(); ++j) {
+          const MeasuredJob& job = measured.jobs[j];
+          if (job.component != k) continue;
+          const ComputeResidual& r = residuals[j];
+          const double amdahl = p.serial[k] / std::min(1.0, r.cpu) + (1 - p.serial[k]) / r.cpu;
+          const double y =
+              r.measured * std::exp(p.log_ratio[{job.component, job.node_type}]) / amdahl;
+          sx += r.x, sy += y, sxx += r.x * r.x, sxy += r.x * y, n += 1;
+        }
+        double slope = 0, intercept = sy / n;
+        if (per_byte_free[k] && n * sxx - sx * sx > 0) {
+          slope = std::max(0.0, (n * sxy - sx * sy) / (n * sxx - sx * sx));
+          intercept = (sy - slope * sx) / n;
+        }
+        if (per_byte_free[k]) p.per_byte[k] = slope;
+        p.base[k] = std::max(intercept, 0.01 * sy / n);
+      }
+
+      ceres::Problem problem;
+      ceres::LossFunction* loss = new ceres::HuberLoss(options.huber_scale);
+      for (size_t j = 0; j < measured.jobs.size(); ++j) {
+        const MeasuredJob& job = measured.jobs[j];
+        const size_t k = job.component;
+        Pair pair{job.component, job.node_type};
+        auto* cost = new ceres::AutoDiffCostFunction<ComputeResidual, 1, 1, 1, 1, 1, 1>(
+            new ComputeResidual(residuals[j]));
+        problem.AddResidualBlock(cost, loss, &p.base[k], &p.per_byte[k], &p.serial[k],
+                                 &p.log_ratio[pair], &p.interference[pair]);
+      }
+      for (size_t k = 0; k < components; ++k) {
+        if (count[k] == 0) continue;
+        problem.SetParameterLowerBound(&p.base[k], 0, 1e-9);
+        problem.SetParameterLowerBound(&p.per_byte[k], 0, 0);
+        if (!per_byte_free[k]) problem.SetParameterBlockConstant(&p.per_byte[k]);
+        problem.SetParameterLowerBound(&p.serial[k], 0, 0);
+        problem.SetParameterUpperBound(&p.serial[k], 0, 1);
+        if (!serial_free[k]) problem.SetParameterBlockConstant(&p.serial[k]);
+      }
+      for (auto& [pair, value] : p.log_ratio) {
+        if (!ratio_free[pair]) {
+          problem.SetParameterBlockConstant(&value);
+        } else {
+          problem.SetParameterLowerBound(&value, 0, -7);
+          problem.SetParameterUpperBound(&value, 0, 7);
+        }
+      }
+      for (auto& [pair, value] : p.interference) {
+        if (!interference_free[pair]) {
+          problem.SetParameterBlockConstant(&value);
+        } else {
+          problem.SetParameterLowerBound(&value, 0, 0);
+          problem.SetParameterUpperBound(&value, 0, 3);
+        }
+      }
+      ceres::Solver::Options solver;
+      solver.linear_solver_type = ceres::DENSE_QR;
+      solver.max_num_iterations = options.max_iterations;
+      solver.num_threads = 1;
+      solver.logging_type = ceres::SILENT;
+      ceres::Solver::Summary summary;
+      ceres::Solve(solver, &problem, &summary);
+      if (summary.IsSolutionUsable() && summary.final_cost < best_cost) {
+        best_cost = summary.final_cost;
+        best = p;
+        best_summary = summary;
       }
     }
-    for (auto& [pair, value] : p.interference) {
-      if (!interference_free[pair]) {
-        problem.SetParameterBlockConstant(&value);
-      } else {
-        problem.SetParameterLowerBound(&value, 0, 0);
-        problem.SetParameterUpperBound(&value, 0, 3);
-      }
-    }
-    ceres::Solver::Options solver;
-    solver.linear_solver_type = ceres::DENSE_QR;
-    solver.max_num_iterations = options.max_iterations;
-    solver.num_threads = 1;
-    solver.logging_type = ceres::SILENT;
-    ceres::Solver::Summary summary;
-    ceres::Solve(solver, &problem, &summary);
-    if (summary.IsSolutionUsable() && summary.final_cost < best_cost) {
-      best_cost = summary.final_cost;
-      best = p;
-      best_summary = summary;
-    }
+    if (!std::isfinite(best_cost)) break;
+    double change = 0;
+    for (size_t k = 0; k < components; ++k)
+      change = std::max(change, std::abs(best.serial[k] - serial_used[k]));
+    serial_used = best.serial;
+    if (change < 1e-4) break;
   }
   if (!std::isfinite(best_cost)) {
     best = prior;

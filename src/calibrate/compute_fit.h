@@ -3,11 +3,15 @@
 // Model of a job of component k with input size b and cpu limit c on a node of type T (the
 // simulator's, src/sim/component_behaviour.h and interference.h):
 //
-//   idle time = (base_k + per_byte_k * b) / (speed_T * factor_kT) * (s_k / min(1, c) + (1 - s_k) /
-//   c) measured  = idle time * H,  H = T / integral over the compute of dt / f(t) f(t)      = (1 +
-//   a_kT * others(t)) * max(1, sum of cpu limits computing / cores)
+//   idle  = (base_k + per_byte_k * b) / (speed_T * factor_kT) * A_k(c)
+//   A_k(c) = s_k / min(1, c) + (1 - s_k) / c                        (Amdahl)
+//   measured = idle * H,  H = T / (integral over the compute of dt / f(t))
+//   f(t)  = (1 + a_kT * others(t)) * max(1, cores wanted by the jobs computing / cores)
 //
-// where others(t) is the number of other jobs computing on the node (from the records). The
+// where others(t) is the number of other jobs computing on the node (from the records), and a
+// job wants c cores when c <= 1, else 1 / (s + (1 - s) / c) (a single-threaded job under a 2-core
+// limit wants one): the wanted cores depend on the serial fractions, so the fit runs in passes,
+// each counting the serial fractions the previous one found, until they settle. The
 // residual is log(measured) - log(model), under a Huber loss; parameters are bounded (work >= 0,
 // s in [0, 1], a in [0, 3]); the fit starts from several points and keeps the lowest cost.
 //

@@ -37,7 +37,7 @@ bool TimesAreFinite(const JobRecord& r) {
 
 // Fills occupancy, first_on_node and slot_was_free from the jobs of one run on one node (and,
 // for slots, of one component in the run).
-void AnnotateGroup(std::vector<MeasuredJob*>& node_jobs) {
+void AnnotateGroup(std::vector<MeasuredJob*>& node_jobs, const MeasuredJob* first) {
   for (MeasuredJob* job : node_jobs) {
     const double start = job->record->t_exec_start, end = job->record->t_exec_end;
     std::vector<double> cuts = {start, end};
@@ -54,11 +54,13 @@ void AnnotateGroup(std::vector<MeasuredJob*>& node_jobs) {
       OccupancyPiece piece;
       piece.seconds = b - a;
       double demand = job->record->cpu;
+      piece.computing.push_back(static_cast<size_t>(job - first));
       for (const MeasuredJob* other : node_jobs) {
         if (other == job) continue;
         if (other->record->t_exec_start <= mid && other->record->t_exec_end > mid) {
           piece.others += 1;
           demand += other->record->cpu;
+          piece.computing.push_back(static_cast<size_t>(other - first));
         }
       }
       piece.oversubscription = std::max(1.0, demand / job->node_cores);
@@ -147,7 +149,7 @@ MeasuredJobs CollectMeasuredJobs(const Scenario& scenario, const std::vector<Job
     by_component[{job.data_file, r.run_id, r.repetition, job.component}].push_back(&job);
   }
   for (auto& [key, jobs] : by_node) {
-    AnnotateGroup(jobs);
+    AnnotateGroup(jobs, measured.jobs.data());
     std::map<ComponentId, MeasuredJob*> first;
     for (MeasuredJob* job : jobs) {
       MeasuredJob*& earliest = first[job->component];
@@ -212,6 +214,19 @@ MeasuredJobs CollectMeasuredJobs(const Scenario& scenario, const std::vector<Job
     }
   }
   return measured;
+}
+
+void UpdateOversubscription(MeasuredJobs& measured,
+                            const std::function<double(const MeasuredJob&)>& cores_used) {
+  std::vector<double> cores;
+  for (const MeasuredJob& job : measured.jobs) cores.push_back(cores_used(job));
+  for (MeasuredJob& job : measured.jobs) {
+    for (OccupancyPiece& piece : job.occupancy) {
+      double demand = 0;
+      for (size_t other : piece.computing) demand += cores[other];
+      piece.oversubscription = std::max(1.0, demand / job.node_cores);
+    }
+  }
 }
 
 }  // namespace twinprof::calibrate

@@ -8,6 +8,7 @@
 // file, run, repetition and node whose compute intervals overlap this job's.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,8 +22,11 @@ namespace twinprof::calibrate {
 // A stretch of a job's compute during which the node's occupancy did not change.
 struct OccupancyPiece {
   double seconds = 0;
-  double others = 0;            // other jobs computing on the node
-  double oversubscription = 1;  // max(1, cpu limits of all computing jobs / node cores)
+  double others = 0;  // other jobs computing on the node
+  // max(1, cores wanted by all computing jobs / node cores); CollectMeasuredJobs counts each
+  // job's cpu limit, UpdateOversubscription the cores its Amdahl law lets it use.
+  double oversubscription = 1;
+  std::vector<size_t> computing;  // the jobs computing (itself included), MeasuredJobs::jobs index
 };
 
 struct MeasuredJob {
@@ -60,5 +64,10 @@ struct MeasuredJobs {
 // a record without a node type where the placement does not give one; non-finite times; and a
 // workflow component without any succeeded record in all the data.
 MeasuredJobs CollectMeasuredJobs(const Scenario& scenario, const std::vector<JobRecordSet>& data);
+
+// Recomputes every piece's oversubscription with `cores_used(job)` cores wanted by each job
+// computing then (a single-threaded job under a 2-core limit wants 1 core, not 2).
+void UpdateOversubscription(MeasuredJobs& measured,
+                            const std::function<double(const MeasuredJob&)>& cores_used);
 
 }  // namespace twinprof::calibrate

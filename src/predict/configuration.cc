@@ -81,15 +81,19 @@ std::vector<Condition> ParseConditions(const std::string& text) {
   return conditions;
 }
 
-TrainingSplit::TrainingSplit(const std::vector<Parameters>& training) {
+TrainingSplit::TrainingSplit(const std::vector<Parameters>& training,
+                             const std::map<std::string, ParameterType>& types) {
   std::map<std::string, bool> numeric;
   for (const Parameters& parameters : training) {
     keys_.push_back(ConfigurationKey(parameters));
     for (const auto& [name, value] : parameters) {
       if (value.empty() || name == "mode") continue;
       std::optional<double> number = ParseNumber(value);
-      auto [it, added] = numeric.try_emplace(name, number.has_value());
-      it->second = it->second && number.has_value();
+      auto declared = types.find(name);
+      auto [it, added] = numeric.try_emplace(name, declared != types.end()
+                                                       ? declared->second == ParameterType::kNumber
+                                                       : number.has_value());
+      if (declared == types.end()) it->second = it->second && number.has_value();
       if (number) {
         auto [range, first] = ranges_.try_emplace(name, *number, *number);
         range->second.first = std::min(range->second.first, *number);

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/run_parameters.h"
+
 namespace twinprof::predict {
 
 using Parameters = std::vector<std::pair<std::string, std::string>>;
@@ -39,7 +41,10 @@ class TrainingSplit {
  public:
   // No training set: every configuration is "all".
   TrainingSplit() = default;
-  explicit TrainingSplit(const std::vector<Parameters>& training);
+  // `types`: the parameters' declared types (MeasuredRuns::parameter_types); a parameter without
+  // one is a number when every training value is one.
+  explicit TrainingSplit(const std::vector<Parameters>& training,
+                         const std::map<std::string, ParameterType>& types = {});
 
   bool empty() const { return keys_.empty(); }
   size_t size() const { return keys_.size(); }

@@ -26,6 +26,8 @@ MeasuredRuns LoadMeasuredRuns(const std::string& results) {
   for (const std::string& name : set.parameter_names) {
     if (name != "mode") measured.parameter_names.push_back(name);
   }
+  measured.parameter_types = set.parameter_types;
+  measured.parameter_types.erase("mode");
   std::map<int, MeasuredRun> runs;
   for (JobRecord& record : set.records) {
     if (std::find(measured.components.begin(), measured.components.end(), record.component) ==

@@ -3,11 +3,13 @@
 // configuration (parameters) and its jobs. Read through profile/job_records_source.h.
 #pragma once
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/job_record.h"
+#include "core/run_parameters.h"
 
 namespace twinprof::predict {
 
@@ -22,6 +24,8 @@ struct MeasuredRuns {
   std::string path;     // the results folder or CSV
   std::string backend;  // the records' source: "local", "oscar" (or "sim")
   std::vector<std::string> parameter_names;
+  // Their types: declared by the results store, inferred from the values of a CSV.
+  std::map<std::string, ParameterType> parameter_types;
   std::vector<std::string> components;  // of the jobs, in first-seen order
   std::vector<MeasuredRun> runs;        // finished, mode workflow, by run_id
 };

@@ -471,7 +471,8 @@ ValidationSummary RunValidation(const ValidateOptions& options) {
     }
     split_by = "trained-where";
   }
-  ValidationSummary summary = Validate(measured, predicted, TrainingSplit(training));
+  ValidationSummary summary =
+      Validate(measured, predicted, TrainingSplit(training, measured.parameter_types));
   summary.split_by = split_by;
   summary.split_conditions = conditions_text;
   if (!options.output_dir.empty()) {

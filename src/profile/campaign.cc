@@ -303,10 +303,11 @@ Campaign LoadCampaign(const std::string& path) {
   }
   for (const auto& entry : root) {
     std::string key = entry.first.as<std::string>("");
-    static const std::set<std::string> kKeys = {
-        "name",       "workflow",    "backend", "inputs",
-        "space",      "repetitions", "arrival", "test_single_components",
-        "job_timeout"};
+    static const std::set<std::string> kKeys = {"name",        "workflow",
+                                                "backend",     "inputs",
+                                                "space",       "repetitions",
+                                                "arrival",     "test_single_components",
+                                                "job_timeout", "interleave_repetitions"};
     if (kKeys.count(key) || key == campaign.backend.name) continue;
     if (kBackends.count(key)) {
       file->Fail(entry.first, "section '" + key + "' is for backend " + key +
@@ -377,6 +378,9 @@ Campaign LoadCampaign(const std::string& path) {
 
   if (YAML::Node v = YamlFile::Optional(root, "repetitions")) {
     campaign.repetitions = static_cast<int>(file->Integer(v, "repetitions", 1, 1000));
+  }
+  if (YAML::Node v = YamlFile::Optional(root, "interleave_repetitions")) {
+    campaign.interleave_repetitions = file->Bool(v, "interleave_repetitions");
   }
   if (YAML::Node v = YamlFile::Optional(root, "arrival")) campaign.arrival = LoadArrival(*file, v);
   if (YAML::Node v = YamlFile::Optional(root, "test_single_components")) {

@@ -62,6 +62,9 @@ struct Campaign {
   std::vector<InputSpec> inputs;      // the `input` dimension of the space, in order
   std::vector<ComponentSpace> space;  // one per workflow component, in workflow order
   int repetitions = 1;
+  // Repetition-major order (every configuration once, then again): a machine whose speed drifts
+  // over the campaign shifts every configuration's mean alike instead of a few configurations'.
+  bool interleave_repetitions = false;
   Arrival arrival;
   bool test_single_components = false;
   double job_timeout_s = 600;

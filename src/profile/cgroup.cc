@@ -86,7 +86,9 @@ std::vector<pid_t> ReadPids(const std::string& dir) {
 // Kills everything in `dir` and removes it, retrying while processes die.
 void EmptyAndRemove(const std::string& dir) {
   for (int attempt = 0; attempt < 200; ++attempt) {
-    for (pid_t pid : ReadPids(dir)) ::kill(pid, SIGKILL);
+    for (pid_t pid : ReadPids(dir)) {
+      if (pid != ::getpid()) ::kill(pid, SIGKILL);  // twinprof itself, if it could not move back
+    }
     if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -200,6 +202,21 @@ Cgroups::Cgroups(bool prioritize_jobs) : prioritize_jobs_(prioritize_jobs) {
   for (std::string c : {"cpu", "memory", "cpuset"}) {
     if (failures_.count(c)) notes_.push_back(c + " limit not enforced: " + failures_[c]);
   }
+  if (prioritize_jobs_ && parents_.count("cpu")) MoveSelfToProfilerGroup();
+}
+
+void Cgroups::MoveSelfToProfilerGroup() {
+  const std::string parent = parents_["cpu"];
+  const std::string base = fs::path(parent).parent_path().string();
+  const std::string group = parent + "/profiler";
+  if (::mkdir(group.c_str(), 0755) != 0 && errno != EEXIST) return;
+  // Best effort, like the weight: without it only the timestamps' precision suffers.
+  if (!WriteFile(group + "/cgroup.procs", std::to_string(::getpid())).empty()) {
+    ::rmdir(group.c_str());
+    return;
+  }
+  own_cpu_group_ = base;
+  profiler_group_ = group;
 }
 
 void Cgroups::SetUpParent(const std::string& controller, const std::string& base) {
@@ -249,6 +266,10 @@ void Cgroups::SetUpParent(const std::string& controller, const std::string& base
 }
 
 Cgroups::~Cgroups() {
+  if (!profiler_group_.empty()) {
+    // Back where it came from before the groups (and anything still in them) are removed.
+    WriteFile(own_cpu_group_ + "/cgroup.procs", std::to_string(::getpid()));
+  }
   std::vector<std::string> removed;
   for (const auto& [controller, dir] : parents_) {
     if (std::find(removed.begin(), removed.end(), dir) != removed.end()) continue;

@@ -47,7 +47,11 @@ class Cgroups {
   // parent groups. With `prioritize_jobs`, the parent gets the maximal CPU weight (v1 cpu.shares
   // 262144, v2 cpu.weight 10000), so that on a busy machine each job still gets the CPU its quota
   // allows, as a Guaranteed pod on a node of its own would; the quotas still cap the jobs. Each
-  // job's weight is cpu x 1024 shares, as the kubelet sets it.
+  // job's weight is cpu x 1024 shares, as the kubelet sets it. twinprof itself then moves into
+  // a group "profiler" below the parent (weight 1024, no quota) until ~Cgroups moves it back: its
+  // timestamps (a job's end is when twinprof sees its process end) and the uploads it performs
+  // would otherwise wait behind every busy process of the machine (measured: experiments/
+  // BENCHMARKS.md, "Calibration").
   explicit Cgroups(bool prioritize_jobs = true);
   ~Cgroups();
   Cgroups(const Cgroups&) = delete;
@@ -68,8 +72,12 @@ class Cgroups {
   friend class JobCgroup;
   bool Usable(const std::string& controller) const { return parents_.count(controller) > 0; }
   void SetUpParent(const std::string& controller, const std::string& base);
+  void MoveSelfToProfilerGroup();
 
   bool prioritize_jobs_ = true;
+  // Where twinprof was before it moved into its "profiler" group ("" = it did not move).
+  std::string own_cpu_group_;
+  std::string profiler_group_;
 
   bool v2_ = false;
   // controller ("cpu", "cpuacct", "memory", "cpuset") -> its twinprof parent directory.

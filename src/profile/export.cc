@@ -14,12 +14,6 @@
 namespace twinprof {
 namespace {
 
-bool IsNumber(const std::string& text) {
-  double value;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc() && end == text.data() + text.size() && std::isfinite(value);
-}
-
 std::string Join(const std::vector<std::string>& names) {
   std::string text;
   for (const std::string& n : names) text += (text.empty() ? "" : ", ") + n;
@@ -43,9 +37,9 @@ double JobValue(const JobRecord& r, const std::string& name) {
 }
 
 std::vector<std::string> ParameterNames(const ResultsStore& store) {
-  std::optional<std::string> text = store.GetMeta("parameters");
-  if (!text) return {};
-  return nlohmann::json::parse(*text).get<std::vector<std::string>>();
+  std::vector<std::string> names;
+  for (const ParameterDeclaration& d : store.ParameterDeclarations()) names.push_back(d.name);
+  return names;
 }
 
 std::string Lookup(const std::vector<std::pair<std::string, std::string>>& parameters,
@@ -79,17 +73,16 @@ std::map<int, std::string> SelectedRuns(const ResultsStore& store, const ExportO
   return modes;
 }
 
-// Parameters whose every value (over `rows`) is a number.
-template <typename Rows, typename Get>
-std::vector<std::string> NumericParameters(const std::vector<std::string>& names, const Rows& rows,
-                                           Get parameters_of) {
-  std::vector<std::string> numeric;
+// The parameters among `names` that the store declares numbers: a training table's features.
+std::vector<std::string> NumberParameters(const ResultsStore& store,
+                                          const std::vector<std::string>& names) {
+  std::map<std::string, ParameterType> types = ParameterTypeMap(store.ParameterDeclarations());
+  std::vector<std::string> numbers;
   for (const std::string& name : names) {
-    bool all = true;
-    for (const auto& row : rows) all = all && IsNumber(Lookup(parameters_of(row), name));
-    if (all) numeric.push_back(name);
+    auto it = types.find(name);
+    if (it != types.end() && it->second == ParameterType::kNumber) numbers.push_back(name);
   }
-  return numeric;
+  return numbers;
 }
 
 int ExportJobs(const ResultsStore& store, const ExportOptions& options, std::ostream& out) {
@@ -112,8 +105,7 @@ int ExportJobs(const ResultsStore& store, const ExportOptions& options, std::ost
   std::erase_if(rows, [&](const JobRecord& record) {
     return !record.succeeded() || std::isnan(JobValue(record, options.target));
   });
-  std::vector<std::string> features =
-      NumericParameters(names, rows, [](const JobRecord& r) { return r.parameters; });
+  std::vector<std::string> features = NumberParameters(store, names);
   std::set<std::string> row_modes;
   for (const JobRecord& record : rows) row_modes.insert(modes[record.run_id]);
   if (row_modes.size() > 1) features.insert(features.begin(), "mode");
@@ -197,8 +189,7 @@ int ExportRuns(const ResultsStore& store, const ExportOptions& options, std::ost
   std::erase_if(runs, [&](const RunRow& r) {
     return r.failed_jobs > 0 || std::isnan(value(r, options.target));
   });
-  std::vector<std::string> features =
-      NumericParameters(names, runs, [](const RunRow& r) { return r.parameters; });
+  std::vector<std::string> features = NumberParameters(store, names);
   std::set<std::string> row_modes;
   for (const RunRow& run : runs) row_modes.insert(run.mode);
   bool mode_column = row_modes.size() > 1;

@@ -31,16 +31,12 @@ JobRecordSet ReadJobRecords(const ResultsStore& store) {
   set.origin = JobRecordSet::Origin::kResultsStore;
   set.path = store.path();
   set.parameter_names = {"mode"};
-  if (std::optional<std::string> text = store.GetMeta("parameters")) {
-    try {
-      for (std::string& name : nlohmann::json::parse(*text).get<std::vector<std::string>>()) {
-        set.parameter_names.push_back(std::move(name));
-      }
-    } catch (const nlohmann::json::exception& e) {
-      throw InputError(SourceLocation{store.path()},
-                       std::string("meta 'parameters' is not a JSON list of names: ") + e.what());
-    }
+  set.parameter_types["mode"] = ParameterType::kText;
+  for (const ParameterDeclaration& declaration : store.ParameterDeclarations()) {
+    set.parameter_names.push_back(declaration.name);
+    set.parameter_types[declaration.name] = declaration.type;
   }
+  set.parameter_types_declared = store.parameters_declared();
   std::map<int, std::string> modes;  // of the finished runs: a run's jobs count once it is
   for (const RunRow& run : store.Runs()) {
     if (run.status == "finished") modes[run.run_id] = run.mode;
@@ -80,6 +76,9 @@ JobRecordSet ReadJobRecords(const std::string& path) {
   set.parameter_names = std::move(csv.parameter_names);
   for (size_t i = 0; i < csv.records.size(); ++i) set.where.push_back(csv.Where(i));
   set.records = std::move(csv.records);
+  std::vector<RunParameters> rows;
+  for (const JobRecord& record : set.records) rows.push_back(record.parameters);
+  set.parameter_types = ParameterTypeMap(InferParameterTypes(set.parameter_names, rows));
   return set;
 }
 

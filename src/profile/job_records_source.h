@@ -18,11 +18,13 @@
 // includes profile), while calibrate, predict and report may (docs/architecture.md, "Layout").
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "core/job_record.h"
+#include "core/run_parameters.h"
 #include "profile/results_store.h"
 
 namespace twinprof {
@@ -34,6 +36,10 @@ struct JobRecordSet {
   std::string path;
   // The parameter names in column order ("mode" first for a store).
   std::vector<std::string> parameter_names;
+  // Their types (core/run_parameters.h): a store's declarations ("mode" is a text); a CSV
+  // carries none, so its are inferred from its values (parameter_types_declared false).
+  std::map<std::string, ParameterType> parameter_types;
+  bool parameter_types_declared = false;
   std::vector<JobRecord> records;
   // Where each record is: FILE:LINE for a CSV; the store's path for a store.
   std::vector<SourceLocation> where;

@@ -17,6 +17,9 @@ struct Dimension {
   std::string name;
   std::vector<std::string> values;
   std::function<void(size_t, PlannedRun&)> apply;
+  // Resources are numbers, names texts; an environment variable is a number when every value the
+  // campaign lists for it is one.
+  ParameterType type = ParameterType::kNumber;
 };
 
 void SetEnvironment(std::vector<std::pair<std::string, std::string>>& environment,
@@ -69,7 +72,8 @@ int Plan::workflow_runs() const {
 Plan MakePlan(const Campaign& campaign) {
   std::vector<Dimension> dimensions;
   {
-    Dimension input{"input", {}, [](size_t i, PlannedRun& run) { run.input = i; }};
+    Dimension input{
+        "input", {}, [](size_t i, PlannedRun& run) { run.input = i; }, ParameterType::kText};
     for (const InputSpec& spec : campaign.inputs) input.values.push_back(spec.name);
     dimensions.push_back(input);
   }
@@ -103,26 +107,40 @@ Plan MakePlan(const Campaign& campaign) {
     for (int v : space.parallelism) parallelism.values.push_back(std::to_string(v));
     dimensions.push_back(parallelism);
     if (space.cpuset.size() > 1 || !space.cpuset[0].empty()) {
-      Dimension cpuset{n + ".cpuset", space.cpuset, [&space, c](size_t i, PlannedRun& r) {
-                         r.deployments[c].cpuset = space.cpuset[i];
-                       }};
+      Dimension cpuset{
+          n + ".cpuset", space.cpuset,
+          [&space, c](size_t i, PlannedRun& r) { r.deployments[c].cpuset = space.cpuset[i]; },
+          ParameterType::kText};
       dimensions.push_back(cpuset);
     }
     for (const auto& [var, values] : space.environment) {
-      Dimension env{n + ".env." + var, values, [&values, var, c](size_t i, PlannedRun& r) {
+      Dimension env{n + ".env." + var, values,
+                    [&values, var, c](size_t i, PlannedRun& r) {
                       SetEnvironment(r.deployments[c].environment, var, values[i]);
-                    }};
+                    },
+                    InferParameterType(values)};
       dimensions.push_back(env);
     }
   }
 
   Plan plan;
   for (const Dimension& d : dimensions) {
-    plan.parameter_names.push_back(d.name);
+    plan.parameters.push_back({d.name, d.type});
     if (d.name == "input") {
-      for (const std::string& v : input_value_names) plan.parameter_names.push_back("input." + v);
+      for (const std::string& v : input_value_names) {
+        std::vector<std::string> values;
+        for (const InputSpec& spec : campaign.inputs) {
+          for (const auto& [name, value] : spec.values) {
+            if (name == v) values.push_back(value);
+          }
+        }
+        plan.parameters.push_back({"input." + v, InferParameterType(values)});
+      }
     }
   }
+  for (const ParameterDeclaration& d : plan.parameters) plan.parameter_names.push_back(d.name);
+  // Every configuration with its description, in the space's order.
+  std::vector<std::pair<PlannedRun, std::string>> configurations;
   std::vector<size_t> index(dimensions.size(), 0);
   bool done = campaign.inputs.empty();
   while (!done) {
@@ -140,30 +158,43 @@ Plan MakePlan(const Campaign& campaign) {
     for (const auto& [name, value] : configuration.parameters) {
       description += (description.empty() ? "" : ";") + name + "=" + value;
     }
-    for (int repetition = 1; repetition <= campaign.repetitions; ++repetition) {
-      PlannedRun run = configuration;
-      run.run_id = static_cast<int>(plan.runs.size());
-      run.repetition = repetition;
-      run.key = "workflow|rep=" + std::to_string(repetition) + "|" + description;
-      plan.runs.push_back(run);
-      if (!campaign.test_single_components) continue;
-      int parent = run.run_id;
-      for (ComponentId id : campaign.workflow.TopologicalOrder()) {
-        const std::string& name = campaign.workflow.component(id).name;
-        PlannedRun single = configuration;
-        single.run_id = static_cast<int>(plan.runs.size());
-        single.repetition = repetition;
-        single.mode = "single:" + name;
-        single.component = name;
-        single.parent_run_id = parent;
-        std::erase_if(single.deployments, [&](const Deployment& d) { return d.component != name; });
-        single.key = single.mode + "|rep=" + std::to_string(repetition) + "|" + description;
-        plan.runs.push_back(single);
-      }
-    }
+    configurations.emplace_back(std::move(configuration), std::move(description));
     size_t d = dimensions.size();
     while (d > 0 && ++index[d - 1] == dimensions[d - 1].values.size()) index[--d] = 0;
     done = d == 0;
+  }
+  auto add_runs = [&](const PlannedRun& configuration, const std::string& description,
+                      int repetition) {
+    PlannedRun run = configuration;
+    run.run_id = static_cast<int>(plan.runs.size());
+    run.repetition = repetition;
+    run.key = "workflow|rep=" + std::to_string(repetition) + "|" + description;
+    plan.runs.push_back(run);
+    if (!campaign.test_single_components) return;
+    int parent = run.run_id;
+    for (ComponentId id : campaign.workflow.TopologicalOrder()) {
+      const std::string& name = campaign.workflow.component(id).name;
+      PlannedRun single = configuration;
+      single.run_id = static_cast<int>(plan.runs.size());
+      single.repetition = repetition;
+      single.mode = "single:" + name;
+      single.component = name;
+      single.parent_run_id = parent;
+      std::erase_if(single.deployments, [&](const Deployment& d) { return d.component != name; });
+      single.key = single.mode + "|rep=" + std::to_string(repetition) + "|" + description;
+      plan.runs.push_back(single);
+    }
+  };
+  if (campaign.interleave_repetitions) {
+    for (int repetition = 1; repetition <= campaign.repetitions; ++repetition) {
+      for (const auto& [configuration, description] : configurations)
+        add_runs(configuration, description, repetition);
+    }
+  } else {
+    for (const auto& [configuration, description] : configurations) {
+      for (int repetition = 1; repetition <= campaign.repetitions; ++repetition)
+        add_runs(configuration, description, repetition);
+    }
   }
   plan.fingerprint = Fingerprint(plan.runs);
   return plan;

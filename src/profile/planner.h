@@ -1,6 +1,7 @@
 // The planner turns a campaign into its runs: the cartesian product of the configuration space
 // (input x each component's cpu, memory, parallelism, cpuset and environment values), each
-// repeated `repetitions` times; and, when the campaign asks for it, after each whole-workflow run
+// repeated `repetitions` times (one after the other, or with `interleave_repetitions` every
+// configuration once per pass); and, when the campaign asks for it, after each whole-workflow run
 // one run per component testing it alone on that run's intermediate data.
 //
 // Run ids are the runs' positions in this order, which depends only on the campaign file, so the
@@ -13,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/run_parameters.h"
 #include "profile/backend.h"
 #include "profile/campaign.h"
 
@@ -35,6 +37,8 @@ struct PlannedRun {
 struct Plan {
   std::vector<PlannedRun> runs;
   std::vector<std::string> parameter_names;  // in column order
+  // The same, typed (core/run_parameters.h): what the results store records at plan time.
+  std::vector<ParameterDeclaration> parameters;
   // A hash of every run key (hex), stored with the results.
   std::string fingerprint;
   int workflow_runs() const;

@@ -112,6 +112,11 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
     store.SetMeta("parameters", nlohmann::json(plan.parameter_names).dump());
     store.SetMeta("plan", plan.fingerprint);
   }
+  // Every planned run's parameters, typed, once (again on --resume: the same plan, and a store
+  // migrated from format 1 gets the plan's declarations instead of inferred ones).
+  std::vector<std::pair<int, RunParameters>> planned;
+  for (const PlannedRun& run : plan.runs) planned.emplace_back(run.run_id, run.parameters);
+  store.RecordPlan(plan.parameters, planned);
   summary.runs_discarded = store.DiscardUnfinishedRuns();
   std::set<int> finished;
   for (const RunRow& run : store.Runs()) finished.insert(run.run_id);

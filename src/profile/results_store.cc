@@ -16,7 +16,19 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 constexpr const char* kFileName = "results.sqlite";
-constexpr const char* kFormat = "twinprof-results-1";
+constexpr const char* kFormat = "twinprof-results-2";
+constexpr const char* kFormatOne = "twinprof-results-1";
+
+// Format 2's parameter tables: each parameter declared once with its type, and each planned
+// run's values.
+constexpr const char* kParameterTables = R"sql(
+CREATE TABLE IF NOT EXISTS parameters (
+  name TEXT PRIMARY KEY, position INTEGER NOT NULL,
+  type TEXT NOT NULL CHECK (type IN ('number', 'text')));
+CREATE TABLE IF NOT EXISTS run_parameters (
+  run_id INTEGER NOT NULL, name TEXT NOT NULL REFERENCES parameters (name), value TEXT NOT NULL,
+  PRIMARY KEY (run_id, name));
+)sql";
 
 // The jobs table's columns come from JobColumns() (the non-derived ones, in order), so the
 // store cannot disagree with the CSV form; the generated text declares the same columns, types
@@ -92,6 +104,7 @@ class Statement {
     }
   }
   void Bind(int i, int v) { sqlite3_bind_int(stmt_, i, v); }
+  void BindNull(int i) { sqlite3_bind_null(stmt_, i); }
 
   // Steps once; true while there is a row.
   bool Step() {
@@ -109,6 +122,7 @@ class Statement {
                                                         : sqlite3_column_double(stmt_, i);
   }
   int Int(int i) const { return sqlite3_column_int(stmt_, i); }
+  bool IsNull(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
 
  private:
   [[noreturn]] void Throw(const char* what) const {
@@ -131,6 +145,16 @@ std::vector<std::pair<std::string, std::string>> ParametersFromJson(const std::s
     parameters.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
   }
   return parameters;
+}
+
+void InsertDeclarations(sqlite3* db, const std::vector<ParameterDeclaration>& declarations) {
+  for (size_t i = 0; i < declarations.size(); ++i) {
+    Statement insert(db, "INSERT INTO parameters (name, position, type) VALUES (?, ?, ?)");
+    insert.Bind(1, declarations[i].name);
+    insert.Bind(2, static_cast<int>(i));
+    insert.Bind(3, std::string(ParameterTypeName(declarations[i].type)));
+    insert.Step();
+  }
 }
 
 sqlite3* OpenDatabase(const std::string& path, int flags) {
@@ -174,13 +198,16 @@ constexpr const char* kRunColumns =
 ResultsStore::ResultsStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
 
 ResultsStore::ResultsStore(ResultsStore&& other) noexcept
-    : path_(std::move(other.path_)), db_(std::exchange(other.db_, nullptr)) {}
+    : path_(std::move(other.path_)),
+      db_(std::exchange(other.db_, nullptr)),
+      format_(other.format_) {}
 
 ResultsStore& ResultsStore::operator=(ResultsStore&& other) noexcept {
   if (this != &other) {
     sqlite3_close(db_);
     path_ = std::move(other.path_);
     db_ = std::exchange(other.db_, nullptr);
+    format_ = other.format_;
   }
   return *this;
 }
@@ -204,7 +231,10 @@ ResultsStore ResultsStore::Open(const std::string& dir) {
   }
   std::optional<std::string> format = store.GetMeta("format");
   if (!format) {
+    store.Execute(kParameterTables);
     store.SetMeta("format", kFormat);
+  } else if (*format == kFormatOne) {
+    store.Migrate();
   } else if (*format != kFormat) {
     throw InputError(SourceLocation{path}, "results store format '" + *format +
                                                "' is not the one this twinprof writes (" + kFormat +
@@ -226,7 +256,9 @@ ResultsStore ResultsStore::OpenExisting(const std::string& dir) {
     throw InputError(SourceLocation{path},
                      std::string("not a twinprof results store: ") + e.what());
   }
-  if (format != kFormat) {
+  if (format == kFormatOne) {
+    store.format_ = 1;
+  } else if (format != kFormat) {
     throw InputError(SourceLocation{path},
                      "not a twinprof results store (format '" + format.value_or("") + "')");
   }
@@ -269,8 +301,16 @@ void ResultsStore::BeginRun(const RunRow& run) {
     insert.Bind(2, run.run_key);
     insert.Bind(3, run.repetition);
     insert.Bind(4, run.mode);
-    insert.Bind(5, ParametersToJson(run.parameters));
+    // Format 2 keeps the parameters in run_parameters only (the column stays for format 1).
+    insert.Bind(5, format_ == 1 ? ParametersToJson(run.parameters) : std::string("[]"));
     insert.Step();
+    if (format_ != 1 && !run.parameters.empty()) {
+      // What the run runs with (the plan's values, when the plan was recorded).
+      Statement forget(db_, "DELETE FROM run_parameters WHERE run_id = ?");
+      forget.Bind(1, run.run_id);
+      forget.Step();
+      InsertRunParameters(run.run_id, run.parameters, ParameterTypeMap(ParameterDeclarations()));
+    }
     Execute("COMMIT");
   } catch (...) {
     Execute("ROLLBACK");
@@ -302,7 +342,11 @@ void ResultsStore::CommitJob(const JobRecord& r, const std::string& log_tail) {
         break;
     }
   }
-  s.Bind(++i, ParametersToJson(r.parameters));
+  if (format_ == 1) {
+    s.Bind(++i, ParametersToJson(r.parameters));
+  } else {
+    s.BindNull(++i);  // the run's, in run_parameters
+  }
   s.Bind(++i, log_tail);
   s.Bind(
       ++i,
@@ -347,6 +391,10 @@ std::vector<RunRow> ResultsStore::Runs() const {
   std::vector<RunRow> runs;
   Statement s(db_, (std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY run_id").c_str());
   while (s.Step()) runs.push_back(ReadRun(s));
+  if (format_ != 1) {
+    std::map<int, RunParameters> recorded = RecordedRunParameters();
+    for (RunRow& run : runs) run.parameters = recorded[run.run_id];
+  }
   return runs;
 }
 
@@ -354,7 +402,114 @@ std::optional<RunRow> ResultsStore::FindRun(int run_id) const {
   Statement s(db_, (std::string("SELECT ") + kRunColumns + " FROM runs WHERE run_id = ?").c_str());
   s.Bind(1, run_id);
   if (!s.Step()) return std::nullopt;
-  return ReadRun(s);
+  RunRow run = ReadRun(s);
+  if (format_ != 1) run.parameters = RecordedRunParameters()[run_id];
+  return run;
+}
+
+void ResultsStore::RecordPlan(const std::vector<ParameterDeclaration>& declarations,
+                              const std::vector<std::pair<int, RunParameters>>& runs) {
+  Execute("BEGIN IMMEDIATE");
+  try {
+    Execute("DELETE FROM run_parameters; DELETE FROM parameters;");
+    InsertDeclarations(db_, declarations);
+    const std::map<std::string, ParameterType> declared = ParameterTypeMap(declarations);
+    for (const auto& [run_id, parameters] : runs) {
+      InsertRunParameters(run_id, parameters, declared);
+    }
+    Execute("COMMIT");
+  } catch (...) {
+    Execute("ROLLBACK");
+    throw;
+  }
+}
+
+void ResultsStore::InsertRunParameters(int run_id, const RunParameters& parameters,
+                                       const std::map<std::string, ParameterType>& declared) {
+  for (const auto& [name, value] : parameters) {
+    if (declared.count(name) == 0) {
+      throw std::invalid_argument("results store " + path_ + ": run " + std::to_string(run_id) +
+                                  " has parameter '" + name + "', which is not declared");
+    }
+    Statement insert(
+        db_, "INSERT OR REPLACE INTO run_parameters (run_id, name, value) VALUES (?, ?, ?)");
+    insert.Bind(1, run_id);
+    insert.Bind(2, name);
+    insert.Bind(3, value);
+    insert.Step();
+  }
+}
+
+std::map<int, RunParameters> ResultsStore::RecordedRunParameters() const {
+  std::map<int, RunParameters> runs;
+  Statement s(db_,
+              "SELECT r.run_id, r.name, r.value FROM run_parameters r JOIN parameters p "
+              "ON p.name = r.name ORDER BY r.run_id, p.position");
+  while (s.Step()) runs[s.Int(0)].emplace_back(s.Text(1), s.Text(2));
+  return runs;
+}
+
+bool ResultsStore::parameters_declared() const {
+  if (format_ == 1) return false;
+  Statement s(db_, "SELECT COUNT(*) FROM parameters");
+  s.Step();
+  return s.Int(0) > 0;
+}
+
+std::vector<ParameterDeclaration> ResultsStore::ParameterDeclarations() const {
+  std::vector<ParameterDeclaration> declarations;
+  if (format_ != 1) {
+    Statement s(db_, "SELECT name, type FROM parameters ORDER BY position");
+    while (s.Step()) {
+      std::optional<ParameterType> type = ParseParameterType(s.Text(1));
+      if (!type) {
+        throw InputError(SourceLocation{path_}, "parameter '" + s.Text(0) + "' has type '" +
+                                                    s.Text(1) + "' (expected number or text)");
+      }
+      declarations.push_back({s.Text(0), *type});
+    }
+    if (!declarations.empty()) return declarations;
+  }
+  // No declarations: the names of meta 'parameters', typed from the runs' values.
+  std::vector<std::string> names;
+  if (std::optional<std::string> text = GetMeta("parameters")) {
+    try {
+      names = Json::parse(*text).get<std::vector<std::string>>();
+    } catch (const Json::exception& e) {
+      throw InputError(SourceLocation{path_},
+                       std::string("meta 'parameters' is not a JSON list of names: ") + e.what());
+    }
+  }
+  std::vector<RunParameters> rows;
+  for (const RunRow& run : Runs()) rows.push_back(run.parameters);
+  return InferParameterTypes(names, rows);
+}
+
+void ResultsStore::Migrate() {
+  Execute("BEGIN IMMEDIATE");
+  try {
+    Execute(kParameterTables);
+    format_ = 1;  // reads the runs' JSON parameters
+    std::vector<ParameterDeclaration> declarations = ParameterDeclarations();
+    std::vector<std::pair<int, RunParameters>> runs;
+    for (const RunRow& run : Runs()) runs.emplace_back(run.run_id, run.parameters);
+    InsertDeclarations(db_, declarations);
+    const std::map<std::string, ParameterType> declared = ParameterTypeMap(declarations);
+    for (const auto& [run_id, parameters] : runs) {
+      RunParameters known;  // a run's parameter missing from meta 'parameters' stays in its JSON
+      for (const auto& pair : parameters) {
+        if (declared.count(pair.first)) known.push_back(pair);
+      }
+      InsertRunParameters(run_id, known, declared);
+    }
+    SetMeta("format", kFormat);
+    Execute("COMMIT");
+    format_ = 2;
+  } catch (...) {
+    Execute("ROLLBACK");
+    format_ = 1;
+    throw;
+  }
 }
 
 std::vector<StoredJob> ResultsStore::Jobs(const std::string& component) const {
@@ -365,6 +520,8 @@ std::vector<StoredJob> ResultsStore::Jobs(const std::string& component) const {
                        .c_str());
   s.Bind(1, component);
   s.Bind(2, component);
+  std::map<int, RunParameters> recorded;
+  if (format_ != 1) recorded = RecordedRunParameters();
   while (s.Step()) {
     StoredJob job;
     int i = 0;
@@ -382,7 +539,12 @@ std::vector<StoredJob> ResultsStore::Jobs(const std::string& component) const {
           break;
       }
     }
-    job.record.parameters = ParametersFromJson(s.Text(i++));
+    if (s.IsNull(i)) {
+      job.record.parameters = recorded[job.record.run_id];  // format 2: the run's
+    } else {
+      job.record.parameters = ParametersFromJson(s.Text(i));  // format 1 (or migrated)
+    }
+    ++i;
     job.log_tail = s.Text(i++);
     jobs.push_back(std::move(job));
   }

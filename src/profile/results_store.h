@@ -1,7 +1,14 @@
 // A ResultsStore is the persistent record of one campaign: an SQLite database in WAL mode at
-// OUTPUT_DIR/results.sqlite holding the campaign's plan fingerprint, one row per configuration run
-// and one row per finished job (the JobRecord columns, its parameters, its log tail, and
-// committed_at: when it was committed, in seconds since the Unix epoch).
+// OUTPUT_DIR/results.sqlite holding the campaign's plan fingerprint, its parameters declared once
+// with their types and each planned run's values (recorded at plan time), one row per
+// configuration run begun and one row per finished job (the JobRecord columns, its log tail, and
+// committed_at: when it was committed, in seconds since the Unix epoch). A job's parameters are
+// its run's: they are read from the run, not stored per job.
+//
+// Formats: twinprof-results-2 (this one) keeps the parameters in the tables `parameters` and
+// `run_parameters`; twinprof-results-1 kept them untyped as JSON per run and per job. A format-1
+// store opens for reading as it is (its parameter types are then inferred from the values:
+// parameters_declared() is false), and Open() (profile) migrates it to format 2 in place.
 //
 // Resume protocol ("a run is atomic"):
 //  - BeginRun(run) deletes whatever the run left behind and marks it `running`, in one
@@ -28,6 +35,7 @@
 #include <vector>
 
 #include "core/job_record.h"
+#include "core/run_parameters.h"
 
 struct sqlite3;
 
@@ -39,7 +47,7 @@ struct RunRow {
   std::string run_key;  // the planner's stable description of the run (checked on resume)
   int repetition = 0;
   std::string mode = "workflow";
-  std::vector<std::pair<std::string, std::string>> parameters;
+  RunParameters parameters;        // in declaration order
   std::string status = "planned";  // "running" or "finished" once begun
   double makespan_s = 0;
   int jobs = 0;
@@ -74,7 +82,20 @@ class ResultsStore {
   std::optional<std::string> GetMeta(const std::string& key) const;
   void SetMeta(const std::string& key, const std::string& value);
 
-  // See the resume protocol above. `run` supplies id, key, repetition, mode and parameters.
+  // Records the plan's parameters, once, typed: the declarations (column order) and the values
+  // of every planned run (run_id, parameters). Replaces what an earlier call recorded, in one
+  // transaction. Throws std::invalid_argument for a run's parameter that is not declared.
+  void RecordPlan(const std::vector<ParameterDeclaration>& declarations,
+                  const std::vector<std::pair<int, RunParameters>>& runs);
+  // The declared parameters in column order. A store without declarations (format 1 opened for
+  // reading, or no plan recorded) gives its parameter names typed from their values (see
+  // InferParameterTypes), and parameters_declared() is false.
+  std::vector<ParameterDeclaration> ParameterDeclarations() const;
+  bool parameters_declared() const;
+
+  // See the resume protocol above. `run` supplies id, key, repetition, mode and parameters:
+  // non-empty parameters replace the run's recorded ones (their names must be declared:
+  // std::invalid_argument otherwise); empty ones keep what the plan recorded.
   void BeginRun(const RunRow& run);
   // Commits one job. Throws std::runtime_error when the run already holds a job with this job_id
   // (committing the same job twice: (run_id, job_id) is unique) and on any SQLite error; the
@@ -96,9 +117,16 @@ class ResultsStore {
  private:
   ResultsStore(std::string path, sqlite3* db);
   void Execute(const std::string& sql) const;
+  // Format 1 -> 2: the parameter tables, filled from the runs' JSON parameters (types inferred).
+  void Migrate();
+  // Every run's recorded parameters (format 2), in declaration order.
+  std::map<int, RunParameters> RecordedRunParameters() const;
+  void InsertRunParameters(int run_id, const RunParameters& parameters,
+                           const std::map<std::string, ParameterType>& declared);
 
   std::string path_;
   sqlite3* db_ = nullptr;
+  int format_ = 2;
 };
 
 }  // namespace twinprof

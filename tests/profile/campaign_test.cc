@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -124,6 +125,89 @@ TEST(CampaignTest, FileInputsAndRunRequests) {
   fs::remove_all(dir);
 }
 
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// The parameters' types are declared by the plan, from the campaign: an environment variable is
+// a number only when every value listed for it is one (values of the runs are never looked at).
+TEST(CampaignTest, PlanDeclaresParameterTypes) {
+  fs::path dir = fs::temp_directory_path() / ("twinprof-types-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "campaign.yaml")
+      << "workflow: " << Source("workflows/video-process.yaml") << "\n"
+      << "inputs: {generate: 'echo {size} > {out}', values: {size: [320x240, 640x360]}}\n"
+      << "space:\n  grayify: {cpuset: ['0'], env: {BLUR_SIGMA: [0, 3], MODE: ['1', fast]}}\n";
+  Plan plan = MakePlan(LoadCampaign((dir / "campaign.yaml").string()));
+  std::map<std::string, ParameterType> types = ParameterTypeMap(plan.parameters);
+  EXPECT_EQ(types.at("input"), ParameterType::kText);
+  EXPECT_EQ(types.at("input.size"), ParameterType::kText);
+  EXPECT_EQ(types.at("grayify.cpu"), ParameterType::kNumber);
+  EXPECT_EQ(types.at("grayify.memory_mb"), ParameterType::kNumber);
+  EXPECT_EQ(types.at("grayify.parallelism"), ParameterType::kNumber);
+  EXPECT_EQ(types.at("grayify.cpuset"), ParameterType::kText);  // "0" is a set of cores
+  EXPECT_EQ(types.at("grayify.env.BLUR_SIGMA"), ParameterType::kNumber);
+  EXPECT_EQ(types.at("grayify.env.MODE"), ParameterType::kText);
+  ASSERT_EQ(plan.parameters.size(), plan.parameter_names.size());
+  for (size_t i = 0; i < plan.parameters.size(); ++i) {
+    EXPECT_EQ(plan.parameters[i].name, plan.parameter_names[i]);
+  }
+  fs::remove_all(dir);
+}
+
+// docs/formats.md, "Configurations and the join key": the declarations of the example campaign.
+TEST(CampaignTest, FormatsDocShowsTheExampleCampaignsDeclarations) {
+  std::string doc = ReadAll(Source("docs/formats.md"));
+  size_t table = doc.find("| parameter | declared type |");
+  ASSERT_NE(table, std::string::npos);
+  std::vector<ParameterDeclaration> documented;
+  std::istringstream in(doc.substr(table));
+  std::string line;
+  std::getline(in, line);  // header
+  std::getline(in, line);  // |---|---|
+  while (std::getline(in, line) && line.rfind("| `", 0) == 0) {
+    size_t name_end = line.find('`', 3);
+    std::string name = line.substr(3, name_end - 3);
+    std::string type = line.substr(line.find("| ", name_end) + 2);
+    type = type.substr(0, type.find(' '));
+    documented.push_back({name, ParseParameterType(type).value()});
+  }
+  Plan plan = MakePlan(LoadCampaign(Source("experiments/video-process/campaign.yaml")));
+  EXPECT_EQ(documented, plan.parameters);
+}
+
+// interleave_repetitions: every configuration once per pass, the same runs otherwise.
+TEST(CampaignTest, InterleavedRepetitionsRunEveryConfigurationOncePerPass) {
+  fs::path dir = fs::temp_directory_path() / ("twinprof-interleave-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (bool interleave : {false, true}) {
+    std::ofstream(dir / "campaign.yaml")
+        << "workflow: " << Source("workflows/video-process.yaml") << "\n"
+        << "inputs: {generate: 'echo {s} > {out}', values: {s: [1]}}\n"
+        << "space:\n  grayify: {cpu: [0.5, 1]}\nrepetitions: 2\n"
+        << "interleave_repetitions: " << (interleave ? "true" : "false") << "\n";
+    Plan plan = MakePlan(LoadCampaign((dir / "campaign.yaml").string()));
+    ASSERT_EQ(plan.runs.size(), 4u);
+    std::vector<std::pair<int, std::string>> order;  // (repetition, grayify.cpu)
+    for (const PlannedRun& run : plan.runs) {
+      EXPECT_EQ(run.run_id, static_cast<int>(order.size()));
+      for (const auto& [name, value] : run.parameters) {
+        if (name == "grayify.cpu") order.emplace_back(run.repetition, value);
+      }
+    }
+    using Order = std::vector<std::pair<int, std::string>>;
+    const Order expected = interleave ? Order{{1, "0.5"}, {1, "1"}, {2, "0.5"}, {2, "1"}}
+                                      : Order{{1, "0.5"}, {2, "0.5"}, {1, "1"}, {2, "1"}};
+    EXPECT_EQ(order, expected);
+  }
+  fs::remove_all(dir);
+}
+
 // The OSCAR FDL files whose tools are installed run unchanged with our scripts beside them.
 TEST(CampaignTest, OscarFdlExamplesRunLocally) {
   for (const char* name : {"imagemagick", "sleep-test"}) {
@@ -151,13 +235,6 @@ TEST(CampaignTest, OscarFdlExamplesRunLocally) {
 
 namespace twinprof {
 namespace {
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 TEST(CampaignTest, CheckKnowsCampaigns) {
   auto result = testing::RunTwinprof({"check", Source("experiments/cpu-burn/campaign.yaml")});

@@ -23,6 +23,10 @@ class JobRecordsSourceTest : public ::testing::Test {
     fs::remove_all(dir_);
     ResultsStore store = ResultsStore::Open(dir_.string());
     store.SetMeta("parameters", R"(["grayify.cpu","input"])");
+    // Recorded once per run, at plan time: every job of a run has the run's parameters.
+    const RunParameters parameters = test::FullJobRecord().parameters;
+    store.RecordPlan({{"grayify.cpu", ParameterType::kNumber}, {"input", ParameterType::kText}},
+                     {{0, parameters}, {1, parameters}, {2, parameters}});
     for (int run_id : {0, 1, 2}) {
       RunRow run;
       run.run_id = run_id;
@@ -35,7 +39,7 @@ class JobRecordsSourceTest : public ::testing::Test {
       b.job_id = "grayify:clip-4.mp4";
       b.status = "succeeded";
       b.cpu_time_s = kNotMeasured;
-      b.parameters = {{"input", "clip-4.mp4"}};
+      b.parameters = {{"input", "clip-4.mp4"}};  // not stored: the job's are its run's
       store.CommitJob(a, "");
       store.CommitJob(b, "");
       if (run_id != 2) store.FinishRun(run);  // run 2 was interrupted
@@ -57,8 +61,13 @@ TEST_F(JobRecordsSourceTest, FolderGivesTheFinishedRunsJobsWithTheirMode) {
   expected.run_id = 1;
   expected.parameters.insert(expected.parameters.begin(), {"mode", "single:grayify"});
   test::ExpectSameRecord(set.records[2], expected);
-  EXPECT_EQ(set.records[3].parameters, (std::vector<std::pair<std::string, std::string>>{
-                                           {"mode", "single:grayify"}, {"input", "clip-4.mp4"}}));
+  EXPECT_EQ(set.records[3].parameters,
+            (RunParameters{
+                {"mode", "single:grayify"}, {"grayify.cpu", "0.75"}, {"input", "clip-3.mp4"}}));
+  EXPECT_TRUE(set.parameter_types_declared);
+  EXPECT_EQ(set.parameter_types.at("grayify.cpu"), ParameterType::kNumber);
+  EXPECT_EQ(set.parameter_types.at("input"), ParameterType::kText);
+  EXPECT_EQ(set.parameter_types.at("mode"), ParameterType::kText);
   EXPECT_EQ(set.Describe(), "4 jobs from results store " + set.path);
   // The database file itself names the same store.
   EXPECT_EQ(ReadJobRecords((dir_ / "results.sqlite").string()).records.size(), 4u);

@@ -40,6 +40,12 @@ class ResultsStoreTest : public ::testing::Test {
     r.parameters = {{"burn.cpu", "0.5"}};
     return r;
   }
+  // A fresh store with the plan's parameter declared (as profile does before any run).
+  static ResultsStore OpenDeclared(const fs::path& dir) {
+    ResultsStore store = ResultsStore::Open(dir.string());
+    store.RecordPlan({{"burn.cpu", ParameterType::kNumber}}, {});
+    return store;
+  }
   static RunRow Run(int run_id) {
     RunRow run;
     run.run_id = run_id;
@@ -53,7 +59,7 @@ class ResultsStoreTest : public ::testing::Test {
 
 TEST_F(ResultsStoreTest, RoundTripsJobsAndRuns) {
   {
-    ResultsStore store = ResultsStore::Open(dir_.string());
+    ResultsStore store = OpenDeclared(dir_);
     store.SetMeta("campaign", "c");
     store.BeginRun(Run(0));
     JobRecord failed = Job(0, "burn:b");
@@ -86,7 +92,7 @@ TEST_F(ResultsStoreTest, RoundTripsJobsAndRuns) {
 }
 
 TEST_F(ResultsStoreTest, DiscardsUnfinishedRunsAndRejectsDuplicates) {
-  ResultsStore store = ResultsStore::Open(dir_.string());
+  ResultsStore store = OpenDeclared(dir_);
   store.BeginRun(Run(0));
   store.CommitJob(Job(0, "burn:a"), "");
   store.FinishRun(Run(0));
@@ -143,7 +149,11 @@ TEST_F(ResultsStoreTest, RoundTripsAllFields) {
   sparse.t_finish = 0.1 + 0.2 + 1e6;
   {
     ResultsStore store = ResultsStore::Open(dir_.string());
-    store.BeginRun(Run(7));
+    store.RecordPlan({{"grayify.cpu", ParameterType::kNumber}, {"input", ParameterType::kText}},
+                     {{7, full.parameters}});
+    RunRow run = Run(7);
+    run.parameters = full.parameters;
+    store.BeginRun(run);
     store.CommitJob(full, "tail");
     store.CommitJob(sparse, "");
   }
@@ -210,26 +220,75 @@ TEST_F(ResultsStoreTest, OpensStoresOfFormatOne) {
     EXPECT_TRUE(std::isnan(b.peak_memory_mb));
     EXPECT_EQ(b.limits, "cpu limit not enforced: cgroup read-only");
     EXPECT_EQ(store.Runs().size(), 2u);
+    // No declarations: typed from the runs' values, and nothing written.
+    EXPECT_FALSE(store.parameters_declared());
+    EXPECT_EQ(store.ParameterDeclarations(),
+              (std::vector<ParameterDeclaration>{{"grayify.cpu", ParameterType::kNumber},
+                                                 {"input", ParameterType::kText}}));
   }
+  EXPECT_EQ(Sql(dir_, "SELECT value FROM meta WHERE key = 'format'"),
+            std::vector<std::string>{"twinprof-results-1"});
   {
-    ResultsStore store = ResultsStore::Open(dir_.string());  // runs today's schema: a no-op
+    // Open (profile --resume) migrates it: the declarations and each run's values are recorded.
+    ResultsStore store = ResultsStore::Open(dir_.string());
+    EXPECT_TRUE(store.parameters_declared());
+    EXPECT_EQ(Sql(dir_, "SELECT name, position, type FROM parameters ORDER BY position"),
+              (std::vector<std::string>{"grayify.cpu|0|number", "input|1|text"}));
+    EXPECT_EQ(Sql(dir_, "SELECT value FROM meta WHERE key = 'format'"),
+              std::vector<std::string>{"twinprof-results-2"});
     EXPECT_EQ(store.DiscardUnfinishedRuns(), 1);
-    store.BeginRun(Run(1));
     JobRecord full = test::FullJobRecord();
     full.run_id = 1;
+    RunRow run = Run(1);
+    run.parameters = full.parameters;
+    store.BeginRun(run);
     store.CommitJob(full, "");
     std::vector<StoredJob> jobs = store.Jobs();
     ASSERT_EQ(jobs.size(), 3u);
+    EXPECT_EQ(jobs[0].record.parameters,
+              (RunParameters{{"grayify.cpu", "0.5"}, {"input", "a.mp4"}}));
     test::ExpectSameRecord(jobs[2].record, full);
   }
   fs::path fresh = dir_ / "fresh";
   ResultsStore::Open(fresh.string());
-  for (const char* table : {"meta", "runs", "jobs"}) {
+  for (const char* table : {"meta", "runs", "jobs", "parameters", "run_parameters"}) {
     std::string pragma = std::string("PRAGMA table_info(") + table + ")";
     EXPECT_EQ(Sql(fresh, pragma), Sql(dir_, pragma)) << table;
   }
   EXPECT_EQ(Sql(fresh, "PRAGMA index_list(jobs)").size(),
             Sql(dir_, "PRAGMA index_list(jobs)").size());
+}
+
+// Parameters are recorded once per run, typed, at plan time: a job row stores none, and reads
+// back its run's; a run of the plan has its values before it begins; an undeclared name is a
+// programming error.
+TEST_F(ResultsStoreTest, RecordsTypedParametersOncePerRun) {
+  {
+    ResultsStore store = ResultsStore::Open(dir_.string());
+    store.RecordPlan({{"input", ParameterType::kText}, {"burn.cpu", ParameterType::kNumber}},
+                     {{0, {{"input", "a.bin"}, {"burn.cpu", "0.5"}}},
+                      {1, {{"input", "a.bin"}, {"burn.cpu", "1"}}}});
+    EXPECT_EQ(store.FindRun(1), std::nullopt);  // planned, not begun
+    RunRow run = Run(1);
+    run.parameters = {};  // the plan has them
+    store.BeginRun(run);
+    store.CommitJob(Job(1, "burn:a"), "");
+    RunRow undeclared = Run(2);
+    undeclared.parameters = {{"burn.memory_mb", "128"}};
+    EXPECT_THROW(store.BeginRun(undeclared), std::invalid_argument);
+  }
+  ResultsStore store = ResultsStore::OpenExisting(dir_.string());
+  EXPECT_TRUE(store.parameters_declared());
+  EXPECT_EQ(store.ParameterDeclarations(),
+            (std::vector<ParameterDeclaration>{{"input", ParameterType::kText},
+                                               {"burn.cpu", ParameterType::kNumber}}));
+  const RunParameters expected = {{"input", "a.bin"}, {"burn.cpu", "1"}};
+  EXPECT_EQ(store.FindRun(1)->parameters, expected);
+  std::vector<StoredJob> jobs = store.Jobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].record.parameters, expected);
+  EXPECT_EQ(Sql(dir_, "SELECT parameters FROM jobs"), std::vector<std::string>{"NULL"});
+  EXPECT_EQ(Sql(dir_, "SELECT COUNT(*) FROM run_parameters"), std::vector<std::string>{"4"});
 }
 
 }  // namespace

@@ -1,56 +1,74 @@
 #!/usr/bin/env python3
-"""Simulates every measured configuration of the local campaign with the calibrated scenario and
-compares it with the measurements: per-configuration mean compute time and mean makespan.
+"""Replays every measured run of the local campaign with the calibrated scenario (`twinprof
+simulate --replay`: the run's cpu, parallelism, input sizes and measured upload times) and
+compares, per configuration, the mean compute time of its jobs and the mean makespan of its runs.
 
-Usage: compare.py TWINPROF JOBS.csv CALIBRATION.yaml OUT_DIR
+Usage: compare.py TWINPROF RESULTS JOBS.csv CALIBRATION.yaml OUT_DIR
 Prints one row per configuration and the worst errors; exits 1 when a bound of the issue
 (compute within 5%, makespan within 10%) is missed. Standard library only."""
 import csv
-import json
 import os
 import subprocess
 import sys
 from collections import defaultdict
 
-twinprof, jobs_csv, calibration, out = sys.argv[1:5]
+twinprof, results, jobs_csv, calibration, out = sys.argv[1:6]
 here = os.path.dirname(os.path.abspath(__file__))
 
-runs = defaultdict(list)  # (mb, cpu, parallelism) -> records
-with open(jobs_csv, newline="") as f:
-    for row in csv.DictReader(f):
-        if row["status"] != "succeeded":
-            continue
-        key = (row["input.mb"], row["burn.cpu"], row["burn.parallelism"])
-        runs[key].append(row)
+
+def read_runs(path):
+    """run_id -> succeeded job rows of that run."""
+    runs = defaultdict(list)
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            if row["status"] == "succeeded":
+                runs[row["run_id"]].append(row)
+    return runs
+
+
+def makespan(rows):
+    return max(float(r["t_finish"]) for r in rows) - min(float(r["t_submit"]) for r in rows)
+
+
+sim_dir = os.path.join(out, "replay")
+subprocess.run([twinprof, "simulate", os.path.join(here, "scenario.yaml"), "-o", sim_dir,
+                "--force", "--set", f"calibration={os.path.abspath(calibration)}",
+                "--replay", results], check=True, stdout=subprocess.DEVNULL)
+measured = read_runs(jobs_csv)
+simulated = read_runs(os.path.join(sim_dir, "jobs.csv"))
+
+# configuration (input MB, cpu, parallelism) -> [measured jobs, simulated jobs, measured
+# makespans, simulated makespans]
+cells = defaultdict(lambda: ([], [], [], []))
+for run_id, rows in measured.items():
+    if run_id not in simulated:
+        sys.exit(f"run {run_id} was measured but not replayed")
+    key = (rows[0]["input.mb"], rows[0]["burn.cpu"], rows[0]["burn.parallelism"])
+    cell = cells[key]
+    cell[0].extend(rows)
+    cell[1].extend(simulated[run_id])
+    cell[2].append(makespan(rows))
+    cell[3].append(makespan(simulated[run_id]))
+
+
+def mean(values):
+    return sum(values) / len(values)
+
 
 worst_compute = worst_makespan = 0.0
-print(f"{'input MB':>8} {'cpu':>4} {'par':>3} {'compute meas':>12} {'sim':>8} {'err%':>6} "
-      f"{'makespan meas':>13} {'sim':>8} {'err%':>6}")
-for (mb, cpu, parallelism), rows in sorted(runs.items(), key=lambda kv: tuple(map(float, kv[0]))):
-    compute = sum(float(r["compute_s"]) for r in rows) / len(rows)
-    by_run = defaultdict(list)
-    for r in rows:
-        by_run[r["run_id"]].append(r)
-    makespans = [max(float(r["t_finish"]) for r in rs) - min(float(r["t_submit"]) for r in rs)
-                 for rs in by_run.values()]
-    makespan = sum(makespans) / len(makespans)
-    input_bytes = rows[0]["input_bytes"]
-    sim_dir = os.path.join(out, f"sim-{mb}-{cpu}-{parallelism}")
-    subprocess.run([twinprof, "simulate", os.path.join(here, "scenario.yaml"), "-o", sim_dir,
-                    "--set", f"calibration={os.path.abspath(calibration)}",
-                    f"resources.burn.cpu={cpu}", f"resources.burn.parallelism={parallelism}",
-                    f"workload.input_size={input_bytes}"], check=True, stdout=subprocess.DEVNULL)
-    with open(os.path.join(sim_dir, "jobs.csv"), newline="") as f:
-        sim_rows = list(csv.DictReader(f))
-    sim_compute = sum(float(r["compute_s"]) for r in sim_rows) / len(sim_rows)
-    with open(os.path.join(sim_dir, "summary.json")) as f:
-        sim_makespan = json.load(f)["makespan_s"]
+print(f"{'input MB':>8} {'cpu':>4} {'par':>3} {'runs':>4} {'compute meas':>12} {'sim':>8} "
+      f"{'err%':>6} {'makespan meas':>13} {'sim':>8} {'err%':>6}")
+for key in sorted(cells, key=lambda k: tuple(map(float, k))):
+    jobs, sim_jobs, makespans, sim_makespans = cells[key]
+    compute = mean([float(r["compute_s"]) for r in jobs])
+    sim_compute = mean([float(r["compute_s"]) for r in sim_jobs])
     compute_error = 100 * abs(sim_compute - compute) / compute
-    makespan_error = 100 * abs(sim_makespan - makespan) / makespan
+    makespan_error = 100 * abs(mean(sim_makespans) - mean(makespans)) / mean(makespans)
     worst_compute = max(worst_compute, compute_error)
     worst_makespan = max(worst_makespan, makespan_error)
-    print(f"{mb:>8} {cpu:>4} {parallelism:>3} {compute:>12.3f} {sim_compute:>8.3f} "
-          f"{compute_error:>6.1f} {makespan:>13.3f} {sim_makespan:>8.3f} {makespan_error:>6.1f}")
+    print(f"{key[0]:>8} {key[1]:>4} {key[2]:>3} {len(makespans):>4} {compute:>12.3f} "
+          f"{sim_compute:>8.3f} {compute_error:>6.1f} {mean(makespans):>13.3f} "
+          f"{mean(sim_makespans):>8.3f} {makespan_error:>6.1f}")
 print(f"worst: mean compute {worst_compute:.1f}% (bound 5%), makespan {worst_makespan:.1f}% "
       f"(bound 10%)")
 sys.exit(0 if worst_compute <= 5 and worst_makespan <= 10 else 1)

@@ -18,4 +18,4 @@ start=$(date +%s.%N)
 "$twinprof" -v calibrate "$here/scenario.yaml" --data "$out/results" -o "$out/calibration.yaml"
 end=$(date +%s.%N)
 echo "calibrate wall time: $(echo "$end - $start" | bc) s"
-python3 "$here/compare.py" "$twinprof" "$out/jobs.csv" "$out/calibration.yaml" "$out"
+python3 "$here/compare.py" "$twinprof" "$out/results" "$out/jobs.csv" "$out/calibration.yaml" "$out"
