@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """The parity table of run.sh: per split and technique, each tool's chosen hyperparameters (those
 the grid varies), its HP-selection MAPE and its MAPE on the test rows, plus twinprof refitted at
-aMLLibrary's chosen point (which separates a different choice from a different model).
+aMLLibrary's chosen point (which separates a different choice from a different model) and, for
+the trees, how far aMLLibrary's own test MAPE moves with scikit-learn's random_state (min-max
+over 10 seeds, aml_eval.py).
 
     table.py OUT GRID_INI SPLIT...
 
@@ -48,6 +50,10 @@ def number(value):
     return "—" if value is None else f"{value:.2f}"
 
 
+def spread(values):
+    return "" if not values else f"{values[0]:.2f}–{values[-1]:.2f}"
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
@@ -55,8 +61,9 @@ def main():
     names = varied(grid_ini)
     table = []
     print("| split | technique | aMLLibrary point | twinprof point | selection MAPE aML / tp "
-          "| test MAPE aMLLibrary | test MAPE twinprof | twinprof at aML's point |")
-    print("|---|---|---|---|---|---:|---:|---:|")
+          "| test MAPE aMLLibrary | test MAPE twinprof | twinprof at aML's point "
+          "| aML's own spread |")
+    print("|---|---|---|---|---|---:|---:|---:|---:|")
     for split in splits:
         d = os.path.join(out, split)
         with open(os.path.join(d, "aml.json")) as f:
@@ -78,6 +85,7 @@ def main():
                     os.path.join(d, "twinprof-test", technique, "prediction.csv")),
                 "twinprof_at_aml_point_test_mape": test_mape(
                     os.path.join(d, "at_aml-test", technique, "prediction.csv")),
+                "aml_seed_spread": a and a.get("test_mape_seed_spread"),
             }
             table.append(row)
             varies = names.get(technique, [])
@@ -90,7 +98,8 @@ def main():
                   f"| {number(row['aml_selection_mape'])} / "
                   f"{number(row['twinprof_selection_mape'])} "
                   f"| {number(a_test)} | {number(t_test)}{mark} "
-                  f"| {number(row['twinprof_at_aml_point_test_mape'])} |")
+                  f"| {number(row['twinprof_at_aml_point_test_mape'])} "
+                  f"| {spread(row['aml_seed_spread'])} |")
     with open(os.path.join(out, "table.json"), "w") as f:
         json.dump(table, f, indent=1)
 
