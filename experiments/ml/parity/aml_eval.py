@@ -12,7 +12,8 @@ the same estimator is refitted on the same prepared training rows with random_st
 (SEEDS = 10) and the spread of its test MAPE is reported: how far aMLLibrary's own figure moves.
 
 POINTS_INI, when given, receives one technique section per technique holding aMLLibrary's chosen
-point (each value a list of one), for refitting twinprof at exactly that point. Run it with aMLLibrary's source on the path: the pickles hold its Regressor objects.
+point (each value a list of one), for refitting twinprof at exactly that point. Run it with
+aMLLibrary's source on the path: the pickles hold its Regressor objects.
 """
 import glob
 import json

@@ -70,17 +70,20 @@ for entry in "${splits[@]}"; do
   cat "$here/grid.ini" >> "$dir/config.ini"
   predict_ini "$y" "$dir/test.csv" > "$dir/predict.ini"
 
-  # aMLLibrary (its run.py refuses an existing output folder).
-  [ $reuse = 1 ] || ( cd "$aml" && PYTHONPATH=$stubs /usr/bin/time -f '%e %U %S %M' -o "$dir/aml.time" \
-      "$py" run.py -c "$dir/config.ini" -o "$dir/aml" -j "$jobs" > "$dir/aml.log" 2>&1 ) ||
-    { echo "aMLLibrary failed on $name: $dir/aml.log" >&2; exit 1; }
-  [ $reuse = 1 ] || PYTHONPATH=$aml:$stubs "$py" "$here/aml_eval.py" "$dir/aml" "$dir/train.csv" "$dir/test.csv" "$y" \
-    "$dir/aml.json" "$dir/aml_points.ini"
+  # aMLLibrary (its run.py refuses an existing output folder), then its models on the test rows.
+  if [ $reuse = 0 ]; then
+    ( cd "$aml" && PYTHONPATH=$stubs /usr/bin/time -f '%e %U %S %M' -o "$dir/aml.time" \
+        "$py" run.py -c "$dir/config.ini" -o "$dir/aml" -j "$jobs" > "$dir/aml.log" 2>&1 ) ||
+      { echo "aMLLibrary failed on $name: $dir/aml.log" >&2; exit 1; }
+    PYTHONPATH=$aml:$stubs "$py" "$here/aml_eval.py" "$dir/aml" "$dir/train.csv" \
+      "$dir/test.csv" "$y" "$dir/aml.json" "$dir/aml_points.ini"
+  fi
 
   # twinprof on the same configuration, then each technique's model on the test rows.
   /usr/bin/time -f '%e %U %S %M' -o "$dir/twinprof.time" \
     "$twinprof" train -c "$dir/config.ini" -o "$dir/twinprof" -j "$jobs" --force \
-    > "$dir/twinprof.log" 2>&1 || { echo "twinprof failed on $name: $dir/twinprof.log" >&2; exit 1; }
+    > "$dir/twinprof.log" 2>&1 ||
+    { echo "twinprof failed on $name: $dir/twinprof.log" >&2; exit 1; }
   for model in "$dir"/twinprof/*.model; do
     technique=$(basename "$model" .model)
     [ "$technique" = best ] && continue
