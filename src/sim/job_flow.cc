@@ -5,8 +5,6 @@
 #include <limits>
 #include <stdexcept>
 
-#include "sim/arrivals.h"
-
 namespace twinprof {
 
 namespace sg4 = simgrid::s4u;
@@ -133,8 +131,8 @@ void JobFlow::Start() {
       ++actors_;
     }
   }
-  sg4::Actor::create("arrivals", home, [this] { Arrivals(); });
-  ++actors_;
+  MarkDirectComponents();
+  ScheduleArrivals();
 }
 
 void JobFlow::Submit(int component, Job job) {
@@ -168,25 +166,6 @@ void JobFlow::JobDone() {
   }
   for (Helper* helper : idle_helpers_) helper->actor->resume();
   idle_helpers_.clear();
-}
-
-void JobFlow::Arrivals() {
-  ArrivalGenerator generator(scenario_.workload);
-  std::vector<ComponentId> sources = scenario_.workflow.Sources();
-  ++outstanding_;  // the arrival stream itself, so workers do not stop before it ends
-  while (generator.HasNext()) {
-    FileArrival arrival = generator.Next();
-    if (arrival.time > sg4::Engine::get_clock()) sg4::this_actor::sleep_until(arrival.time);
-    for (ComponentId source : sources) {
-      Job job;
-      job.t_submit = arrival.time;
-      job.input_bytes = arrival.bytes;
-      job.input_cluster = components_[source].cluster;
-      Submit(static_cast<int>(source), job);
-    }
-  }
-  arrivals_done_ = true;
-  JobDone();
 }
 
 void JobFlow::WorkerLoop(Worker* worker) {
@@ -258,12 +237,17 @@ void JobFlow::Transfer(sg4::Host* storage, int node_index, bool to_node, double 
     }
     return;
   }
+  const double latency = Latency(storage, node_index);
+  if (latency > 0) sg4::this_actor::sleep_for(latency);
+}
+
+double JobFlow::Latency(sg4::Host* storage, int node_index) {
   auto [entry, added] = latencies_.try_emplace({storage, node_index}, 0.0);
   if (added) {
     std::vector<sg4::Link*> links;
-    storage->route_to(node, links, &entry->second);
+    storage->route_to(nodes_[node_index].host, links, &entry->second);
   }
-  if (entry->second > 0) sg4::this_actor::sleep_for(entry->second);
+  return entry->second;
 }
 
 int JobFlow::PlaceNode(Worker* worker, const ComponentState& component) {
@@ -285,6 +269,13 @@ void JobFlow::Placed(const ComponentState& component, int node_index) {
 
 std::pair<double, double> JobFlow::ColdStart(const ComponentState& component, int node_index,
                                              double init_s) {
+  auto [t_pod_start, container_start] = ColdStartTimes(component, node_index, init_s);
+  if (container_start > sg4::Engine::get_clock()) sg4::this_actor::sleep_until(container_start);
+  return {t_pod_start, sg4::Engine::get_clock()};
+}
+
+std::pair<double, double> JobFlow::ColdStartTimes(const ComponentState& component, int node_index,
+                                                  double init_s) {
   const Overheads& overheads = scenario_.platform.overheads;
   const NodeInfo& node = nodes_[node_index];
   // Scheduling delay, then the cold start: the image of the node's architecture, then the
@@ -299,9 +290,7 @@ std::pair<double, double> JobFlow::ColdStart(const ComponentState& component, in
                                   ? spec.image_size_bytes / overheads.image_pull_bandwidth
                                   : 0;
   const double ready = images_.ReadyTime(node_index, image_name, t_pod_start, pull_seconds);
-  const double container_start = ready + overheads.pod_start_s + init_s;
-  if (container_start > sg4::Engine::get_clock()) sg4::this_actor::sleep_until(container_start);
-  return {t_pod_start, sg4::Engine::get_clock()};
+  return {t_pod_start, ready + overheads.pod_start_s + init_s};
 }
 
 void JobFlow::ReleaseNode(const ComponentState& component, int node_index) {
@@ -330,28 +319,38 @@ void JobFlow::RunJob(Worker* worker, ComponentState& component, const Job& job) 
 
 void JobFlow::PlayJob(ComponentState& component, const Job& job, int node_index, double t_pod_start,
                       double t_container_start, bool cold) {
-  const NodeInfo& node = nodes_[node_index];
+  JobTimes times;
+  times.t_pod_start = t_pod_start;
+  times.t_container_start = t_container_start;
   Transfer(platform_.storage_hosts[job.input_cluster], node_index, /*to_node=*/true,
            job.input_bytes);
-  const double t_exec_start = sg4::Engine::get_clock();
-
-  // A drawn service time is the compute time on an idle node, whatever the speed factor.
-  const double flops = job.service_s >= 0
-                           ? component.behaviour.WorkForSeconds(
-                                 job.service_s, component.deployment.limit(), node.type->speed) *
-                                 component.behaviour.SpeedFactor(node.type->name)
-                           : JobWork(component, node, job);
+  times.t_exec_start = sg4::Engine::get_clock();
+  const double flops = JobFlops(component, node_index, job);
   Compute(component, node_index, flops);
-  const double t_exec_end = sg4::Engine::get_clock();
+  times.t_exec_end = sg4::Engine::get_clock();
+  if (component.behaviour.OutputFiles(job.input_bytes) > 0) {
+    Transfer(platform_.storage_hosts[component.cluster], node_index, /*to_node=*/false,
+             component.behaviour.OutputBytes(job.input_bytes));
+  }
+  times.t_finish = sg4::Engine::get_clock();
+  FinishJob(component, job, node_index, times, flops, cold);
+}
 
+double JobFlow::JobFlops(ComponentState& component, int node_index, const Job& job) {
+  const NodeInfo& node = nodes_[node_index];
+  // A drawn service time is the compute time on an idle node, whatever the speed factor.
+  if (job.service_s < 0) return JobWork(component, node, job);
+  return component.behaviour.WorkForSeconds(job.service_s, component.deployment.limit(),
+                                            node.type->speed) *
+         component.behaviour.SpeedFactor(node.type->name);
+}
+
+void JobFlow::FinishJob(ComponentState& component, const Job& job, int node_index,
+                        const JobTimes& times, double flops, bool cold) {
+  const NodeInfo& node = nodes_[node_index];
   const int files = component.behaviour.OutputFiles(job.input_bytes);
   const double output_bytes = files > 0 ? component.behaviour.OutputBytes(job.input_bytes) : 0;
-  if (files > 0) {
-    Transfer(platform_.storage_hosts[component.cluster], node_index, /*to_node=*/false,
-             output_bytes);
-  }
-  const double t_finish = sg4::Engine::get_clock();
-
+  const double t_finish = times.t_finish;
   for (ComponentId successor : component.successors) {
     for (int f = 0; f < files; ++f) {
       Job next;
@@ -368,10 +367,10 @@ void JobFlow::PlayJob(ComponentState& component, const Job& job, int node_index,
   record.arch = node.type->arch;
   record.output_bytes = output_bytes;
   record.output_files = files;
-  record.t_pod_start = t_pod_start;
-  record.t_container_start = t_container_start;
-  record.t_exec_start = t_exec_start;
-  record.t_exec_end = t_exec_end;
+  record.t_pod_start = times.t_pod_start;
+  record.t_container_start = times.t_container_start;
+  record.t_exec_start = times.t_exec_start;
+  record.t_exec_end = times.t_exec_end;
   record.t_finish = t_finish;
   statistics_.Add(record, static_cast<int>(component.id), node_index, flops,
                   node.type->speed * component.behaviour.SpeedFactor(node.type->name), cold);

@@ -1,7 +1,7 @@
 // JobFlow: the OSCAR-on-Kubernetes model that Simulation runs inside its SimGrid Engine (an
 // internal part of Simulation; see simulation.h for the semantics).
 //
-// Actors: one "arrivals" actor that uploads the workload's files to the input buckets, and one
+// The workload's files arrive in the input buckets on SimGrid timers (ArrivalsDue). Actors: one
 // worker actor per parallelism slot of each component. A worker takes its component's next job
 // (FIFO), asks the NodePool for a node (suspending itself until one has room), then plays the
 // job's phases: scheduling delay, cold start, download, compute, upload. Finished jobs release
@@ -12,6 +12,10 @@
 // request or cold-starting a container is a task for a pool of helper actors, reused from task to
 // task (an actor per request cost a stack mapping and two guard-page changes each); a keeper
 // actor per service removes idle containers after their keep-alive.
+// Where nothing can contend (job_flow_direct.cc: a service whose nodes can never hold more
+// computing requests than cores, a request that moves no data), a task needs no actor and no
+// activity: its end is known when it starts, and a SimGrid timer plays it then. The arrivals are
+// timers too. Both run in SimGrid's kernel context, so they never block.
 #pragma once
 
 #include <deque>
@@ -27,6 +31,7 @@
 
 #include "core/job_record.h"
 #include "platform/simgrid_platform.h"
+#include "sim/arrivals.h"
 #include "sim/image_cache.h"
 #include "sim/interference.h"
 #include "sim/knative_autoscaler.h"
@@ -85,6 +90,8 @@ class JobFlow {
     // containers (container, pool ticket; newest last), and the keep-alive actor.
     std::unique_ptr<SyncContainers> sync;
     bool sync_capped = false;  // max_scale, not the nodes, caps the containers
+    // Its nodes can never be oversubscribed: its tasks may run on timers (job_flow_direct.cc).
+    bool direct = false;
     std::deque<Job> sync_queue;
     std::deque<std::pair<int, int64_t>> pending;
     size_t promised = 0;  // free slots of starting and pending containers, owed to the queue
@@ -119,6 +126,15 @@ class JobFlow {
     simgrid::s4u::Actor* actor = nullptr;
     int granted_node = -1;
   };
+  // When a job's phases ended (seconds): wait until t_pod_start, cold start until
+  // t_container_start, then download, compute, upload.
+  struct JobTimes {
+    double t_pod_start = 0;
+    double t_container_start = 0;
+    double t_exec_start = 0;
+    double t_exec_end = 0;
+    double t_finish = 0;
+  };
   struct NodeInfo {
     simgrid::s4u::Host* host = nullptr;
     std::string name;
@@ -126,7 +142,6 @@ class JobFlow {
     int cluster = 0;
   };
 
-  void Arrivals();
   void WorkerLoop(Worker* worker);
   void RunJob(Worker* worker, ComponentState& component, const Job& job);
   // The phases of RunJob: a node for the request (suspending until one has room), the cold
@@ -136,9 +151,18 @@ class JobFlow {
   int PlaceNode(Worker* worker, const ComponentState& component);
   std::pair<double, double> ColdStart(const ComponentState& component, int node_index,
                                       double init_s);
+  // ColdStart's times without waiting: t_pod_start and when the container is up (which may be
+  // now or past). Asks the image cache, so call it once per cold start.
+  std::pair<double, double> ColdStartTimes(const ComponentState& component, int node_index,
+                                           double init_s);
   // `cold`: the job's container started for it (always for asynchronous jobs).
   void PlayJob(ComponentState& component, const Job& job, int node_index, double t_pod_start,
                double t_container_start, bool cold);
+  // The end of a job that ran: its downstream jobs, its record and statistics.
+  void FinishJob(ComponentState& component, const Job& job, int node_index, const JobTimes& times,
+                 double flops, bool cold);
+  // The work of `job` on node `node_index` (flops): its drawn service time's or JobWork().
+  double JobFlops(ComponentState& component, int node_index, const Job& job);
   // A pod of `component` got node `node_index` / gives it back (the statistics follow both).
   void Placed(const ComponentState& component, int node_index);
   void ReleaseNode(const ComponentState& component, int node_index);
@@ -154,9 +178,30 @@ class JobFlow {
   void CancelSurplusPending(ComponentState& component);
   // A pending container (pool ticket) got its node.
   void PlacePending(int64_t ticket, int node_index);
+  // Runs a task: on a timer when it can (TimedTask), else on a helper actor.
   void Dispatch(const SyncTask& task);
   void HelperLoop(Helper* helper);
   void RunTask(SyncTask task);
+  // The steps RunTask and the timed tasks share. A started container is ready at
+  // t_container_start: it takes its requests (the bound one, then the queue's) and offers its
+  // remaining slots; returns the first request it serves. After a request, its slot takes the
+  // queue's next request (`task` becomes it; returns false when the queue is empty) or is freed.
+  std::optional<SyncTask> ContainerReady(ComponentState& component, const SyncTask& start,
+                                         double t_pod_start, double t_container_start);
+  bool TakeNextQueued(ComponentState& component, SyncTask& task);
+  void FreeSlot(ComponentState& component, int container);
+  // Timer-driven parts (job_flow_direct.cc). Marks the components whose tasks may run on timers;
+  // whether `task` can (no data to move); runs it so; the arrivals.
+  void MarkDirectComponents();
+  bool Timed(const SyncTask& task) const;
+  void RunTimed(const SyncTask& task);
+  void ServeTimed(SyncTask task);
+  // The compute time of `flops` on an idle node `node_index` (what Compute() takes there alone).
+  double IdleComputeSeconds(const ComponentState& component, int node_index, double flops) const;
+  // Seconds of route latency between a storage host and a node (the empty Transfer()).
+  double Latency(simgrid::s4u::Host* storage, int node_index);
+  void ScheduleArrivals();
+  void ArrivalsDue();
   void KeepAlive(ComponentState& component);
   void Autoscale(ComponentState& component);
   // Removes an idle ready container and frees its node.
@@ -196,6 +241,10 @@ class JobFlow {
   static constexpr int64_t kSyncTicketBase = int64_t{1} << 40;
   std::unordered_map<int64_t, std::pair<int, int>> pending_;
   int64_t next_ticket_ = kSyncTicketBase;
+  // The arrivals still to come (ArrivalsDue plays them) and the components they go to.
+  std::optional<ArrivalGenerator> arrivals_;
+  std::optional<FileArrival> next_arrival_;
+  std::vector<ComponentId> sources_;
   std::optional<NodePool> pool_;
   ImageCache images_;
   NodeInterference interference_;

@@ -1,6 +1,7 @@
 // JobFlow's synchronous services (sim/sync_service.h has the model). A request is plain data: it
 // takes a container slot at once or waits in the service's queue. Serving a request and
-// cold-starting a container are tasks run by helper actors, which go back to a pool when done.
+// cold-starting a container are tasks run by helper actors, which go back to a pool when done,
+// or on SimGrid timers where nothing can contend (job_flow_direct.cc).
 #include <algorithm>
 
 #include "sim/job_flow.h"
@@ -139,6 +140,10 @@ void JobFlow::PlacePending(int64_t ticket, int node_index) {
 }
 
 void JobFlow::Dispatch(const SyncTask& task) {
+  if (Timed(task)) {
+    RunTimed(task);
+    return;
+  }
   if (!idle_helpers_.empty()) {
     Helper* helper = idle_helpers_.back();
     idle_helpers_.pop_back();
@@ -172,62 +177,77 @@ void JobFlow::HelperLoop(Helper* helper) {
 
 void JobFlow::RunTask(SyncTask task) {
   ComponentState& component = components_[task.component];
-  SyncContainers& sync = *component.sync;
-  const int container = task.container;
-  const int node = sync.node(container);
+  const int node = component.sync->node(task.container);
   if (task.kind == SyncTask::Kind::kStart) {
     auto [t_pod_start, t_container_start] =
         ColdStart(component, node, component.deployment.sync.init_s);
-    sync.MarkReady(container);
-    component.promised -= component.deployment.sync.container_concurrency - (task.bound ? 1 : 0);
-    // The request it started for, then the queue's first requests take its slots; this helper
-    // serves the first of them.
-    std::optional<SyncTask> mine;
-    if (task.bound) {
-      sync.TakeSlot(container);
-      mine = task;
-      mine->kind = SyncTask::Kind::kServe;
-      mine->cold = true;
-      mine->t_pod_start = std::max(task.job.t_submit, t_pod_start);
-      mine->t_container_start = t_container_start;
-    }
-    while (!component.sync_queue.empty() && sync.HasRoom(container)) {
-      SyncTask serve;
-      serve.component = task.component;
-      serve.container = container;
-      serve.job = component.sync_queue.front();
-      component.sync_queue.pop_front();
-      serve.cold = true;
-      serve.t_pod_start = std::max(serve.job.t_submit, t_pod_start);
-      serve.t_container_start = t_container_start;
-      sync.TakeSlot(container);
-      if (!mine) {
-        mine = serve;
-      } else {
-        Dispatch(serve);
-      }
-    }
-    sync.Publish(container, t_container_start);
-    if (sync.busy(container) == 0 && component.keeper_waiting) {
-      component.keeper_waiting = false;
-      component.keeper->resume();
-    }
+    std::optional<SyncTask> mine = ContainerReady(component, task, t_pod_start, t_container_start);
     if (!mine) return;
     task = *mine;
   }
   // Serve; then the freed slot goes to the first queued request, on this helper.
-  while (true) {
+  do {
     PlayJob(component, task.job, node, task.t_pod_start, task.t_container_start, task.cold);
-    component.concurrency.Change(sg4::Engine::get_clock(), -1);
-    if (component.sync_queue.empty()) break;
-    task.job = component.sync_queue.front();
-    component.sync_queue.pop_front();
-    task.cold = false;
-    task.t_pod_start = task.t_container_start = sg4::Engine::get_clock();
-    CancelSurplusPending(component);
-    JobDone();
+  } while (TakeNextQueued(component, task));
+  FreeSlot(component, task.container);
+}
+
+std::optional<JobFlow::SyncTask> JobFlow::ContainerReady(ComponentState& component,
+                                                         const SyncTask& start, double t_pod_start,
+                                                         double t_container_start) {
+  SyncContainers& sync = *component.sync;
+  const int container = start.container;
+  sync.MarkReady(container);
+  component.promised -= component.deployment.sync.container_concurrency - (start.bound ? 1 : 0);
+  // The request it started for, then the queue's first requests take its slots; the caller
+  // serves the first of them, the others go to Dispatch().
+  std::optional<SyncTask> mine;
+  if (start.bound) {
+    sync.TakeSlot(container);
+    mine = start;
+    mine->kind = SyncTask::Kind::kServe;
+    mine->cold = true;
+    mine->t_pod_start = std::max(start.job.t_submit, t_pod_start);
+    mine->t_container_start = t_container_start;
   }
-  const bool idle = sync.Release(container, sg4::Engine::get_clock());
+  while (!component.sync_queue.empty() && sync.HasRoom(container)) {
+    SyncTask serve;
+    serve.component = start.component;
+    serve.container = container;
+    serve.job = component.sync_queue.front();
+    component.sync_queue.pop_front();
+    serve.cold = true;
+    serve.t_pod_start = std::max(serve.job.t_submit, t_pod_start);
+    serve.t_container_start = t_container_start;
+    sync.TakeSlot(container);
+    if (!mine) {
+      mine = serve;
+    } else {
+      Dispatch(serve);
+    }
+  }
+  sync.Publish(container, t_container_start);
+  if (sync.busy(container) == 0 && component.keeper_waiting) {
+    component.keeper_waiting = false;
+    component.keeper->resume();
+  }
+  return mine;
+}
+
+bool JobFlow::TakeNextQueued(ComponentState& component, SyncTask& task) {
+  component.concurrency.Change(sg4::Engine::get_clock(), -1);
+  if (component.sync_queue.empty()) return false;
+  task.job = component.sync_queue.front();
+  component.sync_queue.pop_front();
+  task.cold = false;
+  task.t_pod_start = task.t_container_start = sg4::Engine::get_clock();
+  CancelSurplusPending(component);
+  JobDone();
+  return true;
+}
+
+void JobFlow::FreeSlot(ComponentState& component, int container) {
+  const bool idle = component.sync->Release(container, sg4::Engine::get_clock());
   if (idle && component.surplus > 0) {  // the autoscaler wanted fewer containers
     --component.surplus;
     RemoveContainer(component, container);

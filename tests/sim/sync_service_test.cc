@@ -9,6 +9,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "sim/process_pool.h"
 #include "sim/simulation.h"
 
 namespace twinprof {
@@ -193,6 +194,64 @@ TEST(SyncService, SimultaneousRequestsStartTwoContainers) {
     ExpectClose(job.t_finish, kScheduling + kColdWithPull + kCompute, job.job_id + " finish");
   }
   EXPECT_EQ(outcome.summary.result.image_pulls, 1);
+}
+
+// Where a service's node can never hold more computing than it has cores, its requests run on
+// SimGrid timers instead of helper actors (job_flow_direct.cc). The same Poisson stream of
+// exponential requests both ways: a cpu limit a hair above the request (the same compute time
+// alone, but the node could be oversubscribed in principle) sends every task to the actors.
+// Every request must get the same times and the same cold or warm start.
+TEST(SyncService, TimedTasksMatchActorTasks) {
+  SyncSettings sync;
+  sync.keep_alive_s = 15;
+  sync.reject_when_full = true;
+  Scenario scenario = SyncScenario(sync, 3000, 1.5);
+  scenario.workload.exponential = true;
+  scenario.workload.seed = 7;
+  scenario.behaviours[0].work_base = 0;
+  scenario.behaviours[0].service_time.kind = ServiceTime::Kind::kExponential;
+  scenario.behaviours[0].service_time.mean_s = 3;
+  std::vector<std::string> runs(2);
+  RunInChildProcesses(
+      2, 1,
+      [&scenario](size_t i) {
+        Scenario run = scenario;
+        if (i == 1) run.deployments[0].cpu_limit = 1 + 1e-7;
+        Outcome outcome = Simulate(run);
+        std::ostringstream out;
+        out.precision(17);
+        out << outcome.summary.actors << "\n";
+        for (const JobRecord& job : outcome.jobs) {
+          out << job.job_id << ' ' << job.status << ' ' << job.t_submit << ' ' << job.t_pod_start
+              << ' ' << job.t_container_start << ' ' << job.t_exec_end << ' ' << job.t_finish
+              << "\n";
+        }
+        return out.str();
+      },
+      [&runs](size_t i, ChildOutcome outcome) {
+        ASSERT_TRUE(outcome.ok) << outcome.failure;
+        runs[i] = outcome.output;
+      });
+  std::istringstream timed(runs[0]), actors(runs[1]);
+  long timed_actors = 0, actor_actors = 0;
+  timed >> timed_actors;
+  actors >> actor_actors;
+  // Timers: the keep-alive actor only; actors: it and the helpers.
+  EXPECT_EQ(timed_actors, 1);
+  EXPECT_GT(actor_actors, 2);
+  int jobs = 0, cold = 0;
+  std::string id_a, id_b, status_a, status_b;
+  double a[5], b[5];
+  while (timed >> id_a >> status_a >> a[0] >> a[1] >> a[2] >> a[3] >> a[4]) {
+    ASSERT_TRUE(actors >> id_b >> status_b >> b[0] >> b[1] >> b[2] >> b[3] >> b[4]);
+    ASSERT_EQ(id_a, id_b);
+    EXPECT_EQ(status_a, status_b) << id_a;
+    for (int k = 0; k < 5; ++k) ExpectClose(a[k], b[k], id_a + " time " + std::to_string(k));
+    ++jobs;
+    if (a[2] > a[1]) ++cold;
+  }
+  EXPECT_EQ(jobs, 3000);
+  EXPECT_GT(cold, 20);  // keep-alive expiries happen: both paths start containers again
 }
 
 }  // namespace
