@@ -106,8 +106,8 @@ int main(int argc, char** argv) {
     const double cpu0 = CpuSeconds();
     const auto wall0 = std::chrono::steady_clock::now();
     for (int r = 0; r < repetitions; ++r) {
-      std::unique_ptr<twinprof::Regressor> model =
-          twinprof::MakeRegressor(point.technique, point.hp, 1);
+      std::unique_ptr<twinprof::model::Regressor> model =
+          twinprof::model::MakeRegressor(point.technique, point.hp, 1);
       model->Fit(x_train, y_train);
       Eigen::VectorXd p = model->Predict(x_test);
       mape = 100.0 * ((p - y_test).array() / y_test.array()).abs().mean();

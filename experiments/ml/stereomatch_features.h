@@ -19,13 +19,13 @@ namespace twinprof {
 inline bool LoadStereomatchFeatures(const std::string& csv_path, Eigen::MatrixXd& x,
                                     Eigen::VectorXd& y) {
   try {
-    TrainConfig config =
-        LoadTrainConfig(TWINPROF_SOURCE_DIR "/experiments/ml/stereomatch_benchmark.ini");
+    model::TrainConfig config =
+        model::LoadTrainConfig(TWINPROF_SOURCE_DIR "/experiments/ml/stereomatch_benchmark.ini");
     config.input_path = csv_path;
     CsvTable table = LoadCsv(config.input_path);
-    FeaturePlan plan = FeaturePlan::Fit(config, table);
+    model::FeaturePlan plan = model::FeaturePlan::Fit(config, table);
     x = plan.Build(table);
-    y = TargetColumn(table, config.y, &config);
+    y = model::TargetColumn(table, config.y, &config);
     return true;
   } catch (const InputError& e) {
     std::cerr << e.what() << "\n";

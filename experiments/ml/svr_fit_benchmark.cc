@@ -27,8 +27,8 @@
 
 namespace {
 
-using twinprof::LibsvmModel;
-using twinprof::LibsvmParams;
+using twinprof::model::regressors::LibsvmModel;
+using twinprof::model::regressors::LibsvmParams;
 
 struct Clock {
   double cpu = 0.0, wall = 0.0;
@@ -89,8 +89,8 @@ int main(int argc, char** argv) {
           for (bool precompute : {false, true}) {
             params.precompute = precompute;
             const Clock t0 = Clock::Now();
-            auto model =
-                LibsvmModel::FromBytes(params, twinprof::TrainLibsvm(params, x_train, y_train));
+            auto model = LibsvmModel::FromBytes(
+                params, twinprof::model::regressors::TrainLibsvm(params, x_train, y_train));
             const Clock t1 = Clock::Now();
             Eigen::VectorXd p = precompute ? model->Predict(x) : model->PredictWithLibsvm(x);
             const Clock t2 = Clock::Now();
@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
     const nlohmann::json hp = {{"C", 100}, {"gamma", 0.01}, {"max_seconds", max_seconds}};
     const Clock t0 = Clock::Now();
     for (int r = 0; r < repetitions; ++r) {
-      auto model = twinprof::MakeRegressor("SVR", hp, 1);
+      auto model = twinprof::model::MakeRegressor("SVR", hp, 1);
       model->Fit(x_train, y_train);
       model->Predict(x);
     }
@@ -148,7 +148,7 @@ int main(int argc, char** argv) {
       std::vector<Eigen::VectorXd> fresh_predictions;
       Clock t0 = Clock::Now();
       for (const nlohmann::json& point : points) {
-        auto model = twinprof::MakeRegressor("SVR", point, 1);
+        auto model = twinprof::model::MakeRegressor("SVR", point, 1);
         model->Fit(x_train, y_train);
         const Clock t1 = Clock::Now();
         fresh_cpu += (t1 - t0).cpu;
@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
         t0 = Clock::Now();
       }
       t0 = Clock::Now();
-      auto model = twinprof::MakeRegressor("SVR", points[0], 1);
+      auto model = twinprof::model::MakeRegressor("SVR", points[0], 1);
       model->Fit(x_train, y_train);
       for (size_t k = 0; k < points.size(); ++k) {
         if (k > 0) model->ReduceTo(points[k]);

@@ -24,14 +24,14 @@
 
 namespace {
 
-using twinprof::Platform;
+using twinprof::platform::Platform;
 namespace sg4 = simgrid::s4u;
 
 // `clusters` clusters of `nodes` 4-core nodes each, in a chain joined by WAN links.
 Platform Synthetic(int clusters, int nodes) {
   Platform platform;
   platform.name = "bench";
-  twinprof::NodeType type;
+  twinprof::platform::NodeType type;
   type.name = "vm";
   type.arch = "x86_64";
   type.cores = 4;
@@ -39,19 +39,21 @@ Platform Synthetic(int clusters, int nodes) {
   type.memory_bytes = 8e9;
   platform.node_types.push_back(type);
   for (int c = 0; c < clusters; ++c) {
-    twinprof::Cluster cluster;
+    twinprof::platform::Cluster cluster;
     cluster.name = "c" + std::to_string(c);
     cluster.nodes = {{"vm", nodes}};
     cluster.lan = {1.25e9, 1e-4};
     cluster.storage = {2e8, 5e-4};
     platform.clusters.push_back(cluster);
     if (c > 0) {
-      platform.links.push_back(
-          {"c" + std::to_string(c - 1), cluster.name, twinprof::NetworkLink{12.5e6, 0.025}, {}});
+      platform.links.push_back({"c" + std::to_string(c - 1),
+                                cluster.name,
+                                twinprof::platform::NetworkLink{12.5e6, 0.025},
+                                {}});
     }
   }
   platform.overheads.image_pull_bandwidth = 5e7;
-  twinprof::ValidatePlatform(platform);
+  twinprof::platform::ValidatePlatform(platform);
   return platform;
 }
 
@@ -60,8 +62,9 @@ void QueryRoutes(const Platform& platform, const sg4::Engine& engine) {
     for (const auto& b : platform.clusters) {
       std::vector<sg4::Link*> links;
       double latency = 0;
-      engine.host_by_name(twinprof::SimNodeHostName(a.name, "vm", 0))
-          ->route_to(engine.host_by_name(twinprof::SimStorageHostName(b.name)), links, &latency);
+      engine.host_by_name(twinprof::platform::SimNodeHostName(a.name, "vm", 0))
+          ->route_to(engine.host_by_name(twinprof::platform::SimStorageHostName(b.name)), links,
+                     &latency);
     }
   }
 }
@@ -105,13 +108,13 @@ int main(int argc, char** argv) {
            {2, 8}, {2, 100}, {10, 100}, {2, 1000}, {10, 1000}, {2, 10000}}) {
     Platform platform = Synthetic(clusters, nodes);
     std::vector<double> build, xml;
-    std::string text = twinprof::ToSimGridXml(platform);
+    std::string text = twinprof::platform::ToSimGridXml(platform);
     for (int r = 0; r < repetitions; ++r) {
       build.push_back(InChild([&] {
         int engine_argc = 1;
         sg4::Engine engine(&engine_argc, argv);
         auto start = std::chrono::steady_clock::now();
-        twinprof::BuildSimGridPlatform(platform, engine);
+        twinprof::platform::BuildSimGridPlatform(platform, engine);
         engine.seal_platform();
         QueryRoutes(platform, engine);
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -120,7 +123,7 @@ int main(int argc, char** argv) {
         int engine_argc = 1;
         sg4::Engine engine(&engine_argc, argv);
         auto start = std::chrono::steady_clock::now();
-        std::ofstream(xml_file) << twinprof::ToSimGridXml(platform);
+        std::ofstream(xml_file) << twinprof::platform::ToSimGridXml(platform);
         engine.load_platform(xml_file);
         engine.seal_platform();
         QueryRoutes(platform, engine);

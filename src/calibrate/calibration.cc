@@ -44,7 +44,7 @@ std::string Percent(double value) {
 
 }  // namespace
 
-Summary Calibrate(const Scenario& scenario, const std::vector<JobRecordSet>& data,
+Summary Calibrate(const sim::Scenario& scenario, const std::vector<profile::JobRecordSet>& data,
                   const Options& options) {
   const auto wall_start = std::chrono::steady_clock::now();
   if (data.empty()) throw InputError("calibrate: no --data given");
@@ -72,7 +72,7 @@ Summary Calibrate(const Scenario& scenario, const std::vector<JobRecordSet>& dat
   summary.starts = compute.starts;
   summary.covariance_available = compute.covariance_available;
   summary.behaviours = phases.behaviours;
-  for (ComponentId id : scenario.workflow.components()) {
+  for (workflow::ComponentId id : scenario.workflow.components()) {
     summary.component_names.push_back(scenario.workflow.component(id).name);
   }
   for (const auto& [type, speed] : compute.node_speeds) {
@@ -81,7 +81,7 @@ Summary Calibrate(const Scenario& scenario, const std::vector<JobRecordSet>& dat
   summary.storage = phases.storage;
   summary.overheads = phases.overheads;
 
-  for (ComponentId id : scenario.workflow.components()) {
+  for (workflow::ComponentId id : scenario.workflow.components()) {
     PhaseMape mape;
     mape.component = summary.component_names[id];
     std::vector<double> m[5], p[5];
@@ -175,12 +175,12 @@ std::string Summary::CalibrationFile() const {
   out << "# Written by twinprof calibrate: fitted values in the scenario's keys and units, then "
          "how the fit\n# went (docs/formats.md, \"Calibration file\"). Use it with a "
          "scenario's `calibration:` key.\n";
-  out << "format: " << kCalibrationFormat << "\n";
+  out << "format: " << sim::kCalibrationFormat << "\n";
   out << "workflow: " << Quoted(workflow) << "\n";
   out << "reference_node_type: " << Quoted(reference_node_type) << "\n";
   out << "behaviour:\n";
   for (size_t k = 0; k < behaviours.size(); ++k) {
-    const ComponentBehaviour& b = behaviours[k];
+    const sim::ComponentBehaviour& b = behaviours[k];
     out << "  " << Quoted(component_names[k]) << ":\n";
     out << "    work: {base: " << Number(b.work_base) << ", per_byte: " << Number(b.work_per_byte)
         << "}\n";

@@ -57,10 +57,10 @@ struct Summary {
   double wall_seconds = 0;
   // The calibrated values, in scenario terms.
   std::vector<std::string> component_names;                 // by ComponentId
-  std::vector<ComponentBehaviour> behaviours;               // by ComponentId
+  std::vector<sim::ComponentBehaviour> behaviours;          // by ComponentId
   std::vector<std::pair<std::string, double>> node_speeds;  // fitted, non-reference types
-  std::vector<std::pair<std::string, NetworkLink>> storage;
-  Overheads overheads;
+  std::vector<std::pair<std::string, platform::NetworkLink>> storage;
+  platform::Overheads overheads;
 
   // One line: jobs, components, whether the fit converged, the worst compute MAPE, time.
   std::string BriefReport() const;
@@ -71,7 +71,7 @@ struct Summary {
 };
 
 // Fits `data` (at least one set) to `scenario`. Throws InputError for bad data (see above).
-Summary Calibrate(const Scenario& scenario, const std::vector<JobRecordSet>& data,
+Summary Calibrate(const sim::Scenario& scenario, const std::vector<profile::JobRecordSet>& data,
                   const Options& options);
 
 }  // namespace twinprof::calibrate

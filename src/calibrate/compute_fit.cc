@@ -55,7 +55,7 @@ struct ComputeResidual {
 };
 
 struct Pair {
-  ComponentId component;
+  workflow::ComponentId component;
   std::string node_type;
   bool operator<(const Pair& o) const {
     return std::tie(component, node_type) < std::tie(o.component, o.node_type);
@@ -70,10 +70,10 @@ struct Parameters {
 
 }  // namespace
 
-ComputeFit FitCompute(const Scenario& scenario, const MeasuredJobs& measured,
+ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measured,
                       const ComputeFitOptions& options) {
-  const Workflow& workflow = scenario.workflow;
-  const Platform& platform = scenario.platform;
+  const workflow::Workflow& workflow = scenario.workflow;
+  const platform::Platform& platform = scenario.platform;
   const size_t components = workflow.size();
   ComputeFit fit;
   fit.behaviours = scenario.behaviours;
@@ -124,7 +124,7 @@ ComputeFit FitCompute(const Scenario& scenario, const MeasuredJobs& measured,
   std::vector<bool> per_byte_free(components), serial_free(components);
   std::vector<std::string> per_byte_why(components), serial_why(components);
   for (size_t k = 0; k < components; ++k) {
-    const ComponentBehaviour& b = scenario.behaviours[k];
+    const sim::ComponentBehaviour& b = scenario.behaviours[k];
     prior.base.push_back(b.work_base / reference_speed);
     prior.per_byte.push_back(b.work_per_byte * mean_input[k] / reference_speed);
     prior.serial.push_back(b.serial_fraction);
@@ -140,7 +140,7 @@ ComputeFit FitCompute(const Scenario& scenario, const MeasuredJobs& measured,
   std::map<Pair, bool> ratio_free, interference_free;
   std::map<Pair, std::string> ratio_why, interference_why;
   for (const auto& [pair, n] : pair_jobs) {
-    const ComponentBehaviour& b = scenario.behaviours[pair.component];
+    const sim::ComponentBehaviour& b = scenario.behaviours[pair.component];
     const double type_speed = platform.FindNodeType(pair.node_type)->speed;
     prior.log_ratio[pair] = std::log(type_speed * b.SpeedFactor(pair.node_type) / reference_speed);
     prior.interference[pair] = b.Interference(pair.node_type);
@@ -367,7 +367,7 @@ ComputeFit FitCompute(const Scenario& scenario, const MeasuredJobs& measured,
 
   // Node type speeds (geometric mean of the components' ratios) and speed factors.
   std::map<std::string, double> log_mean;
-  for (const NodeType& type : platform.node_types) {
+  for (const platform::NodeType& type : platform.node_types) {
     if (!jobs_per_type.count(type.name)) continue;
     FittedValue speed{"node_types." + type.name + ".speed", type.speed};
     if (type.name == reference) {
@@ -434,13 +434,14 @@ ComputeFit FitCompute(const Scenario& scenario, const MeasuredJobs& measured,
   // Components: work (in flops at the reference speed), serial fraction, interference.
   for (size_t k = 0; k < components; ++k) {
     const std::string& name = workflow.component(k).name;
-    ComponentBehaviour& b = fit.behaviours[k];
+    sim::ComponentBehaviour& b = fit.behaviours[k];
     // A component that never ran on the reference type was fitted against its node type's prior
     // speed: re-express its work at that type's fitted speed.
     double rescale = 1;
     if (!types_of[k].count(reference) && !types_of[k].empty()) {
       const std::string& type = *types_of[k].begin();
-      rescale = std::exp(log_mean[type] - prior.log_ratio[{static_cast<ComponentId>(k), type}]);
+      rescale =
+          std::exp(log_mean[type] - prior.log_ratio[{static_cast<workflow::ComponentId>(k), type}]);
     }
     const double to_flops = reference_speed * rescale;
     b.work_base = best.base[k] * to_flops;

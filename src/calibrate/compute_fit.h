@@ -44,7 +44,7 @@ struct ComputeFit {
   std::string reference_node_type;
   // Indexed by ComponentId: work, serial fraction, speed factors and interference filled in
   // (outputs are the scenario's, see FitOutputs).
-  std::vector<ComponentBehaviour> behaviours;
+  std::vector<sim::ComponentBehaviour> behaviours;
   std::map<std::string, double> node_speeds;  // fitted speeds (the reference's included)
   std::vector<FittedValue> parameters;
   std::vector<double> predicted;  // compute seconds per measured job, in MeasuredJobs order
@@ -56,7 +56,7 @@ struct ComputeFit {
   std::string solver_brief;  // Ceres' BriefReport of the best start
 };
 
-ComputeFit FitCompute(const Scenario& scenario, const MeasuredJobs& measured,
+ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measured,
                       const ComputeFitOptions& options);
 
 }  // namespace twinprof::calibrate

@@ -18,11 +18,12 @@ double MeasuredJob::MeanOthers() const {
 
 namespace {
 
-std::string NodeTypeOf(const Scenario& scenario, ComponentId id, const JobRecord& record) {
+std::string NodeTypeOf(const sim::Scenario& scenario, workflow::ComponentId id,
+                       const JobRecord& record) {
   if (!record.node_type.empty()) return record.node_type;
-  const ComponentDeployment& deployment = scenario.deployments[id];
+  const sim::ComponentDeployment& deployment = scenario.deployments[id];
   if (!deployment.node_type.empty()) return deployment.node_type;
-  const Cluster* cluster = scenario.platform.FindCluster(deployment.cluster);
+  const platform::Cluster* cluster = scenario.platform.FindCluster(deployment.cluster);
   if (cluster != nullptr && cluster->nodes.size() == 1) return cluster->nodes.front().first;
   return "";
 }
@@ -71,19 +72,20 @@ void AnnotateGroup(std::vector<MeasuredJob*>& node_jobs, const MeasuredJob* firs
 
 }  // namespace
 
-MeasuredJobs CollectMeasuredJobs(const Scenario& scenario, const std::vector<JobRecordSet>& data) {
+MeasuredJobs CollectMeasuredJobs(const sim::Scenario& scenario,
+                                 const std::vector<profile::JobRecordSet>& data) {
   MeasuredJobs measured;
-  const Workflow& workflow = scenario.workflow;
+  const workflow::Workflow& workflow = scenario.workflow;
   measured.records_per_component.assign(workflow.size(), 0);
   for (size_t d = 0; d < data.size(); ++d) {
-    const JobRecordSet& set = data[d];
+    const profile::JobRecordSet& set = data[d];
     measured.data_paths.push_back(set.path);
     if (set.records.empty()) throw InputError(SourceLocation{set.path}, "no job records");
     int succeeded = 0;
     for (size_t i = 0; i < set.records.size(); ++i) {
       const JobRecord& record = set.records[i];
       const SourceLocation& where = i < set.where.size() ? set.where[i] : SourceLocation{set.path};
-      std::optional<ComponentId> id = workflow.Find(record.component);
+      std::optional<workflow::ComponentId> id = workflow.Find(record.component);
       if (!id) {
         throw InputError(where, "component '" + record.component + "' is not in workflow '" +
                                     workflow.name() +
@@ -110,7 +112,7 @@ MeasuredJobs CollectMeasuredJobs(const Scenario& scenario, const std::vector<Job
                                     scenario.deployments[*id].cluster +
                                     "') has several node types: place it on one node_type");
       }
-      const NodeType* type = scenario.platform.FindNodeType(job.node_type);
+      const platform::NodeType* type = scenario.platform.FindNodeType(job.node_type);
       if (type == nullptr) {
         throw InputError(where, "node type '" + job.node_type + "' of job '" + record.job_id +
                                     "' is not in platform '" + scenario.platform.name + "'");
@@ -128,7 +130,7 @@ MeasuredJobs CollectMeasuredJobs(const Scenario& scenario, const std::vector<Job
                        "no succeeded job (all " + std::to_string(set.records.size()) + " failed)");
     }
   }
-  for (ComponentId id : workflow.components()) {
+  for (workflow::ComponentId id : workflow.components()) {
     if (measured.records_per_component[id] == 0) {
       std::string files;
       for (const std::string& path : measured.data_paths)
@@ -142,7 +144,8 @@ MeasuredJobs CollectMeasuredJobs(const Scenario& scenario, const std::vector<Job
 
   // Occupancy by (data file, run, repetition, node); first jobs and free slots by component.
   std::map<std::tuple<int, int, int, std::string>, std::vector<MeasuredJob*>> by_node;
-  std::map<std::tuple<int, int, int, ComponentId>, std::vector<MeasuredJob*>> by_component;
+  std::map<std::tuple<int, int, int, workflow::ComponentId>, std::vector<MeasuredJob*>>
+      by_component;
   for (MeasuredJob& job : measured.jobs) {
     const JobRecord& r = *job.record;
     by_node[{job.data_file, r.run_id, r.repetition, r.node}].push_back(&job);
@@ -150,7 +153,7 @@ MeasuredJobs CollectMeasuredJobs(const Scenario& scenario, const std::vector<Job
   }
   for (auto& [key, jobs] : by_node) {
     AnnotateGroup(jobs, measured.jobs.data());
-    std::map<ComponentId, MeasuredJob*> first;
+    std::map<workflow::ComponentId, MeasuredJob*> first;
     for (MeasuredJob* job : jobs) {
       MeasuredJob*& earliest = first[job->component];
       if (earliest == nullptr || job->record->t_pod_start < earliest->record->t_pod_start) {

@@ -33,7 +33,7 @@ struct MeasuredJob {
   const JobRecord* record = nullptr;
   SourceLocation where;
   int data_file = 0;  // index into the data sets
-  ComponentId component = 0;
+  workflow::ComponentId component = 0;
   std::string node_type;
   int node_cores = 1;
   std::vector<OccupancyPiece> occupancy;  // covers [t_exec_start, t_exec_end]
@@ -63,7 +63,8 @@ struct MeasuredJobs {
 // a component the workflow lacks (records of another workflow); a node type the platform lacks;
 // a record without a node type where the placement does not give one; non-finite times; and a
 // workflow component without any succeeded record in all the data.
-MeasuredJobs CollectMeasuredJobs(const Scenario& scenario, const std::vector<JobRecordSet>& data);
+MeasuredJobs CollectMeasuredJobs(const sim::Scenario& scenario,
+                                 const std::vector<profile::JobRecordSet>& data);
 
 // Recomputes every piece's oversubscription with `cores_used(job)` cores wanted by each job
 // computing then (a single-threaded job under a 2-core limit wants 1 core, not 2).

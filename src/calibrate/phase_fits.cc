@@ -69,14 +69,14 @@ FittedValue NotIdentified(std::string name, double prior, std::string why) {
 
 }  // namespace
 
-PhaseFits FitPhases(const Scenario& scenario, const MeasuredJobs& measured,
-                    std::vector<ComponentBehaviour> behaviours) {
+PhaseFits FitPhases(const sim::Scenario& scenario, const MeasuredJobs& measured,
+                    std::vector<sim::ComponentBehaviour> behaviours) {
   PhaseFits fits;
-  const Workflow& workflow = scenario.workflow;
-  const Platform& platform = scenario.platform;
+  const workflow::Workflow& workflow = scenario.workflow;
+  const platform::Platform& platform = scenario.platform;
 
   // Outputs per component.
-  for (ComponentId k : workflow.components()) {
+  for (workflow::ComponentId k : workflow.components()) {
     const std::string& name = workflow.component(k).name;
     std::vector<double> x, y, files_x, files_y;
     double files = 0;
@@ -94,7 +94,7 @@ PhaseFits FitPhases(const Scenario& scenario, const MeasuredJobs& measured,
       }
     }
     const int jobs = measured.records_per_component[k];
-    ComponentBehaviour& b = behaviours[k];
+    sim::ComponentBehaviour& b = behaviours[k];
     // The file count: a constant, or a line in the input size when the count follows it (a video
     // split into frames writes twice the files for twice the video). The line is kept only when
     // it explains the counts: a count that merely wanders stays a constant. Its intercept may be
@@ -160,16 +160,16 @@ PhaseFits FitPhases(const Scenario& scenario, const MeasuredJobs& measured,
   }
   std::map<std::string, Line> storage_lines;
   for (const auto& [cluster_name, xy] : transfers) {
-    const Cluster* cluster = platform.FindCluster(cluster_name);
+    const platform::Cluster* cluster = platform.FindCluster(cluster_name);
     if (cluster == nullptr) continue;  // a record's cluster the platform lacks: not calibrated
     Line line = FitLine(xy.first, xy.second);
     storage_lines[cluster_name] = line;
-    NetworkLink link = cluster->storage;
+    platform::NetworkLink link = cluster->storage;
     const std::string key = "clusters." + cluster_name + ".storage.";
     link.latency = std::max(0.0, line.intercept - cluster->lan.latency);
     fits.parameters.push_back({key + "latency", link.latency, line.intercept_se});
     if (line.slope_identified && line.slope > 0 && !(line.slope < 2 * line.slope_se)) {
-      link.bandwidth = std::min(PlatformLimits::kMaxBandwidth, 1 / line.slope);
+      link.bandwidth = std::min(platform::PlatformLimits::kMaxBandwidth, 1 / line.slope);
       fits.parameters.push_back(
           {key + "bandwidth", link.bandwidth, link.bandwidth * line.slope_se / line.slope});
     } else {
@@ -226,15 +226,15 @@ PhaseFits FitPhases(const Scenario& scenario, const MeasuredJobs& measured,
     auto [mean_extra, extra_se] = mean_se(extra);
     if (bytes > 0 && mean_extra > 2 * (std::isnan(extra_se) ? INFINITY : extra_se)) {
       fits.overheads.image_pull_bandwidth =
-          std::min(PlatformLimits::kMaxBandwidth, bytes / seconds);
+          std::min(platform::PlatformLimits::kMaxBandwidth, bytes / seconds);
       fits.parameters.push_back({"overheads.image_pull_bandwidth",
                                  fits.overheads.image_pull_bandwidth,
                                  fits.overheads.image_pull_bandwidth * extra_se / mean_extra});
     } else if (bytes > 0) {
       // First jobs started no slower than later ones: images were already there (or pulls are
       // negligible). The simulator pulls at a node's first job, so make that pull take no time.
-      fits.overheads.image_pull_bandwidth = PlatformLimits::kMaxBandwidth;
-      FittedValue pull{"overheads.image_pull_bandwidth", PlatformLimits::kMaxBandwidth};
+      fits.overheads.image_pull_bandwidth = platform::PlatformLimits::kMaxBandwidth;
+      FittedValue pull{"overheads.image_pull_bandwidth", platform::PlatformLimits::kMaxBandwidth};
       pull.why = "first jobs on a node started no slower than later ones (" +
                  std::to_string(mean_extra) + " s more): no pull time measured";
       fits.parameters.push_back(pull);

@@ -26,17 +26,17 @@ namespace twinprof::calibrate {
 struct PhaseFits {
   std::vector<FittedValue> parameters;
   // Indexed by ComponentId: output fields filled in (the rest as given).
-  std::vector<ComponentBehaviour> behaviours;
+  std::vector<sim::ComponentBehaviour> behaviours;
   // Per cluster with jobs: the calibrated storage link.
-  std::vector<std::pair<std::string, NetworkLink>> storage;
-  Overheads overheads;
+  std::vector<std::pair<std::string, platform::NetworkLink>> storage;
+  platform::Overheads overheads;
   // Per measured job, the model's phase times (for MAPE): download, upload, cold start, wait
   // (NaN where the model does not predict it: the wait of a job that found no free slot).
   std::vector<double> download, upload, cold_start, wait;
 };
 
 // `behaviours` are the scenario's (or the compute fit's) behaviours to complete.
-PhaseFits FitPhases(const Scenario& scenario, const MeasuredJobs& measured,
-                    std::vector<ComponentBehaviour> behaviours);
+PhaseFits FitPhases(const sim::Scenario& scenario, const MeasuredJobs& measured,
+                    std::vector<sim::ComponentBehaviour> behaviours);
 
 }  // namespace twinprof::calibrate

@@ -73,9 +73,10 @@ void AddCalibrateCommand(CLI::App& app, const GlobalOptions& global) {
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
   command->callback([arguments, &global] {
-    Scenario scenario = LoadScenario(arguments->scenario, {}, /*behaviours_optional=*/true);
-    std::vector<JobRecordSet> data;
-    for (const std::string& path : arguments->data) data.push_back(ReadJobRecords(path));
+    sim::Scenario scenario =
+        sim::LoadScenario(arguments->scenario, {}, /*behaviours_optional=*/true);
+    std::vector<profile::JobRecordSet> data;
+    for (const std::string& path : arguments->data) data.push_back(profile::ReadJobRecords(path));
     calibrate::Options options;
     options.reference_node_type = arguments->reference;
     options.starts = arguments->starts;

@@ -54,11 +54,11 @@ std::string Count(size_t n, const std::string& singular, const std::string& plur
   return std::to_string(n) + " " + (n == 1 ? singular : plural);
 }
 
-std::string DescribeWorkflow(const Workflow& workflow, const std::string& components) {
+std::string DescribeWorkflow(const workflow::Workflow& workflow, const std::string& components) {
   std::string summary =
       Count(workflow.size(), components.substr(0, components.size() - 1), components);
   std::set<std::string> clusters;
-  for (ComponentId id : workflow.components()) {
+  for (workflow::ComponentId id : workflow.components()) {
     if (!workflow.component(id).cluster.empty()) clusters.insert(workflow.component(id).cluster);
   }
   if (!clusters.empty()) summary += " on " + Count(clusters.size(), "cluster", "clusters");
@@ -66,11 +66,11 @@ std::string DescribeWorkflow(const Workflow& workflow, const std::string& compon
 }
 
 std::string DescribeTrainConfig(const std::string& path) {
-  TrainConfig config = LoadTrainConfig(path);
+  model::TrainConfig config = model::LoadTrainConfig(path);
   std::string techniques;
   for (const std::string& t : config.techniques) techniques += (techniques.empty() ? "" : ", ") + t;
   return Count(config.techniques.size(), "technique", "techniques") + " (" + techniques + "), y " +
-         config.y + ", validation " + SplitMethodName(config.validation);
+         config.y + ", validation " + model::SplitMethodName(config.validation);
 }
 
 // A behaviour parameter file (scenario's behaviour_file): {behaviour: {component: {...}}}.
@@ -80,7 +80,7 @@ std::string DescribeBehaviourFile(const std::string& path) {
   file.ExpectMap(behaviours, "behaviour ({component: {work: ..., ...}})");
   for (const auto& entry : behaviours) {
     file.String(entry.first, "a component name");
-    ParseComponentBehaviour(file, entry.second);
+    sim::ParseComponentBehaviour(file, entry.second);
   }
   return Count(behaviours.size(), "component behaviour", "component behaviours");
 }
@@ -92,19 +92,19 @@ const FileKind kKinds[] = {
      [](const std::string& path, Warnings*) { return DescribeTrainConfig(path); }},
     {"WfFormat", [](const FileProbe& p) { return p.json; },
      [](const std::string& path, Warnings* warnings) {
-       return DescribeWorkflow(LoadWfFormat(path, warnings), "tasks");
+       return DescribeWorkflow(workflow::LoadWfFormat(path, warnings), "tasks");
      }},
     {"OSCAR FDL", [](const FileProbe& p) { return p.HasKey("functions"); },
      [](const std::string& path, Warnings* warnings) {
-       return DescribeWorkflow(LoadOscarFdl(path, warnings), "services");
+       return DescribeWorkflow(workflow::LoadOscarFdl(path, warnings), "services");
      }},
     {"workflow", [](const FileProbe& p) { return p.HasKey("components"); },
      [](const std::string& path, Warnings* warnings) {
-       return DescribeWorkflow(LoadWorkflowYaml(path, warnings), "components");
+       return DescribeWorkflow(workflow::LoadWorkflowYaml(path, warnings), "components");
      }},
     {"platform", [](const FileProbe& p) { return p.HasKey("node_types") || p.HasKey("clusters"); },
      [](const std::string& path, Warnings*) {
-       Platform platform = LoadPlatform(path);
+       platform::Platform platform = platform::LoadPlatform(path);
        return Count(platform.node_types.size(), "node type", "node types") + ", " +
               Count(platform.clusters.size(), "cluster", "clusters") + ", " +
               Count(static_cast<size_t>(platform.node_count()), "node", "nodes") + ", " +
@@ -112,15 +112,15 @@ const FileKind kKinds[] = {
      }},
     {"campaign", [](const FileProbe& p) { return p.HasKey("workflow") && p.HasKey("inputs"); },
      [](const std::string& path, Warnings*) {
-       Campaign campaign = LoadCampaign(path);
-       Plan plan = MakePlan(campaign);
+       profile::Campaign campaign = profile::LoadCampaign(path);
+       profile::Plan plan = profile::MakePlan(campaign);
        return Count(plan.runs.size(), "run", "runs") + " of workflow " + campaign.workflow.name() +
               ", " + Count(campaign.inputs.size(), "input", "inputs") + ", backend " +
               campaign.backend.name;
      }},
     {"scenario", [](const FileProbe& p) { return p.HasKey("placement"); },
      [](const std::string& path, Warnings*) {
-       Scenario scenario = LoadScenario(path);
+       sim::Scenario scenario = sim::LoadScenario(path);
        return Count(scenario.workflow.size(), "component", "components") + " on " +
               Count(scenario.platform.clusters.size(), "cluster", "clusters") + ", " +
               Count(static_cast<size_t>(scenario.workload.files), "input file", "input files");
@@ -149,7 +149,7 @@ bool CheckFile(const std::string& path) {
     probe.path = path;
     probe.text = ReadTextFile(path);
     std::optional<InputError> yaml_error;
-    probe.json = LooksLikeJson(path, probe.text);
+    probe.json = workflow::LooksLikeJson(path, probe.text);
     if (!probe.json) {
       try {
         probe.yaml = YamlFile::Parse(probe.text, path);

@@ -40,23 +40,23 @@ void AddExportCommand(CLI::App& app, const GlobalOptions&) {
     if (!args->jobs && !args->runs) {
       throw InputError(SourceLocation{"export"}, "give --jobs or --runs");
     }
-    ResultsStore store = ResultsStore::OpenExisting(args->dir);
-    ExportOptions options;
+    profile::ResultsStore store = profile::ResultsStore::OpenExisting(args->dir);
+    profile::ExportOptions options;
     options.runs = args->runs;
     options.component = args->component;
     options.target = args->target;
     options.mode = args->mode;
     int rows;
     if (args->output == "-") {
-      rows = ExportCsv(store, options, std::cout);
+      rows = profile::ExportCsv(store, options, std::cout);
     } else {
       std::ofstream out(args->output);
       if (!out) throw InputError(SourceLocation{args->output}, "cannot write this file");
-      rows = ExportCsv(store, options, out);
+      rows = profile::ExportCsv(store, options, out);
       out.close();
       if (!out) throw InputError(SourceLocation{args->output}, "writing failed");
       std::cerr << "export: " << rows << " row" << (rows == 1 ? "" : "s") << " of mode "
-                << SelectedMode(options) << " -> " << args->output << "\n";
+                << profile::SelectedMode(options) << " -> " << args->output << "\n";
     }
   });
 }

@@ -14,7 +14,7 @@ void AddGraphCommand(CLI::App& app, const GlobalOptions&) {
   command->add_option("WORKFLOW", *path, "The workflow file")->required();
   command->callback([path] {
     Warnings warnings;
-    Workflow workflow = LoadWorkflow(*path, &warnings);
+    workflow::Workflow workflow = workflow::LoadWorkflow(*path, &warnings);
     for (const Warning& warning : warnings) std::cerr << warning.ToString() << '\n';
     std::cout << workflow.ToDot();
   });

@@ -19,8 +19,8 @@ struct PlatformXmlOptions {
 };
 
 void RunPlatformXml(const PlatformXmlOptions& options) {
-  Platform platform = LoadPlatform(options.platform);
-  std::string xml = ToSimGridXml(platform);
+  platform::Platform platform = platform::LoadPlatform(options.platform);
+  std::string xml = platform::ToSimGridXml(platform);
   if (options.output.empty() || options.output == "-") {
     std::cout << xml;
     return;

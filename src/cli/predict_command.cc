@@ -36,8 +36,8 @@ struct PredictFlags {
 std::string Number(double value) { return nlohmann::json(value).dump(); }
 
 void RunPredict(const PredictFlags& flags, const GlobalOptions& global) {
-  ModelFile model = ModelFile::Load(flags.model);
-  PredictConfig config = LoadPredictConfig(flags.config);
+  model::ModelFile model = model::ModelFile::Load(flags.model);
+  model::PredictConfig config = model::LoadPredictConfig(flags.config);
   if (flags.interval > 0 && !model.has_residuals()) {
     throw InputError(SourceLocation{flags.model},
                      "the model holds no validation residuals: --interval is unavailable");
@@ -48,10 +48,10 @@ void RunPredict(const PredictFlags& flags, const GlobalOptions& global) {
   // The real values, when the data has the target (named by the configuration, else the model).
   std::string y = config.y.empty() ? model.y() : config.y;
   CsvTable renamed = table;
-  FeaturePlan::RenameColumns(model.plan().renames(), &renamed, nullptr);
+  model::FeaturePlan::RenameColumns(model.plan().renames(), &renamed, nullptr);
   bool has_real = renamed.Find(y) >= 0;
   Eigen::VectorXd real;
-  if (has_real) real = TargetColumn(renamed, y, nullptr);
+  if (has_real) real = model::TargetColumn(renamed, y, nullptr);
 
   Eigen::VectorXd lo, hi;
   if (flags.interval > 0) model.Interval(predicted, flags.interval, &lo, &hi);
@@ -100,7 +100,7 @@ void RunPredict(const PredictFlags& flags, const GlobalOptions& global) {
     csv << "\n";
   }
   std::string path = (fs::path(flags.out) / "prediction.csv").string();
-  WriteFileAtomically(path, csv.str());
+  model::WriteFileAtomically(path, csv.str());
   nlohmann::json about = {{"model", flags.model},
                           {"technique", model.technique()},
                           {"target", model.y()},
@@ -108,7 +108,8 @@ void RunPredict(const PredictFlags& flags, const GlobalOptions& global) {
                           {"rows", predicted.size()}};
   about["extrapolated_rows"] =
       ranges.empty() ? nlohmann::json() : nlohmann::json(extrapolated_rows);
-  WriteFileAtomically((fs::path(flags.out) / "prediction.json").string(), about.dump(2) + "\n");
+  model::WriteFileAtomically((fs::path(flags.out) / "prediction.json").string(),
+                             about.dump(2) + "\n");
 
   // A model chosen on its selection MAPE that did much worse on the validation rows.
   const nlohmann::json& metrics = model.metrics();
@@ -130,7 +131,7 @@ void RunPredict(const PredictFlags& flags, const GlobalOptions& global) {
     report << "; " << extrapolated_rows << " outside the training range of a feature";
   }
   if (has_real) {
-    ZeroExcludingMape mape = MapeExcludingZeros(real, predicted);
+    model::ZeroExcludingMape mape = model::MapeExcludingZeros(real, predicted);
     if (mape.zero_rows == 0) {
       report << "; MAPE " << mape.mape << "%";
     } else if (!mape.defined()) {
@@ -140,11 +141,11 @@ void RunPredict(const PredictFlags& flags, const GlobalOptions& global) {
              << "value is not 0 (" << mape.zero_rows << " are)";
     }
     if (global.verbose) {
-      Metrics m = ComputeMetrics(real, predicted);
+      model::Metrics m = model::ComputeMetrics(real, predicted);
       report << ", RMSE " << m.rmse << ", R2 " << m.r2;
     }
     if (flags.interval > 0) {
-      IntervalCoverage coverage = CoverageOf(real, lo, hi);
+      model::IntervalCoverage coverage = model::CoverageOf(real, lo, hi);
       report << "; " << coverage.inside << "/" << coverage.rows << " real values inside the "
              << flags.interval * 100 << "% interval";
     }

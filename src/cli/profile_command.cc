@@ -41,18 +41,18 @@ void AddProfileCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->add_flag("--insecure", args->insecure,
                 "backend oscar: do not verify the cluster's TLS certificate (test clusters)");
   cmd->callback([args, &global] {
-    Campaign campaign = LoadCampaign(args->campaign);
+    profile::Campaign campaign = profile::LoadCampaign(args->campaign);
     std::string output = args->output;
     if (output.empty()) {
       output = "profile-" + campaign.name;
     }
     if (args->dry_run) {
-      std::cout << DescribePlan(campaign, MakePlan(campaign), output);
+      std::cout << profile::DescribePlan(campaign, profile::MakePlan(campaign), output);
       return;
     }
     campaign.backend.insecure_tls = args->insecure;
-    std::unique_ptr<Backend> backend = MakeBackend(campaign.backend);
-    ProfileOptions options;
+    std::unique_ptr<profile::Backend> backend = profile::MakeBackend(campaign.backend);
+    profile::ProfileOptions options;
     options.output_dir = output;
     options.resume = args->resume;
     options.max_runs = args->max_runs;
@@ -61,12 +61,12 @@ void AddProfileCommand(CLI::App& app, const GlobalOptions& global) {
       options.progress = &std::cerr;
       options.progress_bar = ::isatty(STDERR_FILENO) != 0;
     }
-    ProfileSummary summary = Profile(campaign, *backend, options);
+    profile::ProfileSummary summary = profile::Profile(campaign, *backend, options);
     backend.reset();  // its cgroups go before the report is out
     std::cout << (global.verbose ? summary.FullReport() : summary.BriefReport() + "\n");
     if (summary.interrupted_by != 0) {
       std::cout.flush();
-      std::cerr << "twinprof: stopped by " << SignalName(summary.interrupted_by)
+      std::cerr << "twinprof: stopped by " << profile::SignalName(summary.interrupted_by)
                 << ": the running jobs were stopped; every committed job is kept. To finish the "
                    "campaign: twinprof profile "
                 << args->campaign << " -o " << output << " --resume\n";

@@ -93,7 +93,7 @@ void AddSimulateCommand(CLI::App& app, const GlobalOptions& global) {
   command->add_flag("--force", arguments->force,
                     "Replace an earlier simulation in the output folder (else it is refused)");
   command->callback([arguments, &global] {
-    SimulateOptions options;
+    sim::SimulateOptions options;
     options.scenario_path = arguments->scenario;
     options.output_dir = arguments->output;
     options.parallel_runs = arguments->jobs;
@@ -106,18 +106,18 @@ void AddSimulateCommand(CLI::App& app, const GlobalOptions& global) {
       auto [key, values] = SplitAssignment(sweep, "--sweep");
       options.sweep.push_back({key, SplitValues(values, sweep)});
     }
-    options.prepare = [](Scenario& scenario) { predict::AttachModelBehaviours(scenario); };
-    SimulateSummary summary;
+    options.prepare = [](sim::Scenario& scenario) { predict::AttachModelBehaviours(scenario); };
+    sim::SimulateSummary summary;
     if (!arguments->replay.empty()) {
       if (!arguments->sweeps.empty()) throw InputError("--replay and --sweep exclude each other");
       if (options.parallel_runs < 1) throw InputError("-j must be at least 1");
-      Scenario base = LoadScenario(options.scenario_path, options.overrides);
+      sim::Scenario base = sim::LoadScenario(options.scenario_path, options.overrides);
       predict::MeasuredRuns measured = predict::LoadMeasuredRuns(arguments->replay);
-      std::vector<ScenarioRun> runs = predict::ReplayScenarios(base, measured);
-      for (ScenarioRun& run : runs) options.prepare(run.scenario);
-      summary = RunScenarios(runs, options.output_dir, options.parallel_runs, true);
+      std::vector<sim::ScenarioRun> runs = predict::ReplayScenarios(base, measured);
+      for (sim::ScenarioRun& run : runs) options.prepare(run.scenario);
+      summary = sim::RunScenarios(runs, options.output_dir, options.parallel_runs, true);
     } else {
-      summary = RunSimulations(options);
+      summary = sim::RunSimulations(options);
     }
     std::cout << (global.verbose ? summary.FullReport() : summary.BriefReport() + "\n");
   });

@@ -37,21 +37,21 @@ void RunTrain(const TrainFlags& flags, const GlobalOptions& global) {
   if (fs::exists(out) && !fs::is_directory(out)) {
     throw InputError(SourceLocation{out.string()}, "exists and is not a folder");
   }
-  TrainConfig config = LoadTrainConfig(flags.config);
-  TrainOptions options;
+  model::TrainConfig config = model::LoadTrainConfig(flags.config);
+  model::TrainOptions options;
   options.jobs = flags.jobs;
-  TrainSummary summary = Train(config, options);
+  model::TrainSummary summary = model::Train(config, options);
 
   fs::create_directories(out);
   if (fs::exists(finished)) fs::remove(finished);  // unfinished until results.json is back
-  for (const TechniqueResult& result : summary.techniques) {
+  for (const model::TechniqueResult& result : summary.techniques) {
     if (result.model) result.model->Save((out / (result.technique + ".model")).string());
   }
   if (summary.best >= 0) {
     summary.techniques[summary.best].model->Save((out / "best.model").string());
   }
-  WriteFileAtomically((out / "results.txt").string(), summary.FullReport());
-  WriteFileAtomically(finished.string(), summary.ToJson().dump(2) + "\n");
+  model::WriteFileAtomically((out / "results.txt").string(), summary.FullReport());
+  model::WriteFileAtomically(finished.string(), summary.ToJson().dump(2) + "\n");
   std::cout << (global.verbose ? summary.FullReport() : summary.BriefReport() + "\n");
   if (summary.best < 0) {
     throw std::runtime_error("every technique failed; see " + (out / "results.txt").string());

@@ -109,7 +109,7 @@ void AxisFindings(const Space& space, size_t axis_index, const std::vector<Candi
 
 }  // namespace
 
-Score ScoreOf(const Space& space, const Scenario& base, const CandidateResult& result,
+Score ScoreOf(const Space& space, const sim::Scenario& base, const CandidateResult& result,
               const Verdict& verdict) {
   Score score;
   score.simulated = result.status == CandidateResult::Status::kSimulated;

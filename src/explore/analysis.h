@@ -25,7 +25,7 @@ struct Candidate {
 };
 
 // The search's view of a judged candidate.
-Score ScoreOf(const Space& space, const Scenario& base, const CandidateResult& result,
+Score ScoreOf(const Space& space, const sim::Scenario& base, const CandidateResult& result,
               const Verdict& verdict);
 
 struct Analysis {

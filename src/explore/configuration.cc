@@ -67,10 +67,11 @@ uint64_t Encode(const Space& space, const Choices& choices) {
   return number;
 }
 
-Scenario ApplyConfiguration(const Space& space, const Scenario& base, const Choices& choices) {
-  Scenario scenario = base;
+sim::Scenario ApplyConfiguration(const Space& space, const sim::Scenario& base,
+                                 const Choices& choices) {
+  sim::Scenario scenario = base;
   for (const ClusterHardware& hardware : space.hardware) {
-    for (Cluster& cluster : scenario.platform.clusters) {
+    for (platform::Cluster& cluster : scenario.platform.clusters) {
       if (cluster.name != hardware.cluster) continue;
       cluster.nodes.clear();
       for (const auto& [type, count] : ClusterCounts(space, hardware, choices)) {
@@ -81,9 +82,9 @@ Scenario ApplyConfiguration(const Space& space, const Scenario& base, const Choi
   for (size_t i = 0; i < space.axes.size(); ++i) {
     const Axis& axis = space.axes[i];
     if (IsHardware(axis)) continue;
-    std::optional<ComponentId> id = scenario.workflow.Find(axis.component);
+    std::optional<workflow::ComponentId> id = scenario.workflow.Find(axis.component);
     if (!id) throw std::logic_error("ApplyConfiguration: unknown component " + axis.component);
-    ComponentDeployment& deployment = scenario.deployments[*id];
+    sim::ComponentDeployment& deployment = scenario.deployments[*id];
     switch (axis.kind) {
       case Axis::Kind::kPlacement:
         deployment.cluster = axis.placements[choices[i]].cluster;
@@ -137,14 +138,15 @@ std::vector<std::string> ConfigurationValues(const Space& space, const Choices& 
   return values;
 }
 
-std::vector<std::string> SetArguments(const Space& space, const Scenario& base,
+std::vector<std::string> SetArguments(const Space& space, const sim::Scenario& base,
                                       const Choices& choices, const WorkloadVariant* workload) {
   std::vector<std::string> arguments;
   for (const auto& [key, value] : space.base_overrides) arguments.push_back(key + "=" + value);
   for (const ClusterHardware& hardware : space.hardware) {
     std::vector<std::pair<std::string, int>> counts = ClusterCounts(space, hardware, choices);
     // Types of the base's cluster the space does not list leave it.
-    if (const Cluster* cluster = base.platform.FindCluster(hardware.cluster); cluster != nullptr) {
+    if (const platform::Cluster* cluster = base.platform.FindCluster(hardware.cluster);
+        cluster != nullptr) {
       for (const auto& [type, count] : cluster->nodes) {
         bool listed = false;
         for (const auto& [listed_type, n] : counts) listed = listed || listed_type == type;

@@ -23,7 +23,8 @@ uint64_t Encode(const Space& space, const Choices& choices);
 // limit, as OSCAR's `cpu`), memory and parallelism replace the base's. The result is not
 // validated (ValidateScenario says whether it can run: a cluster with no nodes, a job no node
 // has room for).
-Scenario ApplyConfiguration(const Space& space, const Scenario& base, const Choices& choices);
+sim::Scenario ApplyConfiguration(const Space& space, const sim::Scenario& base,
+                                 const Choices& choices);
 
 // The configuration columns of candidates.csv and pareto.csv (docs/formats.md): one per node
 // type of each cluster of the space's hardware ("hardware.nodes.cloud.vm-medium"), then one per
@@ -35,7 +36,7 @@ std::vector<std::string> ConfigurationValues(const Space& space, const Choices& 
 
 // The `twinprof simulate BASE --set ...` arguments ("key=value") that reproduce the configuration
 // (and the workload variant's values) from the base scenario.
-std::vector<std::string> SetArguments(const Space& space, const Scenario& base,
+std::vector<std::string> SetArguments(const Space& space, const sim::Scenario& base,
                                       const Choices& choices, const WorkloadVariant* workload);
 
 }  // namespace twinprof::explore

@@ -30,8 +30,8 @@ std::string Number(double value) {
   return text;
 }
 
-size_t ComponentIndex(const Scenario& base, const std::string& name) {
-  std::optional<ComponentId> id = base.workflow.Find(name);
+size_t ComponentIndex(const sim::Scenario& base, const std::string& name) {
+  std::optional<workflow::ComponentId> id = base.workflow.Find(name);
   if (!id) throw std::logic_error("unknown component " + name);
   return static_cast<size_t>(*id);
 }
@@ -75,26 +75,26 @@ CandidateResult CandidateResult::FromJson(const std::string& text) {
   }
 }
 
-CandidateResult SimulateCandidate(const Scenario& scenario) {
+CandidateResult SimulateCandidate(const sim::Scenario& scenario) {
   CandidateResult result;
   try {
-    ValidateScenario(scenario);
+    sim::ValidateScenario(scenario);
   } catch (const InputError& e) {
     result.status = CandidateResult::Status::kInvalid;
     result.error = e.message();
     return result;
   }
-  const Workflow& workflow = scenario.workflow;
+  const workflow::Workflow& workflow = scenario.workflow;
   std::map<std::string, long> rejected;
-  Simulation::Options options;
+  sim::Simulation::Options options;
   options.on_job = [&](const JobRecord& record) {
     if (!record.succeeded() && record.failure_reason == "rejected") ++rejected[record.component];
   };
-  SimulatedRun run = Simulation(scenario).Run(options).result;
+  sim::SimulatedRun run = sim::Simulation(scenario).Run(options).result;
   result.jobs = run.jobs;
   result.makespan = run.makespan;
   result.cost = run.cost;
-  for (ComponentId id : workflow.components()) {
+  for (workflow::ComponentId id : workflow.components()) {
     const std::string& name = workflow.component(id).name;
     auto times = run.components.find(name);
     long served = times != run.components.end() ? times->second.jobs : 0;
@@ -104,9 +104,9 @@ CandidateResult SimulateCandidate(const Scenario& scenario) {
         refused > 0 ? static_cast<double>(refused) / static_cast<double>(refused + served) : 0);
   }
   // Node names are "<cluster>/<type>-<i>" (platform/simgrid_layout.h).
-  for (const Cluster& cluster : scenario.platform.clusters) {
+  for (const platform::Cluster& cluster : scenario.platform.clusters) {
     double busy = 0, cores = 0;
-    for (const NodeUsage& node : run.nodes) {
+    for (const sim::NodeUsage& node : run.nodes) {
       if (node.node.compare(0, cluster.name.size() + 1, cluster.name + "/") != 0) continue;
       busy += node.utilisation * node.cores;
       cores += node.cores;
@@ -116,7 +116,7 @@ CandidateResult SimulateCandidate(const Scenario& scenario) {
   return result;
 }
 
-Verdict Judge(const Space& space, const Scenario& base, const CandidateResult& result) {
+Verdict Judge(const Space& space, const sim::Scenario& base, const CandidateResult& result) {
   Verdict verdict;
   if (result.status != CandidateResult::Status::kSimulated) {
     verdict.why_not = std::string(StatusName(result.status)) + ": " + result.error;
@@ -153,7 +153,7 @@ Verdict Judge(const Space& space, const Scenario& base, const CandidateResult& r
   return verdict;
 }
 
-double ObjectiveTime(const Objective& objective, const Scenario& base,
+double ObjectiveTime(const Objective& objective, const sim::Scenario& base,
                      const CandidateResult& result) {
   if (objective.component.empty()) return result.makespan;
   return result.p95[ComponentIndex(base, objective.component)];

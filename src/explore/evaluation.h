@@ -37,7 +37,7 @@ struct CandidateResult {
 
 // Validates `scenario` and, when it can run, simulates it in this process (once per process:
 // SimGrid). An invalid scenario gives a kInvalid result, not an exception.
-CandidateResult SimulateCandidate(const Scenario& scenario);
+CandidateResult SimulateCandidate(const sim::Scenario& scenario);
 
 // How a candidate stands against the constraints.
 struct Verdict {
@@ -51,10 +51,10 @@ struct Verdict {
 };
 
 // `base` gives the components' and clusters' order.
-Verdict Judge(const Space& space, const Scenario& base, const CandidateResult& result);
+Verdict Judge(const Space& space, const sim::Scenario& base, const CandidateResult& result);
 
 // The objective's time of a simulated candidate: the makespan or a component's p95.
-double ObjectiveTime(const Objective& objective, const Scenario& base,
+double ObjectiveTime(const Objective& objective, const sim::Scenario& base,
                      const CandidateResult& result);
 
 }  // namespace twinprof::explore

@@ -26,19 +26,19 @@ uint64_t DefaultBudget(uint64_t configurations) {
 // Evaluates candidates of one workload: each simulated in its own process, `parallel` at a time.
 class Evaluator {
  public:
-  Evaluator(const Space& space, const Scenario& base, int parallel, ExploreProgress& progress)
+  Evaluator(const Space& space, const sim::Scenario& base, int parallel, ExploreProgress& progress)
       : space_(space), base_(base), parallel_(parallel), progress_(progress) {}
 
   // The candidates `numbers`, in that order.
   std::vector<Candidate> Evaluate(const std::vector<uint64_t>& numbers, int round) {
     std::vector<Candidate> candidates(numbers.size());
-    RunInChildProcesses(
+    sim::RunInChildProcesses(
         numbers.size(), parallel_,
         [&](size_t i) {
-          Scenario scenario = ApplyConfiguration(space_, base_, Decode(space_, numbers[i]));
+          sim::Scenario scenario = ApplyConfiguration(space_, base_, Decode(space_, numbers[i]));
           return SimulateCandidate(scenario).ToJson();
         },
-        [&](size_t i, ChildOutcome outcome) {
+        [&](size_t i, sim::ChildOutcome outcome) {
           Candidate& candidate = candidates[i];
           candidate.number = numbers[i];
           candidate.round = round;
@@ -64,7 +64,7 @@ class Evaluator {
 
  private:
   const Space& space_;
-  const Scenario& base_;
+  const sim::Scenario& base_;
   int parallel_;
   ExploreProgress& progress_;
   std::optional<double> best_cost_;
@@ -77,7 +77,7 @@ ExploreSummary RunExplore(const ExploreOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
   if (options.parallel < 1) throw InputError("-j must be at least 1");
   if (options.budget && *options.budget < 1) throw InputError("--budget must be at least 1");
-  std::vector<Scenario> bases;
+  std::vector<sim::Scenario> bases;
   Space space = LoadSpace(options.space_path, &bases, options.base_overrides);
   if (options.seed) space.search.seed = *options.seed;
   if (options.budget) space.search.budget = *options.budget;
@@ -100,10 +100,10 @@ ExploreSummary RunExplore(const ExploreOptions& options) {
   for (const Objective& objective : space.objectives) {
     summary.objective_columns.push_back(objective.Column());
   }
-  for (ComponentId id : bases.front().workflow.components()) {
+  for (workflow::ComponentId id : bases.front().workflow.components()) {
     summary.components.push_back(bases.front().workflow.component(id).name);
   }
-  for (const Cluster& cluster : bases.front().platform.clusters) {
+  for (const platform::Cluster& cluster : bases.front().platform.clusters) {
     summary.clusters.push_back(cluster.name);
   }
 

@@ -15,15 +15,16 @@ namespace {
 namespace fs = std::filesystem;
 
 // Components that are synchronous services: they get a rejection-rate column.
-std::vector<size_t> SyncComponents(const Scenario& base) {
+std::vector<size_t> SyncComponents(const sim::Scenario& base) {
   std::vector<size_t> sync;
-  for (ComponentId id : base.workflow.components()) {
+  for (workflow::ComponentId id : base.workflow.components()) {
     if (base.deployments[id].sync.enabled) sync.push_back(static_cast<size_t>(id));
   }
   return sync;
 }
 
-void WriteCandidates(const fs::path& path, const Scenario& base, const ExploreSummary& summary) {
+void WriteCandidates(const fs::path& path, const sim::Scenario& base,
+                     const ExploreSummary& summary) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   const std::vector<size_t> sync = SyncComponents(base);
   out << "workload,candidate";
@@ -77,7 +78,7 @@ void WritePareto(const fs::path& path, const ExploreSummary& summary) {
   if (!out) throw std::runtime_error("error writing " + path.string());
 }
 
-nlohmann::json CandidateJson(const Space& space, const Scenario& base,
+nlohmann::json CandidateJson(const Space& space, const sim::Scenario& base,
                              const WorkloadVariant* variant, const ExploreSummary& summary,
                              const Candidate& candidate) {
   nlohmann::json configuration = nlohmann::json::object();
@@ -103,8 +104,8 @@ nlohmann::json CandidateJson(const Space& space, const Scenario& base,
           {"set", SetArguments(space, base, Decode(space, candidate.number), variant)}};
 }
 
-void WriteSummaryJson(const fs::path& path, const Space& space, const std::vector<Scenario>& bases,
-                      const ExploreSummary& summary) {
+void WriteSummaryJson(const fs::path& path, const Space& space,
+                      const std::vector<sim::Scenario>& bases, const ExploreSummary& summary) {
   nlohmann::json constraints = nlohmann::json::array();
   for (const Constraint& constraint : space.constraints) {
     constraints.push_back({{"constraint", constraint.Name()}, {"limit", constraint.limit}});
@@ -153,7 +154,7 @@ void WriteSummaryJson(const fs::path& path, const Space& space, const std::vecto
 
 }  // namespace
 
-void WriteOutputs(const Space& space, const std::vector<Scenario>& bases,
+void WriteOutputs(const Space& space, const std::vector<sim::Scenario>& bases,
                   const ExploreSummary& summary) {
   const fs::path output(summary.output_dir);
   WriteCandidates(output / "candidates.csv", bases.front(), summary);

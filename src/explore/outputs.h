@@ -13,7 +13,7 @@ namespace twinprof::explore {
 
 // `bases`: the base scenario of each workload (LoadSpace's). Throws std::runtime_error when a
 // file cannot be written.
-void WriteOutputs(const Space& space, const std::vector<Scenario>& bases,
+void WriteOutputs(const Space& space, const std::vector<sim::Scenario>& bases,
                   const ExploreSummary& summary);
 
 }  // namespace twinprof::explore

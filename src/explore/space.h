@@ -132,7 +132,7 @@ constexpr uint64_t kMaxSpaceSize = uint64_t{1} << 62;
 // InputError naming the file and line. `base` receives the base scenario, one per workload
 // variant (or one, the base scenario itself, without variants). `base_overrides` (`--set`) are
 // applied to the base scenario, as simulate's --set, before the workload variants'.
-Space LoadSpace(const std::string& path, std::vector<Scenario>* bases,
+Space LoadSpace(const std::string& path, std::vector<sim::Scenario>* bases,
                 const std::vector<std::pair<std::string, std::string>>& base_overrides = {});
 
 }  // namespace twinprof::explore

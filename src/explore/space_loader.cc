@@ -23,13 +23,13 @@ std::string Resolve(const std::string& base_file, const std::string& path) {
 
 // The types cluster `name` may have in some configuration: those the space lists, or else the
 // base scenario's.
-std::vector<std::string> PossibleTypes(const Space& space, const Scenario& base,
+std::vector<std::string> PossibleTypes(const Space& space, const sim::Scenario& base,
                                        const std::string& name) {
   for (const ClusterHardware& hardware : space.hardware) {
     if (hardware.cluster == name) return hardware.types;
   }
   std::vector<std::string> types;
-  if (const Cluster* cluster = base.platform.FindCluster(name); cluster != nullptr) {
+  if (const platform::Cluster* cluster = base.platform.FindCluster(name); cluster != nullptr) {
     for (const auto& [type, count] : cluster->nodes) types.push_back(type);
   }
   return types;
@@ -53,14 +53,14 @@ SourceLocation TypeWhere(const Space& space, const std::string& cluster, const s
   return fallback;
 }
 
-std::string Images(const Component& component) {
+std::string Images(const workflow::Component& component) {
   std::string list;
   for (const auto& [arch, image] : component.images) list += (list.empty() ? "" : ", ") + arch;
   return list;
 }
 
 // A component may run only on node types whose arch it has an image for (when it lists images).
-void CheckImage(const Space& space, const Scenario& base, const Component& component,
+void CheckImage(const Space& space, const sim::Scenario& base, const workflow::Component& component,
                 const PlacementChoice& choice, const SourceLocation& where, bool from_space) {
   if (component.images.empty()) return;
   std::vector<std::string> types = choice.node_type.empty()
@@ -68,11 +68,11 @@ void CheckImage(const Space& space, const Scenario& base, const Component& compo
                                        : std::vector<std::string>{choice.node_type};
   bool some_fit = false;  // some type of the cluster has the image: a node_type would do
   for (const std::string& type : types) {
-    const NodeType* node_type = base.platform.FindNodeType(type);
+    const platform::NodeType* node_type = base.platform.FindNodeType(type);
     some_fit = some_fit || (node_type != nullptr && component.images.count(node_type->arch) != 0);
   }
   for (const std::string& type : types) {
-    const NodeType* node_type = base.platform.FindNodeType(type);
+    const platform::NodeType* node_type = base.platform.FindNodeType(type);
     if (node_type == nullptr || component.images.count(node_type->arch) != 0) continue;
     std::string message = "component '" + component.name + "' has no image for " + node_type->arch +
                           " (node type '" + type + "' of cluster '" + choice.cluster +
@@ -86,7 +86,7 @@ void CheckImage(const Space& space, const Scenario& base, const Component& compo
   }
 }
 
-void ParseHardware(const YamlFile& file, const YAML::Node& node, const Scenario& base,
+void ParseHardware(const YamlFile& file, const YAML::Node& node, const sim::Scenario& base,
                    Space& space) {
   file.ExpectMap(node, "'hardware' ({cluster: {nodes: ...}})");
   for (const auto& entry : node) {
@@ -159,7 +159,7 @@ void ParseHardware(const YamlFile& file, const YAML::Node& node, const Scenario&
 }
 
 PlacementChoice ParsePlacementChoice(const YamlFile& file, const YAML::Node& node,
-                                     const Scenario& base, const Space& space) {
+                                     const sim::Scenario& base, const Space& space) {
   PlacementChoice choice;
   if (node.IsMap()) {
     file.CheckKeys(node, {"cluster", "node_type"}, "a placement", nullptr);
@@ -186,12 +186,12 @@ PlacementChoice ParsePlacementChoice(const YamlFile& file, const YAML::Node& nod
   return choice;
 }
 
-void ParsePlacement(const YamlFile& file, const YAML::Node& node, const Scenario& base,
+void ParsePlacement(const YamlFile& file, const YAML::Node& node, const sim::Scenario& base,
                     Space& space) {
   file.ExpectMap(node, "'placement' ({component: [choices]})");
   for (const auto& entry : node) {
     std::string name = file.String(entry.first, "a component name");
-    std::optional<ComponentId> id = base.workflow.Find(name);
+    std::optional<workflow::ComponentId> id = base.workflow.Find(name);
     if (!id) file.Fail(entry.first, "unknown component '" + name + "'");
     Axis axis;
     axis.kind = Axis::Kind::kPlacement;
@@ -224,12 +224,12 @@ void ParsePlacement(const YamlFile& file, const YAML::Node& node, const Scenario
   }
 }
 
-void ParseResources(const YamlFile& file, const YAML::Node& node, const Scenario& base,
+void ParseResources(const YamlFile& file, const YAML::Node& node, const sim::Scenario& base,
                     Space& space) {
   file.ExpectMap(node, "'resources' ({component: {cpu, memory, parallelism}})");
   for (const auto& entry : node) {
     std::string name = file.String(entry.first, "a component name");
-    std::optional<ComponentId> id = base.workflow.Find(name);
+    std::optional<workflow::ComponentId> id = base.workflow.Find(name);
     if (!id) file.Fail(entry.first, "unknown component '" + name + "'");
     file.CheckKeys(entry.second, {"cpu", "memory", "parallelism"}, "resources", nullptr);
     struct Key {
@@ -265,7 +265,7 @@ void ParseResources(const YamlFile& file, const YAML::Node& node, const Scenario
   }
 }
 
-void ParseConstraints(const YamlFile& file, const YAML::Node& node, const Scenario& base,
+void ParseConstraints(const YamlFile& file, const YAML::Node& node, const sim::Scenario& base,
                       Space& space) {
   file.CheckKeys(node, {"makespan", "p95", "cost", "rejection_rate"}, "'constraints'", nullptr);
   if (YAML::Node deadline = YamlFile::Optional(node, "makespan"); deadline) {
@@ -280,7 +280,7 @@ void ParseConstraints(const YamlFile& file, const YAML::Node& node, const Scenar
     if (map.size() == 0) file.Fail(map, std::string(key) + ": no components");
     for (const auto& entry : map) {
       std::string name = file.String(entry.first, "a component name");
-      std::optional<ComponentId> id = base.workflow.Find(name);
+      std::optional<workflow::ComponentId> id = base.workflow.Find(name);
       if (!id) file.Fail(entry.first, "constraint on unknown component '" + name + "'");
       Constraint constraint{kind, name, 0, file.Where(entry.second)};
       if (kind == Constraint::Kind::kP95) {
@@ -313,7 +313,7 @@ void ParseConstraints(const YamlFile& file, const YAML::Node& node, const Scenar
   per_component("rejection_rate", Constraint::Kind::kRejectionRate);
 }
 
-void ParseObjectives(const YamlFile& file, const YAML::Node& node, const Scenario& base,
+void ParseObjectives(const YamlFile& file, const YAML::Node& node, const sim::Scenario& base,
                      Space& space) {
   file.ExpectSequence(node, "'objectives' (a list: makespan, {p95: component})");
   if (node.size() == 0) file.Fail(node, "objectives: the list is empty");
@@ -366,7 +366,7 @@ void ParseSearch(const YamlFile& file, const YAML::Node& node, Space& space) {
 // `workloads: {name: {files: 50, ...}}`: each variant is the base scenario with these
 // `workload.<key>` values; loading it checks them.
 void ParseWorkloads(const YamlFile& file, const YAML::Node& node, Space& space,
-                    std::vector<Scenario>& bases) {
+                    std::vector<sim::Scenario>& bases) {
   file.ExpectMap(node, "'workloads' ({name: {files: ..., ...}})");
   if (node.size() == 0) file.Fail(node, "workloads: no variants");
   for (const auto& entry : node) {
@@ -388,7 +388,7 @@ void ParseWorkloads(const YamlFile& file, const YAML::Node& node, Space& space,
     try {
       std::vector<std::pair<std::string, std::string>> overrides = space.base_overrides;
       overrides.insert(overrides.end(), variant.overrides.begin(), variant.overrides.end());
-      bases.push_back(LoadScenario(space.scenario_path, overrides));
+      bases.push_back(sim::LoadScenario(space.scenario_path, overrides));
     } catch (const InputError& e) {
       throw InputError(variant.where, "workload '" + variant.name + "': " + e.message());
     }
@@ -398,7 +398,7 @@ void ParseWorkloads(const YamlFile& file, const YAML::Node& node, Space& space,
 
 }  // namespace
 
-Space LoadSpace(const std::string& path, std::vector<Scenario>* bases,
+Space LoadSpace(const std::string& path, std::vector<sim::Scenario>* bases,
                 const std::vector<std::pair<std::string, std::string>>& base_overrides) {
   YamlFile file = YamlFile::Load(path);
   file.ExpectMap(file.root(), "an explore space");
@@ -417,10 +417,10 @@ Space LoadSpace(const std::string& path, std::vector<Scenario>* bases,
   if (!fs::is_regular_file(space.scenario_path, error)) {
     file.Fail(scenario_node, "scenario file '" + space.scenario_path + "' does not exist");
   }
-  std::vector<Scenario> loaded;
+  std::vector<sim::Scenario> loaded;
   space.base_overrides = base_overrides;
-  loaded.push_back(LoadScenario(space.scenario_path, base_overrides));
-  const Scenario& base = loaded.front();
+  loaded.push_back(sim::LoadScenario(space.scenario_path, base_overrides));
+  const sim::Scenario& base = loaded.front();
 
   if (YAML::Node node = YamlFile::Optional(root, "hardware"); node) {
     ParseHardware(file, node, base, space);
@@ -429,14 +429,14 @@ Space LoadSpace(const std::string& path, std::vector<Scenario>* bases,
     ParsePlacement(file, node, base, space);
   }
   // Placements the space does not vary must also find images on the types it brings in.
-  for (ComponentId id : base.workflow.components()) {
-    const Component& component = base.workflow.component(id);
+  for (workflow::ComponentId id : base.workflow.components()) {
+    const workflow::Component& component = base.workflow.component(id);
     bool varied = false;
     for (const Axis& axis : space.axes) {
       varied = varied || (axis.kind == Axis::Kind::kPlacement && axis.component == component.name);
     }
     if (varied) continue;
-    const ComponentDeployment& deployment = base.deployments[id];
+    const sim::ComponentDeployment& deployment = base.deployments[id];
     CheckImage(space, base, component, {deployment.cluster, deployment.node_type}, file.Where(root),
                false);
   }
@@ -463,7 +463,7 @@ Space LoadSpace(const std::string& path, std::vector<Scenario>* bases,
   }
 
   if (YAML::Node node = YamlFile::Optional(root, "workloads"); node) {
-    std::vector<Scenario> variants;
+    std::vector<sim::Scenario> variants;
     ParseWorkloads(file, node, space, variants);
     loaded = std::move(variants);
   }

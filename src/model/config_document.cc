@@ -7,7 +7,7 @@
 #include "core/yaml_file.h"
 #include "model/python_literal.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 const ConfigValue* ConfigSection::Find(const std::string& key) const {
   for (const ConfigValue& value : values) {
@@ -199,4 +199,4 @@ ConfigDocument ConfigDocument::ParseYaml(const std::string& text, const std::str
   return doc;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model

@@ -18,7 +18,7 @@
 
 #include "core/error.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 struct ConfigValue {
   std::string key;
@@ -52,4 +52,4 @@ class ConfigDocument {
   std::vector<ConfigSection> sections_;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::model

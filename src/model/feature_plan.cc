@@ -6,7 +6,7 @@
 #include <map>
 #include <set>
 
-namespace twinprof {
+namespace twinprof::model {
 
 namespace {
 
@@ -582,4 +582,4 @@ FeaturePlan FeaturePlan::FromJson(const nlohmann::json& json, const SourceLocati
   return plan;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model

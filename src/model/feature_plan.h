@@ -23,7 +23,7 @@
 #include "model/csv_table.h"
 #include "model/train_config.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 class FeaturePlan {
  public:
@@ -82,4 +82,4 @@ Eigen::VectorXd TargetColumn(const CsvTable& table, const std::string& y,
 // Drops the rows of `table` with a value above its bound (aMLLibrary's skip_rows).
 void SkipRows(const TrainConfig& config, CsvTable* table);
 
-}  // namespace twinprof
+}  // namespace twinprof::model

@@ -7,7 +7,7 @@
 #include <random>
 #include <stdexcept>
 
-namespace twinprof {
+namespace twinprof::model {
 
 std::vector<nlohmann::json> ExpandGrid(const TechniqueSpace& space) {
   std::vector<nlohmann::json> grid = {nlohmann::json::object()};
@@ -40,9 +40,9 @@ std::vector<nlohmann::json> SampleGrid(const std::vector<nlohmann::json>& grid, 
   return out;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model
 
-namespace twinprof {
+namespace twinprof::model {
 
 namespace {
 
@@ -166,4 +166,4 @@ nlohmann::json BayesianPoint(const TechniqueSpace& space, const std::vector<doub
   return out;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model

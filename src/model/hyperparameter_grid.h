@@ -20,7 +20,7 @@
 #include "model/tpe_search.h"
 #include "model/train_config.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 // Every combination, each a JSON object of scalars. No hyperparameters gives one empty object.
 std::vector<nlohmann::json> ExpandGrid(const TechniqueSpace& space);
@@ -51,4 +51,4 @@ std::vector<Prior> BayesianSpace(const TechniqueSpace& space);
 // The configuration for a point of BayesianSpace(space).
 nlohmann::json BayesianPoint(const TechniqueSpace& space, const std::vector<double>& point);
 
-}  // namespace twinprof
+}  // namespace twinprof::model

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-namespace twinprof {
+namespace twinprof::model {
 
 nlohmann::json Metrics::ToJson() const {
   auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
@@ -62,4 +62,4 @@ IntervalCoverage CoverageOf(const Eigen::VectorXd& real, const Eigen::VectorXd& 
   return coverage;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model

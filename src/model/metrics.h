@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-namespace twinprof {
+namespace twinprof::model {
 
 struct Metrics {
   double mape = 0;  // mean |y - pred| / |y|, in percent
@@ -50,4 +50,4 @@ struct IntervalCoverage {
 IntervalCoverage CoverageOf(const Eigen::VectorXd& real, const Eigen::VectorXd& lo,
                             const Eigen::VectorXd& hi);
 
-}  // namespace twinprof
+}  // namespace twinprof::model

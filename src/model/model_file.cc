@@ -9,7 +9,7 @@
 
 #include "core/yaml_file.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 ModelFile::ModelFile(std::string technique, std::string y, nlohmann::json hyperparameters,
                      FeaturePlan plan, std::vector<int> features, Scaler x_scaler, Scaler y_scaler,
@@ -171,4 +171,4 @@ void ModelFile::Interval(const Eigen::VectorXd& predicted, double level, Eigen::
   }
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model

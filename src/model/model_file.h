@@ -28,7 +28,7 @@
 #include "model/regressor.h"
 #include "model/scaler.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 class ModelFile {
  public:
@@ -86,4 +86,4 @@ class ModelFile {
 // Writes `text` to `path` through a temporary file and a rename. Throws std::runtime_error.
 void WriteFileAtomically(const std::string& path, const std::string& text);
 
-}  // namespace twinprof
+}  // namespace twinprof::model

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-namespace twinprof {
+namespace twinprof::model {
 namespace {
 
 constexpr int kMaxDepth = 32;
@@ -270,4 +270,4 @@ nlohmann::json ParseIniValue(std::string_view text, const SourceLocation& where,
   return std::string(value);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model

@@ -17,7 +17,7 @@
 
 #include "core/error.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 // Parses one literal that must fill `text` (surrounding blanks allowed). Throws InputError at
 // `where` (its line; the column is set to the offending character when `where.column` > 0 is the
@@ -29,4 +29,4 @@ nlohmann::json ParsePythonLiteral(std::string_view text, const SourceLocation& w
 nlohmann::json ParseIniValue(std::string_view text, const SourceLocation& where,
                              std::string_view what);
 
-}  // namespace twinprof
+}  // namespace twinprof::model

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace twinprof {
+namespace twinprof::model {
 
 class Regressor {
  public:
@@ -81,4 +81,4 @@ std::unique_ptr<Regressor> LoadRegressor(const nlohmann::json& saved);
 // The techniques MakeRegressor() knows, in aMLLibrary's spelling.
 const std::vector<std::string>& KnownTechniques();
 
-}  // namespace twinprof
+}  // namespace twinprof::model

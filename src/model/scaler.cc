@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-namespace twinprof {
+namespace twinprof::model {
 
 Scaler Scaler::Fit(const Eigen::MatrixXd& x, const std::vector<int>& rows) {
   Scaler s;
@@ -80,4 +80,4 @@ Scaler Scaler::FromJson(const nlohmann::json& json, const SourceLocation& where)
   return s;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model

@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 class Scaler {
  public:
@@ -37,4 +37,4 @@ class Scaler {
   Eigen::VectorXd scale_;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::model

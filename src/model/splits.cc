@@ -4,7 +4,7 @@
 #include <cmath>
 #include <set>
 
-namespace twinprof {
+namespace twinprof::model {
 
 namespace {
 
@@ -182,4 +182,4 @@ std::vector<RowSplit> SelectionSplits(const TrainConfig& config, const std::vect
   }
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model

@@ -14,7 +14,7 @@
 #include "model/csv_table.h"
 #include "model/train_config.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 struct RowSplit {
   std::vector<int> train;  // row indices, ascending
@@ -35,4 +35,4 @@ std::vector<RowSplit> SelectionSplits(const TrainConfig& config, const std::vect
 RowSplit HoldOutSplit(const std::vector<int>& rows, double ratio, std::mt19937_64& rng);
 std::vector<RowSplit> KFoldSplits(const std::vector<int>& rows, int folds, std::mt19937_64& rng);
 
-}  // namespace twinprof
+}  // namespace twinprof::model

@@ -9,7 +9,7 @@
 #include <numeric>
 #include <stdexcept>
 
-namespace twinprof {
+namespace twinprof::model {
 
 namespace {
 
@@ -368,4 +368,4 @@ TpeSummary RandomMinimize(const std::vector<Prior>& space,
   return TpeMinimize(space, objective, random);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model

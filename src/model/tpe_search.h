@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-namespace twinprof {
+namespace twinprof::model {
 
 // One dimension of a search space. A value is a number: for kChoice the index of the option.
 struct Prior {
@@ -98,4 +98,4 @@ TpeSummary RandomMinimize(const std::vector<Prior>& space,
                           const std::function<double(const std::vector<double>&)>& objective,
                           const TpeOptions& options);
 
-}  // namespace twinprof
+}  // namespace twinprof::model

@@ -10,7 +10,7 @@
 #include "model/hyperparameter_grid.h"
 #include "model/regressor.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 const char* SplitMethodName(SplitMethod method) {
   switch (method) {
@@ -605,4 +605,4 @@ PredictConfig LoadPredictConfig(const std::string& path) {
   return out;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model

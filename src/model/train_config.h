@@ -27,7 +27,7 @@
 #include "model/config_document.h"
 #include "model/tpe_search.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 enum class SplitMethod { kAll, kHoldOut, kKFold, kExtrapolation, kInterpolation };
 
@@ -126,4 +126,4 @@ struct PredictConfig {
 };
 PredictConfig LoadPredictConfig(const std::string& path);
 
-}  // namespace twinprof
+}  // namespace twinprof::model

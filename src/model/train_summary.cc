@@ -6,7 +6,7 @@
 
 #include "model/trainer.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 namespace {
 
@@ -194,4 +194,4 @@ nlohmann::json TrainSummary::ToJson() const {
   return json;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model

@@ -19,7 +19,7 @@
 #include "model/tpe_search.h"
 #include "model/xgboost_feature_selection.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 namespace {
 
@@ -959,4 +959,4 @@ TrainSummary Train(const TrainConfig& config, const TrainOptions& options) {
   return TrainingRun(config, options).Run();
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model

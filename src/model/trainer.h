@@ -21,7 +21,7 @@
 #include "model/model_file.h"
 #include "model/train_config.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 struct TrainOptions {
   int jobs = 1;  // threads for the fits (grid points x splits)
@@ -72,4 +72,4 @@ struct TrainSummary {
 // or for configuration keys the data contradicts (unknown columns, empty splits).
 TrainSummary Train(const TrainConfig& config, const TrainOptions& options);
 
-}  // namespace twinprof
+}  // namespace twinprof::model

@@ -12,7 +12,7 @@
 #include "model/regressors/xgboost_importance.h"
 #include "model/tpe_search.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 namespace {
 
@@ -45,7 +45,7 @@ Fit FitXgboost(const XgboostSelectionTask& task, const nlohmann::json& point,
         fit.notes.push_back("XGBoost feature selection: a fit predicted NaN or infinity");
       }
     } else {
-      fit.weights = XgboostFeatureImportance(*regressor, static_cast<size_t>(x.cols()));
+      fit.weights = regressors::XgboostFeatureImportance(*regressor, static_cast<size_t>(x.cols()));
       fit.mape = 0;
     }
   } catch (const InputError&) {
@@ -189,4 +189,4 @@ std::vector<XgboostSelection> SelectFeaturesWithXgboost(
   return out;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model

@@ -30,7 +30,7 @@
 #include "model/splits.h"
 #include "model/train_config.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 // One selection: the data as the techniques see it and the rows it may look at.
 struct XgboostSelectionTask {
@@ -61,4 +61,4 @@ std::vector<XgboostSelection> SelectFeaturesWithXgboost(
 // Ascending. Empty when every weight is 0.
 std::vector<int> KeepTopFeatures(const std::vector<double>& weights, double tolerance);
 
-}  // namespace twinprof
+}  // namespace twinprof::model

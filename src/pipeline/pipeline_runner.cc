@@ -124,8 +124,8 @@ class Pipeline {
       : options_(options), file_(std::move(file)) {
     output_ = options.output_dir.empty() ? "run-" + file_.name : options.output_dir;
     output_ = fs::absolute(output_).lexically_normal().string();
-    campaign_ = LoadCampaign(file_.campaign);
-    for (ComponentId id : campaign_.workflow.components()) {
+    campaign_ = profile::LoadCampaign(file_.campaign);
+    for (workflow::ComponentId id : campaign_.workflow.components()) {
       components_.push_back(campaign_.workflow.component(id).name);
     }
     jobs_ = file_.jobs > 0 ? file_.jobs
@@ -161,7 +161,7 @@ class Pipeline {
   RunOptions options_;
   PipelineFile file_;
   std::string output_;
-  Campaign campaign_;
+  profile::Campaign campaign_;
   std::vector<std::string> components_;
   std::vector<Condition> conditions_;
   int jobs_ = 1;
@@ -170,7 +170,7 @@ class Pipeline {
 PlannedStep Pipeline::PlanProfile() const {
   PlannedStep step("profile");
   step.input_files = {campaign_.file, campaign_.workflow.source_file()};
-  for (ComponentId id : campaign_.workflow.components()) {
+  for (workflow::ComponentId id : campaign_.workflow.components()) {
     step.input_files.push_back(campaign_.workflow.component(id).script_path);
   }
   std::vector<std::string> arguments = {"profile", file_.campaign, "-o", Dir("profile")};

@@ -11,7 +11,7 @@
 
 #include "core/units.h"
 
-namespace twinprof {
+namespace twinprof::platform {
 
 int Cluster::node_count() const {
   int total = 0;
@@ -215,4 +215,4 @@ void ValidatePlatform(const Platform& platform) {
              "overheads: image_pull_bandwidth", file, BytesPerSecond);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::platform

@@ -20,6 +20,10 @@
 #include "core/error.h"
 
 namespace twinprof {
+class YamlFile;
+}  // namespace twinprof
+
+namespace twinprof::platform {
 
 // Bounds beyond which a value is certainly a typo; both the loader and ValidatePlatform enforce
 // them.
@@ -103,7 +107,6 @@ struct Platform {
 // (PlatformLimits). The result has passed ValidatePlatform.
 Platform LoadPlatform(const std::string& path);
 
-class YamlFile;
 // The same, from an already parsed file (tests, embedded documents).
 Platform LoadPlatform(const YamlFile& file);
 
@@ -117,4 +120,4 @@ void ValidatePlatform(const Platform& platform);
 // True when `name` is a valid node type or cluster name (see ValidatePlatform).
 bool IsValidPlatformName(const std::string& name);
 
-}  // namespace twinprof
+}  // namespace twinprof::platform

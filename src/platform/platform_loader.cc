@@ -9,7 +9,7 @@
 #include "core/yaml_file.h"
 #include "platform/platform.h"
 
-namespace twinprof {
+namespace twinprof::platform {
 namespace {
 
 using Limits = PlatformLimits;
@@ -223,4 +223,4 @@ Platform LoadPlatform(const YamlFile& file) { return PlatformReader(file).Read()
 
 Platform LoadPlatform(const std::string& path) { return LoadPlatform(YamlFile::Load(path)); }
 
-}  // namespace twinprof
+}  // namespace twinprof::platform

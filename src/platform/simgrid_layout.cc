@@ -4,7 +4,7 @@
 
 #include "platform/simgrid_platform.h"
 
-namespace twinprof {
+namespace twinprof::platform {
 
 std::string SimNodeHostName(const std::string& cluster, const std::string& node_type, int index) {
   return cluster + "/" + node_type + "-" + std::to_string(index);
@@ -69,4 +69,4 @@ Layout Describe(const Platform& platform) {
 }
 
 }  // namespace simgrid_layout
-}  // namespace twinprof
+}  // namespace twinprof::platform

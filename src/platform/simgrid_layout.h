@@ -9,7 +9,7 @@
 
 #include "platform/platform.h"
 
-namespace twinprof::simgrid_layout {
+namespace twinprof::platform::simgrid_layout {
 
 struct LinkSpec {
   std::string name;
@@ -51,4 +51,4 @@ struct Layout {
 // Describes `platform`, which must have passed ValidatePlatform.
 Layout Describe(const Platform& platform);
 
-}  // namespace twinprof::simgrid_layout
+}  // namespace twinprof::platform::simgrid_layout

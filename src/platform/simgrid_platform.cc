@@ -6,7 +6,7 @@
 
 #include "platform/simgrid_layout.h"
 
-namespace twinprof {
+namespace twinprof::platform {
 
 namespace sg4 = simgrid::s4u;
 
@@ -64,4 +64,4 @@ SimGridPlatform BuildSimGridPlatform(const Platform& platform, sg4::Engine& engi
   return result;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::platform

@@ -26,7 +26,7 @@
 
 #include "platform/platform.h"
 
-namespace twinprof {
+namespace twinprof::platform {
 
 // One simulated node.
 struct SimNode {
@@ -60,4 +60,4 @@ SimGridPlatform BuildSimGridPlatform(const Platform& platform, simgrid::s4u::Eng
 // that builds the same hosts, links, routes and properties.
 std::string ToSimGridXml(const Platform& platform);
 
-}  // namespace twinprof
+}  // namespace twinprof::platform

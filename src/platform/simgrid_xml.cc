@@ -10,7 +10,7 @@
 #include "platform/simgrid_layout.h"
 #include "platform/simgrid_platform.h"
 
-namespace twinprof {
+namespace twinprof::platform {
 namespace {
 
 // Escapes text for an XML attribute value.
@@ -90,4 +90,4 @@ std::string ToSimGridXml(const Platform& platform) {
   return out.str();
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::platform

@@ -20,7 +20,7 @@ std::string Mode(const JobRecord& record) {
 }  // namespace
 
 MeasuredRuns LoadMeasuredRuns(const std::string& results) {
-  JobRecordSet set = ReadJobRecords(results);
+  profile::JobRecordSet set = profile::ReadJobRecords(results);
   MeasuredRuns measured;
   measured.path = results;
   for (const std::string& name : set.parameter_names) {

@@ -15,7 +15,7 @@ constexpr const char* kComputeTarget = "compute_s";
 }  // namespace
 
 ModelComputeTime::ModelComputeTime(const std::string& path)
-    : path_(path), model_(ModelFile::Load(path)), inputs_(model_.plan().InputColumns()) {
+    : path_(path), model_(model::ModelFile::Load(path)), inputs_(model_.plan().InputColumns()) {
   if (model_.y() != kComputeTarget) {
     throw InputError(SourceLocation{path},
                      "the model predicts '" + model_.y() + "', not " + kComputeTarget +
@@ -37,15 +37,15 @@ double ModelComputeTime::Seconds(const std::vector<double>& row) const {
   return model_.Predict(table)(0);
 }
 
-void AttachModelBehaviours(Scenario& scenario) {
+void AttachModelBehaviours(sim::Scenario& scenario) {
   std::map<std::string, std::shared_ptr<const ModelComputeTime>> loaded;
-  for (ComponentId id : scenario.workflow.components()) {
-    ComponentBehaviour& behaviour = scenario.behaviours[id];
+  for (workflow::ComponentId id : scenario.workflow.components()) {
+    sim::ComponentBehaviour& behaviour = scenario.behaviours[id];
     if (behaviour.model_path.empty()) continue;
     std::shared_ptr<const ModelComputeTime>& model = loaded[behaviour.model_path];
     if (!model) model = std::make_shared<const ModelComputeTime>(behaviour.model_path);
     // Checks now that the scenario supplies every feature (the simulator builds the same plan).
-    FeatureRowPlan check(scenario, model->inputs(), model->source());
+    sim::FeatureRowPlan check(scenario, model->inputs(), model->source());
     behaviour.compute_model = model;
   }
 }

@@ -20,7 +20,7 @@
 namespace twinprof::predict {
 
 // A model file as the simulator's ComputeTimeModel: one prediction per feature row.
-class ModelComputeTime : public ComputeTimeModel {
+class ModelComputeTime : public sim::ComputeTimeModel {
  public:
   // Throws InputError (naming `path`) when it is not a model file or does not predict compute_s.
   explicit ModelComputeTime(const std::string& path);
@@ -29,17 +29,17 @@ class ModelComputeTime : public ComputeTimeModel {
   double Seconds(const std::vector<double>& row) const override;
   const std::string& source() const override { return path_; }
 
-  const ModelFile& model() const { return model_; }
+  const model::ModelFile& model() const { return model_; }
 
  private:
   std::string path_;
-  ModelFile model_;
+  model::ModelFile model_;
   std::vector<std::string> inputs_;
 };
 
 // Loads (once per file) and attaches the model of every behaviour that names one. Throws
 // InputError for a bad model file, a model of another target, or a feature the scenario cannot
 // supply.
-void AttachModelBehaviours(Scenario& scenario);
+void AttachModelBehaviours(sim::Scenario& scenario);
 
 }  // namespace twinprof::predict

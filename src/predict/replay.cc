@@ -32,10 +32,12 @@ double Number(const MeasuredRuns& measured, const MeasuredRun& run, const std::s
 
 }  // namespace
 
-std::vector<ScenarioRun> ReplayScenarios(const Scenario& base, const MeasuredRuns& measured) {
-  const Workflow& workflow = base.workflow;
+std::vector<sim::ScenarioRun> ReplayScenarios(const sim::Scenario& base,
+                                              const MeasuredRuns& measured) {
+  const workflow::Workflow& workflow = base.workflow;
   std::set<std::string> simulated, recorded(measured.components.begin(), measured.components.end());
-  for (ComponentId id : workflow.components()) simulated.insert(workflow.component(id).name);
+  for (workflow::ComponentId id : workflow.components())
+    simulated.insert(workflow.component(id).name);
   if (simulated != recorded) {
     throw InputError(SourceLocation{base.source_file},
                      "the scenario's workflow does not match the measured one: the scenario has "
@@ -46,16 +48,16 @@ std::vector<ScenarioRun> ReplayScenarios(const Scenario& base, const MeasuredRun
   const std::string source = workflow.component(workflow.Sources().front()).name;
   const bool reserves_cores = measured.backend != "local";
 
-  std::vector<ScenarioRun> runs;
+  std::vector<sim::ScenarioRun> runs;
   for (const MeasuredRun& run : measured.runs) {
-    ScenarioRun replay{base, run.run_id, run.repetition};
-    Scenario& scenario = replay.scenario;
+    sim::ScenarioRun replay{base, run.run_id, run.repetition};
+    sim::Scenario& scenario = replay.scenario;
     for (const auto& [name, value] : run.parameters) {
       size_t dot = name.rfind('.');
       if (dot == std::string::npos || value.empty()) continue;
-      std::optional<ComponentId> id = workflow.Find(name.substr(0, dot));
+      std::optional<workflow::ComponentId> id = workflow.Find(name.substr(0, dot));
       if (!id) continue;
-      ComponentDeployment& deployment = scenario.deployments[*id];
+      sim::ComponentDeployment& deployment = scenario.deployments[*id];
       const std::string field = name.substr(dot + 1);
       if (field == "cpu") {
         const double cpu = Number(measured, run, name, value);
@@ -80,7 +82,7 @@ std::vector<ScenarioRun> ReplayScenarios(const Scenario& base, const MeasuredRun
     scenario.workload.uploads = std::move(uploads);
     scenario.workload.files = static_cast<int64_t>(scenario.workload.uploads.size());
     scenario.parameters = run.parameters;
-    ValidateScenario(scenario);
+    sim::ValidateScenario(scenario);
     runs.push_back(std::move(replay));
   }
   return runs;

@@ -21,6 +21,7 @@ namespace twinprof::predict {
 //  - the run's parameters (same names and values) and its run_id and repetition.
 // Throws InputError when the scenario's components are not the measured ones, or a parameter
 // value is not a number where one is needed.
-std::vector<ScenarioRun> ReplayScenarios(const Scenario& base, const MeasuredRuns& measured);
+std::vector<sim::ScenarioRun> ReplayScenarios(const sim::Scenario& base,
+                                              const MeasuredRuns& measured);
 
 }  // namespace twinprof::predict

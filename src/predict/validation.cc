@@ -52,7 +52,7 @@ double Mean(const std::vector<double>& values) {
 double P95(std::vector<double> values) {
   if (values.empty()) return NAN;
   std::sort(values.begin(), values.end());
-  return Quantile(values, 0.95);
+  return sim::Quantile(values, 0.95);
 }
 
 Parameters WithoutMode(const Parameters& parameters) {
@@ -178,9 +178,9 @@ ValidationMetric Summarise(const std::vector<const ValidationCell*>& cells,
   row.cells = static_cast<int>(measured.size());
   if (row.cells == 0) return row;
   const Eigen::Index n = row.cells;
-  ZeroExcludingMape mape =
-      MapeExcludingZeros(Eigen::Map<const Eigen::VectorXd>(measured.data(), n),
-                         Eigen::Map<const Eigen::VectorXd>(predicted.data(), n));
+  model::ZeroExcludingMape mape =
+      model::MapeExcludingZeros(Eigen::Map<const Eigen::VectorXd>(measured.data(), n),
+                                Eigen::Map<const Eigen::VectorXd>(predicted.data(), n));
   row.mape_pct = mape.mape;
   row.zero_measured = mape.zero_rows;
   row.measured_mean = Mean(measured);
@@ -479,9 +479,10 @@ ValidationSummary RunValidation(const ValidateOptions& options) {
     std::error_code error;
     fs::create_directories(options.output_dir, error);
     if (error) throw InputError("cannot create output folder " + options.output_dir);
-    WriteFileAtomically((fs::path(options.output_dir) / "validate.csv").string(), summary.Csv());
-    WriteFileAtomically((fs::path(options.output_dir) / "validate.json").string(),
-                        summary.ToJson().dump(2) + "\n");
+    model::WriteFileAtomically((fs::path(options.output_dir) / "validate.csv").string(),
+                               summary.Csv());
+    model::WriteFileAtomically((fs::path(options.output_dir) / "validate.json").string(),
+                               summary.ToJson().dump(2) + "\n");
   }
   return summary;
 }

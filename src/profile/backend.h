@@ -37,7 +37,7 @@
 #include "profile/interrupt.h"
 #include "workflow/workflow.h"
 
-namespace twinprof {
+namespace twinprof::profile {
 
 // How one component is deployed for a run.
 struct Deployment {
@@ -80,7 +80,7 @@ struct RunRequest {
   // Not owned, never null when passed to Run(): whoever builds the request keeps the workflow
   // alive until Run() returns (MakeRunRequest points it at the Campaign's workflow, so the
   // Campaign must outlive the request). Backends must not keep the pointer after Run().
-  const Workflow* workflow = nullptr;
+  const workflow::Workflow* workflow = nullptr;
   // The components to deploy. Outputs of a job whose downstream component is not deployed are
   // kept but trigger nothing.
   std::vector<Deployment> deployments;
@@ -131,4 +131,4 @@ class Backend {
 // backend.
 std::unique_ptr<Backend> MakeBackend(const BackendConfig& config);
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

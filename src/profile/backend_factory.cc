@@ -3,14 +3,14 @@
 #include "profile/local_backend.h"
 #include "profile/oscar/oscar_backend.h"
 
-namespace twinprof {
+namespace twinprof::profile {
 
 std::unique_ptr<Backend> MakeBackend(const BackendConfig& config) {
   if (config.name == "local") {
-    return std::make_unique<LocalBackend>(ParseLocalBackendOptions(config));
+    return std::make_unique<local::LocalBackend>(local::ParseLocalBackendOptions(config));
   }
   if (config.name == "oscar") return oscar::MakeOscarBackend(config);
   throw InputError(config.where, "backend '" + config.name + "' is not available in this build");
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

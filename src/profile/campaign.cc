@@ -14,7 +14,7 @@
 #include "core/yaml_file.h"
 #include "workflow/loaders.h"
 
-namespace twinprof {
+namespace twinprof::profile {
 namespace {
 
 namespace fs = std::filesystem;
@@ -156,7 +156,7 @@ void LoadGeneratedInputs(const YamlFile& file, const YAML::Node& section,
 }
 
 ComponentSpace LoadComponentSpace(const YamlFile& file, const YAML::Node& node,
-                                  const Component& component) {
+                                  const workflow::Component& component) {
   ComponentSpace space;
   space.component = component.name;
   space.where = file.Where(node);
@@ -322,9 +322,9 @@ Campaign LoadCampaign(const std::string& path) {
   if (!fs::is_regular_file(workflow_path)) {
     file->Fail(workflow, "workflow file '" + workflow_path + "' does not exist");
   }
-  campaign.workflow = LoadWorkflow(workflow_path, nullptr);
+  campaign.workflow = workflow::LoadWorkflow(workflow_path, nullptr);
   // A component that runs its image's own command runs on OSCAR only.
-  RequireScripts(campaign.workflow, campaign.backend.name == "oscar");
+  workflow::RequireScripts(campaign.workflow, campaign.backend.name == "oscar");
 
   // Inputs.
   YAML::Node inputs = file->Required(root, "inputs");
@@ -369,8 +369,8 @@ Campaign LoadCampaign(const std::string& path) {
       component_nodes.emplace(key, entry.second);
     }
   }
-  for (ComponentId id : campaign.workflow.components()) {
-    const Component& component = campaign.workflow.component(id);
+  for (workflow::ComponentId id : campaign.workflow.components()) {
+    const workflow::Component& component = campaign.workflow.component(id);
     auto it = component_nodes.find(component.name);
     campaign.space.push_back(LoadComponentSpace(
         *file, it == component_nodes.end() ? YAML::Node() : it->second, component));
@@ -446,4 +446,4 @@ void PrepareInputs(Campaign& campaign, const std::string& output_dir) {
   }
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

@@ -15,7 +15,7 @@
 #include <sstream>
 #include <thread>
 
-namespace twinprof {
+namespace twinprof::profile::local {
 namespace {
 
 namespace fs = std::filesystem;
@@ -406,4 +406,4 @@ JobCgroup::~JobCgroup() {
   }
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::profile::local

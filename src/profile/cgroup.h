@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-namespace twinprof {
+namespace twinprof::profile::local {
 
 // The limits of one job; 0 / "" = none.
 struct JobLimits {
@@ -113,4 +113,4 @@ class JobCgroup {
   std::string limits_ = "enforced";
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::profile::local

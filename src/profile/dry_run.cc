@@ -9,7 +9,7 @@
 #include "profile/progress.h"
 #include "profile/results_store.h"
 
-namespace twinprof {
+namespace twinprof::profile {
 namespace {
 
 namespace fs = std::filesystem;
@@ -136,4 +136,4 @@ std::string DescribePlan(const Campaign& campaign, const Plan& plan,
   return out.str();
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

@@ -11,7 +11,7 @@
 #include "core/error.h"
 #include "profile/job_records_source.h"
 
-namespace twinprof {
+namespace twinprof::profile {
 namespace {
 
 std::string Join(const std::vector<std::string>& names) {
@@ -237,4 +237,4 @@ int ExportCsv(const ResultsStore& store, const ExportOptions& options, std::ostr
   return options.runs ? ExportRuns(store, options, out) : ExportJobs(store, options, out);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

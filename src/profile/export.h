@@ -20,7 +20,7 @@
 
 #include "profile/results_store.h"
 
-namespace twinprof {
+namespace twinprof::profile {
 
 struct ExportOptions {
   bool runs = false;      // per run instead of per job
@@ -38,4 +38,4 @@ std::string SelectedMode(const ExportOptions& options);
 // or mode (naming the ones that exist).
 int ExportCsv(const ResultsStore& store, const ExportOptions& options, std::ostream& out);
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

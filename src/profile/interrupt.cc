@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace twinprof {
+namespace twinprof::profile {
 namespace {
 
 sigset_t WatchedSignals() {
@@ -60,4 +60,4 @@ std::string SignalName(int signal) {
   return name ? std::string("SIG") + name : "signal " + std::to_string(signal);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

@@ -17,7 +17,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace twinprof {
+namespace twinprof::profile {
 
 class InterruptWatch {
  public:
@@ -54,4 +54,4 @@ class Interrupted : public std::runtime_error {
 // "SIGINT", "SIGTERM", ...
 std::string SignalName(int signal);
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

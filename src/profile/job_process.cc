@@ -14,7 +14,7 @@
 #include <fstream>
 #include <stdexcept>
 
-namespace twinprof {
+namespace twinprof::profile::local {
 namespace {
 
 bool RunsDirectly(const std::string& script) {
@@ -160,4 +160,4 @@ std::string ReadTail(const std::string& path, size_t max_bytes) {
   return text;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::profile::local

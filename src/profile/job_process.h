@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace twinprof {
+namespace twinprof::profile::local {
 
 struct ProcessSpec {
   std::string script;
@@ -58,4 +58,4 @@ class JobProcess {
 // The last `max_bytes` of a file, starting at a line boundary when possible.
 std::string ReadTail(const std::string& path, size_t max_bytes);
 
-}  // namespace twinprof
+}  // namespace twinprof::profile::local

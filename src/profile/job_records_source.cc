@@ -7,7 +7,7 @@
 
 #include "core/job_csv_reader.h"
 
-namespace twinprof {
+namespace twinprof::profile {
 namespace {
 
 namespace fs = std::filesystem;
@@ -82,4 +82,4 @@ JobRecordSet ReadJobRecords(const std::string& path) {
   return set;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

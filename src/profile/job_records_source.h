@@ -27,7 +27,7 @@
 #include "core/run_parameters.h"
 #include "profile/results_store.h"
 
-namespace twinprof {
+namespace twinprof::profile {
 
 struct JobRecordSet {
   enum class Origin { kResultsStore, kCsv };
@@ -57,4 +57,4 @@ JobRecordSet ReadJobRecords(const std::string& path);
 // `twinprof export --jobs` writes them).
 JobRecordSet ReadJobRecords(const ResultsStore& store);
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

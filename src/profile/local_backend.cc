@@ -3,7 +3,7 @@
 #include "core/yaml_file.h"
 #include "profile/local_run.h"
 
-namespace twinprof {
+namespace twinprof::profile::local {
 
 LocalBackendOptions ParseLocalBackendOptions(const BackendConfig& config) {
   LocalBackendOptions options;
@@ -36,4 +36,4 @@ RunResult LocalBackend::Run(const RunRequest& request, const RunObserver& observ
   return result;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::profile::local

@@ -29,7 +29,7 @@
 #include "profile/backend.h"
 #include "profile/cgroup.h"
 
-namespace twinprof {
+namespace twinprof::profile::local {
 
 // The campaign's `local:` section.
 struct LocalBackendOptions {
@@ -57,4 +57,4 @@ class LocalBackend : public Backend {
   bool noted_ = false;                // cgroup notes reported once
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::profile::local

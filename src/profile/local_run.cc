@@ -16,7 +16,7 @@
 
 extern char** environ;
 
-namespace twinprof {
+namespace twinprof::profile::local {
 namespace {
 
 namespace fs = std::filesystem;
@@ -121,9 +121,9 @@ RunResult LocalRun::Execute() {
 }
 
 void LocalRun::CreateBuckets() {
-  const Workflow& workflow = *request_.workflow;
+  const workflow::Workflow& workflow = *request_.workflow;
   for (const Deployment& deployment : request_.deployments) {
-    std::optional<ComponentId> id = workflow.Find(deployment.component);
+    std::optional<workflow::ComponentId> id = workflow.Find(deployment.component);
     if (!id)
       throw std::runtime_error("run request deploys unknown component " + deployment.component);
     ComponentState& state = states_[deployment.component];
@@ -135,7 +135,7 @@ void LocalRun::CreateBuckets() {
     state.script = fs::absolute(state.component->script_path).string();
   }
   for (auto& [name, state] : states_) {
-    for (ComponentId next : workflow.Successors(*workflow.Find(name))) {
+    for (workflow::ComponentId next : workflow.Successors(*workflow.Find(name))) {
       auto it = states_.find(workflow.component(next).name);
       if (it != states_.end()) state.successors.push_back(&it->second);
     }
@@ -392,4 +392,4 @@ void LocalRun::UploadOutputs(RunningJob& job) {
   }
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::profile::local

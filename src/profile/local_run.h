@@ -23,7 +23,7 @@
 #include "profile/job_process.h"
 #include "profile/local_backend.h"
 
-namespace twinprof {
+namespace twinprof::profile::local {
 
 class LocalRun {
  public:
@@ -47,7 +47,7 @@ class LocalRun {
   };
   struct ComponentState {
     const Deployment* deployment = nullptr;
-    const Component* component = nullptr;
+    const workflow::Component* component = nullptr;
     std::string bucket;
     std::deque<QueuedFile> queue;
     int running = 0;
@@ -128,4 +128,4 @@ class LocalRun {
   RunResult result_;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::profile::local

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <functional>
 
-namespace twinprof {
+namespace twinprof::profile {
 namespace {
 
 namespace fs = std::filesystem;
@@ -172,7 +172,7 @@ Plan MakePlan(const Campaign& campaign) {
     plan.runs.push_back(run);
     if (!campaign.test_single_components) return;
     int parent = run.run_id;
-    for (ComponentId id : campaign.workflow.TopologicalOrder()) {
+    for (workflow::ComponentId id : campaign.workflow.TopologicalOrder()) {
       const std::string& name = campaign.workflow.component(id).name;
       PlannedRun single = configuration;
       single.run_id = static_cast<int>(plan.runs.size());
@@ -221,7 +221,7 @@ RunRequest MakeRunRequest(const Campaign& campaign, const PlannedRun& run,
     for (size_t i = 0; i < times.size(); ++i) {
       std::string number = std::to_string(i + 1);
       number.insert(0, static_cast<size_t>(digits) - number.size(), '0');
-      for (ComponentId id : campaign.workflow.Sources()) {
+      for (workflow::ComponentId id : campaign.workflow.Sources()) {
         request.uploads.push_back({input.path, "input-" + number + extension,
                                    campaign.workflow.component(id).name, times[i]});
       }
@@ -234,4 +234,4 @@ RunRequest MakeRunRequest(const Campaign& campaign, const PlannedRun& run,
   return request;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

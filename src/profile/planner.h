@@ -18,7 +18,7 @@
 #include "profile/backend.h"
 #include "profile/campaign.h"
 
-namespace twinprof {
+namespace twinprof::profile {
 
 struct PlannedRun {
   int run_id = 0;
@@ -60,4 +60,4 @@ std::string DescribeParameters(const std::vector<std::pair<std::string, std::str
 // "0.5", "1", "2.25": the shortest form of a number, for parameter values.
 std::string FormatNumber(double value);
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

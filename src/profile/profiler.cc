@@ -13,7 +13,7 @@
 #include "profile/progress.h"
 #include "profile/results_store.h"
 
-namespace twinprof {
+namespace twinprof::profile {
 namespace {
 
 namespace fs = std::filesystem;
@@ -217,4 +217,4 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
   return summary;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

@@ -24,7 +24,7 @@
 #include "profile/campaign.h"
 #include "profile/planner.h"
 
-namespace twinprof {
+namespace twinprof::profile {
 
 struct ProfileOptions {
   std::string output_dir;  // required
@@ -77,4 +77,4 @@ ProfileSummary Profile(Campaign& campaign, Backend& backend, const ProfileOption
 // lower bound that says what it counts (the upload schedule) and what it does not (the jobs).
 std::string DescribePlan(const Campaign& campaign, const Plan& plan, const std::string& output_dir);
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

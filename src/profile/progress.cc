@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <ostream>
 
-namespace twinprof {
+namespace twinprof::profile {
 namespace {
 
 double SteadySeconds() {
@@ -165,4 +165,4 @@ std::string Progress::FormatSeconds(double seconds) {
   return text;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

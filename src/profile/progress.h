@@ -19,7 +19,7 @@
 #include <string>
 #include <thread>
 
-namespace twinprof {
+namespace twinprof::profile {
 
 struct ProgressOptions {
   std::ostream* out = nullptr;  // null = silent
@@ -83,4 +83,4 @@ class Progress {
   std::thread refresher_;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

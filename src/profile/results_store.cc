@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 
-namespace twinprof {
+namespace twinprof::profile {
 namespace {
 
 namespace fs = std::filesystem;
@@ -558,4 +558,4 @@ int ResultsStore::CountJobs(int run_id) const {
   return s.Int(0);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

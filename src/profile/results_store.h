@@ -39,7 +39,7 @@
 
 struct sqlite3;
 
-namespace twinprof {
+namespace twinprof::profile {
 
 // One configuration run as the store knows it.
 struct RunRow {
@@ -129,4 +129,4 @@ class ResultsStore {
   int format_ = 2;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::profile

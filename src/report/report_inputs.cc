@@ -47,14 +47,14 @@ size_t CountJobs(const std::vector<RunTimeline>& runs, size_t first) {
 }
 
 void LoadResults(const std::string& path, ReportData* data) {
-  ResultsStore store = ResultsStore::OpenExisting(path);
-  JobRecordSet set = ReadJobRecords(store);
+  profile::ResultsStore store = profile::ResultsStore::OpenExisting(path);
+  profile::JobRecordSet set = profile::ReadJobRecords(store);
   std::string campaign = store.GetMeta("campaign").value_or(fs::path(path).filename().string());
   std::string backend = store.GetMeta("backend").value_or("unknown");
   size_t first = data->runs.size();
   std::map<int, size_t> run_index;
   int unfinished = 0;
-  for (const RunRow& row : store.Runs()) {
+  for (const profile::RunRow& row : store.Runs()) {
     if (row.status != "finished") {
       ++unfinished;
       continue;

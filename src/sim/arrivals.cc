@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-namespace twinprof {
+namespace twinprof::sim {
 
 ArrivalGenerator::ArrivalGenerator(const Workload& workload)
     : workload_(workload), random_(workload.seed) {}
@@ -44,4 +44,4 @@ FileArrival ArrivalGenerator::Next() {
   return arrival;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

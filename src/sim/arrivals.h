@@ -13,7 +13,7 @@
 
 #include "sim/scenario.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 struct FileArrival {
   double time = 0;  // seconds since the start
@@ -44,4 +44,4 @@ class ArrivalGenerator {
   double batch_time_ = 0;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

@@ -1,34 +1,34 @@
 #include "sim/calibration_file.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 namespace {
 
-NodeType* FindType(Platform& platform, const std::string& name) {
-  for (NodeType& type : platform.node_types) {
+platform::NodeType* FindType(platform::Platform& platform, const std::string& name) {
+  for (platform::NodeType& type : platform.node_types) {
     if (type.name == name) return &type;
   }
   return nullptr;
 }
 
-Cluster* FindCluster(Platform& platform, const std::string& name) {
-  for (Cluster& cluster : platform.clusters) {
+platform::Cluster* FindCluster(platform::Platform& platform, const std::string& name) {
+  for (platform::Cluster& cluster : platform.clusters) {
     if (cluster.name == name) return &cluster;
   }
   return nullptr;
 }
 
-void ApplyNodeTypes(const YamlFile& file, const YAML::Node& node, Platform& platform) {
+void ApplyNodeTypes(const YamlFile& file, const YAML::Node& node, platform::Platform& platform) {
   file.ExpectMap(node, "'node_types' ({node_type: {speed: flops}})");
   for (const auto& entry : node) {
     std::string name = file.String(entry.first, "a node type");
-    NodeType* type = FindType(platform, name);
+    platform::NodeType* type = FindType(platform, name);
     if (type == nullptr) file.Fail(entry.first, "the platform has no node type '" + name + "'");
     file.ExpectMap(entry.second, "a node type's calibrated values ({speed: flops})");
     file.CheckKeys(entry.second, {"speed"}, "a node type's calibrated values", nullptr);
     if (YAML::Node speed = YamlFile::Optional(entry.second, "speed"); speed) {
       type->speed = file.Flops(speed, "speed");
-      if (!(type->speed > 0 && type->speed <= PlatformLimits::kMaxSpeed)) {
+      if (!(type->speed > 0 && type->speed <= platform::PlatformLimits::kMaxSpeed)) {
         file.Fail(speed, "speed must be > 0 and at most 1 Pf");
       }
       type->where = file.Where(speed);
@@ -36,11 +36,11 @@ void ApplyNodeTypes(const YamlFile& file, const YAML::Node& node, Platform& plat
   }
 }
 
-void ApplyClusters(const YamlFile& file, const YAML::Node& node, Platform& platform) {
+void ApplyClusters(const YamlFile& file, const YAML::Node& node, platform::Platform& platform) {
   file.ExpectMap(node, "'clusters' ({cluster: {storage: {bandwidth, latency}}})");
   for (const auto& entry : node) {
     std::string name = file.String(entry.first, "a cluster");
-    Cluster* cluster = FindCluster(platform, name);
+    platform::Cluster* cluster = FindCluster(platform, name);
     if (cluster == nullptr) file.Fail(entry.first, "the platform has no cluster '" + name + "'");
     file.ExpectMap(entry.second, "a cluster's calibrated values ({storage: ...})");
     file.CheckKeys(entry.second, {"storage"}, "a cluster's calibrated values", nullptr);
@@ -51,27 +51,27 @@ void ApplyClusters(const YamlFile& file, const YAML::Node& node, Platform& platf
     if (YAML::Node bandwidth = YamlFile::Optional(storage, "bandwidth"); bandwidth) {
       cluster->storage.bandwidth = file.Bandwidth(bandwidth, "storage bandwidth");
       if (!(cluster->storage.bandwidth > 0 &&
-            cluster->storage.bandwidth <= PlatformLimits::kMaxBandwidth)) {
+            cluster->storage.bandwidth <= platform::PlatformLimits::kMaxBandwidth)) {
         file.Fail(bandwidth, "storage bandwidth must be > 0 and at most 1 PBps");
       }
     }
     if (YAML::Node latency = YamlFile::Optional(storage, "latency"); latency) {
       cluster->storage.latency = file.Duration(latency, "storage latency");
       if (!(cluster->storage.latency >= 0 &&
-            cluster->storage.latency <= PlatformLimits::kMaxLatency)) {
+            cluster->storage.latency <= platform::PlatformLimits::kMaxLatency)) {
         file.Fail(latency, "storage latency must be >= 0 and at most 1 hour");
       }
     }
   }
 }
 
-void ApplyOverheads(const YamlFile& file, const YAML::Node& node, Overheads& overheads) {
+void ApplyOverheads(const YamlFile& file, const YAML::Node& node, platform::Overheads& overheads) {
   file.ExpectMap(node, "'overheads'");
   file.CheckKeys(node, {"scheduling", "pod_start", "image_pull_bandwidth"}, "'overheads'", nullptr);
   auto duration = [&](const char* key, double& value) {
     if (YAML::Node given = YamlFile::Optional(node, key); given) {
       value = file.Duration(given, key);
-      if (!(value >= 0 && value <= PlatformLimits::kMaxOverhead)) {
+      if (!(value >= 0 && value <= platform::PlatformLimits::kMaxOverhead)) {
         file.Fail(given, std::string(key) + " must be >= 0 and at most one day");
       }
     }
@@ -81,7 +81,7 @@ void ApplyOverheads(const YamlFile& file, const YAML::Node& node, Overheads& ove
   if (YAML::Node pull = YamlFile::Optional(node, "image_pull_bandwidth"); pull) {
     overheads.image_pull_bandwidth = file.Bandwidth(pull, "image_pull_bandwidth");
     if (!(overheads.image_pull_bandwidth > 0 &&
-          overheads.image_pull_bandwidth <= PlatformLimits::kMaxBandwidth)) {
+          overheads.image_pull_bandwidth <= platform::PlatformLimits::kMaxBandwidth)) {
       file.Fail(pull, "image_pull_bandwidth must be > 0 and at most 1 PBps");
     }
   }
@@ -89,8 +89,9 @@ void ApplyOverheads(const YamlFile& file, const YAML::Node& node, Overheads& ove
 
 }  // namespace
 
-void ApplyCalibrationFile(const std::string& path, const Workflow& workflow, Platform& platform,
-                          std::vector<ComponentBehaviour>& behaviours, std::vector<bool>& given) {
+void ApplyCalibrationFile(const std::string& path, const workflow::Workflow& workflow,
+                          platform::Platform& platform, std::vector<ComponentBehaviour>& behaviours,
+                          std::vector<bool>& given) {
   YamlFile file = YamlFile::Load(path);
   const YAML::Node& root = file.root();
   file.ExpectMap(root, "a calibration file");
@@ -133,7 +134,7 @@ void ApplyCalibrationFile(const std::string& path, const Workflow& workflow, Pla
     file.ExpectMap(section, "'behaviour' ({component: {work: ..., ...}})");
     for (const auto& entry : section) {
       std::string name = file.String(entry.first, "a component name");
-      std::optional<ComponentId> id = workflow.Find(name);
+      std::optional<workflow::ComponentId> id = workflow.Find(name);
       if (!id) file.Fail(entry.first, "the workflow has no component '" + name + "'");
       behaviours[*id] =
           ParseComponentBehaviour(file, entry.second, transferred ? nullptr : &platform);
@@ -143,4 +144,4 @@ void ApplyCalibrationFile(const std::string& path, const Workflow& workflow, Pla
   if (YAML::Node fit = YamlFile::Optional(root, "fit"); fit) file.ExpectMap(fit, "'fit'");
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

@@ -23,7 +23,7 @@
 #include "sim/component_behaviour.h"
 #include "workflow/workflow.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 inline constexpr char kCalibrationFormat[] = "twinprof-calibration-1";
 
@@ -36,7 +36,8 @@ inline constexpr char kCalibrationFormat[] = "twinprof-calibration-1";
 // behaviour) are applied, so those win. Throws InputError at FILE:LINE:COL for a file that is
 // not a calibration file, a workflow name other than `workflow`'s, components, node types or
 // clusters that the scenario lacks (unless transferred), and values out of range.
-void ApplyCalibrationFile(const std::string& path, const Workflow& workflow, Platform& platform,
-                          std::vector<ComponentBehaviour>& behaviours, std::vector<bool>& given);
+void ApplyCalibrationFile(const std::string& path, const workflow::Workflow& workflow,
+                          platform::Platform& platform, std::vector<ComponentBehaviour>& behaviours,
+                          std::vector<bool>& given);
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

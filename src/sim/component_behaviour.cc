@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <limits>
 
-namespace twinprof {
+namespace twinprof::sim {
 
 double ComponentBehaviour::IdleComputeTime(double input_bytes, double cpu, double speed) const {
   const double work = Work(input_bytes);
@@ -45,7 +45,7 @@ double NonNegative(const YamlFile& file, const YAML::Node& node, std::string_vie
 // A {node_type: number} map; `positive` demands > 0, else >= 0.
 std::map<std::string, double> PerNodeType(const YamlFile& file, const YAML::Node& node,
                                           const std::string& what, bool positive,
-                                          const Platform* platform) {
+                                          const platform::Platform* platform) {
   file.ExpectMap(node, what + " ({node_type: number})");
   std::map<std::string, double> values;
   for (const auto& entry : node) {
@@ -65,7 +65,7 @@ std::map<std::string, double> PerNodeType(const YamlFile& file, const YAML::Node
 }  // namespace
 
 ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Node& node,
-                                           const Platform* platform) {
+                                           const platform::Platform* platform) {
   file.ExpectMap(node, "a component behaviour");
   file.CheckKeys(node,
                  {"work", "model", "serial_fraction", "output", "speed_factor", "interference",
@@ -146,4 +146,4 @@ ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Nod
   return behaviour;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

@@ -45,7 +45,7 @@
 #include "sim/compute_time_model.h"
 #include "sim/service_time.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 struct ComponentBehaviour {
   double work_base = 0;                        // flops per job
@@ -96,6 +96,6 @@ struct ComponentBehaviour {
 // distribution, `work` beside a service_time distribution, unknown keys, and (when `platform` is
 // given) node types the platform lacks.
 ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Node& node,
-                                           const Platform* platform = nullptr);
+                                           const platform::Platform* platform = nullptr);
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

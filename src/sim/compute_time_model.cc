@@ -7,7 +7,7 @@
 #include "core/error.h"
 #include "sim/scenario.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 namespace {
 
@@ -25,7 +25,7 @@ std::optional<double> ScenarioFeature(const Scenario& scenario, const std::strin
                                       std::string* why) {
   size_t dot = name.rfind('.');
   if (dot != std::string::npos) {
-    std::optional<ComponentId> id = scenario.workflow.Find(name.substr(0, dot));
+    std::optional<workflow::ComponentId> id = scenario.workflow.Find(name.substr(0, dot));
     std::string field = name.substr(dot + 1);
     if (id) {
       const ComponentDeployment& deployment = scenario.deployments[*id];
@@ -78,4 +78,4 @@ std::vector<double> FeatureRowPlan::Row(double input_bytes) const {
   return row;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace twinprof {
+namespace twinprof::sim {
 
 struct Scenario;
 
@@ -52,4 +52,4 @@ class FeatureRowPlan {
   std::vector<size_t> input_bytes_at_;  // the slots of input_bytes
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace twinprof {
+namespace twinprof::sim {
 
 double ImageCache::ReadyTime(int node, const std::string& image, double now, double pull_seconds) {
   // An empty image (no size, or nothing to pull) is no pull.
@@ -15,4 +15,4 @@ double ImageCache::ReadyTime(int node, const std::string& image, double now, dou
   return std::max(now, it->second);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace twinprof {
+namespace twinprof::sim {
 
 class ImageCache {
  public:
@@ -29,4 +29,4 @@ class ImageCache {
   long pulls_ = 0;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

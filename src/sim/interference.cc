@@ -2,7 +2,7 @@
 
 #include <simgrid/Exception.hpp>
 
-namespace twinprof {
+namespace twinprof::sim {
 
 namespace sg4 = simgrid::s4u;
 
@@ -113,4 +113,4 @@ void NodeInterference::Rerate(int node) {
   }
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

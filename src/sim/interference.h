@@ -22,7 +22,7 @@
 #include <simgrid/s4u.hpp>
 #include <vector>
 
-namespace twinprof {
+namespace twinprof::sim {
 
 class NodeInterference {
  public:
@@ -70,4 +70,4 @@ class NodeInterference {
   long restarts_ = 0;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

@@ -5,13 +5,13 @@
 #include <limits>
 #include <stdexcept>
 
-namespace twinprof {
+namespace twinprof::sim {
 
 namespace sg4 = simgrid::s4u;
 
 namespace {
 
-int ClusterIndex(const Platform& platform, const std::string& name) {
+int ClusterIndex(const platform::Platform& platform, const std::string& name) {
   for (size_t i = 0; i < platform.clusters.size(); ++i) {
     if (platform.clusters[i].name == name) return static_cast<int>(i);
   }
@@ -34,7 +34,7 @@ int64_t MaxConcurrentJobs(const NodePool& pool, const PodRequest& request) {
 
 // A seed of its own for each component's service times, so that changing one component's
 // distribution leaves the arrivals and the other components' draws alone (SplitMix64's mixer).
-uint64_t ComponentSeed(uint64_t seed, ComponentId id) {
+uint64_t ComponentSeed(uint64_t seed, workflow::ComponentId id) {
   uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (static_cast<uint64_t>(id) + 1);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -43,9 +43,9 @@ uint64_t ComponentSeed(uint64_t seed, ComponentId id) {
 
 }  // namespace
 
-JobFlow::JobFlow(const Scenario& scenario, const SimGridPlatform& platform, JobCsvWriter* csv,
-                 std::function<void(const JobRecord&)> on_job, RunStatistics& statistics,
-                 int run_id, int repetition)
+JobFlow::JobFlow(const Scenario& scenario, const platform::SimGridPlatform& platform,
+                 JobCsvWriter* csv, std::function<void(const JobRecord&)> on_job,
+                 RunStatistics& statistics, int run_id, int repetition)
     : scenario_(scenario),
       platform_(platform),
       csv_(csv),
@@ -56,8 +56,8 @@ JobFlow::JobFlow(const Scenario& scenario, const SimGridPlatform& platform, JobC
       images_(platform.nodes.size(), scenario.platform.overheads.images_cached),
       interference_(platform.nodes.size()) {
   std::vector<PoolNode> pool_nodes;
-  for (const SimNode& node : platform_.nodes) {
-    const NodeType* type = scenario_.platform.FindNodeType(node.node_type);
+  for (const platform::SimNode& node : platform_.nodes) {
+    const platform::NodeType* type = scenario_.platform.FindNodeType(node.node_type);
     NodeInfo info;
     info.host = node.host;
     info.name = node.host->get_name();
@@ -75,9 +75,9 @@ JobFlow::JobFlow(const Scenario& scenario, const SimGridPlatform& platform, JobC
   }
   pool_.emplace(std::move(pool_nodes), scenario_.node_policy);
 
-  const Workflow& workflow = scenario_.workflow;
+  const workflow::Workflow& workflow = scenario_.workflow;
   components_.resize(workflow.size());
-  for (ComponentId id : workflow.components()) {
+  for (workflow::ComponentId id : workflow.components()) {
     ComponentState& state = components_[id];
     state.id = id;
     state.name = workflow.component(id).name;
@@ -276,13 +276,13 @@ std::pair<double, double> JobFlow::ColdStart(const ComponentState& component, in
 
 std::pair<double, double> JobFlow::ColdStartTimes(const ComponentState& component, int node_index,
                                                   double init_s) {
-  const Overheads& overheads = scenario_.platform.overheads;
+  const platform::Overheads& overheads = scenario_.platform.overheads;
   const NodeInfo& node = nodes_[node_index];
   // Scheduling delay, then the cold start: the image of the node's architecture, then the
   // container. Every job has the same scheduling delay, so pods start in placement order and the
   // image cache can be asked now about t_pod_start; one sleep covers all three (fewer events).
   const double t_pod_start = sg4::Engine::get_clock() + overheads.scheduling_s;
-  const Component& spec = scenario_.workflow.component(component.id);
+  const workflow::Component& spec = scenario_.workflow.component(component.id);
   auto image = spec.images.find(node.type->arch);
   const std::string image_name =
       image != spec.images.end() ? image->second : spec.name + "@" + node.type->arch;
@@ -351,7 +351,7 @@ void JobFlow::FinishJob(ComponentState& component, const Job& job, int node_inde
   const int files = component.behaviour.OutputFiles(job.input_bytes);
   const double output_bytes = files > 0 ? component.behaviour.OutputBytes(job.input_bytes) : 0;
   const double t_finish = times.t_finish;
-  for (ComponentId successor : component.successors) {
+  for (workflow::ComponentId successor : component.successors) {
     for (int f = 0; f < files; ++f) {
       Job next;
       next.t_submit = t_finish;
@@ -402,4 +402,4 @@ JobRecord JobFlow::BaseRecord(const ComponentState& component, const Job& job) c
   return record;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

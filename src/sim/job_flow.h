@@ -42,12 +42,12 @@
 #include "sim/sync_service.h"
 #include "sim/time_integral.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 class JobFlow {
  public:
   // Keeps references to everything; all must outlive the run.
-  JobFlow(const Scenario& scenario, const SimGridPlatform& platform, JobCsvWriter* csv,
+  JobFlow(const Scenario& scenario, const platform::SimGridPlatform& platform, JobCsvWriter* csv,
           std::function<void(const JobRecord&)> on_job, RunStatistics& statistics, int run_id,
           int repetition);
 
@@ -68,7 +68,7 @@ class JobFlow {
   };
   struct Worker;
   struct ComponentState {
-    ComponentId id = 0;
+    workflow::ComponentId id = 0;
     std::string name;
     ComponentDeployment deployment;
     ComponentBehaviour behaviour;
@@ -76,7 +76,7 @@ class JobFlow {
     std::vector<int> eligible;
     PodRequest request;
     int slots = 0;
-    std::vector<ComponentId> successors;
+    std::vector<workflow::ComponentId> successors;
     // ML-model behaviours: how to build a job's feature row, and the seconds already predicted
     // per row (jobs of one input size ask once).
     std::optional<FeatureRowPlan> features;
@@ -138,7 +138,7 @@ class JobFlow {
   struct NodeInfo {
     simgrid::s4u::Host* host = nullptr;
     std::string name;
-    const NodeType* type = nullptr;
+    const platform::NodeType* type = nullptr;
     int cluster = 0;
   };
 
@@ -222,7 +222,7 @@ class JobFlow {
   void JobDone();
 
   const Scenario& scenario_;
-  const SimGridPlatform& platform_;
+  const platform::SimGridPlatform& platform_;
   JobCsvWriter* csv_;
   std::function<void(const JobRecord&)> on_job_;
   RunStatistics& statistics_;
@@ -244,7 +244,7 @@ class JobFlow {
   // The arrivals still to come (ArrivalsDue plays them) and the components they go to.
   std::optional<ArrivalGenerator> arrivals_;
   std::optional<FileArrival> next_arrival_;
-  std::vector<ComponentId> sources_;
+  std::vector<workflow::ComponentId> sources_;
   std::optional<NodePool> pool_;
   ImageCache images_;
   NodeInterference interference_;
@@ -254,4 +254,4 @@ class JobFlow {
   long actors_ = 0;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

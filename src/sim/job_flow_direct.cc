@@ -17,7 +17,7 @@
 
 #include "sim/job_flow.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 namespace sg4 = simgrid::s4u;
 
@@ -139,7 +139,7 @@ void JobFlow::ArrivalsDue() {
     const FileArrival arrival = *next_arrival_;
     next_arrival_.reset();
     if (arrivals_->HasNext()) next_arrival_ = arrivals_->Next();
-    for (ComponentId source : sources_) {
+    for (workflow::ComponentId source : sources_) {
       Job job;
       job.t_submit = arrival.time;
       job.input_bytes = arrival.bytes;
@@ -155,4 +155,4 @@ void JobFlow::ArrivalsDue() {
   JobDone();
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

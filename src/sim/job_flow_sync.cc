@@ -6,7 +6,7 @@
 
 #include "sim/job_flow.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 namespace sg4 = simgrid::s4u;
 
@@ -332,4 +332,4 @@ void JobFlow::Reject(ComponentState& component, const Job& job) {
   JobDone();
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

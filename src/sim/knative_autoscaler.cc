@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-namespace twinprof {
+namespace twinprof::sim {
 
 KnativeSettings ParseKnativeSettings(const YamlFile& file, const YAML::Node& node) {
   file.CheckKeys(node,
@@ -97,4 +97,4 @@ int KnativeAutoscaler::Decide(double now, double concurrency_area, int ready) {
   return now - zero_since_ >= settings_.scale_to_zero_grace_s ? 0 : std::min(1, ready);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

@@ -29,7 +29,7 @@
 
 #include "core/yaml_file.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 struct KnativeSettings {
   double target = 0.7;  // concurrency per container (target x utilisation)
@@ -68,4 +68,4 @@ class KnativeAutoscaler {
   double zero_since_ = -1;                          // wanted zero pods since then
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

@@ -1,6 +1,6 @@
 #include "sim/node_pool.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 NodePool::NodePool(std::vector<PoolNode> nodes, NodePolicy policy)
     : nodes_(std::move(nodes)), policy_(policy) {}
@@ -76,4 +76,4 @@ std::vector<std::pair<int64_t, int>> NodePool::Release(int node, const PodReques
   return placed;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

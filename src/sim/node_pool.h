@@ -16,7 +16,7 @@
 
 #include "sim/scenario.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 struct PoolNode {
   std::string cluster;
@@ -68,4 +68,4 @@ class NodePool {
   std::deque<Waiting> queue_;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

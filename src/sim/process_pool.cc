@@ -14,7 +14,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace twinprof {
+namespace twinprof::sim {
 
 namespace {
 
@@ -173,4 +173,4 @@ void RunInChildProcesses(size_t count, int parallel, const std::function<std::st
   }
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

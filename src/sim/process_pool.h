@@ -17,7 +17,7 @@
 #include <functional>
 #include <string>
 
-namespace twinprof {
+namespace twinprof::sim {
 
 struct ChildOutcome {
   bool ok = false;
@@ -37,4 +37,4 @@ struct ChildOutcome {
 void RunInChildProcesses(size_t count, int parallel, const std::function<std::string(size_t)>& task,
                          const std::function<void(size_t, ChildOutcome)>& on_done);
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numeric>
 
-namespace twinprof {
+namespace twinprof::sim {
 
 double Quantile(const std::vector<double>& sorted, double q) {
   if (sorted.empty()) return 0;
@@ -191,4 +191,4 @@ SimulatedRun SimulatedRun::FromJson(const nlohmann::json& json) {
   return result;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

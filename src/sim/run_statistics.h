@@ -11,7 +11,7 @@
 #include "core/job_record.h"
 #include "sim/time_integral.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 // The figures of one component's jobs (asynchronous jobs or synchronous requests).
 struct ResponseTimes {
@@ -112,4 +112,4 @@ class RunStatistics {
 // default); 0 for an empty list.
 double Quantile(const std::vector<double>& sorted, double q);
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

@@ -17,7 +17,7 @@
 #include "sim/knative_autoscaler.h"
 #include "workflow/workflow.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 // How the Kubernetes scheduler picks a node among those with room for a job's requests.
 enum class NodePolicy {
@@ -82,8 +82,8 @@ struct Workload {
 struct Scenario {
   std::string name;
   std::string source_file;
-  Workflow workflow;
-  Platform platform;
+  workflow::Workflow workflow;
+  platform::Platform platform;
   // Indexed by ComponentId.
   std::vector<ComponentDeployment> deployments;
   std::vector<ComponentBehaviour> behaviours;
@@ -106,4 +106,4 @@ Scenario LoadScenario(const std::string& path,
                       const std::vector<std::pair<std::string, std::string>>& overrides = {},
                       bool behaviours_optional = false);
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

@@ -9,7 +9,7 @@
 #include "sim/scenario.h"
 #include "workflow/loaders.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 namespace {
 
@@ -135,14 +135,14 @@ Workload ParseWorkload(const YamlFile& file, const YAML::Node& node) {
 }
 
 // `hardware:` changes the platform for this scenario: node counts and per-core speeds.
-void ApplyHardware(const YamlFile& file, const YAML::Node& node, Platform& platform) {
+void ApplyHardware(const YamlFile& file, const YAML::Node& node, platform::Platform& platform) {
   file.CheckKeys(node, {"nodes", "speed"}, "'hardware'", nullptr);
   if (YAML::Node nodes = YamlFile::Optional(node, "nodes"); nodes) {
     file.ExpectMap(nodes, "hardware nodes ({cluster: {node_type: count}})");
     for (const auto& entry : nodes) {
       std::string cluster_name = file.String(entry.first, "a cluster name");
-      Cluster* cluster = nullptr;
-      for (Cluster& c : platform.clusters) {
+      platform::Cluster* cluster = nullptr;
+      for (platform::Cluster& c : platform.clusters) {
         if (c.name == cluster_name) cluster = &c;
       }
       if (cluster == nullptr) file.Fail(entry.first, "unknown cluster '" + cluster_name + "'");
@@ -172,8 +172,8 @@ void ApplyHardware(const YamlFile& file, const YAML::Node& node, Platform& platf
     file.ExpectMap(speeds, "hardware speed ({node_type: flops per core})");
     for (const auto& entry : speeds) {
       std::string type = file.String(entry.first, "a node type");
-      NodeType* found = nullptr;
-      for (NodeType& t : platform.node_types) {
+      platform::NodeType* found = nullptr;
+      for (platform::NodeType& t : platform.node_types) {
         if (t.name == type) found = &t;
       }
       if (found == nullptr) file.Fail(entry.first, "unknown node type '" + type + "'");
@@ -185,13 +185,13 @@ void ApplyHardware(const YamlFile& file, const YAML::Node& node, Platform& platf
 }
 
 // Reads `component: behaviour` entries of `node` into `behaviours`.
-void ReadBehaviours(const YamlFile& file, const YAML::Node& node, const Workflow& workflow,
-                    const Platform& platform, std::vector<ComponentBehaviour>& behaviours,
-                    std::vector<bool>& given) {
+void ReadBehaviours(const YamlFile& file, const YAML::Node& node,
+                    const workflow::Workflow& workflow, const platform::Platform& platform,
+                    std::vector<ComponentBehaviour>& behaviours, std::vector<bool>& given) {
   file.ExpectMap(node, "behaviours ({component: {work: ..., ...}})");
   for (const auto& entry : node) {
     std::string name = file.String(entry.first, "a component name");
-    std::optional<ComponentId> id = workflow.Find(name);
+    std::optional<workflow::ComponentId> id = workflow.Find(name);
     if (!id) file.Fail(entry.first, "unknown component '" + name + "'");
     ComponentBehaviour parsed = ParseComponentBehaviour(file, entry.second, &platform);
     // `model:` replaces only the work: the keys the entry does not give keep the behaviour the
@@ -295,8 +295,8 @@ Scenario LoadScenario(const std::string& path,
   scenario.parameters = overrides;
   scenario.name = YamlFile::Optional(root, "name") ? file.String(root["name"], "name")
                                                    : fs::path(path).stem().string();
-  scenario.workflow = LoadWorkflow(ExistingFile(file, root, "workflow"), nullptr);
-  scenario.platform = LoadPlatform(ExistingFile(file, root, "platform"));
+  scenario.workflow = workflow::LoadWorkflow(ExistingFile(file, root, "workflow"), nullptr);
+  scenario.platform = platform::LoadPlatform(ExistingFile(file, root, "platform"));
   // A calibration file first: the scenario's own hardware and behaviour replace its values.
   scenario.behaviours.resize(scenario.workflow.size());
   std::vector<bool> given(scenario.workflow.size(), false);
@@ -307,8 +307,8 @@ Scenario LoadScenario(const std::string& path,
   if (YAML::Node hardware = YamlFile::Optional(root, "hardware"); hardware) {
     ApplyHardware(file, hardware, scenario.platform);
   }
-  const Workflow& workflow = scenario.workflow;
-  const Platform& platform = scenario.platform;
+  const workflow::Workflow& workflow = scenario.workflow;
+  const platform::Platform& platform = scenario.platform;
 
   // Placement: a cluster, a node type (of exactly one cluster), or {cluster, node_type}.
   scenario.deployments.resize(workflow.size());
@@ -317,7 +317,7 @@ Scenario LoadScenario(const std::string& path,
   file.ExpectMap(placement, "'placement' ({component: cluster})");
   for (const auto& entry : placement) {
     std::string name = file.String(entry.first, "a component name");
-    std::optional<ComponentId> id = workflow.Find(name);
+    std::optional<workflow::ComponentId> id = workflow.Find(name);
     if (!id) file.Fail(entry.first, "unknown component '" + name + "'");
     ComponentDeployment& deployment = scenario.deployments[*id];
     deployment.where = file.Where(entry.second);
@@ -333,7 +333,7 @@ Scenario LoadScenario(const std::string& path,
         deployment.cluster = target;
       } else if (platform.FindNodeType(target) != nullptr) {
         std::vector<std::string> clusters;
-        for (const Cluster& cluster : platform.clusters) {
+        for (const platform::Cluster& cluster : platform.clusters) {
           for (const auto& [type, count] : cluster.nodes) {
             if (type == target && count > 0) clusters.push_back(cluster.name);
           }
@@ -355,12 +355,12 @@ Scenario LoadScenario(const std::string& path,
     if (!deployment.node_type.empty() && platform.FindNodeType(deployment.node_type) == nullptr) {
       file.Fail(entry.second, "unknown node type '" + deployment.node_type + "'");
     }
-    const Component& component = workflow.component(*id);
+    const workflow::Component& component = workflow.component(*id);
     deployment.cpu = component.cpu;
     deployment.memory_bytes = component.memory_bytes;
     placed[*id] = true;
   }
-  for (ComponentId id : workflow.components()) {
+  for (workflow::ComponentId id : workflow.components()) {
     if (!placed[id]) {
       file.Fail(placement, "component '" + workflow.component(id).name + "' has no placement");
     }
@@ -370,7 +370,7 @@ Scenario LoadScenario(const std::string& path,
     file.ExpectMap(resources, "'resources' ({component: {cpu, memory, parallelism}})");
     for (const auto& entry : resources) {
       std::string name = file.String(entry.first, "a component name");
-      std::optional<ComponentId> id = workflow.Find(name);
+      std::optional<workflow::ComponentId> id = workflow.Find(name);
       if (!id) file.Fail(entry.first, "unknown component '" + name + "'");
       file.CheckKeys(entry.second,
                      {"cpu", "cpu_limit", "memory", "parallelism", "mode", "container_concurrency",
@@ -426,7 +426,7 @@ Scenario LoadScenario(const std::string& path,
   if (YAML::Node behaviour = YamlFile::Optional(root, "behaviour"); behaviour) {
     ReadBehaviours(file, behaviour, workflow, platform, scenario.behaviours, given);
   }
-  for (ComponentId id : workflow.components()) {
+  for (workflow::ComponentId id : workflow.components()) {
     if (!given[id] && !behaviours_optional) {
       file.Fail(root, "component '" + workflow.component(id).name +
                           "' has no behaviour (add it under 'behaviour')");
@@ -437,4 +437,4 @@ Scenario LoadScenario(const std::string& path,
   return scenario;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

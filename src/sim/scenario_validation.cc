@@ -8,7 +8,7 @@
 #include "sim/node_pool.h"
 #include "sim/scenario.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 namespace {
 
@@ -40,8 +40,8 @@ void CheckDistribution(const Distribution& distribution, const SourceLocation& w
 
 void ValidateScenario(const Scenario& scenario) {
   const SourceLocation file{scenario.source_file, 0, 0};
-  ValidatePlatform(scenario.platform);
-  const Workflow& workflow = scenario.workflow;
+  platform::ValidatePlatform(scenario.platform);
+  const workflow::Workflow& workflow = scenario.workflow;
   if (workflow.size() == 0) throw InputError(file, "the workflow has no components");
   if (scenario.deployments.size() != workflow.size() ||
       scenario.behaviours.size() != workflow.size()) {
@@ -50,9 +50,9 @@ void ValidateScenario(const Scenario& scenario) {
   if (scenario.platform.clusters.empty()) throw InputError(file, "the platform has no clusters");
 
   std::vector<PoolNode> nodes;
-  for (const Cluster& cluster : scenario.platform.clusters) {
+  for (const platform::Cluster& cluster : scenario.platform.clusters) {
     for (const auto& [type_name, count] : cluster.nodes) {
-      const NodeType* type = scenario.platform.FindNodeType(type_name);
+      const platform::NodeType* type = scenario.platform.FindNodeType(type_name);
       if (type == nullptr) continue;  // ValidatePlatform rejects this
       if (!(type->speed > 0)) {
         throw InputError(type->where, "node type '" + type_name + "' has speed " +
@@ -66,7 +66,7 @@ void ValidateScenario(const Scenario& scenario) {
   }
   NodePool pool(nodes, scenario.node_policy);
 
-  for (ComponentId id : workflow.components()) {
+  for (workflow::ComponentId id : workflow.components()) {
     const std::string& name = workflow.component(id).name;
     const ComponentDeployment& deployment = scenario.deployments[id];
     const SourceLocation& where = deployment.where.file.empty() ? file : deployment.where;
@@ -148,4 +148,4 @@ void ValidateScenario(const Scenario& scenario) {
   }
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

@@ -4,7 +4,7 @@
 #include <numeric>
 #include <string>
 
-namespace twinprof {
+namespace twinprof::sim {
 
 double ServiceTime::Mean() const {
   switch (kind) {
@@ -107,4 +107,4 @@ double ServiceTimeSampler::Draw(const ServiceTime& time) {
   return time.mean_s;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

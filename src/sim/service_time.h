@@ -26,7 +26,7 @@
 
 #include "core/yaml_file.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 struct ServiceTime {
   enum class Kind { kModel, kDeterministic, kExponential, kLogNormal, kEmpirical };
@@ -58,4 +58,4 @@ class ServiceTimeSampler {
   std::mt19937_64 random_;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

@@ -11,7 +11,7 @@
 #include "platform/simgrid_platform.h"
 #include "sim/job_flow.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 namespace sg4 = simgrid::s4u;
 
@@ -56,11 +56,11 @@ Simulation::Summary Simulation::Run(const Options& options) {
   argv.push_back(nullptr);
   int argc = static_cast<int>(arguments.size());
   sg4::Engine engine(&argc, argv.data());
-  SimGridPlatform platform = BuildSimGridPlatform(scenario_.platform, engine);
+  platform::SimGridPlatform platform = platform::BuildSimGridPlatform(scenario_.platform, engine);
 
   std::vector<NodeUsage> usage;
-  for (const SimNode& node : platform.nodes) {
-    const NodeType* type = scenario_.platform.FindNodeType(node.node_type);
+  for (const platform::SimNode& node : platform.nodes) {
+    const platform::NodeType* type = scenario_.platform.FindNodeType(node.node_type);
     NodeUsage entry;
     entry.node = node.host->get_name();
     entry.node_type = node.node_type;
@@ -70,7 +70,7 @@ Simulation::Summary Simulation::Run(const Options& options) {
   }
   std::vector<std::string> component_names;
   std::vector<int> slots_per_container;
-  for (ComponentId id : scenario_.workflow.components()) {
+  for (workflow::ComponentId id : scenario_.workflow.components()) {
     component_names.push_back(scenario_.workflow.component(id).name);
     const SyncSettings& sync = scenario_.deployments[id].sync;
     slots_per_container.push_back(sync.enabled ? sync.container_concurrency : 1);
@@ -127,4 +127,4 @@ std::string Simulation::Summary::FullReport() const {
   return out.str();
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

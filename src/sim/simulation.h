@@ -30,7 +30,7 @@
 #include "sim/run_statistics.h"
 #include "sim/scenario.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 class Simulation {
  public:
@@ -66,4 +66,4 @@ class Simulation {
   Scenario scenario_;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

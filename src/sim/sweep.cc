@@ -17,7 +17,7 @@
 #include "sim/scenario.h"
 #include "sim/simulation.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 namespace {
 
@@ -299,4 +299,4 @@ std::string SimulateSummary::FullReport() const {
   return out.str();
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

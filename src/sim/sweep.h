@@ -24,7 +24,7 @@
 #include "sim/run_statistics.h"
 #include "sim/scenario.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 struct SimulateOptions {
   std::string scenario_path;
@@ -82,4 +82,4 @@ SimulateSummary RunScenarios(const std::vector<ScenarioRun>& runs, const std::st
 // Reads back SimulatedRun::ToJson's output.
 SimulatedRun RunResultFromJson(const nlohmann::json& json);
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

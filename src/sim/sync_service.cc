@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace twinprof {
+namespace twinprof::sim {
 
 int SyncContainers::Add(Container container) {
   containers_.push_back(container);
@@ -92,4 +92,4 @@ std::optional<std::pair<int, double>> SyncContainers::OldestIdle() {
   return std::nullopt;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

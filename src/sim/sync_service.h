@@ -32,7 +32,7 @@
 
 #include "sim/scenario.h"
 
-namespace twinprof {
+namespace twinprof::sim {
 
 class SyncContainers {
  public:
@@ -117,4 +117,4 @@ class SyncContainers {
   int most_alive_ = 0;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

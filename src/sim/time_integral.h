@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-namespace twinprof {
+namespace twinprof::sim {
 
 class TimeIntegral {
  public:
@@ -27,4 +27,4 @@ class TimeIntegral {
   double max_ = 0;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::sim

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace twinprof::workflow_internal {
+namespace twinprof::workflow::internal {
 
 using nlohmann::json;
 
@@ -270,4 +270,4 @@ json ParseJson(const std::string& text, const std::string& file, int max_depth) 
   }
 }
 
-}  // namespace twinprof::workflow_internal
+}  // namespace twinprof::workflow::internal

@@ -12,7 +12,7 @@
 
 #include "core/error.h"
 
-namespace twinprof::workflow_internal {
+namespace twinprof::workflow::internal {
 
 class JsonLocator {
  public:
@@ -46,4 +46,4 @@ SourceLocation LocateJson(const std::string& text, const nlohmann::json::json_po
 // too large for a double, or of a bracket nested more than `max_depth` levels deep.
 nlohmann::json ParseJson(const std::string& text, const std::string& file, int max_depth = 200);
 
-}  // namespace twinprof::workflow_internal
+}  // namespace twinprof::workflow::internal

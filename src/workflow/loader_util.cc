@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <map>
 
-namespace twinprof::workflow_internal {
+namespace twinprof::workflow::internal {
 
 namespace fs = std::filesystem;
 
@@ -59,4 +59,4 @@ double PositiveSize(const YamlFile& file, const YAML::Node& node, std::string_vi
   return bytes;
 }
 
-}  // namespace twinprof::workflow_internal
+}  // namespace twinprof::workflow::internal

@@ -8,7 +8,7 @@
 #include "core/yaml_file.h"
 #include "workflow/workflow.h"
 
-namespace twinprof::workflow_internal {
+namespace twinprof::workflow::internal {
 
 // Sets component.script_path to `script` resolved against the folder of `file`, and warns when
 // that file does not exist (only commands that run scripts need it; see RequireScripts).
@@ -27,4 +27,4 @@ void CheckName(const YamlFile& file, const YAML::Node& node, const std::string& 
 double PositiveCpu(const YamlFile& file, const YAML::Node& node, std::string_view what);
 double PositiveSize(const YamlFile& file, const YAML::Node& node, std::string_view what);
 
-}  // namespace twinprof::workflow_internal
+}  // namespace twinprof::workflow::internal

@@ -6,7 +6,7 @@
 
 #include "core/yaml_file.h"
 
-namespace twinprof {
+namespace twinprof::workflow {
 
 bool LooksLikeJson(const std::string& path, const std::string& text) {
   if (std::filesystem::path(path).extension() == ".json") return true;
@@ -49,4 +49,4 @@ void RequireScripts(const Workflow& workflow, bool images_run) {
   }
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::workflow

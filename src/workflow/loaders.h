@@ -10,7 +10,7 @@
 #include "core/error.h"
 #include "workflow/workflow.h"
 
-namespace twinprof {
+namespace twinprof::workflow {
 
 // Our YAML workflow format (docs/formats.md, "Workflow").
 Workflow LoadWorkflowYaml(const std::string& path, Warnings* warnings);
@@ -33,4 +33,4 @@ Workflow LoadWorkflow(const std::string& path, Warnings* warnings);
 // backend cannot).
 void RequireScripts(const Workflow& workflow, bool images_run = false);
 
-}  // namespace twinprof
+}  // namespace twinprof::workflow

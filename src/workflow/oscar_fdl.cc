@@ -22,11 +22,11 @@
 #include "workflow/loader_util.h"
 #include "workflow/loaders.h"
 
-namespace twinprof {
+namespace twinprof::workflow {
 
 namespace {
 
-using namespace workflow_internal;
+using namespace internal;
 
 // Service fields OSCAR defines that twinprof does not model: accepted silently. Anything else
 // gets a warning (FDL files evolve with OSCAR; a field we do not know is not a reason to stop).
@@ -312,4 +312,4 @@ Workflow LoadOscarFdl(const std::string& path, Warnings* warnings) {
   return workflow;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::workflow

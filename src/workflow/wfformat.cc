@@ -18,7 +18,7 @@
 #include "workflow/json_location.h"
 #include "workflow/loaders.h"
 
-namespace twinprof {
+namespace twinprof::workflow {
 
 namespace {
 
@@ -55,7 +55,7 @@ class Document {
   Document(std::string path, std::string text)
       : path_(std::move(path)),
         text_(std::move(text)),
-        root_(workflow_internal::ParseJson(text_, path_)),
+        root_(internal::ParseJson(text_, path_)),
         locator_(text_, path_, 4) {}
   // The locator refers to text_.
   Document(const Document&) = delete;
@@ -65,7 +65,7 @@ class Document {
   // Where a task (or anything at most 4 levels deep) is; the first call indexes the document.
   SourceLocation Where(const Node& node) const { return locator_.Where(node.at); }
   [[noreturn]] void Fail(const Node& node, const std::string& message) const {
-    throw InputError(workflow_internal::LocateJson(text_, node.at, path_),
+    throw InputError(internal::LocateJson(text_, node.at, path_),
                      message + " (at " + node.at.to_string() + ")");
   }
 
@@ -101,7 +101,7 @@ class Document {
   std::string path_;
   std::string text_;
   json root_;
-  mutable workflow_internal::JsonLocator locator_;
+  mutable internal::JsonLocator locator_;
 };
 
 struct Task {
@@ -301,4 +301,4 @@ Workflow LoadWfFormat(const std::string& path, Warnings* warnings) {
   return workflow;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::workflow

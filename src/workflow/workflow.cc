@@ -11,7 +11,7 @@
 
 #include "core/units.h"
 
-namespace twinprof {
+namespace twinprof::workflow {
 
 std::vector<ComponentId> Workflow::components() const {
   std::vector<ComponentId> ids;
@@ -235,4 +235,4 @@ void Workflow::Validate() const {
   TopologicalOrder();  // throws on a cycle
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::workflow

@@ -17,7 +17,7 @@
 
 #include "core/error.h"
 
-namespace twinprof {
+namespace twinprof::workflow {
 
 // OSCAR FDL `replicas:` entry: where OSCAR may delegate a service's jobs when its own cluster has
 // no room for them (another cluster's service, or an HTTP endpoint), tried by priority.
@@ -143,4 +143,4 @@ class Workflow {
   WorkflowGraph graph_;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::workflow

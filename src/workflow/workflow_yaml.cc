@@ -8,11 +8,11 @@
 #include "workflow/loader_util.h"
 #include "workflow/loaders.h"
 
-namespace twinprof {
+namespace twinprof::workflow {
 
 namespace {
 
-using namespace workflow_internal;
+using namespace internal;
 
 const char* const kArchitectures[] = {"x86_64", "arm64"};
 
@@ -139,4 +139,4 @@ Workflow LoadWorkflowYaml(const std::string& path, Warnings* warnings) {
   return workflow;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::workflow

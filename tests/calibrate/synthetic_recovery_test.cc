@@ -37,7 +37,7 @@ std::vector<std::string> SimulateDesign(const fs::path& dir, const std::vector<s
     for (const std::string& cpu : cpus) {
       for (std::string parallelism : {"1", "4", "8"}) {
         const fs::path out = dir / (type + "-" + cpu + "-" + parallelism);
-        testing::CommandResult result = testing::RunTwinprof(
+        CommandResult result = RunTwinprof(
             {"simulate", kDir + "truth-scenario.yaml", "-o", out.string(), "--set",
              "placement.decode.node_type=" + type, "placement.detect.node_type=" + type,
              "resources.decode.cpu=" + cpu, "resources.detect.cpu=" + cpu,
@@ -65,7 +65,7 @@ YAML::Node Calibrate(const fs::path& dir, const std::vector<std::string>& files)
   std::vector<std::string> args = {"calibrate", kDir + "scenario.yaml", "-o",
                                    (dir / "calibration.yaml").string()};
   for (const std::string& file : files) args.insert(args.end(), {"--data", file});
-  testing::CommandResult result = testing::RunTwinprof(args);
+  CommandResult result = RunTwinprof(args);
   EXPECT_EQ(result.exit_status, 0) << result.err;
   EXPECT_NE(result.out.find("converged"), std::string::npos) << result.out;
   return YAML::LoadFile((dir / "calibration.yaml").string());
@@ -153,7 +153,7 @@ TEST_F(SyntheticRecovery, AFileCountThatFollowsTheInputSizeIsRecovered) {
   std::ofstream((dir_ / "synthetic/truth.yaml").string()) << truth << "\n";
 
   const fs::path measured = dir_ / "measured";
-  testing::CommandResult simulate = testing::RunTwinprof(
+  CommandResult simulate = RunTwinprof(
       {"simulate", (dir_ / "synthetic/truth-scenario.yaml").string(), "-o", measured.string()});
   ASSERT_EQ(simulate.exit_status, 0) << simulate.err;
   JobCsv jobs = ReadJobCsv((measured / "jobs.csv").string());
@@ -174,9 +174,9 @@ TEST_F(SyntheticRecovery, AFileCountThatFollowsTheInputSizeIsRecovered) {
 
   // The calibrated scenario starts as many detect jobs as the truth did.
   const fs::path predicted = dir_ / "predicted";
-  testing::CommandResult replay =
-      testing::RunTwinprof({"simulate", kDir + "scenario.yaml", "-o", predicted.string(), "--set",
-                            "calibration=" + (dir_ / "calibration.yaml").string()});
+  CommandResult replay =
+      RunTwinprof({"simulate", kDir + "scenario.yaml", "-o", predicted.string(), "--set",
+                   "calibration=" + (dir_ / "calibration.yaml").string()});
   ASSERT_EQ(replay.exit_status, 0) << replay.err;
   auto detect_jobs = [](const JobCsv& csv) {
     return std::count_if(csv.records.begin(), csv.records.end(),
@@ -191,10 +191,10 @@ TEST_F(SyntheticRecovery, BadDataWritesNothing) {
   const fs::path output = dir_ / "calibration.yaml";
   for (const char* bad : {"other_workflow.csv", "empty.csv", "all_failed.csv",
                           "missing_component.csv", "unknown_node_type.csv", "nan_time.csv"}) {
-    testing::CommandResult result =
-        testing::RunTwinprof({"calibrate", kDir + "scenario.yaml", "--data",
-                              std::string(TWINPROF_SOURCE_DIR) + "/tests/data/bad/calibrate/" + bad,
-                              "-o", output.string()});
+    CommandResult result =
+        RunTwinprof({"calibrate", kDir + "scenario.yaml", "--data",
+                     std::string(TWINPROF_SOURCE_DIR) + "/tests/data/bad/calibrate/" + bad, "-o",
+                     output.string()});
     EXPECT_EQ(result.exit_status, 2) << bad << ": " << result.err;
     EXPECT_FALSE(fs::exists(output)) << bad;
     EXPECT_FALSE(fs::exists(output.string() + ".tmp")) << bad;

@@ -17,7 +17,7 @@
 
 #include "run_command.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -81,7 +81,7 @@ TEST_P(BadInput, ExitsTwoNamingFileAndLine) {
     if (arg == "{tmp}") arg = tmp.string();
     args.push_back(arg);
   }
-  testing::CommandResult result = testing::RunTwinprof(args);
+  CommandResult result = RunTwinprof(args);
   fs::remove_all(tmp);
   EXPECT_EQ(result.signal, 0) << "crashed: " << result.err;
   EXPECT_EQ(result.exit_status, 2) << result.err;
@@ -110,4 +110,4 @@ GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(BadInput);
 TEST(BadInputCorpus, HoldsAtLeastThirtyFiles) { EXPECT_GE(ListBadFiles().size(), 30u); }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

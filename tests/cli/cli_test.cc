@@ -2,10 +2,8 @@
 
 #include "run_command.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
-
-using testing::RunTwinprof;
 
 TEST(Cli, HelpAndVersionExitZero) {
   auto help = RunTwinprof({"--help"});
@@ -23,4 +21,4 @@ TEST(Cli, UnknownFlagsAndCommandsAreBadInput) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

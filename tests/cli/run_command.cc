@@ -10,7 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace twinprof::testing {
+namespace twinprof::test {
 namespace {
 std::string Slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -60,4 +60,4 @@ CommandResult RunTwinprof(const std::vector<std::string>& args, const std::strin
   return RunCommand(argv, working_dir);
 }
 
-}  // namespace twinprof::testing
+}  // namespace twinprof::test

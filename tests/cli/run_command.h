@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace twinprof::testing {
+namespace twinprof::test {
 
 struct CommandResult {
   int exit_status = -1;  // -1 when killed by a signal
@@ -21,4 +21,4 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
 CommandResult RunTwinprof(const std::vector<std::string>& args,
                           const std::string& working_dir = "");
 
-}  // namespace twinprof::testing
+}  // namespace twinprof::test

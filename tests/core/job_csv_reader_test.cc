@@ -9,7 +9,7 @@
 #include "core/yaml_file.h"
 #include "full_job_record.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 std::string Written(const std::vector<JobRecord>& records,
@@ -173,4 +173,4 @@ TEST(JobCsvReader, UnreadableFileIsAnInputError) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

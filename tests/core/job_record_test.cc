@@ -8,7 +8,7 @@
 
 #include "full_job_record.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 TEST(JobRecord, PhasesAddUpToTotal) {
@@ -136,4 +136,4 @@ TEST(JobColumns, WrongTypeIsALogicError) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 TEST(Units, Flops) {
@@ -80,4 +80,4 @@ TEST(Units, Formatting) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 SourceLocation FailureAt(const std::string& text) {
@@ -75,4 +75,4 @@ TEST(Error, FormatsFileLineColumn) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -12,14 +12,13 @@
 #include "../cli/run_command.h"
 #include "explore_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 using test::CsvRows;
 using test::ReadCsv;
 using test::Slurp;
 using test::TempFolder;
-using testing::RunTwinprof;
 
 const std::string kSmall = "tests/explore/data/small-space.yaml";
 const std::string kFull = "tests/explore/data/full-space.yaml";
@@ -244,4 +243,4 @@ TEST(ExploreCommand, BadFlagsExitTwo) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

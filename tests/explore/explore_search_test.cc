@@ -12,13 +12,12 @@
 #include "../cli/run_command.h"
 #include "explore_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 using test::ReadCsv;
 using test::Slurp;
 using test::TempFolder;
-using testing::RunTwinprof;
 
 // As docs/formats.md compares costs: 12 significant digits.
 double CostKey(double cost) {
@@ -80,4 +79,4 @@ INSTANTIATE_TEST_SUITE_P(Spaces, SearchAgainstBruteForce,
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

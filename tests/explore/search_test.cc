@@ -8,11 +8,11 @@
 #include <algorithm>
 #include <set>
 
-namespace twinprof::explore {
+namespace twinprof::test {
 namespace {
 
-Score Feasible(double cost, double time) {
-  Score score;
+explore::Score Feasible(double cost, double time) {
+  explore::Score score;
   score.simulated = true;
   score.feasible = true;
   score.violation = 0;
@@ -22,32 +22,32 @@ Score Feasible(double cost, double time) {
 }
 
 TEST(ParetoFront, KeepsTheUndominatedByIncreasingCost) {
-  std::vector<Score> scores = {Feasible(3, 10), Feasible(1, 30),
-                               Feasible(2, 20), Feasible(2, 25),  // dominated by (2, 20)
-                               Feasible(4, 10),                   // dominated by (3, 10)
-                               Feasible(1, 30),  // the same as #1: only the lower number stays
-                               Feasible(5, 5)};
-  Score infeasible = Feasible(0.5, 1);
+  std::vector<explore::Score> scores = {
+      Feasible(3, 10), Feasible(1, 30), Feasible(2, 20), Feasible(2, 25),  // dominated by (2, 20)
+      Feasible(4, 10),                                                     // dominated by (3, 10)
+      Feasible(1, 30),  // the same as #1: only the lower number stays
+      Feasible(5, 5)};
+  explore::Score infeasible = Feasible(0.5, 1);
   infeasible.feasible = false;
   infeasible.violation = 0.1;
   scores.push_back(infeasible);
-  std::vector<std::pair<uint64_t, const Score*>> all;
+  std::vector<std::pair<uint64_t, const explore::Score*>> all;
   for (size_t i = 0; i < scores.size(); ++i) all.emplace_back(i, &scores[i]);
-  EXPECT_EQ(ParetoFront(all, 0), (std::vector<uint64_t>{1, 2, 0, 6}));
+  EXPECT_EQ(explore::ParetoFront(all, 0), (std::vector<uint64_t>{1, 2, 0, 6}));
 }
 
 TEST(RanksBefore, FeasibleByCostThenInfeasibleByViolationThenUnsimulated) {
-  Score cheap = Feasible(1, 50), dear = Feasible(2, 10);
-  Score near = Feasible(0.1, 1), far = Feasible(0.1, 1), invalid;
+  explore::Score cheap = Feasible(1, 50), dear = Feasible(2, 10);
+  explore::Score near = Feasible(0.1, 1), far = Feasible(0.1, 1), invalid;
   near.feasible = far.feasible = false;
   near.violation = 0.1;
   far.violation = 2;
-  EXPECT_TRUE(RanksBefore(cheap, 9, dear, 1));
-  EXPECT_TRUE(RanksBefore(dear, 9, near, 1));
-  EXPECT_TRUE(RanksBefore(near, 9, far, 1));
-  EXPECT_TRUE(RanksBefore(far, 9, invalid, 1));
-  EXPECT_TRUE(RanksBefore(cheap, 1, cheap, 2));  // ties by number
-  EXPECT_FALSE(RanksBefore(cheap, 2, cheap, 1));
+  EXPECT_TRUE(explore::RanksBefore(cheap, 9, dear, 1));
+  EXPECT_TRUE(explore::RanksBefore(dear, 9, near, 1));
+  EXPECT_TRUE(explore::RanksBefore(near, 9, far, 1));
+  EXPECT_TRUE(explore::RanksBefore(far, 9, invalid, 1));
+  EXPECT_TRUE(explore::RanksBefore(cheap, 1, cheap, 2));  // ties by number
+  EXPECT_FALSE(explore::RanksBefore(cheap, 2, cheap, 1));
 }
 
 // A deployment-like landscape: n nodes at price p each, parallelism q; the time falls with
@@ -57,14 +57,14 @@ struct Landscape {
   std::vector<bool> ordered = {true, true, false, true};
   double deadline = 60;
 
-  Score Evaluate(uint64_t number) const {
+  explore::Score Evaluate(uint64_t number) const {
     std::vector<uint64_t> c(sizes.size());
     for (size_t i = sizes.size(); i-- > 0;) c[i] = number % sizes[i], number /= sizes[i];
     double nodes = static_cast<double>(c[0] + 1), parallelism = static_cast<double>(c[1] + 1);
     double speed = 1.0 + 0.3 * static_cast<double>(c[2] % 3), price = 1.0 + 0.5 * c[2];
     double tier = 1.0 + 0.25 * static_cast<double>(c[3]);
     double time = 400 / (std::min(nodes * 2 * speed, parallelism * tier)) + 5;
-    Score score = Feasible(nodes * price * time / 3600, time);
+    explore::Score score = Feasible(nodes * price * time / 3600, time);
     if (time > deadline) {
       score.feasible = false;
       score.violation = (time - deadline) / deadline;
@@ -80,41 +80,41 @@ struct Landscape {
 
 uint64_t BruteForceCheapest(const Landscape& landscape) {
   uint64_t best = 0;
-  Score best_score;
+  explore::Score best_score;
   for (uint64_t n = 0; n < landscape.size(); ++n) {
-    Score score = landscape.Evaluate(n);
-    if (n == 0 || RanksBefore(score, n, best_score, best)) best = n, best_score = score;
+    explore::Score score = landscape.Evaluate(n);
+    if (n == 0 || explore::RanksBefore(score, n, best_score, best)) best = n, best_score = score;
   }
   return best;
 }
 
-SearchTrace Search(const Landscape& landscape, const SearchOptions& options,
-                   std::vector<uint64_t>* order = nullptr) {
-  return LocalSearch(landscape.sizes, landscape.ordered, options,
-                     [&](const std::vector<uint64_t>& numbers, int) {
-                       std::vector<Score> scores;
-                       for (uint64_t n : numbers) {
-                         scores.push_back(landscape.Evaluate(n));
-                         if (order != nullptr) order->push_back(n);
-                       }
-                       return scores;
-                     });
+explore::SearchTrace Search(const Landscape& landscape, const explore::SearchOptions& options,
+                            std::vector<uint64_t>* order = nullptr) {
+  return explore::LocalSearch(landscape.sizes, landscape.ordered, options,
+                              [&](const std::vector<uint64_t>& numbers, int) {
+                                std::vector<explore::Score> scores;
+                                for (uint64_t n : numbers) {
+                                  scores.push_back(landscape.Evaluate(n));
+                                  if (order != nullptr) order->push_back(n);
+                                }
+                                return scores;
+                              });
 }
 
 TEST(LocalSearch, FindsTheCheapestFeasibleWithinAFifthOfTheSpace) {
   Landscape landscape;
   const uint64_t truth = BruteForceCheapest(landscape);
   for (uint64_t seed : {1, 2, 3, 4, 5}) {
-    SearchOptions options;
+    explore::SearchOptions options;
     options.budget = landscape.size() / 5;
     options.seed = seed;
-    SearchTrace trace = Search(landscape, options);
+    explore::SearchTrace trace = Search(landscape, options);
     EXPECT_LE(trace.simulated, options.budget);
-    Score best_score;
+    explore::Score best_score;
     uint64_t best = UINT64_MAX;
-    for (const SearchTrace::Step& step : trace.evaluated) {
-      Score score = landscape.Evaluate(step.number);
-      if (best == UINT64_MAX || RanksBefore(score, step.number, best_score, best)) {
+    for (const explore::SearchTrace::Step& step : trace.evaluated) {
+      explore::Score score = landscape.Evaluate(step.number);
+      if (best == UINT64_MAX || explore::RanksBefore(score, step.number, best_score, best)) {
         best = step.number, best_score = score;
       }
     }
@@ -124,7 +124,7 @@ TEST(LocalSearch, FindsTheCheapestFeasibleWithinAFifthOfTheSpace) {
 
 TEST(LocalSearch, SameSeedSameRoundsOtherSeedOtherSample) {
   Landscape landscape;
-  SearchOptions options;
+  explore::SearchOptions options;
   options.budget = 200;
   std::vector<uint64_t> a, b, c;
   Search(landscape, options, &a);
@@ -138,9 +138,9 @@ TEST(LocalSearch, SameSeedSameRoundsOtherSeedOtherSample) {
 
 TEST(LocalSearch, NeverExceedsTheBudgetAndSaysWhyItStopped) {
   Landscape landscape;
-  SearchOptions options;
+  explore::SearchOptions options;
   options.budget = 30;
-  SearchTrace trace = Search(landscape, options);
+  explore::SearchTrace trace = Search(landscape, options);
   EXPECT_EQ(trace.simulated, 30u);
   EXPECT_EQ(trace.stopped, "budget spent");
   EXPECT_EQ(trace.evaluated.front().round, 0);
@@ -149,14 +149,14 @@ TEST(LocalSearch, NeverExceedsTheBudgetAndSaysWhyItStopped) {
 
 TEST(LocalSearch, UnsimulatedCandidatesCostNoBudget) {
   Landscape landscape;
-  SearchOptions options;
+  explore::SearchOptions options;
   options.budget = 40;
-  SearchTrace trace = LocalSearch(
+  explore::SearchTrace trace = explore::LocalSearch(
       landscape.sizes, landscape.ordered, options, [&](const std::vector<uint64_t>& numbers, int) {
-        std::vector<Score> scores;
+        std::vector<explore::Score> scores;
         for (uint64_t n : numbers) {
           // Odd numbers cannot run.
-          scores.push_back(n % 2 == 1 ? Score{} : landscape.Evaluate(n));
+          scores.push_back(n % 2 == 1 ? explore::Score{} : landscape.Evaluate(n));
         }
         return scores;
       });
@@ -167,12 +167,12 @@ TEST(LocalSearch, UnsimulatedCandidatesCostNoBudget) {
 TEST(LocalSearch, StopsWhenTheSpaceIsExhausted) {
   Landscape landscape;
   landscape.sizes = {3, 2, 1, 1};
-  SearchOptions options;
+  explore::SearchOptions options;
   options.budget = 100;
-  SearchTrace trace = Search(landscape, options);
+  explore::SearchTrace trace = Search(landscape, options);
   EXPECT_EQ(trace.evaluated.size(), 6u);
   EXPECT_EQ(trace.stopped, "space exhausted");
 }
 
 }  // namespace
-}  // namespace twinprof::explore
+}  // namespace twinprof::test

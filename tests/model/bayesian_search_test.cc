@@ -7,11 +7,8 @@
 #include "model/trainer.h"
 #include "model_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
-
-using testing::Dataset;
-using testing::ScratchDir;
 
 std::string HyperoptConfig(const ScratchDir& dir, const std::string& general,
                            const std::string& sections) {
@@ -30,19 +27,19 @@ nlohmann::json WithoutTime(nlohmann::json json) {
 
 TEST(BayesianSearch, SpendsTheBudgetOnPriorsAndChoicesWhateverTheThreadCount) {
   ScratchDir dir;
-  TrainConfig config = LoadTrainConfig(HyperoptConfig(
+  model::TrainConfig config = model::LoadTrainConfig(HyperoptConfig(
       dir,
       "techniques = ['LRRidge', 'DecisionTree']\nvalidation = KFold\nhyperopt_max_evals = 25\n"
       "seed = 3\n",
       "[LRRidge]\nalpha = ['loguniform(0.0001, 10)']\n"
       "[DecisionTree]\nmax_depth = 'quniform(2, 8, 1)'\nmin_samples_leaf = [1, 3, 5]\n"));
-  TrainSummary one = Train(config, TrainOptions{1});
-  TrainSummary two = Train(config, TrainOptions{2});
+  model::TrainSummary one = model::Train(config, model::TrainOptions{1});
+  model::TrainSummary two = model::Train(config, model::TrainOptions{2});
   EXPECT_EQ(WithoutTime(one.ToJson()).dump(), WithoutTime(two.ToJson()).dump());
   EXPECT_EQ(one.search["method"], "Hyperopt");
   EXPECT_EQ(one.search["max_evals"], 25);
   ASSERT_EQ(one.techniques.size(), 2u);
-  for (const TechniqueResult& r : one.techniques) {
+  for (const model::TechniqueResult& r : one.techniques) {
     EXPECT_TRUE(r.ok) << r.technique;
     EXPECT_EQ(r.points, 25u) << r.technique;
     // At most 25 distinct points x 9 selection splits, + 3 validation fits + 1 refit.
@@ -68,7 +65,7 @@ TEST(BayesianSearch, SpendsTheBudgetOnPriorsAndChoicesWhateverTheThreadCount) {
       << report;
   EXPECT_EQ(one.search["space"]["LRRidge"]["alpha"], "loguniform(0.0001, 10)");
   config.seed = 4;
-  EXPECT_NE(WithoutTime(Train(config, TrainOptions{2}).ToJson()).dump(),
+  EXPECT_NE(WithoutTime(model::Train(config, model::TrainOptions{2}).ToJson()).dump(),
             WithoutTime(one.ToJson()).dump());
 }
 
@@ -76,13 +73,13 @@ TEST(BayesianSearch, ProposalsTheTechniqueRejectsScoreAsFailures) {
   ScratchDir dir;
   // A normal prior proposes negative alphas, which Ridge refuses: those evaluations fail and the
   // search goes on.
-  TrainConfig config = LoadTrainConfig(
+  model::TrainConfig config = model::LoadTrainConfig(
       HyperoptConfig(dir,
                      "techniques = ['LRRidge']\nvalidation = HoldOut\nhold_out_ratio = 0.2\n"
                      "hyperopt_max_evals = 30\n",
                      "[LRRidge]\nalpha = 'normal(0.5, 1)'\n"));
-  TrainSummary summary = Train(config, TrainOptions{2});
-  const TechniqueResult& r = summary.techniques[0];
+  model::TrainSummary summary = model::Train(config, model::TrainOptions{2});
+  const model::TechniqueResult& r = summary.techniques[0];
   ASSERT_TRUE(r.ok);
   EXPECT_GE(r.hyperparameters["alpha"].get<double>(), 0);
   bool rejected = false;
@@ -94,16 +91,16 @@ TEST(BayesianSearch, ProposalsTheTechniqueRejectsScoreAsFailures) {
 
 TEST(BayesianSearch, WithForwardSelectionSearchesEachCandidateFeatureSet) {
   ScratchDir dir;
-  TrainConfig config = LoadTrainConfig(
+  model::TrainConfig config = model::LoadTrainConfig(
       HyperoptConfig(dir,
                      "techniques = ['LRRidge']\nvalidation = HoldOut\nhold_out_ratio = 0.2\n"
                      "hyperopt_max_evals = 5\n",
                      "[FeatureSelection]\nmethod = 'SFS'\nmax_features = 2\n"
                      "[LRRidge]\nalpha = ['loguniform(0.001, 1)']\n"));
-  TrainSummary one = Train(config, TrainOptions{1});
-  TrainSummary two = Train(config, TrainOptions{2});
+  model::TrainSummary one = model::Train(config, model::TrainOptions{1});
+  model::TrainSummary two = model::Train(config, model::TrainOptions{2});
   EXPECT_EQ(WithoutTime(one.ToJson()).dump(), WithoutTime(two.ToJson()).dump());
-  const TechniqueResult& r = one.techniques[0];
+  const model::TechniqueResult& r = one.techniques[0];
   ASSERT_TRUE(r.ok);
   // Four features: four candidate sets of one feature, then three of two; 5 evaluations each.
   EXPECT_EQ(r.points, 7u * 5);
@@ -114,4 +111,4 @@ TEST(BayesianSearch, WithForwardSelectionSearchesEachCandidateFeatureSet) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

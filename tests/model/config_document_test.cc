@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 TEST(ConfigDocument, ReadsIniSectionsKeysLinesAndContinuations) {
-  ConfigDocument doc = ConfigDocument::ParseIni(
+  model::ConfigDocument doc = model::ConfigDocument::ParseIni(
       "# a comment\n"
       "[General]\n"
       "techniques = ['LRRidge',\n"
@@ -18,10 +18,10 @@ TEST(ConfigDocument, ReadsIniSectionsKeysLinesAndContinuations) {
       "alpha = [0.1, 1]\n",
       "c.ini");
   ASSERT_EQ(doc.sections().size(), 2u);
-  const ConfigSection* general = doc.Find("General");
+  const model::ConfigSection* general = doc.Find("General");
   ASSERT_NE(general, nullptr);
   EXPECT_EQ(general->where.line, 2);
-  const ConfigValue* techniques = general->Find("techniques");
+  const model::ConfigValue* techniques = general->Find("techniques");
   ASSERT_NE(techniques, nullptr);
   EXPECT_EQ(techniques->value, nlohmann::json({"LRRidge", "XGBoost"}));
   EXPECT_EQ(techniques->where.line, 3);
@@ -32,7 +32,7 @@ TEST(ConfigDocument, ReadsIniSectionsKeysLinesAndContinuations) {
 TEST(ConfigDocument, RejectsDuplicatesAndStrayLines) {
   auto line_of = [](const std::string& text) {
     try {
-      ConfigDocument::ParseIni(text, "c.ini");
+      model::ConfigDocument::ParseIni(text, "c.ini");
     } catch (const InputError& e) {
       return e.where().line;
     }
@@ -47,7 +47,7 @@ TEST(ConfigDocument, RejectsDuplicatesAndStrayLines) {
 }
 
 TEST(ConfigDocument, ReadsTheYamlEquivalent) {
-  ConfigDocument doc = ConfigDocument::ParseYaml(
+  model::ConfigDocument doc = model::ConfigDocument::ParseYaml(
       "General:\n"
       "  techniques: [LRRidge]\n"
       "  y: '42'\n"
@@ -56,7 +56,7 @@ TEST(ConfigDocument, ReadsTheYamlEquivalent) {
       "  flag: True\n"
       "  extrapolation_columns: {nThreads: 4}\n",
       "c.yaml");
-  const ConfigSection* general = doc.Find("General");
+  const model::ConfigSection* general = doc.Find("General");
   ASSERT_NE(general, nullptr);
   EXPECT_EQ(general->Find("techniques")->value, nlohmann::json({"LRRidge"}));
   EXPECT_EQ(general->Find("y")->value, "42");  // quoted: a string
@@ -68,4 +68,4 @@ TEST(ConfigDocument, ReadsTheYamlEquivalent) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

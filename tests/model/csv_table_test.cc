@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 TEST(CsvTable, TypesColumnsAndKeepsLines) {
@@ -38,4 +38,4 @@ TEST(CsvTable, BadFilesNameTheLine) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

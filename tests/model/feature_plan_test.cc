@@ -6,13 +6,11 @@
 
 #include "model_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
-using testing::ScratchDir;
-
 struct Prepared {
-  TrainConfig config;
+  model::TrainConfig config;
   CsvTable table;
 };
 
@@ -22,10 +20,10 @@ Prepared Load(ScratchDir& dir, const std::string& data, const std::string& prepa
                                "[General]\ntechniques = ['LRRidge']\ny = 'y'\n"
                                "[DataPreparation]\ninput_path = 'data.csv'\n" +
                                    preparation);
-  Prepared p{LoadTrainConfig(path), {}};
+  Prepared p{model::LoadTrainConfig(path), {}};
   p.table = LoadCsv(p.config.input_path);
-  FeaturePlan::RenameColumns(p.config.rename_columns, &p.table, &p.config);
-  SkipRows(p.config, &p.table);
+  model::FeaturePlan::RenameColumns(p.config.rename_columns, &p.table, &p.config);
+  model::SkipRows(p.config, &p.table);
   return p;
 }
 
@@ -38,7 +36,7 @@ TEST(FeaturePlan, FollowsAmlLibrarysOrderAndNames) {
   Prepared p = Load(dir, "n,m,kind,y\n1,2,a,3\n2,4,b,6\n4,1,a,5\n",
                     "rename_columns = {'m': 'mem'}\ninverse = ['n']\nlog = ['mem']\n"
                     "product_max_degree = 2\n");
-  FeaturePlan plan = FeaturePlan::Fit(p.config, p.table);
+  model::FeaturePlan plan = model::FeaturePlan::Fit(p.config, p.table);
   const std::vector<std::string>& names = plan.names();
   // Base features first, the text column one-hot encoded in place.
   ASSERT_GE(names.size(), 6u);
@@ -68,7 +66,7 @@ TEST(FeaturePlan, FollowsAmlLibrarysOrderAndNames) {
   EXPECT_DOUBLE_EQ(x(0, col("kind_class_b")), 0.0);
 
   // The plan survives JSON.
-  FeaturePlan again = FeaturePlan::FromJson(plan.ToJson(), SourceLocation{"m"});
+  model::FeaturePlan again = model::FeaturePlan::FromJson(plan.ToJson(), SourceLocation{"m"});
   EXPECT_EQ(again.names(), names);
   EXPECT_EQ(again.Build(p.table), x);
 }
@@ -79,19 +77,20 @@ TEST(FeaturePlan, SelectsColumnsAndSkipsRows) {
                     "skip_columns = ['b']\nskip_rows = {'a': 6}\n");
   EXPECT_EQ(p.table.rows(), 2u);
   EXPECT_EQ(p.table.lines, (std::vector<int>{2, 3}));
-  FeaturePlan plan = FeaturePlan::Fit(p.config, p.table);
+  model::FeaturePlan plan = model::FeaturePlan::Fit(p.config, p.table);
   EXPECT_EQ(plan.names(), (std::vector<std::string>{"a", "c"}));
 
   ScratchDir dir2;
   Prepared q = Load(dir2, "a,b,c,y\n1,2,3,4\n", "use_columns = ['c', 'a']\n");
-  EXPECT_EQ(FeaturePlan::Fit(q.config, q.table).names(), (std::vector<std::string>{"c", "a"}));
+  EXPECT_EQ(model::FeaturePlan::Fit(q.config, q.table).names(),
+            (std::vector<std::string>{"c", "a"}));
 }
 
 TEST(FeaturePlan, UnknownColumnsNameTheKey) {
   ScratchDir dir;
   Prepared p = Load(dir, "a,y\n1,2\n", "use_columns = ['a', 'zz']\n");
   try {
-    FeaturePlan::Fit(p.config, p.table);
+    model::FeaturePlan::Fit(p.config, p.table);
     FAIL();
   } catch (const InputError& e) {
     EXPECT_EQ(e.where().line, 6);
@@ -103,7 +102,7 @@ TEST(FeaturePlan, UnknownColumnsNameTheKey) {
 TEST(FeaturePlan, InfiniteFeaturesNameTheRow) {
   ScratchDir dir;
   Prepared p = Load(dir, "a,y\n1,2\n0,3\n", "inverse = ['a']\n");
-  FeaturePlan plan = FeaturePlan::Fit(p.config, p.table);
+  model::FeaturePlan plan = model::FeaturePlan::Fit(p.config, p.table);
   try {
     plan.Build(p.table);
     FAIL();
@@ -114,4 +113,4 @@ TEST(FeaturePlan, InfiniteFeaturesNameTheRow) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

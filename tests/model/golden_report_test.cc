@@ -6,20 +6,20 @@
 #include "model/train_config.h"
 #include "model/trainer.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 TEST(GoldenReport, Train) {
   // A relative path, so that the report names no folder of this machine (tests run in the
   // source tree).
-  TrainConfig config = LoadTrainConfig("experiments/ml/simplest.ini");
-  TrainOptions options;
+  model::TrainConfig config = model::LoadTrainConfig("experiments/ml/simplest.ini");
+  model::TrainOptions options;
   options.jobs = 2;
-  TrainSummary summary = Train(config, options);
+  model::TrainSummary summary = model::Train(config, options);
   summary.seconds = 0;
   test::ExpectGolden("train_brief.txt", summary.BriefReport() + "\n");
   test::ExpectGolden("train_full.txt", summary.FullReport());
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -10,14 +10,10 @@
 #include "../cli/run_command.h"
 #include "model_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::Experiment;
-using testing::ReadText;
-using testing::RunTwinprof;
-using testing::ScratchDir;
 
 TEST(HyperoptCommand, TrainsAmlLibrarysExampleIdenticallyAtOneAndTwoThreads) {
   ScratchDir dir;
@@ -55,4 +51,4 @@ TEST(HyperoptCommand, TrainsAmlLibrarysExampleIdenticallyAtOneAndTwoThreads) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -6,7 +6,7 @@
 
 #include <cmath>
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 Eigen::VectorXd Vec(std::initializer_list<double> values) {
@@ -17,23 +17,23 @@ Eigen::VectorXd Vec(std::initializer_list<double> values) {
 }
 
 TEST(Metrics, PinsMapeRmseAndR2) {
-  Metrics m = ComputeMetrics(Vec({1, 2, 4}), Vec({1.5, 2, 3}));
+  model::Metrics m = model::ComputeMetrics(Vec({1, 2, 4}), Vec({1.5, 2, 3}));
   EXPECT_DOUBLE_EQ(m.mape, 100.0 * (0.5 + 0 + 0.25) / 3);  // 25%
   EXPECT_DOUBLE_EQ(m.rmse, std::sqrt((0.25 + 0 + 1) / 3));
   EXPECT_DOUBLE_EQ(m.r2, 1 - 1.25 / (14.0 / 3));  // SStot = 16/9 + 1/9 + 25/9
 }
 
 TEST(MapeExcludingZeros, IsTheMapeWhenNoRealValueIsZero) {
-  ZeroExcludingMape mape = MapeExcludingZeros(Vec({1, 2, 4}), Vec({1.5, 2, 3}));
+  model::ZeroExcludingMape mape = model::MapeExcludingZeros(Vec({1, 2, 4}), Vec({1.5, 2, 3}));
   EXPECT_TRUE(mape.defined());
   EXPECT_EQ(mape.rows, 3);
   EXPECT_EQ(mape.zero_rows, 0);
-  EXPECT_EQ(mape.mape, ComputeMetrics(Vec({1, 2, 4}), Vec({1.5, 2, 3})).mape);
+  EXPECT_EQ(mape.mape, model::ComputeMetrics(Vec({1, 2, 4}), Vec({1.5, 2, 3})).mape);
   EXPECT_DOUBLE_EQ(mape.mape, 25);
 }
 
 TEST(MapeExcludingZeros, LeavesOutRowsWhoseRealValueIsZero) {
-  ZeroExcludingMape mape = MapeExcludingZeros(Vec({0, 2, 0, 4}), Vec({7, 3, 9, 3}));
+  model::ZeroExcludingMape mape = model::MapeExcludingZeros(Vec({0, 2, 0, 4}), Vec({7, 3, 9, 3}));
   EXPECT_TRUE(mape.defined());
   EXPECT_EQ(mape.rows, 2);
   EXPECT_EQ(mape.zero_rows, 2);
@@ -41,23 +41,23 @@ TEST(MapeExcludingZeros, LeavesOutRowsWhoseRealValueIsZero) {
 }
 
 TEST(MapeExcludingZeros, IsUndefinedWhenEveryRealValueIsZero) {
-  ZeroExcludingMape mape = MapeExcludingZeros(Vec({0, 0}), Vec({1, 2}));
+  model::ZeroExcludingMape mape = model::MapeExcludingZeros(Vec({0, 0}), Vec({1, 2}));
   EXPECT_FALSE(mape.defined());
   EXPECT_EQ(mape.rows, 0);
   EXPECT_EQ(mape.zero_rows, 2);
   EXPECT_TRUE(std::isnan(mape.mape));
-  EXPECT_FALSE(MapeExcludingZeros(Eigen::VectorXd(), Eigen::VectorXd()).defined());
+  EXPECT_FALSE(model::MapeExcludingZeros(Eigen::VectorXd(), Eigen::VectorXd()).defined());
 }
 
 TEST(IntervalCoverage, CountsRealValuesInsideIncludingTheBounds) {
-  IntervalCoverage coverage =
-      CoverageOf(Vec({1, 2, 3, 4, 5}), Vec({0, 2, 3.5, 1, 6}), Vec({2, 3, 4, 4, 7}));
+  model::IntervalCoverage coverage =
+      model::CoverageOf(Vec({1, 2, 3, 4, 5}), Vec({0, 2, 3.5, 1, 6}), Vec({2, 3, 4, 4, 7}));
   EXPECT_EQ(coverage.rows, 5);
   EXPECT_EQ(coverage.inside, 3);  // 1 in [0,2], 2 on lo, 4 on hi; 3 below, 5 below
   EXPECT_DOUBLE_EQ(coverage.fraction(), 0.6);
-  EXPECT_TRUE(
-      std::isnan(CoverageOf(Eigen::VectorXd(), Eigen::VectorXd(), Eigen::VectorXd()).fraction()));
+  EXPECT_TRUE(std::isnan(
+      model::CoverageOf(Eigen::VectorXd(), Eigen::VectorXd(), Eigen::VectorXd()).fraction()));
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -12,14 +12,10 @@
 #include "../cli/run_command.h"
 #include "model_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::Experiment;
-using testing::ReadText;
-using testing::RunTwinprof;
-using testing::ScratchDir;
 
 nlohmann::json ReadJson(const fs::path& path) {
   std::ifstream in(path);
@@ -85,8 +81,8 @@ std::string TrainFaasTest(ScratchDir& dir) {
 }
 
 // `twinprof predict -r model` on dir/<name>.csv holding `csv`, into dir/<name>-out.
-testing::CommandResult PredictOn(ScratchDir& dir, const std::string& model, const std::string& name,
-                                 const std::string& csv) {
+CommandResult PredictOn(ScratchDir& dir, const std::string& model, const std::string& name,
+                        const std::string& csv) {
   dir.Write(name + ".csv", csv);
   std::string config =
       dir.Write(name + ".ini", "[DataPreparation]\ninput_path = '" + name + ".csv'\n");
@@ -179,7 +175,7 @@ TEST(TrainCommand, StepwiseOnDraperSmithSelectsTheTextbookVariables) {
       dir.Write("defaults.ini",
                 "[General]\ntechniques = ['Stepwise']\ny = 'y'\n[DataPreparation]\n"
                 "input_path = '" +
-                    testing::Dataset("draper_smith.csv") + "'\n");
+                    Dataset("draper_smith.csv") + "'\n");
   auto defaults = RunTwinprof({"train", "-c", config, "-o", dir.Path("out2")});
   ASSERT_EQ(defaults.exit_status, 0) << defaults.err;
   results = ReadJson(dir.path() / "out2/results.json");
@@ -225,4 +221,4 @@ TEST(TrainCommand, EveryDatasetTrainsAndPredicts) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

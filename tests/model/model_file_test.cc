@@ -7,11 +7,8 @@
 #include "model/trainer.h"
 #include "model_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
-
-using testing::Dataset;
-using testing::ScratchDir;
 
 TEST(ModelFile, ReloadedModelPredictsBitForBit) {
   ScratchDir dir;
@@ -26,14 +23,14 @@ TEST(ModelFile, ReloadedModelPredictsBitForBit) {
                                "rename_columns = {'cores': 'c'}\ninverse = ['c']\n"
                                "log = ['size']\nproduct_max_degree = 2\nnormalization = True\n"
                                "[LRRidge]\nalpha = [0.01, 0.1]\n");
-  TrainSummary summary = Train(LoadTrainConfig(path), TrainOptions{});
+  model::TrainSummary summary = model::Train(model::LoadTrainConfig(path), model::TrainOptions{});
   ASSERT_EQ(summary.best, 0);
-  const ModelFile& model = *summary.techniques[0].model;
+  const model::ModelFile& model = *summary.techniques[0].model;
   CsvTable table = LoadCsv(dir.Path("data.csv"));
   Eigen::VectorXd before = model.Predict(table);
 
   model.Save(dir.Path("m.model"));
-  ModelFile loaded = ModelFile::Load(dir.Path("m.model"));
+  model::ModelFile loaded = model::ModelFile::Load(dir.Path("m.model"));
   Eigen::VectorXd after = loaded.Predict(table);
   ASSERT_EQ(before.size(), after.size());
   for (Eigen::Index i = 0; i < before.size(); ++i) {
@@ -59,7 +56,7 @@ TEST(ModelFile, RejectsFilesThatAreNotModels) {
         std::string("{\"format\": \"twinprof-model\", \"version\": 1}")}) {
     std::string path = dir.Write("bad.model", text);
     try {
-      ModelFile::Load(path);
+      model::ModelFile::Load(path);
       ADD_FAILURE() << text;
     } catch (const InputError& e) {
       EXPECT_EQ(e.where().file, path);
@@ -68,4 +65,4 @@ TEST(ModelFile, RejectsFilesThatAreNotModels) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-namespace twinprof::testing {
+namespace twinprof::test {
 
 class ScratchDir {
  public:
@@ -54,4 +54,4 @@ inline std::string ReadText(const std::filesystem::path& path) {
   return text.str();
 }
 
-}  // namespace twinprof::testing
+}  // namespace twinprof::test

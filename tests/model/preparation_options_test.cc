@@ -15,17 +15,13 @@
 #include "model/xgboost_feature_selection.h"
 #include "model_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
-using testing::Dataset;
-using testing::Experiment;
-using testing::ScratchDir;
-
-CsvTable Prepared(const TrainConfig& config) {
+CsvTable Prepared(const model::TrainConfig& config) {
   CsvTable table = LoadCsv(config.input_path);
-  FeaturePlan::RenameColumns(config.rename_columns, &table, &config);
-  SkipRows(config, &table);
+  model::FeaturePlan::RenameColumns(config.rename_columns, &table, &config);
+  model::SkipRows(config, &table);
   return table;
 }
 
@@ -39,11 +35,11 @@ std::string Message(const std::function<void()>& fn) {
 }
 
 // Saves the model, reloads it and checks that it predicts `table` bit for bit as before.
-void ExpectIdenticalAfterReload(const ModelFile& model, const CsvTable& table,
+void ExpectIdenticalAfterReload(const model::ModelFile& model, const CsvTable& table,
                                 const ScratchDir& dir) {
   Eigen::VectorXd before = model.Predict(table);
   model.Save(dir.Path("m.model"));
-  ModelFile loaded = ModelFile::Load(dir.Path("m.model"));
+  model::ModelFile loaded = model::ModelFile::Load(dir.Path("m.model"));
   Eigen::VectorXd after = loaded.Predict(table);
   ASSERT_EQ(before.size(), after.size());
   ASSERT_GT(before.size(), 0);
@@ -57,9 +53,9 @@ void ExpectIdenticalAfterReload(const ModelFile& model, const CsvTable& table,
 TEST(SelectedProducts, AddExactlyTheNamedProductsInTheOrderWritten) {
   // aMLLibrary's simplest_example_1.ini: log = ['x1'], selected_products = ['x1 x1 x3 x1',
   // 'x2 x3'], skip_rows = {'x2': 5}.
-  TrainConfig config = LoadTrainConfig(Experiment("selected_products.ini"));
+  model::TrainConfig config = model::LoadTrainConfig(Experiment("selected_products.ini"));
   CsvTable table = Prepared(config);
-  FeaturePlan plan = FeaturePlan::Fit(config, table);
+  model::FeaturePlan plan = model::FeaturePlan::Fit(config, table);
   std::vector<std::string> products;
   for (const std::string& name : plan.names()) {
     if (name.find("__") != std::string::npos) products.push_back(name);
@@ -87,9 +83,9 @@ TEST(SelectedProducts, ReplaceProductMaxDegreeAndMayUseDerivedFeatures) {
                                "[DataPreparation]\ninput_path = 'data.csv'\ninverse = ['n']\n"
                                "product_max_degree = 3\n"
                                "selected_products = ['m  inverse_n', 'kind_class_a n m']\n");
-  TrainConfig config = LoadTrainConfig(path);
+  model::TrainConfig config = model::LoadTrainConfig(path);
   CsvTable table = Prepared(config);
-  FeaturePlan plan = FeaturePlan::Fit(config, table);
+  model::FeaturePlan plan = model::FeaturePlan::Fit(config, table);
   EXPECT_EQ(plan.names(),
             (std::vector<std::string>{"n", "m", "kind_class_a", "kind_class_b", "inverse_n",
                                       "m__inverse_n", "kind_class_a__n__m"}));
@@ -97,7 +93,7 @@ TEST(SelectedProducts, ReplaceProductMaxDegreeAndMayUseDerivedFeatures) {
   EXPECT_DOUBLE_EQ(x(1, 5), 4.0 / 2.0);
   EXPECT_EQ(x(0, 6), 2.0);
   EXPECT_EQ(x(1, 6), 0.0);
-  FeaturePlan again = FeaturePlan::FromJson(plan.ToJson(), SourceLocation{"m"});
+  model::FeaturePlan again = model::FeaturePlan::FromJson(plan.ToJson(), SourceLocation{"m"});
   EXPECT_EQ(again.names(), plan.names());
   EXPECT_EQ(again.Build(table), x);
 }
@@ -112,8 +108,8 @@ TEST(SelectedProducts, BadProductsNameTheKeyAndLine) {
                                  "selected_products = " +
                                      products + "\n");
     return Message([&] {
-      TrainConfig config = LoadTrainConfig(path);
-      FeaturePlan::Fit(config, Prepared(config));
+      model::TrainConfig config = model::LoadTrainConfig(path);
+      model::FeaturePlan::Fit(config, Prepared(config));
     });
   };
   const std::string at = ":7: [DataPreparation] selected_products: ";
@@ -140,9 +136,9 @@ TEST(Ernest, FeaturesAreAmlLibrarysForAKnownInput) {
                                "[DataPreparation]\ninput_path = 'data.csv'\nernest = True\n"
                                "rename_columns = {'x1': 'cores', 'x2': 'datasize'}\n"
                                "log = ['x3']\ninverse = []\n");
-  TrainConfig config = LoadTrainConfig(path);
+  model::TrainConfig config = model::LoadTrainConfig(path);
   CsvTable table = Prepared(config);
-  FeaturePlan plan = FeaturePlan::Fit(config, table);
+  model::FeaturePlan plan = model::FeaturePlan::Fit(config, table);
   EXPECT_EQ(plan.names(), (std::vector<std::string>{"datasize_over_cores", "log_cores",
                                                     "square_datasize_over_cores",
                                                     "squared_datasize_over_cores"}));
@@ -156,7 +152,7 @@ TEST(Ernest, FeaturesAreAmlLibrarysForAKnownInput) {
   for (int r = 0; r < 4; ++r) {
     for (int c = 0; c < 4; ++c) EXPECT_DOUBLE_EQ(x(r, c), expected(r, c)) << r << "," << c;
   }
-  FeaturePlan again = FeaturePlan::FromJson(plan.ToJson(), SourceLocation{"m"});
+  model::FeaturePlan again = model::FeaturePlan::FromJson(plan.ToJson(), SourceLocation{"m"});
   EXPECT_EQ(again.names(), plan.names());
   EXPECT_EQ(again.Build(table), x);
 
@@ -166,8 +162,8 @@ TEST(Ernest, FeaturesAreAmlLibrarysForAKnownInput) {
 }
 
 TEST(Ernest, TrainsOnAmlLibrarysExampleAndPredictsIdenticallyAfterReload) {
-  TrainConfig config = LoadTrainConfig(Experiment("ernest.ini"));
-  TrainSummary summary = Train(config, TrainOptions{});
+  model::TrainConfig config = model::LoadTrainConfig(Experiment("ernest.ini"));
+  model::TrainSummary summary = model::Train(config, model::TrainOptions{});
   ASSERT_EQ(summary.best, 0);
   EXPECT_EQ(summary.feature_names.size(), 4u);
   EXPECT_LT(summary.techniques[0].validation.mape, 10.0);
@@ -180,13 +176,13 @@ TEST(Ernest, TrainsOnAmlLibrarysExampleAndPredictsIdenticallyAfterReload) {
 
 TEST(XgboostSelection, KeepsFeaturesByDecreasingWeightUpToTheTolerance) {
   std::vector<double> w = {0.05, 0.5, 0, 0.3, 0.15};
-  EXPECT_EQ(KeepTopFeatures(w, 0.4), (std::vector<int>{1}));
-  EXPECT_EQ(KeepTopFeatures(w, 0.5), (std::vector<int>{1}));
-  EXPECT_EQ(KeepTopFeatures(w, 0.51), (std::vector<int>{1, 3}));
-  EXPECT_EQ(KeepTopFeatures(w, 0.9), (std::vector<int>{1, 3, 4}));
-  EXPECT_EQ(KeepTopFeatures(w, 1.0), (std::vector<int>{0, 1, 3, 4}));  // never weight 0
-  EXPECT_EQ(KeepTopFeatures({0.5, 0.5}, 0.3), (std::vector<int>{0}));  // ties: lower index
-  EXPECT_TRUE(KeepTopFeatures({0, 0}, 0.5).empty());
+  EXPECT_EQ(model::KeepTopFeatures(w, 0.4), (std::vector<int>{1}));
+  EXPECT_EQ(model::KeepTopFeatures(w, 0.5), (std::vector<int>{1}));
+  EXPECT_EQ(model::KeepTopFeatures(w, 0.51), (std::vector<int>{1, 3}));
+  EXPECT_EQ(model::KeepTopFeatures(w, 0.9), (std::vector<int>{1, 3, 4}));
+  EXPECT_EQ(model::KeepTopFeatures(w, 1.0), (std::vector<int>{0, 1, 3, 4}));  // never weight 0
+  EXPECT_EQ(model::KeepTopFeatures({0.5, 0.5}, 0.3), (std::vector<int>{0}));  // ties: lower index
+  EXPECT_TRUE(model::KeepTopFeatures({0, 0}, 0.5).empty());
 }
 
 // y depends on c1 and c4 only; c0, c2, c3, c5 are noise.
@@ -213,12 +209,12 @@ TEST(XgboostSelection, KeepsTheTwoColumnsThatMatter) {
                                "[DataPreparation]\ninput_path = 'data.csv'\n"
                                "[FeatureSelection]\nmethod = 'XGBoost'\nmax_features = 5\n"
                                "XGBoost_tolerance = 0.9\n");
-  TrainConfig config = LoadTrainConfig(path);
+  model::TrainConfig config = model::LoadTrainConfig(path);
   EXPECT_TRUE(config.xgboost_selection);
   EXPECT_FALSE(config.feature_selection);
   // No [XGBoost] section: aMLLibrary's default grid (gamma x learning_rate = 4 points).
   EXPECT_EQ(config.xgboost_selection_space.hyperparameters.size(), 7u);
-  TrainSummary summary = Train(config, TrainOptions{2});
+  model::TrainSummary summary = model::Train(config, model::TrainOptions{2});
   const nlohmann::json& xs = summary.xgboost_selection;
   ASSERT_FALSE(xs.is_null());
   const std::vector<std::string> two = {"c1", "c4"};
@@ -235,7 +231,7 @@ TEST(XgboostSelection, KeepsTheTwoColumnsThatMatter) {
   EXPECT_LT(noise, 0.1);
   // 4 points x 3 splits x 1 hp_selection split + 3 fits for the weights, then 4 + 1 on all rows.
   EXPECT_EQ(xs.at("fits").get<size_t>(), 4u * 3 + 3 + 4 + 1);
-  for (const TechniqueResult& r : summary.techniques) {
+  for (const model::TechniqueResult& r : summary.techniques) {
     ASSERT_TRUE(r.ok) << r.technique;
     EXPECT_EQ(r.features, two) << r.technique;
     EXPECT_EQ(r.model->features().size(), 2u);
@@ -248,7 +244,7 @@ TEST(XgboostSelection, KeepsTheTwoColumnsThatMatter) {
   CsvTable table = LoadCsv(config.input_path);
   ExpectIdenticalAfterReload(*summary.techniques[0].model, table, dir);
   // Same results whatever the thread count.
-  TrainSummary one = Train(config, TrainOptions{1});
+  model::TrainSummary one = model::Train(config, model::TrainOptions{1});
   EXPECT_EQ(one.xgboost_selection.dump(), summary.xgboost_selection.dump());
 }
 
@@ -261,10 +257,10 @@ TEST(XgboostSelection, UsesTheXgboostSectionEvenWhenXgboostIsNotATechnique) {
                                "[FeatureSelection]\nmethod = 'XGBoost'\nXGBoost_tolerance = 0.5\n"
                                "[XGBoost]\nn_estimators = [30]\nmax_depth = 2\n"
                                "learning_rate = [0.3]\n");
-  TrainConfig config = LoadTrainConfig(path);
+  model::TrainConfig config = model::LoadTrainConfig(path);
   ASSERT_EQ(config.xgboost_selection_space.hyperparameters.size(), 3u);
   EXPECT_EQ(config.xgboost_selection_space.hyperparameters[0].name, "n_estimators");
-  TrainSummary summary = Train(config, TrainOptions{});
+  model::TrainSummary summary = model::Train(config, model::TrainOptions{});
   const nlohmann::json& xs = summary.xgboost_selection;
   EXPECT_EQ(xs.at("hyperparameters").at("n_estimators"), 30);
   // One point: no scoring, one fit on all rows (validation All reuses it for the refit).
@@ -278,9 +274,9 @@ TEST(XgboostSelection, UsesTheXgboostSectionEvenWhenXgboostIsNotATechnique) {
                               "[DataPreparation]\ninput_path = 'data.csv'\n"
                               "[FeatureSelection]\nmethod = 'XGBoost'\nXGBoost_tolerance = 0.5\n"
                               "[XGBoost]\nmax_depth = [-3]\n");
-  EXPECT_NE(Message([&] { LoadTrainConfig(bad); }).find(":10: [XGBoost] max_depth"),
+  EXPECT_NE(Message([&] { model::LoadTrainConfig(bad); }).find(":10: [XGBoost] max_depth"),
             std::string::npos)
-      << Message([&] { LoadTrainConfig(bad); });
+      << Message([&] { model::LoadTrainConfig(bad); });
 }
 
 TEST(XgboostSelection, WithHyperoptSearchesXgboostsPriorsToo) {
@@ -297,9 +293,9 @@ TEST(XgboostSelection, WithHyperoptSearchesXgboostsPriorsToo) {
                                "[LRRidge]\nalpha = ['loguniform(0.01,1)']\n"
                                "[XGBoost]\nn_estimators = [50]\nmax_depth = [3]\n"
                                "learning_rate = ['loguniform(0.05,0.5)']\n");
-  TrainConfig config = LoadTrainConfig(path);
+  model::TrainConfig config = model::LoadTrainConfig(path);
   ASSERT_TRUE(config.xgboost_selection_space.hyperparameters[2].prior.has_value());
-  TrainSummary summary = Train(config, TrainOptions{2});
+  model::TrainSummary summary = model::Train(config, model::TrainOptions{2});
   const nlohmann::json& xs = summary.xgboost_selection;
   EXPECT_EQ(xs.at("features").get<std::vector<std::string>>(),
             (std::vector<std::string>{"c1", "c4"}))
@@ -310,7 +306,7 @@ TEST(XgboostSelection, WithHyperoptSearchesXgboostsPriorsToo) {
   EXPECT_GE(rate, 0.05);
   EXPECT_LE(rate, 0.5);
   EXPECT_EQ(summary.techniques[0].features, (std::vector<std::string>{"c1", "c4"}));
-  TrainSummary one = Train(config, TrainOptions{1});
+  model::TrainSummary one = model::Train(config, model::TrainOptions{1});
   EXPECT_EQ(one.xgboost_selection.dump(), xs.dump());
 }
 
@@ -324,18 +320,18 @@ TEST(XgboostSelection, ImportanceIsXgboostsSplitCount) {
     x(r, 2) = r;
     y(r) = r < 4 ? 0 : 10;
   }
-  auto xgb = MakeRegressor("XGBoost", {{"n_estimators", 1}, {"max_depth", 1}}, 0);
+  auto xgb = model::MakeRegressor("XGBoost", {{"n_estimators", 1}, {"max_depth", 1}}, 0);
   xgb->Fit(x, y);
-  EXPECT_EQ(XgboostFeatureImportance(*xgb, 3), (std::vector<double>{0, 0, 1}));
-  auto ridge = MakeRegressor("LRRidge", nlohmann::json::object(), 0);
+  EXPECT_EQ(model::regressors::XgboostFeatureImportance(*xgb, 3), (std::vector<double>{0, 0, 1}));
+  auto ridge = model::MakeRegressor("LRRidge", nlohmann::json::object(), 0);
   ridge->Fit(x, y);
-  EXPECT_THROW(XgboostFeatureImportance(*ridge, 3), std::invalid_argument);
+  EXPECT_THROW(model::regressors::XgboostFeatureImportance(*ridge, 3), std::invalid_argument);
 }
 
 TEST(XgboostSelection, AmlLibrarysExampleTrainsAndReloads) {
   // aMLLibrary's xgboost_feature_selection.ini: thousands of products, two runs, HoldOut.
-  TrainConfig config = LoadTrainConfig(Experiment("xgboost_feature_selection.ini"));
-  TrainSummary summary = Train(config, TrainOptions{2});
+  model::TrainConfig config = model::LoadTrainConfig(Experiment("xgboost_feature_selection.ini"));
+  model::TrainSummary summary = model::Train(config, model::TrainOptions{2});
   ASSERT_EQ(summary.best, 0);
   const nlohmann::json& xs = summary.xgboost_selection;
   EXPECT_EQ(xs.at("per_validation_split").size(), 2u);
@@ -348,11 +344,11 @@ TEST(XgboostSelection, AmlLibrarysExampleTrainsAndReloads) {
 }
 
 TEST(SelectedProducts, SavedModelPredictsIdenticallyAfterReload) {
-  TrainConfig config = LoadTrainConfig(Experiment("selected_products.ini"));
-  TrainSummary summary = Train(config, TrainOptions{});
+  model::TrainConfig config = model::LoadTrainConfig(Experiment("selected_products.ini"));
+  model::TrainSummary summary = model::Train(config, model::TrainOptions{});
   ASSERT_EQ(summary.best, 0);
   ScratchDir dir;
-  const ModelFile& model = *summary.techniques[0].model;
+  const model::ModelFile& model = *summary.techniques[0].model;
   EXPECT_EQ(model.plan().names().back(), "x2__x3");
   ExpectIdenticalAfterReload(model, LoadCsv(config.input_path), dir);
 }
@@ -365,7 +361,7 @@ TEST(PreparationOptions, ReadTheYamlEquivalent) {
                                "DataPreparation:\n  input_path: data.csv\n"
                                "  selected_products: ['a b', 'b b a']\n"
                                "FeatureSelection:\n  method: XGBoost\n  XGBoost_tolerance: 0.5\n");
-  TrainConfig config = LoadTrainConfig(path);
+  model::TrainConfig config = model::LoadTrainConfig(path);
   EXPECT_TRUE(config.use_selected_products);
   EXPECT_EQ(config.selected_products,
             (std::vector<std::vector<std::string>>{{"a", "b"}, {"b", "b", "a"}}));
@@ -376,11 +372,11 @@ TEST(PreparationOptions, ReadTheYamlEquivalent) {
                                  "DataPreparation:\n  input_path: data.csv\n  ernest: true\n"
                                  "  normalization: true\n");
   EXPECT_NE(Message([&] {
-              LoadTrainConfig(ernest);
+              model::LoadTrainConfig(ernest);
             }).find(":7: [DataPreparation] normalization: cannot be used with ernest = True"),
             std::string::npos)
-      << Message([&] { LoadTrainConfig(ernest); });
+      << Message([&] { model::LoadTrainConfig(ernest); });
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

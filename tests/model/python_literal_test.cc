@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 nlohmann::json Parse(const std::string& text) {
-  return ParseIniValue(text, SourceLocation{"c.ini", 3, 5}, "[General] key");
+  return model::ParseIniValue(text, SourceLocation{"c.ini", 3, 5}, "[General] key");
 }
 
 TEST(PythonLiteral, ParsesListsDictsStringsNumbersAndConstants) {
@@ -47,4 +47,4 @@ TEST(PythonLiteral, BrokenLiteralsAreErrorsWithLineAndKey) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

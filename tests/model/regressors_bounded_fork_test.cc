@@ -11,19 +11,20 @@
 
 #include "model/regressors/bounded_fork.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 TEST(BoundedForkTest, ReturnsLargeResultIntact) {
   std::string big(1 << 20, 'x');
   big[12345] = 'y';
-  BoundedRun run = RunBounded([&] { return big; }, 30.0, "test");
+  model::regressors::BoundedRun run =
+      model::regressors::RunBounded([&] { return big; }, 30.0, "test");
   ASSERT_TRUE(run.result.has_value());
   EXPECT_EQ(*run.result, big);
 }
 
 TEST(BoundedForkTest, KillsChildAtTheLimit) {
-  BoundedRun run = RunBounded(
+  model::regressors::BoundedRun run = model::regressors::RunBounded(
       [] {
         sleep(30);
         return std::string("late");
@@ -35,7 +36,8 @@ TEST(BoundedForkTest, KillsChildAtTheLimit) {
 
 TEST(BoundedForkTest, FailingChildIsAnError) {
   try {
-    RunBounded([]() -> std::string { throw std::runtime_error("boom"); }, 30.0, "worker test");
+    model::regressors::RunBounded([]() -> std::string { throw std::runtime_error("boom"); }, 30.0,
+                                  "worker test");
     ADD_FAILURE() << "no exception";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("worker test"), std::string::npos);
@@ -43,8 +45,8 @@ TEST(BoundedForkTest, FailingChildIsAnError) {
 }
 
 // The worker's child answers with its pid, or sleeps for "sleep", or throws for "throw".
-BoundedWorker PidWorker() {
-  return BoundedWorker(
+model::regressors::BoundedWorker PidWorker() {
+  return model::regressors::BoundedWorker(
       [](const std::string& request) {
         if (request == "sleep") sleep(30);
         if (request == "throw") throw std::runtime_error("boom");
@@ -53,12 +55,14 @@ BoundedWorker PidWorker() {
       "worker test");
 }
 
-std::string PidOf(const BoundedRun& run) { return run.result->substr(0, run.result->find(':')); }
+std::string PidOf(const model::regressors::BoundedRun& run) {
+  return run.result->substr(0, run.result->find(':'));
+}
 
 TEST(BoundedWorkerTest, OneChildAnswersEveryRequest) {
-  BoundedWorker worker = PidWorker();
-  BoundedRun first = worker.Run("a", 30.0);
-  BoundedRun second = worker.Run(std::string(1 << 20, 'b'), 30.0);
+  model::regressors::BoundedWorker worker = PidWorker();
+  model::regressors::BoundedRun first = worker.Run("a", 30.0);
+  model::regressors::BoundedRun second = worker.Run(std::string(1 << 20, 'b'), 30.0);
   ASSERT_TRUE(first.result && second.result);
   EXPECT_EQ(*first.result, PidOf(first) + ":a");
   EXPECT_EQ(second.result->size(), PidOf(second).size() + 1 + (1 << 20));
@@ -67,21 +71,21 @@ TEST(BoundedWorkerTest, OneChildAnswersEveryRequest) {
 }
 
 TEST(BoundedWorkerTest, ACutRequestKillsTheChildAndTheNextGetsANewOne) {
-  BoundedWorker worker = PidWorker();
-  BoundedRun before = worker.Run("a", 30.0);
-  BoundedRun cut = worker.Run("sleep", 0.2);
+  model::regressors::BoundedWorker worker = PidWorker();
+  model::regressors::BoundedRun before = worker.Run("a", 30.0);
+  model::regressors::BoundedRun cut = worker.Run("sleep", 0.2);
   EXPECT_FALSE(cut.result.has_value());
   EXPECT_LT(cut.seconds, 5.0);
   const pid_t old_child = std::stoi(PidOf(before));
   EXPECT_EQ(kill(old_child, 0), -1);  // killed and reaped
   EXPECT_EQ(errno, ESRCH);
-  BoundedRun after = worker.Run("c", 30.0);
+  model::regressors::BoundedRun after = worker.Run("c", 30.0);
   ASSERT_TRUE(after.result.has_value());
   EXPECT_NE(PidOf(after), PidOf(before));
 }
 
 TEST(BoundedWorkerTest, AFailingRequestIsAnErrorAndTheWorkerGoesOn) {
-  BoundedWorker worker = PidWorker();
+  model::regressors::BoundedWorker worker = PidWorker();
   try {
     worker.Run("throw", 30.0);
     ADD_FAILURE() << "no exception";
@@ -89,7 +93,7 @@ TEST(BoundedWorkerTest, AFailingRequestIsAnErrorAndTheWorkerGoesOn) {
     EXPECT_NE(std::string(e.what()).find("worker test"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("exit status 3"), std::string::npos) << e.what();
   }
-  BoundedRun after = worker.Run("d", 30.0);
+  model::regressors::BoundedRun after = worker.Run("d", 30.0);
   ASSERT_TRUE(after.result.has_value());
 }
 
@@ -100,13 +104,13 @@ TEST(BoundedWorkerTest, ChildClosesOtherDescriptorsAndIsReaped) {
   ASSERT_EQ(pipe(fds), 0);
   pid_t child = -1;
   {
-    BoundedWorker worker(
+    model::regressors::BoundedWorker worker(
         [&fds](const std::string&) {
           const bool open = fcntl(fds[0], F_GETFD) != -1 || fcntl(fds[1], F_GETFD) != -1;
           return std::to_string(getpid()) + (open ? ":open" : ":closed");
         },
         "worker test");
-    BoundedRun run = worker.Run("x", 30.0);
+    model::regressors::BoundedRun run = worker.Run("x", 30.0);
     ASSERT_TRUE(run.result.has_value());
     EXPECT_EQ(run.result->substr(run.result->find(':')), ":closed");
     child = std::stoi(PidOf(run));
@@ -118,4 +122,4 @@ TEST(BoundedWorkerTest, ChildClosesOtherDescriptorsAndIsReaped) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -8,10 +8,8 @@
 #include "model/regressor.h"
 #include "regressors_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
-
-using testing::RandomMatrix;
 
 // SVR trains in a forked child (max_seconds > 0). GCC 12's AddressSanitizer installs no fork
 // handlers for its allocator: a child forked while another thread holds the allocator's lock
@@ -41,7 +39,7 @@ TEST(RegressorConcurrencyTest, ParallelFitsMatchSequentialFits) {
   };
   std::vector<Eigen::VectorXd> alone;
   for (const auto& [technique, hp] : points) {
-    auto r = MakeRegressor(technique, hp, 11);
+    auto r = model::MakeRegressor(technique, hp, 11);
     r->Fit(x, y);
     alone.push_back(r->Predict(x));
   }
@@ -49,7 +47,7 @@ TEST(RegressorConcurrencyTest, ParallelFitsMatchSequentialFits) {
   std::vector<std::thread> threads;
   for (size_t i = 0; i < points.size(); ++i) {
     threads.emplace_back([&, i] {
-      auto r = MakeRegressor(points[i].first, points[i].second, 11);
+      auto r = model::MakeRegressor(points[i].first, points[i].second, 11);
       r->Fit(x, y);
       together[i] = r->Predict(x);
     });
@@ -61,4 +59,4 @@ TEST(RegressorConcurrencyTest, ParallelFitsMatchSequentialFits) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

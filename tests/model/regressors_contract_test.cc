@@ -7,7 +7,7 @@
 
 #include "model/regressor.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 // 12 rows of two positive features (Ernest reads them as machines and scale) and a target.
@@ -24,7 +24,7 @@ void Data(Eigen::MatrixXd* x, Eigen::VectorXd* y) {
 class RegressorContract : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(RegressorContract, RefusesAPredictionBeforeAFit) {
-  auto regressor = MakeRegressor(GetParam(), {}, 1);
+  auto regressor = model::MakeRegressor(GetParam(), {}, 1);
   EXPECT_THROW(regressor->Predict(Eigen::MatrixXd::Ones(1, 2)), std::logic_error);
   EXPECT_THROW(regressor->Save(), std::logic_error);
 }
@@ -33,7 +33,7 @@ TEST_P(RegressorContract, BadTrainingDataIsAnInvalidArgument) {
   Eigen::MatrixXd x;
   Eigen::VectorXd y;
   Data(&x, &y);
-  auto regressor = MakeRegressor(GetParam(), {}, 1);
+  auto regressor = model::MakeRegressor(GetParam(), {}, 1);
   EXPECT_THROW(regressor->Fit(Eigen::MatrixXd(0, 2), Eigen::VectorXd(0)), std::invalid_argument);
   EXPECT_THROW(regressor->Fit(x, y.head(11)), std::invalid_argument);
   Eigen::MatrixXd with_nan = x;
@@ -48,18 +48,19 @@ TEST_P(RegressorContract, PredictingOnOtherColumnsIsAnInvalidArgument) {
   Eigen::MatrixXd x;
   Eigen::VectorXd y;
   Data(&x, &y);
-  auto regressor = MakeRegressor(GetParam(), {}, 1);
+  auto regressor = model::MakeRegressor(GetParam(), {}, 1);
   regressor->Fit(x, y);
   EXPECT_EQ(regressor->Predict(x).size(), 12);
   EXPECT_THROW(regressor->Predict(Eigen::MatrixXd::Ones(2, 3)), std::invalid_argument);
-  auto reloaded = LoadRegressor(regressor->Save());
+  auto reloaded = model::LoadRegressor(regressor->Save());
   EXPECT_THROW(reloaded->Predict(Eigen::MatrixXd::Ones(2, 1)), std::invalid_argument);
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryTechnique, RegressorContract, ::testing::ValuesIn(KnownTechniques()),
+INSTANTIATE_TEST_SUITE_P(EveryTechnique, RegressorContract,
+                         ::testing::ValuesIn(model::KnownTechniques()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            return info.param;
                          });
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

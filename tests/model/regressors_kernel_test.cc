@@ -9,36 +9,36 @@
 #include "model/regressors/libsvm_model.h"
 #include "regressors_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
-using testing::RandomMatrix;
-
 // The kernel of one pair, written out as libsvm's k_function computes it.
-double PairKernel(const KernelSpec& spec, const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
+double PairKernel(const model::regressors::KernelSpec& spec, const Eigen::VectorXd& a,
+                  const Eigen::VectorXd& b) {
   switch (spec.kind) {
-    case KernelKind::kLinear:
+    case model::regressors::KernelKind::kLinear:
       return a.dot(b);
-    case KernelKind::kPoly:
+    case model::regressors::KernelKind::kPoly:
       return std::pow(spec.gamma * a.dot(b) + spec.coef0, spec.degree);
-    case KernelKind::kRbf:
+    case model::regressors::KernelKind::kRbf:
       return std::exp(-spec.gamma * (a - b).squaredNorm());
-    case KernelKind::kSigmoid:
+    case model::regressors::KernelKind::kSigmoid:
       return std::tanh(spec.gamma * a.dot(b) + spec.coef0);
   }
   return 0.0;
 }
 
-const KernelSpec kSpecs[] = {{KernelKind::kLinear, 1.0, 3, 0.0},
-                             {KernelKind::kPoly, 0.5, 3, 1.0},
-                             {KernelKind::kRbf, 0.7, 3, 0.0},
-                             {KernelKind::kSigmoid, 0.3, 3, -0.5}};
+const model::regressors::KernelSpec kSpecs[] = {
+    {model::regressors::KernelKind::kLinear, 1.0, 3, 0.0},
+    {model::regressors::KernelKind::kPoly, 0.5, 3, 1.0},
+    {model::regressors::KernelKind::kRbf, 0.7, 3, 0.0},
+    {model::regressors::KernelKind::kSigmoid, 0.3, 3, -0.5}};
 
 TEST(KernelMatrixTest, EveryKernelMatchesItsFormula) {
   Eigen::MatrixXd a = RandomMatrix(7, 3, 1, -2, 2);
   Eigen::MatrixXd b = RandomMatrix(5, 3, 2, -2, 2);
-  for (const KernelSpec& spec : kSpecs) {
-    Eigen::MatrixXd k = KernelMatrix(spec, a, b);
+  for (const model::regressors::KernelSpec& spec : kSpecs) {
+    Eigen::MatrixXd k = model::regressors::KernelMatrix(spec, a, b);
     ASSERT_EQ(k.rows(), 7);
     ASSERT_EQ(k.cols(), 5);
     for (Eigen::Index i = 0; i < a.rows(); ++i) {
@@ -53,13 +53,15 @@ TEST(KernelMatrixTest, EveryKernelMatchesItsFormula) {
 
 TEST(KernelMatrixTest, PolyDegreeZeroIsOne) {
   Eigen::MatrixXd a = RandomMatrix(4, 2, 3);
-  EXPECT_EQ(KernelMatrix({KernelKind::kPoly, 1.0, 0, 0.0}, a, a), Eigen::MatrixXd::Ones(4, 4));
+  EXPECT_EQ(
+      model::regressors::KernelMatrix({model::regressors::KernelKind::kPoly, 1.0, 0, 0.0}, a, a),
+      Eigen::MatrixXd::Ones(4, 4));
 }
 
 TEST(KernelMatrixTest, OwnLowerColumnsAreTheSymmetricMatrixWithAnExactRbfDiagonal) {
   Eigen::MatrixXd b = RandomMatrix(9, 4, 4, 0, 1000);  // unscaled: large squared norms
-  for (const KernelSpec& spec : kSpecs) {
-    KernelRows rows(spec, b);
+  for (const model::regressors::KernelSpec& spec : kSpecs) {
+    model::regressors::KernelRows rows(spec, b);
     Eigen::MatrixXd full = rows.Compute(b);
     Eigen::MatrixXd own = rows.OwnLowerColumns(3, 4);  // rows 3..8 of columns 3..6
     ASSERT_EQ(own.rows(), 6);
@@ -70,7 +72,7 @@ TEST(KernelMatrixTest, OwnLowerColumnsAreTheSymmetricMatrixWithAnExactRbfDiagona
         EXPECT_NEAR(own(i, j), expected, 1e-12 * std::max(1.0, std::abs(expected)));
       }
     }
-    if (spec.kind == KernelKind::kRbf) {
+    if (spec.kind == model::regressors::KernelKind::kRbf) {
       for (Eigen::Index j = 0; j < 4; ++j) EXPECT_EQ(own(j, j), 1.0);
     }
   }
@@ -81,8 +83,8 @@ TEST(KernelMatrixTest, RbfUnderflowIsZeroAndDistancesAreShiftInvariant) {
   // (|a|^2 ~ 1e14: without the shift, rounding of |a|^2 + |b|^2 - 2 a.b would swamp |a - b|^2).
   Eigen::MatrixXd a(3, 2);
   a << 1e7, 1e7, 1e7 + 0.5, 1e7, 0.0, 0.0;
-  const KernelSpec spec{KernelKind::kRbf, 1.0, 3, 0.0};
-  Eigen::MatrixXd k = KernelMatrix(spec, a, a);
+  const model::regressors::KernelSpec spec{model::regressors::KernelKind::kRbf, 1.0, 3, 0.0};
+  Eigen::MatrixXd k = model::regressors::KernelMatrix(spec, a, a);
   EXPECT_EQ(k(0, 2), 0.0);
   EXPECT_EQ(k(2, 1), 0.0);
   EXPECT_NEAR(k(0, 1), std::exp(-0.25), 1e-9);
@@ -95,12 +97,12 @@ double RelativeDifference(double a, double b, double scale) {
 }
 
 TEST(LibsvmModelTest, PrecomputedKernelOnlyWhenItFitsTheCache) {
-  LibsvmParams params;
+  model::regressors::LibsvmParams params;
   params.cache_mb = 1.0;  // 2^20 bytes: 16 l (l + 2) <= 2^20 up to l = 254 (l even)
-  EXPECT_TRUE(PrecomputesKernel(params, 254));
-  EXPECT_FALSE(PrecomputesKernel(params, 255));
+  EXPECT_TRUE(model::regressors::PrecomputesKernel(params, 254));
+  EXPECT_FALSE(model::regressors::PrecomputesKernel(params, 255));
   params.precompute = false;
-  EXPECT_FALSE(PrecomputesKernel(params, 10));
+  EXPECT_FALSE(model::regressors::PrecomputesKernel(params, 10));
 }
 
 TEST(LibsvmModelTest, PrecomputedAndOwnKernelTrainTheSameModel) {
@@ -112,9 +114,9 @@ TEST(LibsvmModelTest, PrecomputedAndOwnKernelTrainTheSameModel) {
     // Through the SVR regressor: a 0.001 MB cache is too small for the kernel of 80 rows.
     nlohmann::json hp = {{"kernel", kernel}, {"C", 10},     {"epsilon", 0.05},
                          {"gamma", 0.5},     {"degree", 2}, {"coef0", 0.5}};
-    auto precomputed = MakeRegressor("SVR", hp, 1);
+    auto precomputed = model::MakeRegressor("SVR", hp, 1);
     hp["cache_size"] = 0.001;
-    auto own = MakeRegressor("SVR", hp, 1);
+    auto own = model::MakeRegressor("SVR", hp, 1);
     precomputed->Fit(x, y);
     own->Fit(x, y);
     Eigen::VectorXd a = precomputed->Predict(probe), b = own->Predict(probe);
@@ -131,17 +133,19 @@ TEST(LibsvmModelTest, PrecomputedKernelOfManyBlocksTrainsTheSameModel) {
   Eigen::VectorXd y = x.col(0).array().sqrt() + x.col(1).array() * x.col(2).array();
   for (std::string kernel : {"rbf", "poly"}) {
     SCOPED_TRACE(kernel);
-    LibsvmParams params;
+    model::regressors::LibsvmParams params;
     params.kernel = kernel;
     params.c = 1;
     params.epsilon = 0.05;
     params.gamma = 0.5;
     params.degree = 2;
     params.coef0 = 1.0;
-    ASSERT_TRUE(PrecomputesKernel(params, x.rows()));
-    auto precomputed = LibsvmModel::FromBytes(params, TrainLibsvm(params, x, y));
+    ASSERT_TRUE(model::regressors::PrecomputesKernel(params, x.rows()));
+    auto precomputed = model::regressors::LibsvmModel::FromBytes(
+        params, model::regressors::TrainLibsvm(params, x, y));
     params.precompute = false;
-    auto own = LibsvmModel::FromBytes(params, TrainLibsvm(params, x, y));
+    auto own = model::regressors::LibsvmModel::FromBytes(
+        params, model::regressors::TrainLibsvm(params, x, y));
     EXPECT_EQ(precomputed->support_vectors().rows(), own->support_vectors().rows());
     Eigen::VectorXd a = precomputed->Predict(x), b = own->Predict(x);
     for (Eigen::Index i = 0; i < a.size(); ++i) {
@@ -158,12 +162,13 @@ TEST(LibsvmModelTest, EigenPredictionsEqualSvmPredict) {
   probe << RandomMatrix(50, 4, 8, -0.5, 3.5), RandomMatrix(10, 4, 9, 20, 40);
   for (std::string kernel : {"linear", "poly", "rbf", "sigmoid"}) {
     SCOPED_TRACE(kernel);
-    LibsvmParams params;
+    model::regressors::LibsvmParams params;
     params.kernel = kernel;
     params.c = 5;
     params.gamma = kernel == "sigmoid" ? 0.05 : 0.5;
     params.coef0 = kernel == "sigmoid" ? -1.0 : 1.0;
-    auto model = LibsvmModel::FromBytes(params, TrainLibsvm(params, x, y));
+    auto model = model::regressors::LibsvmModel::FromBytes(
+        params, model::regressors::TrainLibsvm(params, x, y));
     ASSERT_GT(model->support_vectors().rows(), 0);
     Eigen::VectorXd a = model->Predict(probe), b = model->PredictWithLibsvm(probe);
     for (Eigen::Index i = 0; i < a.size(); ++i) {
@@ -176,9 +181,10 @@ TEST(LibsvmModelTest, BlockedPredictionsMatchOneRowAtATime) {
   // More rows than one block of kernel values (2^18 / support vectors).
   Eigen::MatrixXd x = RandomMatrix(300, 2, 10);
   Eigen::VectorXd y = x.rowwise().sum();
-  LibsvmParams params;
+  model::regressors::LibsvmParams params;
   params.epsilon = 0.001;
-  auto model = LibsvmModel::FromBytes(params, TrainLibsvm(params, x, y));
+  auto model = model::regressors::LibsvmModel::FromBytes(
+      params, model::regressors::TrainLibsvm(params, x, y));
   Eigen::MatrixXd probe = RandomMatrix(2000, 2, 11);
   Eigen::VectorXd all = model->Predict(probe);
   for (Eigen::Index i = 0; i < probe.rows(); i += 97) {
@@ -187,11 +193,12 @@ TEST(LibsvmModelTest, BlockedPredictionsMatchOneRowAtATime) {
 }
 
 TEST(LibsvmModelTest, NoSupportVectorsPredictMinusRho) {
-  LibsvmModel model(LibsvmParams{}, Eigen::MatrixXd(0, 3), Eigen::VectorXd(0), -2.5);
+  model::regressors::LibsvmModel model(model::regressors::LibsvmParams{}, Eigen::MatrixXd(0, 3),
+                                       Eigen::VectorXd(0), -2.5);
   Eigen::VectorXd p = model.Predict(Eigen::MatrixXd::Ones(4, 3));
   EXPECT_EQ(p, Eigen::VectorXd::Constant(4, 2.5));
   EXPECT_EQ(model.PredictWithLibsvm(Eigen::MatrixXd::Ones(4, 3)), p);
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -6,17 +6,13 @@
 #include "model/regressor.h"
 #include "regressors_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
-
-using testing::ExpectBadHyperparameters;
-using testing::ExpectReloadIdentical;
-using testing::RandomMatrix;
 
 TEST(LinearRegressionTest, RecoversExactLinearFunction) {
   Eigen::MatrixXd x = RandomMatrix(30, 3, 1);
   Eigen::VectorXd y = (x * Eigen::Vector3d(2.0, -1.0, 0.5)).array() + 4.0;
-  auto r = MakeRegressor("LinearRegression", {}, 1);
+  auto r = model::MakeRegressor("LinearRegression", {}, 1);
   r->Fit(x, y);
   EXPECT_TRUE(r->Predict(x).isApprox(y, 1e-10));
   Eigen::MatrixXd probe(1, 3);
@@ -30,7 +26,7 @@ TEST(LinearRegressionTest, WithoutInterceptGoesThroughOrigin) {
   x << 1, 2, 3;
   Eigen::VectorXd y(3);
   y << 2, 3, 4;  // y = x + 1; through the origin the least-squares slope is 20/14.
-  auto r = MakeRegressor("LinearRegression", {{"fit_intercept", false}}, 1);
+  auto r = model::MakeRegressor("LinearRegression", {{"fit_intercept", false}}, 1);
   r->Fit(x, y);
   Eigen::MatrixXd zero = Eigen::MatrixXd::Zero(1, 1);
   EXPECT_EQ(r->Predict(zero)(0), 0.0);
@@ -43,7 +39,7 @@ TEST(LinearRegressionTest, CollinearFeaturesGiveMinimumNormSolution) {
   x << 1, 1, 2, 2, 3, 3, 4, 4;  // two identical columns
   Eigen::VectorXd y(4);
   y << 2, 4, 6, 8;
-  auto r = MakeRegressor("LinearRegression", {}, 1);
+  auto r = model::MakeRegressor("LinearRegression", {}, 1);
   r->Fit(x, y);
   EXPECT_TRUE(r->Predict(x).isApprox(y, 1e-10));
   Eigen::MatrixXd probe(1, 2);
@@ -64,7 +60,7 @@ TEST(RidgeTest, MatchesClosedFormWithUnpenalisedIntercept) {
       (xc.transpose() * xc + alpha * Eigen::Matrix3d::Identity()).inverse() * xc.transpose() * yc;
   double b = y.mean() - xm.dot(w);
 
-  auto r = MakeRegressor("LRRidge", {{"alpha", alpha}}, 1);
+  auto r = model::MakeRegressor("LRRidge", {{"alpha", alpha}}, 1);
   r->Fit(x, y);
   Eigen::MatrixXd probe = RandomMatrix(5, 3, 5);
   Eigen::VectorXd expected = (probe * w).array() + b;
@@ -75,7 +71,7 @@ TEST(RidgeTest, MatchesClosedFormWithUnpenalisedIntercept) {
 TEST(RidgeTest, LargeAlphaShrinksSlopesButNotTheMean) {
   Eigen::MatrixXd x = RandomMatrix(20, 2, 6);
   Eigen::VectorXd y = (x * Eigen::Vector2d(5, 5)).array() + 100.0;
-  auto r = MakeRegressor("LRRidge", {{"alpha", 1e9}}, 1);
+  auto r = model::MakeRegressor("LRRidge", {{"alpha", 1e9}}, 1);
   r->Fit(x, y);
   Eigen::VectorXd pred = r->Predict(x);
   EXPECT_NEAR(pred.mean(), y.mean(), 1e-6);
@@ -85,8 +81,8 @@ TEST(RidgeTest, LargeAlphaShrinksSlopesButNotTheMean) {
 TEST(RidgeTest, AlphaZeroEqualsLinearRegression) {
   Eigen::MatrixXd x = RandomMatrix(15, 2, 7);
   Eigen::VectorXd y = RandomMatrix(15, 1, 8).col(0);
-  auto ridge = MakeRegressor("LRRidge", {{"alpha", 0}}, 1);
-  auto ols = MakeRegressor("LinearRegression", {}, 1);
+  auto ridge = model::MakeRegressor("LRRidge", {{"alpha", 0}}, 1);
+  auto ols = model::MakeRegressor("LinearRegression", {}, 1);
   ridge->Fit(x, y);
   ols->Fit(x, y);
   EXPECT_TRUE(ridge->Predict(x).isApprox(ols->Predict(x), 1e-10));
@@ -106,7 +102,7 @@ TEST(RegressorFactoryTest, RejectsBadInput) {
 TEST(RegressorFactoryTest, LoadsTheDocumentedExample) {
   std::ifstream in(std::string(TWINPROF_SOURCE_DIR) + "/tests/model/data/lrridge_regressor.json");
   ASSERT_TRUE(in);
-  auto r = LoadRegressor(nlohmann::json::parse(in));
+  auto r = model::LoadRegressor(nlohmann::json::parse(in));
   EXPECT_EQ(r->technique(), "LRRidge");
   Eigen::MatrixXd probe(2, 2);
   probe << 0, 0, 1, 2;
@@ -115,25 +111,25 @@ TEST(RegressorFactoryTest, LoadsTheDocumentedExample) {
 }
 
 TEST(RegressorFactoryTest, RejectsBadSavedModels) {
-  EXPECT_THROW(LoadRegressor(nlohmann::json::object()), InputError);
+  EXPECT_THROW(model::LoadRegressor(nlohmann::json::object()), InputError);
   nlohmann::json saved = {{"format", "twinprof-regressor"}, {"version", 1},
                           {"technique", "LRRidge"},         {"seed", 1},
                           {"hyperparameters", {}},          {"state", {{"coef", "x"}}}};
-  EXPECT_THROW(LoadRegressor(saved), InputError);
+  EXPECT_THROW(model::LoadRegressor(saved), InputError);
 }
 
 TEST(RegressorFactoryTest, UnfittedModelRefusesToPredict) {
-  auto r = MakeRegressor("LRRidge", {}, 1);
+  auto r = model::MakeRegressor("LRRidge", {}, 1);
   EXPECT_THROW(r->Predict(Eigen::MatrixXd::Zero(1, 1)), std::logic_error);
   EXPECT_THROW(r->Save(), std::logic_error);
 }
 
 TEST(RegressorFactoryTest, EveryKnownTechniqueIsMade) {
-  for (const std::string& t : KnownTechniques()) {
-    auto r = MakeRegressor(t, {}, 1);
+  for (const std::string& t : model::KnownTechniques()) {
+    auto r = model::MakeRegressor(t, {}, 1);
     EXPECT_EQ(r->technique(), t);
   }
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

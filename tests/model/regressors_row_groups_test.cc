@@ -12,11 +12,8 @@
 #include "model/regressors/xgboost_handles.h"
 #include "regressors_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
-
-using testing::ExpectReloadIdentical;
-using testing::RandomMatrix;
 
 TEST(RowGroupsTest, GroupsEqualRowsInTheOrderOfTheirFirstRow) {
   Eigen::MatrixXd x(6, 2);
@@ -26,7 +23,7 @@ TEST(RowGroupsTest, GroupsEqualRowsInTheOrderOfTheirFirstRow) {
       1, 2,   //
       1, 3,   //
       3, 1;
-  RowGroups groups(x);
+  model::regressors::RowGroups groups(x);
   ASSERT_EQ(groups.size(), 3);
   EXPECT_EQ(groups.first_rows(), (std::vector<Eigen::Index>{0, 1, 4}));
   const std::vector<Eigen::Index> expected = {0, 1, 0, 1, 2, 0};
@@ -41,7 +38,7 @@ TEST(RowGroupsTest, ComparesAsFloat32AndKeepsNanRowsApart) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   Eigen::MatrixXd x(4, 1);
   x << 1.0, 1.0 + 1e-12, nan, nan;  // 1 + 1e-12 is 1 in float32
-  RowGroups groups(x);
+  model::regressors::RowGroups groups(x);
   EXPECT_EQ(groups.size(), 3);
   EXPECT_EQ(groups.group(0), groups.group(1));
   EXPECT_NE(groups.group(2), groups.group(3));
@@ -53,10 +50,10 @@ TEST(RowGroupsTest, CountsDistinctValuesPerColumn) {
       2, 5,   //
       1, 6,   //
       3, 7;
-  EXPECT_TRUE(ColumnsHaveAtMostDistinct(x, 3));
-  EXPECT_FALSE(ColumnsHaveAtMostDistinct(x, 2));
+  EXPECT_TRUE(model::regressors::ColumnsHaveAtMostDistinct(x, 3));
+  EXPECT_FALSE(model::regressors::ColumnsHaveAtMostDistinct(x, 2));
   x(0, 0) = std::numeric_limits<double>::quiet_NaN();
-  EXPECT_FALSE(ColumnsHaveAtMostDistinct(x, 10));
+  EXPECT_FALSE(model::regressors::ColumnsHaveAtMostDistinct(x, 10));
 }
 
 // 600 rows on 4 x 3 x 5 levels: every feature vector appears about 10 times.
@@ -70,10 +67,10 @@ void DuplicatedData(Eigen::MatrixXd& x, Eigen::VectorXd& y) {
 }
 
 // Boosts `rounds` rounds on `train` with `params`, predicting `probe`.
-Eigen::VectorXd Boost(const XgbDMatrix& train,
+Eigen::VectorXd Boost(const model::regressors::XgbDMatrix& train,
                       const std::vector<std::pair<std::string, std::string>>& params, int rounds,
-                      const XgbDMatrix& probe) {
-  XgbBooster booster(train);
+                      const model::regressors::XgbDMatrix& probe) {
+  model::regressors::XgbBooster booster(train);
   for (const auto& [name, value] : params) booster.SetParam(name, value);
   for (int i = 0; i < rounds; ++i) booster.UpdateOneIter(i, train);
   return booster.Predict(probe);
@@ -85,14 +82,14 @@ TEST(RowGroupsTest, MergedRowsGrowTheSameBoostedTrees) {
   Eigen::MatrixXd x;
   Eigen::VectorXd y;
   DuplicatedData(x, y);
-  RowGroups groups(x);
+  model::regressors::RowGroups groups(x);
   ASSERT_LT(groups.size(), 61);
   const Eigen::VectorXd counts = groups.Counts();
-  XgbDMatrix all(x, y);
-  XgbDMatrix merged(Eigen::MatrixXd(x(groups.first_rows(), Eigen::all)),
-                    (groups.Sums(y).array() / counts.array()).matrix(), counts);
+  model::regressors::XgbDMatrix all(x, y);
+  model::regressors::XgbDMatrix merged(Eigen::MatrixXd(x(groups.first_rows(), Eigen::all)),
+                                       (groups.Sums(y).array() / counts.array()).matrix(), counts);
   Eigen::MatrixXd probe = RandomMatrix(300, 3, 33, 0.0, 6.0);
-  XgbDMatrix probe_matrix(probe);
+  model::regressors::XgbDMatrix probe_matrix(probe);
   for (const std::string method : {"exact", "hist"}) {
     SCOPED_TRACE(method);
     const std::vector<std::pair<std::string, std::string>> params = {
@@ -131,8 +128,8 @@ TEST(RowGroupsTest, RepeatingEveryRowChangesNoTree) {
   };
   for (const auto& [technique, once_hp, thrice_hp] : cases) {
     SCOPED_TRACE(technique + " " + once_hp.dump());
-    auto once = MakeRegressor(technique, once_hp, 3);
-    auto thrice = MakeRegressor(technique, thrice_hp, 3);
+    auto once = model::MakeRegressor(technique, once_hp, 3);
+    auto thrice = model::MakeRegressor(technique, thrice_hp, 3);
     once->Fit(x, y);
     thrice->Fit(x3, y3);
     Eigen::VectorXd a = once->Predict(probe);
@@ -152,7 +149,8 @@ TEST(RandomForestBootstrapTest, OneDrawGivesOneRowsTarget) {
   Eigen::MatrixXd x = RandomMatrix(50, 2, 35);
   Eigen::VectorXd y = (1000.0 * x.col(0)).array().floor().matrix() + x.col(1);
   for (uint64_t seed = 1; seed <= 5; ++seed) {
-    auto forest = MakeRegressor("RandomForest", {{"n_estimators", 1}, {"max_samples", 1}}, seed);
+    auto forest =
+        model::MakeRegressor("RandomForest", {{"n_estimators", 1}, {"max_samples", 1}}, seed);
     forest->Fit(x, y);
     Eigen::VectorXd p = forest->Predict(RandomMatrix(20, 2, 36));
     EXPECT_EQ(p.maxCoeff(), p.minCoeff());
@@ -172,8 +170,8 @@ TEST(RandomForestBootstrapTest, DrawsAreWithReplacement) {
   y << 10, 20, 40;
   int repeated = 0;
   for (uint64_t seed = 1; seed <= 60; ++seed) {
-    auto forest = MakeRegressor("RandomForest",
-                                {{"n_estimators", 1}, {"max_depth", 1}, {"max_samples", 2}}, seed);
+    auto forest = model::MakeRegressor(
+        "RandomForest", {{"n_estimators", 1}, {"max_depth", 1}, {"max_samples", 2}}, seed);
     forest->Fit(x, y);
     Eigen::VectorXd p = forest->Predict(x);
     // One leaf (the same row twice, or equal gains) or two leaves of one row each.
@@ -209,7 +207,7 @@ TEST(RandomForestBootstrapTest, ARowDrawnTwiceWeighsTwice) {
   }
   int weighted = 0;
   for (uint64_t seed = 1; seed <= 40; ++seed) {
-    auto forest = MakeRegressor(
+    auto forest = model::MakeRegressor(
         "RandomForest", {{"n_estimators", 1}, {"max_samples", 3}, {"min_samples_leaf", 3}}, seed);
     forest->Fit(x, y);
     const double p = forest->Predict(x)(0);
@@ -226,4 +224,4 @@ TEST(RandomForestBootstrapTest, ARowDrawnTwiceWeighsTwice) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

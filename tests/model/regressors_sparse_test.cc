@@ -8,19 +8,15 @@
 #include "model/regressors/nnls_solver.h"
 #include "regressors_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
-
-using testing::ExpectBadHyperparameters;
-using testing::ExpectReloadIdentical;
-using testing::RandomMatrix;
 
 // Two centred orthogonal columns: the Lasso solution is soft thresholding of x_j'y / n.
 TEST(LassoTest, SoftThresholdsOrthogonalDesignAndZeroesSmallCoefficient) {
   Eigen::MatrixXd x(4, 2);
   x << 1, 1, -1, 1, 1, -1, -1, -1;
   Eigen::VectorXd y = (x * Eigen::Vector2d(3.0, 0.1)).array() + 5.0;
-  auto r = MakeRegressor("Lasso", {{"alpha", 0.5}}, 1);
+  auto r = model::MakeRegressor("Lasso", {{"alpha", 0.5}}, 1);
   r->Fit(x, y);
   Eigen::MatrixXd probe(3, 2);
   probe << 0, 0, 1, 0, 0, 1;
@@ -35,7 +31,8 @@ TEST(LassoTest, SoftThresholdsOrthogonalDesignAndZeroesSmallCoefficient) {
 TEST(LassoTest, TinyAlphaApproachesLeastSquares) {
   Eigen::MatrixXd x = RandomMatrix(40, 3, 2);
   Eigen::VectorXd y = (x * Eigen::Vector3d(1, -2, 3)).array() + 1.0;
-  auto r = MakeRegressor("Lasso", {{"alpha", 1e-8}, {"tol", 1e-10}, {"max_iter", 100000}}, 1);
+  auto r =
+      model::MakeRegressor("Lasso", {{"alpha", 1e-8}, {"tol", 1e-10}, {"max_iter", 100000}}, 1);
   r->Fit(x, y);
   EXPECT_LT((r->Predict(x) - y).cwiseAbs().maxCoeff(), 1e-5);
 }
@@ -44,7 +41,7 @@ TEST(LassoTest, ReportsWhenCutByMaxIter) {
   Eigen::MatrixXd x = RandomMatrix(40, 3, 3);
   x.col(2) = x.col(0) + 1e-3 * x.col(1);  // nearly collinear: slow convergence
   Eigen::VectorXd y = (x * Eigen::Vector3d(1, -2, 3)).array() + 1.0;
-  auto r = MakeRegressor("Lasso", {{"alpha", 1e-6}, {"max_iter", 2}, {"tol", 1e-14}}, 1);
+  auto r = model::MakeRegressor("Lasso", {{"alpha", 1e-6}, {"max_iter", 2}, {"tol", 1e-14}}, 1);
   r->Fit(x, y);
   ASSERT_EQ(r->notes().size(), 1u);
   EXPECT_NE(r->notes()[0].find("max_iter"), std::string::npos);
@@ -56,7 +53,7 @@ TEST(NnlsSolverTest, SolvesProblemWithActiveBound) {
   Eigen::MatrixXd a(3, 2);
   a << 1, 0, 1, 1, 0, 1;
   Eigen::Vector3d b(2, 1, -1);
-  NnlsResult result = SolveNnls(a, b);
+  model::regressors::NnlsResult result = model::regressors::SolveNnls(a, b);
   ASSERT_TRUE(result.converged);
   EXPECT_NEAR(result.x(0), 1.5, 1e-12);
   EXPECT_EQ(result.x(1), 0.0);
@@ -69,10 +66,10 @@ TEST(NnlsSolverTest, SolvesProblemWithActiveBound) {
 TEST(NnlsTest, ClampsNegativeEffectAndKeepsFreeIntercept) {
   Eigen::MatrixXd x = RandomMatrix(50, 2, 4);
   Eigen::VectorXd y = (x * Eigen::Vector2d(2.0, -1.0)).array() - 3.0;  // negative intercept
-  auto r = MakeRegressor("NNLS", {}, 1);
+  auto r = model::MakeRegressor("NNLS", {}, 1);
   r->Fit(x, y);
   // Equals ordinary least squares on the first column alone.
-  auto ols = MakeRegressor("LinearRegression", {}, 1);
+  auto ols = model::MakeRegressor("LinearRegression", {}, 1);
   Eigen::MatrixXd first = x.leftCols(1);
   ols->Fit(first, y);
   Eigen::MatrixXd probe = RandomMatrix(5, 2, 5);
@@ -84,7 +81,7 @@ TEST(NnlsTest, ClampsNegativeEffectAndKeepsFreeIntercept) {
 TEST(NnlsTest, WithoutInterceptRecoversNonNegativeModel) {
   Eigen::MatrixXd x = RandomMatrix(30, 3, 6);
   Eigen::VectorXd y = x * Eigen::Vector3d(0.5, 0.0, 4.0);
-  auto r = MakeRegressor("NNLS", {{"fit_intercept", false}}, 1);
+  auto r = model::MakeRegressor("NNLS", {{"fit_intercept", false}}, 1);
   r->Fit(x, y);
   EXPECT_TRUE(r->Predict(x).isApprox(y, 1e-10));
   EXPECT_NEAR(r->Predict(Eigen::MatrixXd::Zero(1, 3))(0), 0.0, 0.0);
@@ -113,10 +110,10 @@ TEST(StepwiseTest, SelectsTextbookVariablesOnHaldData) {
     for (int j = 0; j < 4; ++j) x(i, j) = rows[i][j];
     y(i) = rows[i][4];
   }
-  auto r = MakeRegressor("Stepwise", {{"p_to_add", 0.1}, {"p_to_remove", 0.1}}, 1);
+  auto r = model::MakeRegressor("Stepwise", {{"p_to_add", 0.1}, {"p_to_remove", 0.1}}, 1);
   r->Fit(x, y);
   EXPECT_EQ(r->SelectedFeatures(), (std::vector<int>{0, 1}));
-  auto strict = MakeRegressor("Stepwise", {{"p_to_add", 0.05}, {"p_to_remove", 0.1}}, 1);
+  auto strict = model::MakeRegressor("Stepwise", {{"p_to_add", 0.05}, {"p_to_remove", 0.1}}, 1);
   strict->Fit(x, y);
   EXPECT_EQ(strict->SelectedFeatures(), (std::vector<int>{0, 3}));
   Eigen::MatrixXd probe = Eigen::MatrixXd::Zero(2, 4);
@@ -132,7 +129,7 @@ TEST(StepwiseTest, IgnoresConstantAndNoiseColumns) {
   x.col(3).setConstant(2.0);
   Eigen::VectorXd noise = RandomMatrix(60, 1, 8, -0.01, 0.01).col(0);
   Eigen::VectorXd y = 3.0 * x.col(1) + noise;
-  auto r = MakeRegressor("Stepwise", {}, 1);
+  auto r = model::MakeRegressor("Stepwise", {}, 1);
   r->Fit(x, y);
   EXPECT_EQ(r->SelectedFeatures(), (std::vector<int>{1}));
 }
@@ -147,7 +144,7 @@ TEST(ErnestTest, RecoversNonNegativeParameters) {
     y(i) = theta[0] + theta[1] * scale / machines + theta[2] * std::log(machines) +
            theta[3] * machines;
   }
-  auto r = MakeRegressor("Ernest", {}, 1);
+  auto r = model::MakeRegressor("Ernest", {}, 1);
   r->Fit(x, y);
   EXPECT_TRUE(r->Predict(x).isApprox(y, 1e-10));
   Eigen::MatrixXd probe(1, 3);
@@ -158,7 +155,7 @@ TEST(ErnestTest, RecoversNonNegativeParameters) {
   // Columns swapped through the hyperparameters.
   Eigen::MatrixXd swapped(12, 2);
   swapped << x.col(1), x.col(0);
-  auto s = MakeRegressor("Ernest", {{"machines_column", 1}, {"scale_column", 0}}, 1);
+  auto s = model::MakeRegressor("Ernest", {{"machines_column", 1}, {"scale_column", 0}}, 1);
   s->Fit(swapped, y);
   EXPECT_TRUE(s->Predict(swapped).isApprox(y, 1e-10));
 }
@@ -166,7 +163,7 @@ TEST(ErnestTest, RecoversNonNegativeParameters) {
 TEST(ErnestTest, RejectsNonPositiveMachines) {
   Eigen::MatrixXd x(2, 2);
   x << 0, 1, 1, 1;
-  auto r = MakeRegressor("Ernest", {}, 1);
+  auto r = model::MakeRegressor("Ernest", {}, 1);
   EXPECT_THROW(r->Fit(x, Eigen::Vector2d(1, 2)), InputError);
 }
 
@@ -180,4 +177,4 @@ TEST(SparseModelsTest, RejectBadHyperparameters) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -11,11 +11,8 @@
 #include "model/regressors/xgboost_importance.h"
 #include "regressors_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
-
-using testing::ExpectReloadIdentical;
-using testing::RandomMatrix;
 
 // Columns: a, b, a*a, 7 (constant), 1/a, a*b, b*b + 1 (all in float32 ordering terms: a and b
 // are positive).
@@ -46,7 +43,7 @@ Eigen::VectorXd Target(const Eigen::MatrixXd& ab, unsigned seed) {
 
 TEST(SplitColumnsTest, DropsReorderingsAndConstants) {
   Eigen::MatrixXd x = WithProducts(SmallLevels(200, 1));
-  EXPECT_EQ(SplitDistinctColumns(x), (std::vector<Eigen::Index>{0, 1, 5}));
+  EXPECT_EQ(model::regressors::SplitDistinctColumns(x), (std::vector<Eigen::Index>{0, 1, 5}));
 }
 
 TEST(SplitColumnsTest, TiesMustMatch) {
@@ -55,7 +52,7 @@ TEST(SplitColumnsTest, TiesMustMatch) {
       2, 2, 2,   //
       2, 2, 3,   // column 2 separates rows 1 and 2, column 0 does not
       3, 9, 4;
-  EXPECT_EQ(SplitDistinctColumns(x), (std::vector<Eigen::Index>{0, 2}));
+  EXPECT_EQ(model::regressors::SplitDistinctColumns(x), (std::vector<Eigen::Index>{0, 2}));
 }
 
 TEST(SplitColumnsTest, ComparesAsFloat32) {
@@ -63,22 +60,22 @@ TEST(SplitColumnsTest, ComparesAsFloat32) {
   x << 1.0, 1.0,         //
       1.0 + 1e-12, 2.0,  // equal to 1 in float32, so column 0 cannot separate rows 0 and 1
       2.0, 3.0;
-  EXPECT_EQ(SplitDistinctColumns(x), (std::vector<Eigen::Index>{0, 1}));
+  EXPECT_EQ(model::regressors::SplitDistinctColumns(x), (std::vector<Eigen::Index>{0, 1}));
   x(1, 1) = 1.0;
-  EXPECT_EQ(SplitDistinctColumns(x), (std::vector<Eigen::Index>{0}));
+  EXPECT_EQ(model::regressors::SplitDistinctColumns(x), (std::vector<Eigen::Index>{0}));
 }
 
 TEST(SplitColumnsTest, KeepsManyValuedColumnsUnderABinLimit) {
   Eigen::MatrixXd ab = RandomMatrix(300, 2, 2, 1.0, 2.0);  // 300 distinct values each
   Eigen::MatrixXd x = WithProducts(ab);
-  EXPECT_EQ(SplitDistinctColumns(x), (std::vector<Eigen::Index>{0, 1, 5}));
-  EXPECT_EQ(SplitDistinctColumns(x, {.max_distinct = 256}),
+  EXPECT_EQ(model::regressors::SplitDistinctColumns(x), (std::vector<Eigen::Index>{0, 1, 5}));
+  EXPECT_EQ(model::regressors::SplitDistinctColumns(x, {.max_distinct = 256}),
             (std::vector<Eigen::Index>{0, 1, 2, 4, 5, 6}));
 }
 
 TEST(SplitColumnsTest, AllConstantKeepsTheFirst) {
   Eigen::MatrixXd x = Eigen::MatrixXd::Ones(5, 3);
-  EXPECT_EQ(SplitDistinctColumns(x), (std::vector<Eigen::Index>{0}));
+  EXPECT_EQ(model::regressors::SplitDistinctColumns(x), (std::vector<Eigen::Index>{0}));
 }
 
 // The tree techniques on [a, b, a*a, 7, 1/a, a*b, b*b+1] predict exactly what they predict on
@@ -89,8 +86,8 @@ void ExpectSameAsDistinctColumns(const std::string& technique, const nlohmann::j
   Eigen::VectorXd y = Target(ab, 4);
   Eigen::MatrixXd full = WithProducts(ab);
   Eigen::MatrixXd distinct = full(Eigen::all, std::vector<Eigen::Index>{0, 1, 5});
-  auto on_full = MakeRegressor(technique, hp, 5);
-  auto on_distinct = MakeRegressor(technique, hp, 5);
+  auto on_full = model::MakeRegressor(technique, hp, 5);
+  auto on_distinct = model::MakeRegressor(technique, hp, 5);
   on_full->Fit(full, y);
   on_distinct->Fit(distinct, y);
   EXPECT_EQ(on_full->Save()["state"]["used_columns"], nlohmann::json({0, 1, 5}));
@@ -118,8 +115,8 @@ TEST(SplitColumnsTest, XgboostOnEveryColumnGrowsTheSameTree) {
   Eigen::MatrixXd ab = SmallLevels(400, 11);
   Eigen::VectorXd y = Target(ab, 12);
   Eigen::MatrixXd full = WithProducts(ab);
-  XgbDMatrix train(full, y);
-  XgbBooster booster(train);
+  model::regressors::XgbDMatrix train(full, y);
+  model::regressors::XgbBooster booster(train);
   for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
            {"objective", "reg:squarederror"},
            {"nthread", "1"},
@@ -134,11 +131,11 @@ TEST(SplitColumnsTest, XgboostOnEveryColumnGrowsTheSameTree) {
     booster.SetParam(name, value);
   }
   booster.UpdateOneIter(0, train);
-  auto tree = MakeRegressor("DecisionTree", {{"max_depth", 6}}, 1);
+  auto tree = model::MakeRegressor("DecisionTree", {{"max_depth", 6}}, 1);
   tree->Fit(full, y);
   ASSERT_EQ(tree->Save()["state"]["used_columns"], nlohmann::json({0, 1, 5}));
   Eigen::MatrixXd probe = WithProducts(SmallLevels(200, 13));
-  Eigen::VectorXd expected = booster.Predict(XgbDMatrix(probe));
+  Eigen::VectorXd expected = booster.Predict(model::regressors::XgbDMatrix(probe));
   Eigen::VectorXd got = tree->Predict(probe);
   for (Eigen::Index i = 0; i < got.size(); ++i) {
     EXPECT_NEAR(got(i), expected(i), 1e-5 * std::abs(expected(i))) << "row " << i;
@@ -149,10 +146,10 @@ TEST(SplitColumnsTest, XgboostOnEveryColumnGrowsTheSameTree) {
 TEST(SplitColumnsTest, ImportanceMapsBackToTheInputColumns) {
   Eigen::MatrixXd ab = SmallLevels(300, 14);
   Eigen::MatrixXd x = WithProducts(ab);
-  auto r = MakeRegressor("XGBoost", {{"n_estimators", 20}, {"max_depth", 3}}, 1);
+  auto r = model::MakeRegressor("XGBoost", {{"n_estimators", 20}, {"max_depth", 3}}, 1);
   r->Fit(x, Target(ab, 15));
   ASSERT_EQ(r->Save()["state"]["used_columns"], nlohmann::json({0, 1, 5}));
-  std::vector<double> weight = XgboostFeatureImportance(*r, 7);
+  std::vector<double> weight = model::regressors::XgboostFeatureImportance(*r, 7);
   ASSERT_EQ(weight.size(), 7u);
   EXPECT_GT(weight[0], 0.0);  // 1000/a dominates the target
   for (int dropped : {2, 3, 4, 6}) EXPECT_EQ(weight[dropped], 0.0) << "column " << dropped;
@@ -169,7 +166,7 @@ TEST(SplitColumnsTest, ColumnSamplingAndApproxKeepEveryColumn) {
            {"RandomForest", {{"n_estimators", 5}, {"max_features", 0.5}}},
            {"XGBoost", {{"n_estimators", 5}, {"colsample_bynode", 0.5}}},
            {"XGBoost", {{"n_estimators", 5}, {"tree_method", "approx"}}}}) {
-    auto r = MakeRegressor(technique, hp, 1);
+    auto r = model::MakeRegressor(technique, hp, 1);
     r->Fit(x, y);
     EXPECT_FALSE(r->Save()["state"].contains("used_columns")) << technique << " " << hp.dump();
   }
@@ -177,14 +174,14 @@ TEST(SplitColumnsTest, ColumnSamplingAndApproxKeepEveryColumn) {
 
 TEST(SplitColumnsTest, RejectsBadSavedColumns) {
   Eigen::MatrixXd ab = SmallLevels(100, 9);
-  auto r = MakeRegressor("DecisionTree", {{"max_depth", 3}}, 1);
+  auto r = model::MakeRegressor("DecisionTree", {{"max_depth", 3}}, 1);
   r->Fit(WithProducts(ab), Target(ab, 10));
   nlohmann::json saved = r->Save();
   saved["state"]["used_columns"] = {0, 9};
-  EXPECT_THROW(LoadRegressor(saved), InputError);
+  EXPECT_THROW(model::LoadRegressor(saved), InputError);
   saved["state"]["used_columns"] = {1, 0};
-  EXPECT_THROW(LoadRegressor(saved), InputError);
+  EXPECT_THROW(model::LoadRegressor(saved), InputError);
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -8,11 +8,8 @@
 #include "model/regressor.h"
 #include "regressors_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
-
-using testing::ExpectReloadIdentical;
-using testing::RandomMatrix;
 
 // 300 rows of four features and a smooth, noisy target.
 void Data(Eigen::MatrixXd& x, Eigen::VectorXd& y) {
@@ -31,13 +28,13 @@ void ExpectReductionsExact(const nlohmann::json& base, const std::vector<nlohman
   Eigen::VectorXd y;
   Data(x, y);
   Eigen::MatrixXd probe = RandomMatrix(100, 4, 33, -0.5, 2.5);
-  auto reduced = MakeRegressor("SVR", base, 5);
+  auto reduced = model::MakeRegressor("SVR", base, 5);
   reduced->Fit(x, y);
   for (const nlohmann::json& point : points) {
     SCOPED_TRACE(point.dump());
     ASSERT_TRUE(reduced->CanReduceTo(point));
     reduced->ReduceTo(point);
-    auto fresh = MakeRegressor("SVR", point, 5);
+    auto fresh = model::MakeRegressor("SVR", point, 5);
     fresh->Fit(x, y);
     for (const Eigen::MatrixXd* rows : {&x, &probe}) {
       Eigen::VectorXd p = reduced->Predict(*rows);
@@ -70,7 +67,7 @@ TEST(SvrReductionTest, GammaIsComparedOnceResolved) {
   Eigen::VectorXd y;
   Data(x, y);
   // 'auto' is 1 / features: 0.25 here, which is only known once the data is.
-  auto r = MakeRegressor("SVR", {{"gamma", "auto"}}, 5);
+  auto r = model::MakeRegressor("SVR", {{"gamma", "auto"}}, 5);
   const nlohmann::json quarter = {{"gamma", 0.25}, {"C", 10}};
   EXPECT_FALSE(r->CanReduceTo(quarter));
   EXPECT_TRUE(r->CanReduceTo({{"gamma", "auto"}, {"C", 10}}));
@@ -79,7 +76,7 @@ TEST(SvrReductionTest, GammaIsComparedOnceResolved) {
   EXPECT_FALSE(r->CanReduceTo({{"gamma", 0.5}, {"C", 10}}));
   EXPECT_FALSE(r->CanReduceTo({{"gamma", "scale"}, {"C", 10}}));
   r->ReduceTo(quarter);
-  auto fresh = MakeRegressor("SVR", quarter, 5);
+  auto fresh = model::MakeRegressor("SVR", quarter, 5);
   fresh->Fit(x, y);
   EXPECT_EQ(r->Predict(x), fresh->Predict(x));
 }
@@ -89,7 +86,7 @@ TEST(SvrReductionTest, KernelChangesAreNotReductions) {
   Eigen::VectorXd y;
   Data(x, y);
   const nlohmann::json base = {{"gamma", 0.1}, {"C", 1}};
-  auto r = MakeRegressor("SVR", base, 5);
+  auto r = model::MakeRegressor("SVR", base, 5);
   for (bool fitted : {false, true}) {
     SCOPED_TRACE(fitted ? "fitted" : "unfitted");
     if (fitted) r->Fit(x, y);
@@ -102,7 +99,7 @@ TEST(SvrReductionTest, KernelChangesAreNotReductions) {
   }
   EXPECT_THROW(r->ReduceTo({{"gamma", 0.01}}), std::logic_error);
   // A loaded model has no training data left.
-  EXPECT_FALSE(LoadRegressor(r->Save())->CanReduceTo({{"gamma", 0.1}, {"C", 100}}));
+  EXPECT_FALSE(model::LoadRegressor(r->Save())->CanReduceTo({{"gamma", 0.1}, {"C", 100}}));
 }
 
 TEST(SvrReductionTest, FitWithoutPrecomputedKernelCannotBeReduced) {
@@ -110,7 +107,7 @@ TEST(SvrReductionTest, FitWithoutPrecomputedKernelCannotBeReduced) {
   Eigen::VectorXd y;
   Data(x, y);
   // 300 rows take about 1.4 MB in precomputed form: more than a 1 MB cache.
-  auto r = MakeRegressor("SVR", {{"gamma", 0.5}, {"cache_size", 1}}, 5);
+  auto r = model::MakeRegressor("SVR", {{"gamma", 0.5}, {"cache_size", 1}}, 5);
   const nlohmann::json point = {{"gamma", 0.5}, {"cache_size", 1}, {"C", 10}};
   EXPECT_TRUE(r->CanReduceTo(point));  // might be, before the fit
   r->Fit(x, y);
@@ -122,7 +119,7 @@ TEST(SvrReductionTest, ReleasedFitDataKeepsPredictionsAndRefusesReductions) {
   Eigen::MatrixXd x;
   Eigen::VectorXd y;
   Data(x, y);
-  auto svr = MakeRegressor("SVR", {{"C", 10.0}, {"gamma", 0.1}}, 1);
+  auto svr = model::MakeRegressor("SVR", {{"C", 10.0}, {"gamma", 0.1}}, 1);
   svr->Fit(x, y);
   ASSERT_TRUE(svr->CanReduceTo({{"C", 1.0}, {"gamma", 0.1}}));
   Eigen::VectorXd before = svr->Predict(x);
@@ -137,7 +134,7 @@ TEST(SvrReductionTest, CutSolveStillFallsBackToTheMeanWithANote) {
   Eigen::MatrixXd x = RandomMatrix(3000, 5, 8, 0, 100);
   Eigen::VectorXd y = 1000.0 * x.col(0).array().sqrt() + 10.0 * x.col(1).array() * x.col(2).array();
   const nlohmann::json base = {{"C", 1e6}, {"tol", 1e-9}, {"gamma", 0.01}, {"max_seconds", 0.001}};
-  auto r = MakeRegressor("SVR", base, 1);
+  auto r = model::MakeRegressor("SVR", base, 1);
   r->Fit(x, y);
   ASSERT_EQ(r->notes().size(), 1u);
   nlohmann::json point = base;
@@ -154,4 +151,4 @@ TEST(SvrReductionTest, CutSolveStillFallsBackToTheMeanWithANote) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

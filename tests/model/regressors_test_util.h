@@ -12,17 +12,17 @@
 #include "core/error.h"
 #include "model/regressor.h"
 
-namespace twinprof::testing {
+namespace twinprof::test {
 
 // Saves `r`, writes the JSON as text, parses it back and loads it: what a model file goes through.
-inline std::unique_ptr<Regressor> RoundTrip(const Regressor& r) {
+inline std::unique_ptr<model::Regressor> RoundTrip(const model::Regressor& r) {
   std::string text = r.Save().dump();
-  return LoadRegressor(nlohmann::json::parse(text));
+  return model::LoadRegressor(nlohmann::json::parse(text));
 }
 
 // Predictions of `r` and of its reloaded copy must be bit-identical.
-inline void ExpectReloadIdentical(const Regressor& r, const Eigen::MatrixXd& x) {
-  std::unique_ptr<Regressor> copy = RoundTrip(r);
+inline void ExpectReloadIdentical(const model::Regressor& r, const Eigen::MatrixXd& x) {
+  std::unique_ptr<model::Regressor> copy = RoundTrip(r);
   EXPECT_EQ(copy->technique(), r.technique());
   Eigen::VectorXd a = r.Predict(x);
   Eigen::VectorXd b = copy->Predict(x);
@@ -48,7 +48,7 @@ inline Eigen::MatrixXd RandomMatrix(Eigen::Index rows, Eigen::Index cols, unsign
 inline void ExpectBadHyperparameters(const std::string& technique, const nlohmann::json& hp,
                                      const std::vector<std::string>& parts) {
   try {
-    MakeRegressor(technique, hp, 1);
+    model::MakeRegressor(technique, hp, 1);
     ADD_FAILURE() << technique << " accepted " << hp.dump();
   } catch (const InputError& e) {
     for (const std::string& part : parts) {
@@ -58,4 +58,4 @@ inline void ExpectBadHyperparameters(const std::string& technique, const nlohman
   }
 }
 
-}  // namespace twinprof::testing
+}  // namespace twinprof::test

@@ -6,11 +6,8 @@
 #include "model/regressor.h"
 #include "regressors_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
-
-using testing::ExpectReloadIdentical;
-using testing::RandomMatrix;
 
 // 500 rows, four features with 3 to 12 levels and a noisy target: deep trees with many leaves.
 void Data(Eigen::MatrixXd& x, Eigen::VectorXd& y) {
@@ -23,7 +20,8 @@ void Data(Eigen::MatrixXd& x, Eigen::VectorXd& y) {
           .matrix();
 }
 
-void ExpectSamePredictions(const Regressor& a, const Regressor& b, const Eigen::MatrixXd& x) {
+void ExpectSamePredictions(const model::Regressor& a, const model::Regressor& b,
+                           const Eigen::MatrixXd& x) {
   Eigen::VectorXd p = a.Predict(x);
   Eigen::VectorXd q = b.Predict(x);
   ASSERT_EQ(p.size(), q.size());
@@ -40,7 +38,7 @@ void ExpectReductionsExact(const std::string& technique, nlohmann::json base,
   Data(x, y);
   Eigen::MatrixXd probe = RandomMatrix(200, 4, 23, 0.0, 13.0);
   base["max_depth"] = depths[0];
-  auto deep = MakeRegressor(technique, base, 9);
+  auto deep = model::MakeRegressor(technique, base, 9);
   deep->Fit(x, y);
   for (size_t k = 1; k < depths.size(); ++k) {
     SCOPED_TRACE("max_depth " + depths[k].dump());
@@ -48,7 +46,7 @@ void ExpectReductionsExact(const std::string& technique, nlohmann::json base,
     point["max_depth"] = depths[k];
     ASSERT_TRUE(deep->CanReduceTo(point));
     deep->ReduceTo(point);
-    auto fresh = MakeRegressor(technique, point, 9);
+    auto fresh = model::MakeRegressor(technique, point, 9);
     fresh->Fit(x, y);
     ExpectSamePredictions(*deep, *fresh, x);
     ExpectSamePredictions(*deep, *fresh, probe);
@@ -78,7 +76,7 @@ TEST(TreeReductionTest, RandomForestReducesToFewerTreesAndShallowerInAnyOrder) {
   Eigen::VectorXd y;
   Data(x, y);
   Eigen::MatrixXd probe = RandomMatrix(200, 4, 23, 0.0, 13.0);
-  auto forest = MakeRegressor("RandomForest", {{"n_estimators", 35}, {"max_depth", 12}}, 4);
+  auto forest = model::MakeRegressor("RandomForest", {{"n_estimators", 35}, {"max_depth", 12}}, 4);
   forest->Fit(x, y);
   const std::vector<std::pair<int, int>> points = {{20, 5}, {35, 12}, {10, 12}, {35, 3}, {30, 8}};
   for (const auto& [trees, depth] : points) {
@@ -86,7 +84,7 @@ TEST(TreeReductionTest, RandomForestReducesToFewerTreesAndShallowerInAnyOrder) {
     SCOPED_TRACE(point.dump());
     ASSERT_TRUE(forest->CanReduceTo(point));
     forest->ReduceTo(point);
-    auto fresh = MakeRegressor("RandomForest", point, 4);
+    auto fresh = model::MakeRegressor("RandomForest", point, 4);
     fresh->Fit(x, y);
     ExpectSamePredictions(*forest, *fresh, x);
     ExpectSamePredictions(*forest, *fresh, probe);
@@ -113,20 +111,20 @@ TEST(TreeReductionTest, XGBoostUnderASmallGammaIsTheSameModel) {
     SCOPED_TRACE(method);
     nlohmann::json hp = {{"n_estimators", 30}, {"max_depth", 4}, {"tree_method", method}};
     hp["gamma"] = 0;
-    auto model = MakeRegressor("XGBoost", hp, 3);
+    auto model = model::MakeRegressor("XGBoost", hp, 3);
     nlohmann::json huge = hp;
     huge["gamma"] = 1e9;
     EXPECT_TRUE(model->CanReduceTo(huge));  // before the fit: might be
     model->Fit(x, y);
     EXPECT_FALSE(model->CanReduceTo(huge));  // it grew splits gaining less than 1e9
-    auto at_huge = MakeRegressor("XGBoost", huge, 3);
+    auto at_huge = model::MakeRegressor("XGBoost", huge, 3);
     at_huge->Fit(x, y);
     EXPECT_FALSE(at_huge->Predict(probe).isApprox(model->Predict(probe), 1e-6));
     nlohmann::json small = hp;
     small["gamma"] = 0.1;
     ASSERT_TRUE(model->CanReduceTo(small));
     model->ReduceTo(small);
-    auto fresh = MakeRegressor("XGBoost", small, 3);
+    auto fresh = model::MakeRegressor("XGBoost", small, 3);
     fresh->Fit(x, y);
     ExpectSamePredictions(*model, *fresh, x);
     ExpectSamePredictions(*model, *fresh, probe);
@@ -141,38 +139,38 @@ TEST(TreeReductionTest, XGBoostUnderASmallGammaIsTheSameModel) {
 }
 
 TEST(TreeReductionTest, OnlyToASmallerDepthWithEverythingElseEqual) {
-  auto tree = MakeRegressor("DecisionTree", {{"max_depth", 10}, {"min_samples_leaf", 1}}, 1);
+  auto tree = model::MakeRegressor("DecisionTree", {{"max_depth", 10}, {"min_samples_leaf", 1}}, 1);
   EXPECT_TRUE(tree->CanReduceTo({{"max_depth", 5}}));  // defaults filled in on both sides
   EXPECT_TRUE(tree->CanReduceTo({{"max_depth", 10}}));
   EXPECT_FALSE(tree->CanReduceTo({{"max_depth", 11}}));
   EXPECT_FALSE(tree->CanReduceTo({{"max_depth", nullptr}}));
   EXPECT_FALSE(tree->CanReduceTo({{"max_depth", 5}, {"min_samples_leaf", 2}}));
   EXPECT_FALSE(tree->CanReduceTo({{"max_depth", 0}}));  // not a valid point
-  auto forest = MakeRegressor("RandomForest", {{"n_estimators", 100}, {"max_depth", 20}}, 1);
+  auto forest = model::MakeRegressor("RandomForest", {{"n_estimators", 100}, {"max_depth", 20}}, 1);
   EXPECT_TRUE(forest->CanReduceTo({{"n_estimators", 100}, {"max_depth", 10}}));
   // Fewer trees: when their chunks of 10 are the first chunks of the forest's.
   EXPECT_TRUE(forest->CanReduceTo({{"n_estimators", 50}, {"max_depth", 10}}));
   EXPECT_FALSE(forest->CanReduceTo({{"n_estimators", 55}, {"max_depth", 10}}));
   EXPECT_FALSE(forest->CanReduceTo({{"n_estimators", 110}, {"max_depth", 10}}));
   // Boosted trees depend on the earlier rounds' depth; other techniques have nothing to prune.
-  auto boosted = MakeRegressor("XGBoost", {{"max_depth", 6}}, 1);
+  auto boosted = model::MakeRegressor("XGBoost", {{"max_depth", 6}}, 1);
   EXPECT_FALSE(boosted->CanReduceTo({{"max_depth", 3}}));
   EXPECT_TRUE(boosted->CanReduceTo({{"max_depth", 6}, {"gamma", 1}}));
-  EXPECT_FALSE(MakeRegressor("LRRidge", {}, 1)->CanReduceTo({}));
+  EXPECT_FALSE(model::MakeRegressor("LRRidge", {}, 1)->CanReduceTo({}));
 }
 
 TEST(TreeReductionTest, NeedsAFitOnThisRun) {
-  auto tree = MakeRegressor("DecisionTree", {{"max_depth", 10}}, 1);
+  auto tree = model::MakeRegressor("DecisionTree", {{"max_depth", 10}}, 1);
   EXPECT_THROW(tree->ReduceTo({{"max_depth", 5}}), std::logic_error);  // not fitted
   Eigen::MatrixXd x;
   Eigen::VectorXd y;
   Data(x, y);
   tree->Fit(x, y);
   EXPECT_THROW(tree->ReduceTo({{"max_depth", 12}}), std::logic_error);
-  auto reloaded = testing::RoundTrip(*tree);
+  auto reloaded = RoundTrip(*tree);
   EXPECT_THROW(reloaded->ReduceTo({{"max_depth", 5}}), std::logic_error);
-  EXPECT_THROW(MakeRegressor("LRRidge", {}, 1)->ReduceTo({}), std::logic_error);
+  EXPECT_THROW(model::MakeRegressor("LRRidge", {}, 1)->ReduceTo({}), std::logic_error);
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

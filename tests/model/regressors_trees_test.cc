@@ -5,12 +5,8 @@
 #include "model/regressor.h"
 #include "regressors_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
-
-using testing::ExpectBadHyperparameters;
-using testing::ExpectReloadIdentical;
-using testing::RandomMatrix;
 
 // y = 10 for x < 0.3, 20 for 0.3 <= x < 0.7, 5 above: a tree of depth 2 fits it exactly.
 void StepData(Eigen::MatrixXd& x, Eigen::VectorXd& y, int n) {
@@ -28,7 +24,7 @@ TEST(DecisionTreeTest, FitsStepFunctionExactly) {
   Eigen::MatrixXd x;
   Eigen::VectorXd y;
   StepData(x, y, 40);
-  auto r = MakeRegressor("DecisionTree", {{"max_depth", 2}}, 1);
+  auto r = model::MakeRegressor("DecisionTree", {{"max_depth", 2}}, 1);
   r->Fit(x, y);
   Eigen::VectorXd p = r->Predict(x);
   for (int i = 0; i < 40; ++i) EXPECT_EQ(p(i), y(i)) << "row " << i;
@@ -45,7 +41,7 @@ TEST(DecisionTreeTest, DepthOneGivesTwoLeafMeans) {
   Eigen::MatrixXd x;
   Eigen::VectorXd y;
   StepData(x, y, 40);
-  auto r = MakeRegressor("DecisionTree", {{"max_depth", 1}}, 1);
+  auto r = model::MakeRegressor("DecisionTree", {{"max_depth", 1}}, 1);
   r->Fit(x, y);
   Eigen::VectorXd p = r->Predict(x);
   // Best single split: x < 0.7 (mean of 12 tens and 16 twenties) vs the 12 fives.
@@ -56,7 +52,7 @@ TEST(DecisionTreeTest, DepthOneGivesTwoLeafMeans) {
 TEST(DecisionTreeTest, UnlimitedDepthInterpolatesTrainingData) {
   Eigen::MatrixXd x = RandomMatrix(200, 3, 2);
   Eigen::VectorXd y = RandomMatrix(200, 1, 3, 0, 100).col(0);
-  auto r = MakeRegressor("DecisionTree", {{"max_depth", nullptr}}, 1);
+  auto r = model::MakeRegressor("DecisionTree", {{"max_depth", nullptr}}, 1);
   r->Fit(x, y);
   EXPECT_LT((r->Predict(x) - y).cwiseAbs().maxCoeff(), 1e-4);
 }
@@ -64,7 +60,7 @@ TEST(DecisionTreeTest, UnlimitedDepthInterpolatesTrainingData) {
 TEST(DecisionTreeTest, MinSamplesLeafLimitsLeaves) {
   Eigen::MatrixXd x = RandomMatrix(100, 1, 4);
   Eigen::VectorXd y = RandomMatrix(100, 1, 5).col(0);
-  auto r = MakeRegressor("DecisionTree", {{"min_samples_leaf", 25}}, 1);
+  auto r = model::MakeRegressor("DecisionTree", {{"min_samples_leaf", 25}}, 1);
   r->Fit(x, y);
   Eigen::VectorXd p = r->Predict(x);
   std::vector<double> values(p.data(), p.data() + p.size());
@@ -77,10 +73,10 @@ TEST(DecisionTreeTest, MinSamplesLeafLimitsLeaves) {
 TEST(DecisionTreeTest, NotesApproximatedMinSamplesSplit) {
   Eigen::MatrixXd x = RandomMatrix(30, 1, 6);
   Eigen::VectorXd y = x.col(0);
-  auto exact = MakeRegressor("DecisionTree", {{"min_samples_split", 2}}, 1);
+  auto exact = model::MakeRegressor("DecisionTree", {{"min_samples_split", 2}}, 1);
   exact->Fit(x, y);
   EXPECT_TRUE(exact->notes().empty());
-  auto approx = MakeRegressor("DecisionTree", {{"min_samples_split", 10}}, 1);
+  auto approx = model::MakeRegressor("DecisionTree", {{"min_samples_split", 10}}, 1);
   approx->Fit(x, y);
   ASSERT_EQ(approx->notes().size(), 1u);
   EXPECT_NE(approx->notes()[0].find("min_samples_split"), std::string::npos);
@@ -92,7 +88,7 @@ TEST(DecisionTreeTest, ThresholdIsHalfwayBetweenNeighbours) {
   x << 0, 1, 3, 4;
   Eigen::VectorXd y(4);
   y << 0, 0, 10, 10;
-  auto r = MakeRegressor("DecisionTree", {}, 1);
+  auto r = model::MakeRegressor("DecisionTree", {}, 1);
   r->Fit(x, y);
   Eigen::MatrixXd probe(2, 1);
   probe << 1.999, 2.001;
@@ -105,8 +101,8 @@ TEST(DecisionTreeTest, MaxFeaturesDrawsFeaturesWithTheSeed) {
   Eigen::MatrixXd x = RandomMatrix(200, 5, 20);
   Eigen::VectorXd y = x.col(0) + 2 * x.col(3);
   nlohmann::json hp = {{"max_features", 2}, {"max_depth", 6}};
-  auto a = MakeRegressor("DecisionTree", hp, 4);
-  auto b = MakeRegressor("DecisionTree", hp, 4);
+  auto a = model::MakeRegressor("DecisionTree", hp, 4);
+  auto b = model::MakeRegressor("DecisionTree", hp, 4);
   a->Fit(x, y);
   b->Fit(x, y);
   EXPECT_EQ(a->Predict(x), b->Predict(x));
@@ -116,9 +112,9 @@ TEST(DecisionTreeTest, MaxFeaturesDrawsFeaturesWithTheSeed) {
 TEST(RandomForestTest, MaxSamplesShrinksTheRowSubsample) {
   Eigen::MatrixXd x = RandomMatrix(300, 2, 21);
   Eigen::VectorXd y = x.col(0).array().square() + x.col(1).array();
-  auto full = MakeRegressor("RandomForest", {{"n_estimators", 10}}, 5);
-  auto half = MakeRegressor("RandomForest", {{"n_estimators", 10}, {"max_samples", 0.5}}, 5);
-  auto same = MakeRegressor("RandomForest", {{"n_estimators", 10}, {"max_samples", 300}}, 5);
+  auto full = model::MakeRegressor("RandomForest", {{"n_estimators", 10}}, 5);
+  auto half = model::MakeRegressor("RandomForest", {{"n_estimators", 10}, {"max_samples", 0.5}}, 5);
+  auto same = model::MakeRegressor("RandomForest", {{"n_estimators", 10}, {"max_samples", 300}}, 5);
   full->Fit(x, y);
   half->Fit(x, y);
   same->Fit(x, y);
@@ -131,9 +127,9 @@ TEST(RandomForestTest, AveragesTreesAndIsDeterministicForASeed) {
   Eigen::VectorXd y;
   StepData(x, y, 200);
   nlohmann::json hp = {{"n_estimators", 20}, {"max_depth", 4}, {"max_features", 1.0}};
-  auto a = MakeRegressor("RandomForest", hp, 7);
-  auto b = MakeRegressor("RandomForest", hp, 7);
-  auto c = MakeRegressor("RandomForest", hp, 8);
+  auto a = model::MakeRegressor("RandomForest", hp, 7);
+  auto b = model::MakeRegressor("RandomForest", hp, 7);
+  auto c = model::MakeRegressor("RandomForest", hp, 8);
   a->Fit(x, y);
   b->Fit(x, y);
   c->Fit(x, y);
@@ -153,9 +149,10 @@ TEST(RandomForestTest, WithoutBootstrapEveryTreeIsTheSingleTree) {
   Eigen::MatrixXd x;
   Eigen::VectorXd y;
   StepData(x, y, 40);
-  auto forest = MakeRegressor("RandomForest", {{"n_estimators", 5}, {"bootstrap", false}}, 1);
+  auto forest =
+      model::MakeRegressor("RandomForest", {{"n_estimators", 5}, {"bootstrap", false}}, 1);
   forest->Fit(x, y);
-  auto tree = MakeRegressor("DecisionTree", {}, 1);
+  auto tree = model::MakeRegressor("DecisionTree", {}, 1);
   tree->Fit(x, y);
   Eigen::MatrixXd probe = RandomMatrix(30, 2, 10);
   EXPECT_TRUE(forest->Predict(probe).isApprox(tree->Predict(probe), 1e-6));
@@ -165,14 +162,14 @@ TEST(XGBoostTest, BoostsTowardTheTargetAndReloadsIdentically) {
   Eigen::MatrixXd x = RandomMatrix(300, 3, 11);
   Eigen::VectorXd y =
       1000.0 + 50.0 * x.col(0).array() + 20.0 * (x.col(1).array() > 0.5).cast<double>();
-  auto r = MakeRegressor("XGBoost",
-                         {{"n_estimators", 200}, {"learning_rate", 0.1}, {"max_depth", 4}}, 3);
+  auto r = model::MakeRegressor(
+      "XGBoost", {{"n_estimators", 200}, {"learning_rate", 0.1}, {"max_depth", 4}}, 3);
   r->Fit(x, y);
   Eigen::VectorXd p = r->Predict(x);
   EXPECT_LT(((p - y).array() / y.array()).abs().mean(), 0.002);
   ExpectReloadIdentical(*r, RandomMatrix(40, 3, 12));
-  auto again = MakeRegressor("XGBoost",
-                             {{"n_estimators", 200}, {"learning_rate", 0.1}, {"max_depth", 4}}, 3);
+  auto again = model::MakeRegressor(
+      "XGBoost", {{"n_estimators", 200}, {"learning_rate", 0.1}, {"max_depth", 4}}, 3);
   again->Fit(x, y);
   Eigen::VectorXd q = again->Predict(x);
   for (Eigen::Index i = 0; i < p.size(); ++i) EXPECT_EQ(p(i), q(i));
@@ -183,13 +180,13 @@ TEST(XGBoostTest, ShrinkageMattersWithOneRound) {
   Eigen::VectorXd y;
   StepData(x, y, 40);
   // One round at learning rate 0.5 moves every leaf halfway from the base score (mean of y).
-  auto r = MakeRegressor("XGBoost",
-                         {{"n_estimators", 1},
-                          {"learning_rate", 0.5},
-                          {"lambda", 0},
-                          {"max_depth", 2},
-                          {"tree_method", "exact"}},
-                         1);
+  auto r = model::MakeRegressor("XGBoost",
+                                {{"n_estimators", 1},
+                                 {"learning_rate", 0.5},
+                                 {"lambda", 0},
+                                 {"max_depth", 2},
+                                 {"tree_method", "exact"}},
+                                1);
   r->Fit(x, y);
   Eigen::VectorXd p = r->Predict(x);
   const double mean = y.mean();
@@ -223,18 +220,18 @@ TEST(TreeModelsTest, AcceptsAmlLibraryStyleValues) {
   for (const nlohmann::json& mf :
        {nlohmann::json("sqrt"), nlohmann::json("log2"), nlohmann::json("auto"), nlohmann::json(2),
         nlohmann::json(0.5)}) {
-    auto r = MakeRegressor("RandomForest",
-                           {{"n_estimators", 5},
-                            {"criterion", "mse"},
-                            {"max_features", mf},
-                            {"min_samples_split", 0.1},
-                            {"min_samples_leaf", 1},
-                            {"max_depth", 3}},
-                           1);
+    auto r = model::MakeRegressor("RandomForest",
+                                  {{"n_estimators", 5},
+                                   {"criterion", "mse"},
+                                   {"max_features", mf},
+                                   {"min_samples_split", 0.1},
+                                   {"min_samples_leaf", 1},
+                                   {"max_depth", 3}},
+                                  1);
     r->Fit(x, y);
     EXPECT_TRUE(r->Predict(x).allFinite());
   }
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -15,10 +15,8 @@
 #include "model/regressors/xgboost_model_check.h"
 #include "regressors_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
-
-using testing::RandomMatrix;
 
 // A fitted XGBoost regressor's saved form, and its booster decoded from UBJSON.
 struct SavedBooster {
@@ -29,12 +27,12 @@ struct SavedBooster {
 SavedBooster FitAndSave() {
   Eigen::MatrixXd x = RandomMatrix(80, 3, 5);
   Eigen::VectorXd y = 10.0 + (x * Eigen::Vector3d(1, 2, 3)).array().square();
-  auto r = MakeRegressor("XGBoost", {{"n_estimators", 5}, {"max_depth", 3}}, 1);
+  auto r = model::MakeRegressor("XGBoost", {{"n_estimators", 5}, {"max_depth", 3}}, 1);
   r->Fit(x, y);
   SavedBooster out;
   out.saved = r->Save();
   out.booster = nlohmann::json::from_ubjson(
-      Base64Decode(out.saved["state"]["booster_ubj_base64"].get<std::string>()));
+      model::regressors::Base64Decode(out.saved["state"]["booster_ubj_base64"].get<std::string>()));
   return out;
 }
 
@@ -46,9 +44,9 @@ std::string Ubjson(const nlohmann::json& booster) {
 // Loads `saved` with its booster replaced by `booster` re-encoded; returns the error, or "" when
 // it loads.
 std::string LoadWith(nlohmann::json saved, const nlohmann::json& booster) {
-  saved["state"]["booster_ubj_base64"] = Base64Encode(Ubjson(booster));
+  saved["state"]["booster_ubj_base64"] = model::regressors::Base64Encode(Ubjson(booster));
   try {
-    LoadRegressor(saved);
+    model::LoadRegressor(saved);
     return "";
   } catch (const std::exception& e) {
     return e.what();
@@ -70,26 +68,30 @@ nlohmann::json& FirstTree(nlohmann::json& booster) {
 // their errors must be the check's. Undamaged, the same re-encoding passes the check.
 TEST(XgboostModelCheckTest, AnUndamagedModelPassesAsSavedAndReencoded) {
   SavedBooster model = FitAndSave();
-  std::string saved_bytes =
-      Base64Decode(model.saved["state"]["booster_ubj_base64"].get<std::string>());
-  EXPECT_NO_THROW(CheckXgboostModel(saved_bytes, 3, 5));
-  EXPECT_NO_THROW(CheckXgboostModel(Ubjson(model.booster), 3, 5));
-  EXPECT_THROW(CheckXgboostModel(saved_bytes, 3, 6), std::invalid_argument);
-  EXPECT_NO_THROW(LoadRegressor(model.saved));
+  std::string saved_bytes = model::regressors::Base64Decode(
+      model.saved["state"]["booster_ubj_base64"].get<std::string>());
+  EXPECT_NO_THROW(model::regressors::CheckXgboostModel(saved_bytes, 3, 5));
+  EXPECT_NO_THROW(model::regressors::CheckXgboostModel(Ubjson(model.booster), 3, 5));
+  EXPECT_THROW(model::regressors::CheckXgboostModel(saved_bytes, 3, 6), std::invalid_argument);
+  EXPECT_NO_THROW(model::LoadRegressor(model.saved));
 }
 
 TEST(XgboostModelCheckTest, ATruncatedModelIsRefusedWithoutReadingPastItsEnd) {
   SavedBooster model = FitAndSave();
-  std::string bytes = Base64Decode(model.saved["state"]["booster_ubj_base64"].get<std::string>());
+  std::string bytes = model::regressors::Base64Decode(
+      model.saved["state"]["booster_ubj_base64"].get<std::string>());
   for (size_t keep : {size_t{0}, size_t{1}, bytes.size() / 3, bytes.size() / 2, bytes.size() - 1}) {
-    EXPECT_THROW(CheckXgboostModel(bytes.substr(0, keep), 3, -1), std::invalid_argument) << keep;
+    EXPECT_THROW(model::regressors::CheckXgboostModel(bytes.substr(0, keep), 3, -1),
+                 std::invalid_argument)
+        << keep;
   }
   // Through the model-file path: refused with the check's reason (XGBoost itself allocated
   // gigabytes for a length it read past the end of such a model).
   nlohmann::json truncated = model.saved;
-  truncated["state"]["booster_ubj_base64"] = Base64Encode(bytes.substr(0, bytes.size() / 2));
+  truncated["state"]["booster_ubj_base64"] =
+      model::regressors::Base64Encode(bytes.substr(0, bytes.size() / 2));
   try {
-    LoadRegressor(truncated);
+    model::LoadRegressor(truncated);
     ADD_FAILURE() << "a truncated model loaded";
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("not valid UBJSON"), std::string::npos) << e.what();
@@ -144,4 +146,4 @@ TEST(XgboostModelCheckTest, ANonFiniteSplitConditionIsRefused) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

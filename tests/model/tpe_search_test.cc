@@ -10,38 +10,38 @@
 
 #include "model/hyperparameter_grid.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
-Prior Uniform(double low, double high, double q = 0) {
-  Prior p;
+model::Prior Uniform(double low, double high, double q = 0) {
+  model::Prior p;
   p.a = low;
   p.b = high;
   p.q = q;
   return p;
 }
 
-Prior LogUniform(double low, double high, double q = 0) {
-  Prior p = Uniform(std::log(low), std::log(high), q);
+model::Prior LogUniform(double low, double high, double q = 0) {
+  model::Prior p = Uniform(std::log(low), std::log(high), q);
   p.log = true;
   return p;
 }
 
-Prior Choice(size_t options) {
-  Prior p;
-  p.shape = Prior::Shape::kChoice;
+model::Prior Choice(size_t options) {
+  model::Prior p;
+  p.shape = model::Prior::Shape::kChoice;
   p.options = options;
   return p;
 }
 
 TEST(TpeSearchTest, StartupDrawsComeFromThePriors) {
-  Prior normal;
-  normal.shape = Prior::Shape::kNormal;
+  model::Prior normal;
+  normal.shape = model::Prior::Shape::kNormal;
   normal.a = 5;
   normal.b = 2;
-  std::vector<Prior> space = {Uniform(-1, 1),         Uniform(3, 6, 1), LogUniform(0.01, 1),
-                              LogUniform(1, 1000, 5), normal,           Choice(3)};
-  TpeSearch search(space, TpeOptions{});
+  std::vector<model::Prior> space = {Uniform(-1, 1),         Uniform(3, 6, 1), LogUniform(0.01, 1),
+                                     LogUniform(1, 1000, 5), normal,           Choice(3)};
+  model::TpeSearch search(space, model::TpeOptions{});
   for (int i = 0; i < 20; ++i) {
     std::vector<double> p = search.Suggest();
     ASSERT_EQ(p.size(), space.size());
@@ -66,15 +66,15 @@ double LogQuadratic(const std::vector<double>& p) {
 }
 
 TEST(TpeSearchTest, SameSeedSameTrials) {
-  TpeOptions options;
+  model::TpeOptions options;
   options.max_evals = 40;
   options.seed = 11;
-  TpeSummary a = TpeMinimize({LogUniform(1e-4, 100)}, LogQuadratic, options);
-  TpeSummary b = TpeMinimize({LogUniform(1e-4, 100)}, LogQuadratic, options);
+  model::TpeSummary a = model::TpeMinimize({LogUniform(1e-4, 100)}, LogQuadratic, options);
+  model::TpeSummary b = model::TpeMinimize({LogUniform(1e-4, 100)}, LogQuadratic, options);
   ASSERT_EQ(a.trials.size(), 40u);
   for (size_t i = 0; i < a.trials.size(); ++i) EXPECT_EQ(a.trials[i].point, b.trials[i].point);
   options.seed = 12;
-  TpeSummary c = TpeMinimize({LogUniform(1e-4, 100)}, LogQuadratic, options);
+  model::TpeSummary c = model::TpeMinimize({LogUniform(1e-4, 100)}, LogQuadratic, options);
   EXPECT_NE(a.trials[0].point, c.trials[0].point);
 }
 
@@ -84,11 +84,12 @@ TEST(TpeSearchTest, FindsTheOptimumOfALogQuadratic) {
   double tpe_total = 0, random_total = 0;
   const int kSeeds = 20;
   for (int seed = 0; seed < kSeeds; ++seed) {
-    TpeOptions options;
+    model::TpeOptions options;
     options.max_evals = 60;
     options.seed = static_cast<uint64_t>(seed);
-    TpeSummary tpe = TpeMinimize({LogUniform(1e-4, 100)}, LogQuadratic, options);
-    TpeSummary random = RandomMinimize({LogUniform(1e-4, 100)}, LogQuadratic, options);
+    model::TpeSummary tpe = model::TpeMinimize({LogUniform(1e-4, 100)}, LogQuadratic, options);
+    model::TpeSummary random =
+        model::RandomMinimize({LogUniform(1e-4, 100)}, LogQuadratic, options);
     double x = tpe.trials[tpe.best].point[0];
     EXPECT_NEAR(std::log10(x), std::log10(0.03), 0.1) << "seed " << seed << ": best " << x;
     tpe_total += std::sqrt(tpe.trials[tpe.best].loss);
@@ -111,17 +112,17 @@ double Synthetic(const std::vector<double>& p) {
 }
 
 TEST(TpeSearchTest, BeatsRandomSearchOnTheSameBudget) {
-  std::vector<Prior> space = {LogUniform(1e-5, 10), LogUniform(1, 1e4), Uniform(1, 20, 1),
-                              Choice(4), Uniform(0, 1)};
+  std::vector<model::Prior> space = {LogUniform(1e-5, 10), LogUniform(1, 1e4), Uniform(1, 20, 1),
+                                     Choice(4), Uniform(0, 1)};
   const int kSeeds = 30;
   double tpe_total = 0, random_total = 0;
   int tpe_wins = 0;
   for (int seed = 0; seed < kSeeds; ++seed) {
-    TpeOptions options;
+    model::TpeOptions options;
     options.max_evals = 80;
     options.seed = 1000 + static_cast<uint64_t>(seed);
-    TpeSummary tpe = TpeMinimize(space, Synthetic, options);
-    TpeSummary random = RandomMinimize(space, Synthetic, options);
+    model::TpeSummary tpe = model::TpeMinimize(space, Synthetic, options);
+    model::TpeSummary random = model::RandomMinimize(space, Synthetic, options);
     double t = tpe.trials[tpe.best].loss, r = random.trials[random.best].loss;
     tpe_total += t;
     random_total += r;
@@ -135,62 +136,62 @@ TEST(TpeSearchTest, BeatsRandomSearchOnTheSameBudget) {
 }
 
 TEST(TpeSearchTest, FailedEvaluationsCountAsTheWorst) {
-  TpeOptions options;
+  model::TpeOptions options;
   options.max_evals = 50;
   // Fails (NaN or infinity) above 1, else the log quadratic.
   auto objective = [](const std::vector<double>& p) {
     if (p[0] > 1) return p[0] > 10 ? std::nan("") : HUGE_VAL;
     return LogQuadratic(p);
   };
-  TpeSummary s = TpeMinimize({LogUniform(1e-4, 100)}, objective, options);
+  model::TpeSummary s = model::TpeMinimize({LogUniform(1e-4, 100)}, objective, options);
   ASSERT_GE(s.best, 0);
   EXPECT_LT(s.trials[s.best].loss, 0.1);
-  for (const TpeTrial& t : s.trials) EXPECT_FALSE(std::isnan(t.loss));
+  for (const model::TpeTrial& t : s.trials) EXPECT_FALSE(std::isnan(t.loss));
 }
 
 TEST(TpeSearchTest, RejectsMalformedPriors) {
-  EXPECT_THROW(TpeSearch({Uniform(1, 1)}, TpeOptions{}), std::invalid_argument);
-  EXPECT_THROW(TpeSearch({Choice(0)}, TpeOptions{}), std::invalid_argument);
+  EXPECT_THROW(model::TpeSearch({Uniform(1, 1)}, model::TpeOptions{}), std::invalid_argument);
+  EXPECT_THROW(model::TpeSearch({Choice(0)}, model::TpeOptions{}), std::invalid_argument);
 }
 
 TEST(PriorTest, ParsesAmlLibraryPriorStrings) {
-  std::optional<Prior> p = ParsePrior("loguniform(0.01,1)");
+  std::optional<model::Prior> p = model::ParsePrior("loguniform(0.01,1)");
   ASSERT_TRUE(p);
   EXPECT_EQ(p->Kind(), "loguniform");
   EXPECT_TRUE(p->log);
   EXPECT_DOUBLE_EQ(p->a, std::log(0.01));
   EXPECT_DOUBLE_EQ(p->b, 0);
   EXPECT_EQ(p->ToString(), "loguniform(0.01, 1)");
-  p = ParsePrior(" quniform( 3, 6, 1 ) ");
+  p = model::ParsePrior(" quniform( 3, 6, 1 ) ");
   ASSERT_TRUE(p);
   EXPECT_EQ(p->Kind(), "quniform");
   EXPECT_EQ(p->q, 1);
-  EXPECT_EQ(PriorValue(*p, 4.0), nlohmann::json(4));
-  EXPECT_TRUE(PriorValue(*p, 4.0).is_number_integer());
-  EXPECT_EQ(PriorCheckValues(*p), (std::vector<nlohmann::json>{3, 6}));
-  p = ParsePrior("qloguniform(1,1000,10)");
+  EXPECT_EQ(model::PriorValue(*p, 4.0), nlohmann::json(4));
+  EXPECT_TRUE(model::PriorValue(*p, 4.0).is_number_integer());
+  EXPECT_EQ(model::PriorCheckValues(*p), (std::vector<nlohmann::json>{3, 6}));
+  p = model::ParsePrior("qloguniform(1,1000,10)");
   ASSERT_TRUE(p);
   EXPECT_EQ(p->q, 10);  // the quantum stays a value (aMLLibrary would take its log too)
-  EXPECT_EQ(PriorCheckValues(*p), (std::vector<nlohmann::json>{0, 1000}));
-  p = ParsePrior("lognormal(100, 0.5)");
+  EXPECT_EQ(model::PriorCheckValues(*p), (std::vector<nlohmann::json>{0, 1000}));
+  p = model::ParsePrior("lognormal(100, 0.5)");
   ASSERT_TRUE(p);
-  EXPECT_EQ(p->shape, Prior::Shape::kNormal);
+  EXPECT_EQ(p->shape, model::Prior::Shape::kNormal);
   EXPECT_DOUBLE_EQ(p->a, std::log(100.0));
   EXPECT_DOUBLE_EQ(p->b, 0.5);
-  EXPECT_EQ(ParsePrior("normal(0,1)")->Kind(), "normal");
-  EXPECT_EQ(ParsePrior("qnormal(10,2,1)")->Kind(), "qnormal");
-  EXPECT_EQ(ParsePrior("qlognormal(10,2,1)")->Kind(), "qlognormal");
-  EXPECT_EQ(ParsePrior("uniform(-1,1)")->Kind(), "uniform");
+  EXPECT_EQ(model::ParsePrior("normal(0,1)")->Kind(), "normal");
+  EXPECT_EQ(model::ParsePrior("qnormal(10,2,1)")->Kind(), "qnormal");
+  EXPECT_EQ(model::ParsePrior("qlognormal(10,2,1)")->Kind(), "qlognormal");
+  EXPECT_EQ(model::ParsePrior("uniform(-1,1)")->Kind(), "uniform");
   // Fixed values.
-  EXPECT_FALSE(ParsePrior("auto"));
-  EXPECT_FALSE(ParsePrior("squared_error"));
-  EXPECT_FALSE(ParsePrior("(1,2)"));
+  EXPECT_FALSE(model::ParsePrior("auto"));
+  EXPECT_FALSE(model::ParsePrior("squared_error"));
+  EXPECT_FALSE(model::ParsePrior("(1,2)"));
 }
 
 TEST(PriorTest, RejectsBadPriors) {
   auto message = [](const std::string& text) {
     try {
-      ParsePrior(text);
+      model::ParsePrior(text);
     } catch (const std::invalid_argument& e) {
       return std::string(e.what());
     }
@@ -209,4 +210,4 @@ TEST(PriorTest, RejectsBadPriors) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

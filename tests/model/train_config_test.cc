@@ -8,10 +8,8 @@
 
 #include "model_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
-
-using testing::ScratchDir;
 
 const char* kData = "a,b,name,time\n1,2,x,3\n2,3,y,5\n3,5,x,8\n4,7,y,11\n5,8,x,13\n6,9,y,15\n";
 
@@ -21,7 +19,7 @@ std::pair<int, std::string> ErrorOf(const std::string& ini) {
   dir.Write("data.csv", kData);
   std::string path = dir.Write("c.ini", ini);
   try {
-    LoadTrainConfig(path);
+    model::LoadTrainConfig(path);
   } catch (const InputError& e) {
     EXPECT_EQ(e.where().file, path);
     return {e.where().line, e.message()};
@@ -48,11 +46,11 @@ TEST(TrainConfig, ReadsAnAmlLibraryFile) {
                                "normalization = True\n"
                                "[LRRidge]\n"
                                "alpha = [0.1, 1.0]\n");
-  TrainConfig config = LoadTrainConfig(path);
+  model::TrainConfig config = model::LoadTrainConfig(path);
   EXPECT_EQ(config.techniques, std::vector<std::string>{"LRRidge"});
   EXPECT_EQ(config.y, "time");
-  EXPECT_EQ(config.validation, SplitMethod::kExtrapolation);
-  EXPECT_EQ(config.hp_selection, SplitMethod::kKFold);
+  EXPECT_EQ(config.validation, model::SplitMethod::kExtrapolation);
+  EXPECT_EQ(config.hp_selection, model::SplitMethod::kKFold);
   EXPECT_EQ(config.folds, 3);
   EXPECT_EQ(config.run_num, 2);
   EXPECT_EQ(config.input_path, dir.Path("data.csv"));  // relative to the configuration's folder
@@ -118,17 +116,17 @@ TEST(TrainConfig, ReadsTheYamlEquivalent) {
                                "  skip_rows: {a: 5}\n"
                                "LRRidge:\n"
                                "  alpha: [0.1, 1.0]\n");
-  TrainConfig config = LoadTrainConfig(path);
-  EXPECT_EQ(config.validation, SplitMethod::kHoldOut);
+  model::TrainConfig config = model::LoadTrainConfig(path);
+  EXPECT_EQ(config.validation, model::SplitMethod::kHoldOut);
   EXPECT_DOUBLE_EQ(config.hold_out_ratio, 0.25);
   ASSERT_EQ(config.skip_rows.size(), 1u);
   EXPECT_EQ(config.skip_rows[0].first, "a");
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 // Every configuration in experiments/ml loads, and docs/formats.md quotes its examples verbatim.
@@ -139,7 +137,7 @@ TEST(TrainConfig, ExperimentConfigurationsLoadAndTheDocsQuoteThem) {
   for (const auto& entry : fs::directory_iterator(folder)) {
     std::string ext = entry.path().extension().string();
     if (ext != ".ini" && ext != ".yaml") continue;
-    TrainConfig config = LoadTrainConfig(entry.path().string());
+    model::TrainConfig config = model::LoadTrainConfig(entry.path().string());
     EXPECT_FALSE(config.techniques.empty()) << entry.path();
     EXPECT_TRUE(fs::exists(config.input_path)) << entry.path();
     ++loaded;
@@ -157,8 +155,8 @@ TEST(TrainConfig, ExperimentConfigurationsLoadAndTheDocsQuoteThem) {
         << "docs/formats.md does not quote experiments/ml/" << example;
   }
   // The YAML file says what the .ini file says.
-  TrainConfig ini = LoadTrainConfig((folder / "faas_test.ini").string());
-  TrainConfig yaml = LoadTrainConfig((folder / "faas_test.yaml").string());
+  model::TrainConfig ini = model::LoadTrainConfig((folder / "faas_test.ini").string());
+  model::TrainConfig yaml = model::LoadTrainConfig((folder / "faas_test.yaml").string());
   EXPECT_EQ(ini.input_path, yaml.input_path);
   EXPECT_EQ(ini.y, yaml.y);
   EXPECT_EQ(ini.inverse, yaml.inverse);
@@ -166,4 +164,4 @@ TEST(TrainConfig, ExperimentConfigurationsLoadAndTheDocsQuoteThem) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -15,11 +15,8 @@
 #include "model/splits.h"
 #include "model_test_util.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
-
-using testing::Dataset;
-using testing::ScratchDir;
 
 std::string FaasConfig(const ScratchDir& dir, const std::string& extra_general,
                        const std::string& extra_preparation) {
@@ -45,12 +42,12 @@ nlohmann::json WithoutTime(nlohmann::json json) {
 
 TEST(Trainer, FitsEveryTechniqueAndPicksTheLowestSelectionMape) {
   ScratchDir dir;
-  TrainConfig config =
-      LoadTrainConfig(FaasConfig(dir, "validation = HoldOut\nhold_out_ratio = 0.2\n", ""));
-  TrainSummary summary = Train(config, TrainOptions{});
+  model::TrainConfig config =
+      model::LoadTrainConfig(FaasConfig(dir, "validation = HoldOut\nhold_out_ratio = 0.2\n", ""));
+  model::TrainSummary summary = model::Train(config, model::TrainOptions{});
   ASSERT_EQ(summary.techniques.size(), 2u);
   EXPECT_EQ(summary.rows, 50u);
-  for (const TechniqueResult& r : summary.techniques) {
+  for (const model::TechniqueResult& r : summary.techniques) {
     EXPECT_TRUE(r.ok) << r.technique;
     EXPECT_LT(r.validation.mape, 5.0) << r.technique;
     EXPECT_GT(r.validation.r2, 0.99) << r.technique;
@@ -60,7 +57,7 @@ TEST(Trainer, FitsEveryTechniqueAndPicksTheLowestSelectionMape) {
   // 3 points x 4 folds + 1 validation fit + 1 refit.
   EXPECT_EQ(summary.techniques[1].fits, 14u);
   ASSERT_GE(summary.best, 0);
-  for (const TechniqueResult& r : summary.techniques) {
+  for (const model::TechniqueResult& r : summary.techniques) {
     EXPECT_LE(summary.techniques[summary.best].selection.mape, r.selection.mape);
   }
   EXPECT_NE(summary.FullReport().find("best hyperparameters"), std::string::npos);
@@ -71,15 +68,15 @@ TEST(Trainer, FitsEveryTechniqueAndPicksTheLowestSelectionMape) {
 // (normalised data included), as aMLLibrary's "Validation metrics on full dataset" is.
 TEST(Trainer, RefitFiguresAreTheSavedModelsErrorOnAllRows) {
   ScratchDir dir;
-  TrainConfig config = LoadTrainConfig(
+  model::TrainConfig config = model::LoadTrainConfig(
       FaasConfig(dir, "validation = KFold\n", "normalization = True\ninverse = ['Lambda']\n"));
-  TrainSummary summary = Train(config, TrainOptions{});
+  model::TrainSummary summary = model::Train(config, model::TrainOptions{});
   CsvTable table = LoadCsv(config.input_path);
-  for (const TechniqueResult& r : summary.techniques) {
+  for (const model::TechniqueResult& r : summary.techniques) {
     ASSERT_TRUE(r.ok) << r.technique;
     Eigen::VectorXd predicted = r.model->Predict(table);
-    Eigen::VectorXd real = TargetColumn(table, config.y, &config);
-    Metrics expected = ComputeMetrics(real, predicted);
+    Eigen::VectorXd real = model::TargetColumn(table, config.y, &config);
+    model::Metrics expected = model::ComputeMetrics(real, predicted);
     EXPECT_NEAR(r.refit.mape, expected.mape, 1e-9) << r.technique;
     EXPECT_NEAR(r.refit.rmse, expected.rmse, 1e-9) << r.technique;
     EXPECT_TRUE(summary.ToJson()["techniques"][0].contains("refit_in_sample"));
@@ -88,16 +85,16 @@ TEST(Trainer, RefitFiguresAreTheSavedModelsErrorOnAllRows) {
 
 TEST(Trainer, SameSeedSameResultsWhateverTheThreadCount) {
   ScratchDir dir;
-  TrainConfig config =
-      LoadTrainConfig(FaasConfig(dir, "validation = KFold\nrun_num = 2\nseed = 5\n",
-                                 "normalization = True\n"
-                                 "inverse = ['Lambda']\nproduct_max_degree = 2\n"));
-  TrainSummary one = Train(config, TrainOptions{1});
-  TrainSummary two = Train(config, TrainOptions{2});
+  model::TrainConfig config =
+      model::LoadTrainConfig(FaasConfig(dir, "validation = KFold\nrun_num = 2\nseed = 5\n",
+                                        "normalization = True\n"
+                                        "inverse = ['Lambda']\nproduct_max_degree = 2\n"));
+  model::TrainSummary one = model::Train(config, model::TrainOptions{1});
+  model::TrainSummary two = model::Train(config, model::TrainOptions{2});
   EXPECT_EQ(WithoutTime(one.ToJson()).dump(), WithoutTime(two.ToJson()).dump());
   EXPECT_EQ(one.techniques[1].model->ToJson().dump(), two.techniques[1].model->ToJson().dump());
   config.seed = 6;
-  TrainSummary other = Train(config, TrainOptions{2});
+  model::TrainSummary other = model::Train(config, model::TrainOptions{2});
   EXPECT_NE(WithoutTime(one.ToJson()).dump(), WithoutTime(other.ToJson()).dump());
 }
 
@@ -107,50 +104,51 @@ TEST(Trainer, SameSeedSameResultsWhateverTheThreadCount) {
 // same seeded splits), which scaling on the validation split's training rows does not give.
 TEST(Trainer, NormalisesEachSelectionSplitOnItsOwnTrainingRows) {
   ScratchDir dir;
-  TrainConfig config = LoadTrainConfig(dir.Write("c.ini",
-                                                 "[General]\n"
-                                                 "techniques = ['LRRidge']\n"
-                                                 "y = 'ave_response_time'\n"
-                                                 "validation = HoldOut\n"
-                                                 "hold_out_ratio = 0.2\n"
-                                                 "hp_selection = KFold\n"
-                                                 "folds = 4\n"
-                                                 "seed = 3\n"
-                                                 "[DataPreparation]\n"
-                                                 "input_path = '" +
-                                                     Dataset("faas_test.csv") +
-                                                     "'\n"
-                                                     "inverse = ['Lambda']\n"
-                                                     "normalization = True\n"
-                                                     "[LRRidge]\n"
-                                                     "alpha = [10.0]\n"));
-  TrainSummary summary = Train(config, TrainOptions{});
+  model::TrainConfig config = model::LoadTrainConfig(dir.Write("c.ini",
+                                                               "[General]\n"
+                                                               "techniques = ['LRRidge']\n"
+                                                               "y = 'ave_response_time'\n"
+                                                               "validation = HoldOut\n"
+                                                               "hold_out_ratio = 0.2\n"
+                                                               "hp_selection = KFold\n"
+                                                               "folds = 4\n"
+                                                               "seed = 3\n"
+                                                               "[DataPreparation]\n"
+                                                               "input_path = '" +
+                                                                   Dataset("faas_test.csv") +
+                                                                   "'\n"
+                                                                   "inverse = ['Lambda']\n"
+                                                                   "normalization = True\n"
+                                                                   "[LRRidge]\n"
+                                                                   "alpha = [10.0]\n"));
+  model::TrainSummary summary = model::Train(config, model::TrainOptions{});
   ASSERT_TRUE(summary.techniques[0].ok);
 
   CsvTable table = LoadCsv(config.input_path);
-  Eigen::MatrixXd x = FeaturePlan::Fit(config, table).Build(table);
-  Eigen::VectorXd y = TargetColumn(table, config.y, &config);
+  Eigen::MatrixXd x = model::FeaturePlan::Fit(config, table).Build(table);
+  Eigen::VectorXd y = model::TargetColumn(table, config.y, &config);
   std::mt19937_64 rng(config.seed);
-  RowSplit outer = ValidationSplits(config, table, rng).at(0);
-  std::vector<RowSplit> folds = SelectionSplits(config, outer.train, rng);
+  model::RowSplit outer = model::ValidationSplits(config, table, rng).at(0);
+  std::vector<model::RowSplit> folds = model::SelectionSplits(config, outer.train, rng);
   ASSERT_EQ(folds.size(), 4u);
   // The mean fold MAPE with the scalers fitted on `scaling_rows(fold)`.
   auto selection_mape = [&](auto scaling_rows) {
-    std::vector<Metrics> metrics;
-    for (const RowSplit& fold : folds) {
-      Scaler x_scaler = Scaler::Fit(x, scaling_rows(fold));
-      Scaler y_scaler = Scaler::FitVector(y, scaling_rows(fold));
+    std::vector<model::Metrics> metrics;
+    for (const model::RowSplit& fold : folds) {
+      model::Scaler x_scaler = model::Scaler::Fit(x, scaling_rows(fold));
+      model::Scaler y_scaler = model::Scaler::FitVector(y, scaling_rows(fold));
       Eigen::MatrixXd xs = x_scaler.Apply(x);
       Eigen::VectorXd ys = y_scaler.ApplyVector(y);
-      std::unique_ptr<Regressor> ridge = MakeRegressor("LRRidge", {{"alpha", 10.0}}, config.seed);
+      std::unique_ptr<model::Regressor> ridge =
+          model::MakeRegressor("LRRidge", {{"alpha", 10.0}}, config.seed);
       ridge->Fit(xs(fold.train, Eigen::all), ys(fold.train));
       Eigen::VectorXd predicted = y_scaler.InvertVector(ridge->Predict(xs(fold.test, Eigen::all)));
-      metrics.push_back(ComputeMetrics(y(fold.test), predicted));
+      metrics.push_back(model::ComputeMetrics(y(fold.test), predicted));
     }
-    return MeanMetrics(metrics).mape;
+    return model::MeanMetrics(metrics).mape;
   };
-  double per_fold = selection_mape([](const RowSplit& fold) { return fold.train; });
-  double per_validation_split = selection_mape([&](const RowSplit&) { return outer.train; });
+  double per_fold = selection_mape([](const model::RowSplit& fold) { return fold.train; });
+  double per_validation_split = selection_mape([&](const model::RowSplit&) { return outer.train; });
   EXPECT_NEAR(summary.techniques[0].selection.mape, per_fold, 1e-9);
   // The two scalings give different scores here, so the check above tells them apart.
   EXPECT_GT(std::abs(per_fold - per_validation_split), 1e-4);
@@ -160,8 +158,8 @@ TEST(Trainer, ForwardSelectionKeepsAtMostMaxFeatures) {
   ScratchDir dir;
   std::string path = FaasConfig(dir, "validation = HoldOut\nhold_out_ratio = 0.2\n", "");
   std::ofstream(path, std::ios::app) << "[FeatureSelection]\nmethod = 'SFS'\nmax_features = 2\n";
-  TrainSummary summary = Train(LoadTrainConfig(path), TrainOptions{2});
-  for (const TechniqueResult& r : summary.techniques) {
+  model::TrainSummary summary = model::Train(model::LoadTrainConfig(path), model::TrainOptions{2});
+  for (const model::TechniqueResult& r : summary.techniques) {
     EXPECT_GE(r.features.size(), 1u);
     EXPECT_LE(r.features.size(), 2u);
     // The response time is close to the warm service time.
@@ -178,10 +176,10 @@ TEST(Trainer, RandomSearchTriesTheBudgetOfGridPoints) {
                                "[DataPreparation]\ninput_path = '" +
                                    Dataset("faas_test.csv") +
                                    "'\n[LRRidge]\nalpha = [0.001, 0.01, 0.1, 1, 10, 100]\n");
-  TrainSummary summary = Train(LoadTrainConfig(path), TrainOptions{});
+  model::TrainSummary summary = model::Train(model::LoadTrainConfig(path), model::TrainOptions{});
   EXPECT_EQ(summary.techniques[0].points, 3u);
   // The subset is seeded.
-  TrainSummary again = Train(LoadTrainConfig(path), TrainOptions{2});
+  model::TrainSummary again = model::Train(model::LoadTrainConfig(path), model::TrainOptions{2});
   EXPECT_EQ(summary.techniques[0].hyperparameters, again.techniques[0].hyperparameters);
 }
 
@@ -193,25 +191,25 @@ TEST(Trainer, ForwardSelectionChoosesAtLeastMinFeatures) {
   std::string path = FaasConfig(dir, "validation = HoldOut\nhold_out_ratio = 0.2\n", "");
   std::ofstream(path, std::ios::app)
       << "[FeatureSelection]\nmethod = 'SFS'\nmin_features = 3\nmax_features = 3\n";
-  TrainSummary summary = Train(LoadTrainConfig(path), TrainOptions{2});
-  for (const TechniqueResult& r : summary.techniques) {
+  model::TrainSummary summary = model::Train(model::LoadTrainConfig(path), model::TrainOptions{2});
+  for (const model::TechniqueResult& r : summary.techniques) {
     ASSERT_TRUE(r.ok) << r.technique;
     EXPECT_EQ(r.features.size(), 3u) << r.technique;
   }
 }
 
 TEST(HyperparameterGrid, ExpandsInFileOrderAndSamplesASeededSubset) {
-  TechniqueSpace space{"T", {{"a", {1, 2}, {}, {}}, {"b", {"x", "y", "z"}, {}, {}}}, {}};
-  std::vector<nlohmann::json> grid = ExpandGrid(space);
+  model::TechniqueSpace space{"T", {{"a", {1, 2}, {}, {}}, {"b", {"x", "y", "z"}, {}, {}}}, {}};
+  std::vector<nlohmann::json> grid = model::ExpandGrid(space);
   ASSERT_EQ(grid.size(), 6u);
   EXPECT_EQ(grid[0], nlohmann::json({{"a", 1}, {"b", "x"}}));
   EXPECT_EQ(grid[1], nlohmann::json({{"a", 1}, {"b", "y"}}));
   EXPECT_EQ(grid[5], nlohmann::json({{"a", 2}, {"b", "z"}}));
-  std::vector<nlohmann::json> sample = SampleGrid(grid, 4, 9);
+  std::vector<nlohmann::json> sample = model::SampleGrid(grid, 4, 9);
   ASSERT_EQ(sample.size(), 4u);
-  EXPECT_EQ(sample, SampleGrid(grid, 4, 9));
-  EXPECT_EQ(SampleGrid(grid, 10, 9), grid);
-  EXPECT_EQ(ExpandGrid(TechniqueSpace{"T", {}, {}}),
+  EXPECT_EQ(sample, model::SampleGrid(grid, 4, 9));
+  EXPECT_EQ(model::SampleGrid(grid, 10, 9), grid);
+  EXPECT_EQ(model::ExpandGrid(model::TechniqueSpace{"T", {}, {}}),
             std::vector<nlohmann::json>{nlohmann::json::object()});
 }
 
@@ -230,4 +228,4 @@ TEST(ParallelFor, RunsEveryIndexAndRethrowsTheFirstError) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

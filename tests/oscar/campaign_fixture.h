@@ -21,7 +21,7 @@
 #include "profile/results_store.h"
 #include "test_util.h"
 
-namespace twinprof::testing {
+namespace twinprof::test {
 
 inline constexpr char kPassword[] = "pa55-w0rd-never-printed-7f3a";
 
@@ -80,15 +80,16 @@ inline FakeOscar::Options FastServer(const std::string& dir, int page_size = 3) 
 }
 
 // Profiles the campaign into dir/out; progress and reports go to `log`.
-inline ProfileSummary ProfileCampaign(const std::string& campaign_path, const std::string& out,
-                                      bool resume, std::ostream& log) {
-  Campaign campaign = LoadCampaign(campaign_path);
-  std::unique_ptr<Backend> backend = MakeBackend(campaign.backend);
-  ProfileOptions options;
+inline profile::ProfileSummary ProfileCampaign(const std::string& campaign_path,
+                                               const std::string& out, bool resume,
+                                               std::ostream& log) {
+  profile::Campaign campaign = profile::LoadCampaign(campaign_path);
+  std::unique_ptr<profile::Backend> backend = profile::MakeBackend(campaign.backend);
+  profile::ProfileOptions options;
   options.output_dir = out;
   options.resume = resume;
   options.progress = &log;
-  ProfileSummary summary = Profile(campaign, *backend, options);
+  profile::ProfileSummary summary = profile::Profile(campaign, *backend, options);
   log << summary.FullReport() << "\n";
   return summary;
 }
@@ -105,9 +106,9 @@ inline std::string AllOutput(const std::string& out, const std::string& log) {
     s << in.rdbuf();
     all += s.str();
   }
-  const ResultsStore store = ResultsStore::OpenExisting(out);
+  const profile::ResultsStore store = profile::ResultsStore::OpenExisting(out);
   std::ostringstream csv;
-  ExportCsv(store, {}, csv);
+  profile::ExportCsv(store, {}, csv);
   return all + csv.str();
 }
 
@@ -125,14 +126,14 @@ inline void ExpectNoSecret(const FakeOscar& server, const std::string& out,
 // `uploads` split-video jobs and one grayify job per frame they wrote. Returns the number of jobs.
 inline int CheckStore(const std::string& out, int runs, bool all_succeeded = true,
                       int uploads = 2) {
-  const ResultsStore store = ResultsStore::OpenExisting(out);
+  const profile::ResultsStore store = profile::ResultsStore::OpenExisting(out);
   int finished = 0;
-  for (const RunRow& run : store.Runs()) finished += run.status == "finished";
+  for (const profile::RunRow& run : store.Runs()) finished += run.status == "finished";
   EXPECT_EQ(finished, runs);
   std::map<int, std::set<std::string>> ids;
   std::map<int, int> splits, frames, grays;
-  const std::vector<StoredJob> jobs = store.Jobs();
-  for (const StoredJob& job : jobs) {
+  const std::vector<profile::StoredJob> jobs = store.Jobs();
+  for (const profile::StoredJob& job : jobs) {
     const JobRecord& r = job.record;
     EXPECT_EQ(r.source, "oscar");
     EXPECT_EQ(r.cluster, "fake");
@@ -184,4 +185,4 @@ struct Env {
 // video twice: 2 split jobs, and one grayify job per frame they wrote (FRAMES_PER_SECOND = 2).
 inline constexpr int kRuns = 4;
 
-}  // namespace twinprof::testing
+}  // namespace twinprof::test

@@ -14,7 +14,7 @@
 #include "profile/cgroup.h"
 #include "profile/job_process.h"
 
-namespace twinprof::testing {
+namespace twinprof::test {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -154,7 +154,7 @@ struct FakeOscar::Service {
 
 FakeOscar::FakeOscar(Options options) : options_(std::move(options)) {
   fs::create_directories(options_.work_dir);
-  if (options_.enforce_limits) cgroups_ = std::make_unique<Cgroups>(false);
+  if (options_.enforce_limits) cgroups_ = std::make_unique<profile::local::Cgroups>(false);
   server_ = std::make_unique<httplib::Server>();
   Route();
   port_ = server_->bind_to_any_port("127.0.0.1");
@@ -302,7 +302,7 @@ void FakeOscar::RunJob(std::shared_ptr<Job> job, std::shared_ptr<Service> servic
   job->Log("INPUT_FILE_PATH variable set to '" + input.string() + "'");
   job->Log("Script file found in '/oscar/config/script.sh'");
 
-  ProcessSpec spec;
+  profile::local::ProcessSpec spec;
   spec.script = service->script.string();
   spec.working_dir = dir.string();
   spec.environment = {"PATH=/usr/local/bin:/usr/bin:/bin", "INPUT_FILE_PATH=" + input.string(),
@@ -315,14 +315,15 @@ void FakeOscar::RunJob(std::shared_ptr<Job> job, std::shared_ptr<Service> servic
   }
   spec.stdout_path = (dir / "stdout").string();
   spec.stderr_path = (dir / "stderr").string();
-  std::unique_ptr<JobCgroup> cgroup;
+  std::unique_ptr<profile::local::JobCgroup> cgroup;
   if (cgroups_) {
-    cgroup = cgroups_->CreateJob(job->name, JobLimits{service->cpu, service->memory, ""});
+    cgroup = cgroups_->CreateJob(job->name,
+                                 profile::local::JobLimits{service->cpu, service->memory, ""});
     spec.cgroup_procs_files = cgroup->procs_files();
   }
-  ProcessExit exit;
+  profile::local::ProcessExit exit;
   {
-    JobProcess process(spec);
+    profile::local::JobProcess process(spec);
     exit = process.Wait();
   }
   cgroup.reset();
@@ -696,4 +697,4 @@ void FakeOscar::Route() {
                }));
 }
 
-}  // namespace twinprof::testing
+}  // namespace twinprof::test

@@ -40,11 +40,11 @@
 namespace httplib {
 class Server;
 }
-namespace twinprof {
+namespace twinprof::profile::local {
 class Cgroups;
 }
 
-namespace twinprof::testing {
+namespace twinprof::test {
 
 class FakeOscar {
  public:
@@ -104,7 +104,7 @@ class FakeOscar {
 
   Options options_;
   std::unique_ptr<httplib::Server> server_;
-  std::unique_ptr<Cgroups> cgroups_;
+  std::unique_ptr<profile::local::Cgroups> cgroups_;
   std::thread listener_;
   int port_ = 0;
 
@@ -121,4 +121,4 @@ class FakeOscar {
   std::mt19937_64 rng_{std::random_device{}()};
 };
 
-}  // namespace twinprof::testing
+}  // namespace twinprof::test

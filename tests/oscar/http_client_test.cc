@@ -11,22 +11,21 @@
 #include "fake_oscar.h"
 #include "test_util.h"
 
-namespace twinprof::oscar {
+namespace twinprof::test {
 namespace {
 
-using testing::FakeOscar;
 using Kind = FakeOscar::Fault::Kind;
 
 struct Fixture {
-  testing::TempDir dir;
+  TempDir dir;
   FakeOscar server{[this] {
     FakeOscar::Options o;
     o.work_dir = dir.path();
     o.enforce_limits = false;
     return o;
   }()};
-  HttpOptions Options() const {
-    HttpOptions o;
+  profile::oscar::HttpOptions Options() const {
+    profile::oscar::HttpOptions o;
     o.endpoint = server.endpoint();
     o.max_attempts = 3;
     o.initial_backoff = std::chrono::milliseconds(5);
@@ -36,11 +35,11 @@ struct Fixture {
     o.seed = 1;
     return o;
   }
-  HttpClient::Request Services() const {
-    HttpClient::Request r;
+  profile::oscar::HttpClient::Request Services() const {
+    profile::oscar::HttpClient::Request r;
     r.method = "GET";
     r.path = "/system/services";
-    r.auth = HttpAuth::Basic("oscar", "fake-oscar-password-1234");
+    r.auth = profile::oscar::HttpAuth::Basic("oscar", "fake-oscar-password-1234");
     return r;
   }
 };
@@ -48,7 +47,7 @@ struct Fixture {
 TEST(HttpClient, RetriesServerErrorsAndRecovers) {
   Fixture f;
   f.server.AddFault({Kind::k500, "GET", "/system/services", 0, 2, 0});
-  HttpClient client(f.Options());
+  profile::oscar::HttpClient client(f.Options());
   std::vector<int> attempts;
   client.set_retry_observer([&](int attempt, const std::string& reason, auto) {
     attempts.push_back(attempt);
@@ -62,11 +61,11 @@ TEST(HttpClient, RetriesServerErrorsAndRecovers) {
 TEST(HttpClient, GivesUpAfterMaxAttempts) {
   Fixture f;
   f.server.AddFault({Kind::k500, "GET", "/system/services", 0, -1, 0});
-  HttpClient client(f.Options());
+  profile::oscar::HttpClient client(f.Options());
   try {
     client.Send(f.Services());
     FAIL();
-  } catch (const HttpUnavailableError& e) {
+  } catch (const profile::oscar::HttpUnavailableError& e) {
     EXPECT_NE(std::string(e.what()).find("gave up after 3 attempts"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("GET " + f.server.endpoint() + "/system/services"),
               std::string::npos);
@@ -76,9 +75,9 @@ TEST(HttpClient, GivesUpAfterMaxAttempts) {
 
 TEST(HttpClient, NeverRetriesClientErrorsAndExplainsUnauthorized) {
   Fixture f;
-  HttpClient client(f.Options());
+  profile::oscar::HttpClient client(f.Options());
   auto request = f.Services();
-  request.auth = HttpAuth::Basic("oscar", "wrong-password-5678");
+  request.auth = profile::oscar::HttpAuth::Basic("oscar", "wrong-password-5678");
   try {
     client.Send(request);
     FAIL();
@@ -95,7 +94,7 @@ TEST(HttpClient, NeverRetriesClientErrorsAndExplainsUnauthorized) {
 
 TEST(HttpClient, NotFoundNamesTheEndpointAndPath) {
   Fixture f;
-  HttpClient client(f.Options());
+  profile::oscar::HttpClient client(f.Options());
   auto request = f.Services();
   request.path = "/system/services/nope";
   try {
@@ -113,7 +112,7 @@ TEST(HttpClient, RetriesSlowAnswersAndDroppedConnectionsForIdempotentRequests) {
   Fixture f;
   f.server.AddFault({Kind::kSlow, "GET", "/system/services", 0, 1, 1.0});
   f.server.AddFault({Kind::kDrop, "GET", "/system/services", 0, 1, 0});
-  HttpClient client(f.Options());
+  profile::oscar::HttpClient client(f.Options());
   std::vector<std::string> reasons;
   client.set_retry_observer(
       [&](int, const std::string& reason, auto) { reasons.push_back(reason); });
@@ -124,13 +123,13 @@ TEST(HttpClient, RetriesSlowAnswersAndDroppedConnectionsForIdempotentRequests) {
 TEST(HttpClient, ALostAnswerToAPostIsAmbiguousNotRetried) {
   Fixture f;
   f.server.AddFault({Kind::kDrop, "POST", "/system/services", 0, 1, 0});
-  HttpClient client(f.Options());
-  HttpClient::Request request = f.Services();
+  profile::oscar::HttpClient client(f.Options());
+  profile::oscar::HttpClient::Request request = f.Services();
   request.method = "POST";
   request.body = R"({"name": "s", "image": "i", "script": "true"})";
   request.content_type = "application/json";
   request.idempotent = false;
-  EXPECT_THROW(client.Send(request), HttpAmbiguousError);
+  EXPECT_THROW(client.Send(request), profile::oscar::HttpAmbiguousError);
   EXPECT_EQ(f.server.service_names(), std::vector<std::string>{"s"});  // it did take effect
 }
 
@@ -138,8 +137,8 @@ TEST(HttpClient, ALostAnswerToAPostIsAmbiguousNotRetried) {
 TEST(HttpClient, A5xxToAPostIsAmbiguousNotRetried) {
   Fixture f;
   f.server.AddFault({Kind::k502After, "POST", "/system/services", 0, 1, 0});
-  HttpClient client(f.Options());
-  HttpClient::Request request = f.Services();
+  profile::oscar::HttpClient client(f.Options());
+  profile::oscar::HttpClient::Request request = f.Services();
   request.method = "POST";
   request.body = R"({"name": "s", "image": "i", "script": "true"})";
   request.content_type = "application/json";
@@ -147,7 +146,7 @@ TEST(HttpClient, A5xxToAPostIsAmbiguousNotRetried) {
   try {
     client.Send(request);
     ADD_FAILURE() << "no error";
-  } catch (const HttpAmbiguousError& e) {
+  } catch (const profile::oscar::HttpAmbiguousError& e) {
     EXPECT_NE(std::string(e.what()).find("502"), std::string::npos) << e.what();
   }
   EXPECT_EQ(client.retries(), 0);
@@ -156,9 +155,9 @@ TEST(HttpClient, A5xxToAPostIsAmbiguousNotRetried) {
 }
 
 TEST(HttpClient, UnreachableEndpointIsUnavailableAfterRetries) {
-  HttpOptions o;
+  profile::oscar::HttpOptions o;
   {
-    testing::TempDir dir;
+    TempDir dir;
     FakeOscar::Options fo;
     fo.work_dir = dir.path();
     fo.enforce_limits = false;
@@ -168,16 +167,16 @@ TEST(HttpClient, UnreachableEndpointIsUnavailableAfterRetries) {
   o.max_attempts = 2;
   o.initial_backoff = std::chrono::milliseconds(1);
   o.connect_timeout = std::chrono::milliseconds(200);
-  HttpClient client(o);
-  HttpClient::Request r;
+  profile::oscar::HttpClient client(o);
+  profile::oscar::HttpClient::Request r;
   r.method = "GET";
   r.path = "/health";
   try {
     client.Send(r);
     ADD_FAILURE() << "no error";
-  } catch (const HttpUnavailableError& e) {
+  } catch (const profile::oscar::HttpUnavailableError& e) {
     // An InputError (exit status 2) that says what to check.
-    EXPECT_EQ(e.cause(), HttpUnavailableError::Cause::kUnreachable);
+    EXPECT_EQ(e.cause(), profile::oscar::HttpUnavailableError::Cause::kUnreachable);
     EXPECT_NE(e.message().find("check the endpoint"), std::string::npos) << e.message();
   }
   EXPECT_EQ(client.retries(), 1);
@@ -185,12 +184,12 @@ TEST(HttpClient, UnreachableEndpointIsUnavailableAfterRetries) {
 
 // A port that takes connections but never answers: the request's own read timeout bounds it.
 TEST(HttpClient, AServerThatNeverAnswersIsBoundedByTheReadTimeout) {
-  testing::SilentListener silent;
-  HttpOptions o;
+  SilentListener silent;
+  profile::oscar::HttpOptions o;
   o.endpoint = silent.endpoint();
   o.read_timeout = std::chrono::milliseconds(60000);
-  HttpClient client(o);
-  HttpClient::Request r;
+  profile::oscar::HttpClient client(o);
+  profile::oscar::HttpClient::Request r;
   r.method = "GET";
   r.path = "/health";
   r.read_timeout = std::chrono::milliseconds(300);
@@ -199,28 +198,28 @@ TEST(HttpClient, AServerThatNeverAnswersIsBoundedByTheReadTimeout) {
   try {
     client.Send(r);
     ADD_FAILURE() << "no error";
-  } catch (const HttpUnavailableError& e) {
-    EXPECT_EQ(e.cause(), HttpUnavailableError::Cause::kNoAnswer);
+  } catch (const profile::oscar::HttpUnavailableError& e) {
+    EXPECT_EQ(e.cause(), profile::oscar::HttpUnavailableError::Cause::kNoAnswer);
     EXPECT_NE(e.message().find("did not answer"), std::string::npos) << e.message();
   }
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 TEST(HttpClient, RejectsBadEndpoints) {
-  HttpOptions o;
+  profile::oscar::HttpOptions o;
   for (const char* bad : {"", "ftp://host", "https://host/oscar", "https://user:pw@host"}) {
     o.endpoint = bad;
-    EXPECT_THROW(HttpClient{o}, InputError) << bad;
+    EXPECT_THROW(profile::oscar::HttpClient{o}, InputError) << bad;
   }
   o.endpoint = "oscar.example.org";
-  EXPECT_EQ(HttpClient(o).endpoint(), "https://oscar.example.org");
+  EXPECT_EQ(profile::oscar::HttpClient(o).endpoint(), "https://oscar.example.org");
   o.endpoint = "http://127.0.0.1:8080/";
-  EXPECT_EQ(HttpClient(o).endpoint(), "http://127.0.0.1:8080");
+  EXPECT_EQ(profile::oscar::HttpClient(o).endpoint(), "http://127.0.0.1:8080");
 }
 
 TEST(HttpClient, VerifiesTlsCertificatesUnlessInsecure) {
   // An HTTPS server on 127.0.0.1 with a self-signed certificate.
-  testing::TempDir dir;
+  TempDir dir;
   const std::string cert = dir.path() + "/cert.pem", key = dir.path() + "/key.pem";
   const std::string command =
       "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
@@ -236,15 +235,15 @@ TEST(HttpClient, VerifiesTlsCertificatesUnlessInsecure) {
   std::thread listener([&] { server.listen_after_bind(); });
   while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 
-  HttpOptions o;
+  profile::oscar::HttpOptions o;
   o.endpoint = "https://127.0.0.1:" + std::to_string(port);
   o.max_attempts = 2;
   o.initial_backoff = std::chrono::milliseconds(1);
-  HttpClient::Request r;
+  profile::oscar::HttpClient::Request r;
   r.method = "GET";
   r.path = "/health";
   {
-    HttpClient verifying(o);
+    profile::oscar::HttpClient verifying(o);
     try {
       verifying.Send(r);
       ADD_FAILURE() << "a self-signed certificate was accepted";
@@ -256,11 +255,11 @@ TEST(HttpClient, VerifiesTlsCertificatesUnlessInsecure) {
     EXPECT_EQ(verifying.retries(), 0);
   }
   o.insecure = true;
-  HttpClient insecure(o);
+  profile::oscar::HttpClient insecure(o);
   EXPECT_EQ(insecure.Send(r).body, "Ok");
   server.stop();
   listener.join();
 }
 
 }  // namespace
-}  // namespace twinprof::oscar
+}  // namespace twinprof::test

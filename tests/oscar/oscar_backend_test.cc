@@ -18,7 +18,7 @@
 #include "profile/export.h"
 #include "profile/oscar/http_client.h"
 
-namespace twinprof::testing {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -30,7 +30,7 @@ TEST(OscarBackend, VideoProcessCampaignCompletesWithTheLocalBackendsShape) {
   FakeOscar server(o);
   SetCredentials(o);
   const std::string campaign = WriteCampaign(env.dir.path(), server.endpoint());
-  const ProfileSummary summary = ProfileCampaign(campaign, env.out(), false, env.log);
+  const profile::ProfileSummary summary = ProfileCampaign(campaign, env.out(), false, env.log);
   EXPECT_EQ(summary.runs_done, kRuns);
   EXPECT_EQ(summary.failed_jobs, 0) << env.log.str();
   const int jobs = CheckStore(env.out(), kRuns);
@@ -46,7 +46,7 @@ TEST(OscarBackend, VideoProcessCampaignCompletesWithTheLocalBackendsShape) {
 
   // For the record (not checked): the mean breakdown per component, as measured through the API.
   std::map<std::string, std::array<double, 7>> sums;
-  for (const StoredJob& job : ResultsStore::OpenExisting(env.out()).Jobs()) {
+  for (const profile::StoredJob& job : profile::ResultsStore::OpenExisting(env.out()).Jobs()) {
     const JobRecord& r = job.record;
     auto& s = sums[r.component];
     const double parts[] = {
@@ -62,17 +62,17 @@ TEST(OscarBackend, VideoProcessCampaignCompletesWithTheLocalBackendsShape) {
   }
 
   // The same columns as a local-backend campaign's export.
-  const ResultsStore store = ResultsStore::OpenExisting(env.out());
+  const profile::ResultsStore store = profile::ResultsStore::OpenExisting(env.out());
   std::ostringstream oscar_csv;
-  ExportCsv(store, {}, oscar_csv);
-  Campaign local = LoadCampaign(WriteCampaign(env.dir.path(), ""));
-  std::unique_ptr<Backend> backend = MakeBackend(local.backend);
-  ProfileOptions options;
+  profile::ExportCsv(store, {}, oscar_csv);
+  profile::Campaign local = profile::LoadCampaign(WriteCampaign(env.dir.path(), ""));
+  std::unique_ptr<profile::Backend> backend = profile::MakeBackend(local.backend);
+  profile::ProfileOptions options;
   options.output_dir = env.dir.path() + "/local-out";
   options.max_runs = 1;
-  Profile(local, *backend, options);
+  profile::Profile(local, *backend, options);
   std::ostringstream local_csv;
-  ExportCsv(ResultsStore::OpenExisting(options.output_dir), {}, local_csv);
+  profile::ExportCsv(profile::ResultsStore::OpenExisting(options.output_dir), {}, local_csv);
   const auto header = [](const std::string& csv) { return csv.substr(0, csv.find('\n')); };
   EXPECT_EQ(header(oscar_csv.str()), header(local_csv.str()));
 }
@@ -89,7 +89,7 @@ TEST(OscarBackend, RecoversFromTransientFaultsWithoutLosingOrDuplicatingJobs) {
   server.AddFault({Kind::k500, "GET", "/system/services/", 2, 3, 0});
   SetCredentials(o);
   const std::string campaign = WriteCampaign(env.dir.path(), server.endpoint());
-  const ProfileSummary summary = ProfileCampaign(campaign, env.out(), false, env.log);
+  const profile::ProfileSummary summary = ProfileCampaign(campaign, env.out(), false, env.log);
   EXPECT_EQ(summary.runs_done, kRuns);
   EXPECT_GE(server.faults_applied(), 8);
   const int jobs = CheckStore(env.out(), kRuns);
@@ -113,7 +113,7 @@ void PermanentFaultThenResume(const FakeOscar::Fault& fault, const std::string& 
     try {
       ProfileCampaign(campaign, env.out(), false, env.log);
       ADD_FAILURE() << "no error";
-    } catch (const oscar::HttpUnavailableError& e) {  // an InputError too: exit status 2
+    } catch (const profile::oscar::HttpUnavailableError& e) {  // an InputError too: exit status 2
       EXPECT_FALSE(input_error) << e.what();
       env.log << e.what();
       EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
@@ -124,15 +124,15 @@ void PermanentFaultThenResume(const FakeOscar::Fault& fault, const std::string& 
     }
     ExpectNoSecret(server, env.out(), env.log.str());
   }
-  const ResultsStore before = ResultsStore::OpenExisting(env.out());
+  const profile::ResultsStore before = profile::ResultsStore::OpenExisting(env.out());
   int finished_before = 0;
-  for (const RunRow& run : before.Runs()) finished_before += run.status == "finished";
+  for (const profile::RunRow& run : before.Runs()) finished_before += run.status == "finished";
   EXPECT_LT(finished_before, kRuns);
 
   // The cluster is back (a new server: new port and tokens; the services are recreated).
   FakeOscar server(o);
   const std::string resumed = WriteCampaign(env.dir.path(), server.endpoint());
-  const ProfileSummary summary = ProfileCampaign(resumed, env.out(), true, env.log);
+  const profile::ProfileSummary summary = ProfileCampaign(resumed, env.out(), true, env.log);
   EXPECT_EQ(summary.runs_already_finished, finished_before);
   const int jobs = CheckStore(env.out(), kRuns);
   EXPECT_GE(jobs, kRuns * (2 + 2 * 4));
@@ -164,12 +164,12 @@ TEST(OscarBackend, JobsStuckPendingAreRecordedAsFailedAtTheRunTimeout) {
   SetCredentials(o);
   const std::string campaign =
       WriteCampaign(env.dir.path(), server.endpoint(), "  run_timeout: 1s\n");
-  const ProfileSummary summary = ProfileCampaign(campaign, env.out(), false, env.log);
+  const profile::ProfileSummary summary = ProfileCampaign(campaign, env.out(), false, env.log);
   EXPECT_EQ(summary.runs_done, kRuns);
-  const ResultsStore store = ResultsStore::OpenExisting(env.out());
+  const profile::ResultsStore store = profile::ResultsStore::OpenExisting(env.out());
   const auto jobs = store.Jobs();
   ASSERT_EQ(jobs.size(), 2u * kRuns);  // the split jobs, each once, failed
-  for (const StoredJob& job : jobs) {
+  for (const profile::StoredJob& job : jobs) {
     EXPECT_EQ(job.record.status, "failed");
     EXPECT_NE(job.record.failure_reason.find("timeout: still Pending"), std::string::npos)
         << job.record.failure_reason;
@@ -211,4 +211,4 @@ TEST(OscarCli, TheProfileCommandNeverPrintsASecret) {
 }
 
 }  // namespace
-}  // namespace twinprof::testing
+}  // namespace twinprof::test

@@ -15,10 +15,8 @@
 #include "profile/oscar/supervisor_log.h"
 #include "test_util.h"
 
-namespace twinprof::oscar {
+namespace twinprof::test {
 namespace {
-
-using testing::FakeOscar;
 
 FakeOscar::Options ServerOptions(const std::string& dir, int page_size) {
   FakeOscar::Options o;
@@ -29,16 +27,17 @@ FakeOscar::Options ServerOptions(const std::string& dir, int page_size) {
   return o;
 }
 
-OscarClient MakeClient(const FakeOscar& server) {
-  HttpOptions o;
+profile::oscar::OscarClient MakeClient(const FakeOscar& server) {
+  profile::oscar::HttpOptions o;
   o.endpoint = server.endpoint();
   o.initial_backoff = std::chrono::milliseconds(5);
   o.read_timeout = std::chrono::milliseconds(2000);
-  return OscarClient(o, {HttpAuth::Basic("oscar", "fake-oscar-password-1234")});
+  return profile::oscar::OscarClient(
+      o, {profile::oscar::HttpAuth::Basic("oscar", "fake-oscar-password-1234")});
 }
 
-ServiceSpec Spec(const std::string& name) {
-  ServiceSpec spec;
+profile::oscar::ServiceSpec Spec(const std::string& name) {
+  profile::oscar::ServiceSpec spec;
   spec.name = name;
   spec.image = "ghcr.io/example/" + name;
   spec.script = "#!/bin/sh\nwc -c < \"$INPUT_FILE_PATH\" > \"$TMP_OUTPUT_DIR/count.txt\"\n";
@@ -61,20 +60,20 @@ TEST(ServiceSpec, FollowsFdlSemantics) {
   EXPECT_EQ(j["input"][0]["path"], "bucket/count");
   EXPECT_EQ(j["environment"]["variables"]["GREETING"], "hello");
   EXPECT_EQ(j["log_level"], "INFO");
-  EXPECT_EQ(FormatCpuQuantity(2), "2");
-  EXPECT_EQ(FormatCpuQuantity(0.125), "0.125");
-  EXPECT_EQ(FormatMemoryQuantity(1.5 * 1048576), "2Mi");
+  EXPECT_EQ(profile::oscar::FormatCpuQuantity(2), "2");
+  EXPECT_EQ(profile::oscar::FormatCpuQuantity(0.125), "0.125");
+  EXPECT_EQ(profile::oscar::FormatMemoryQuantity(1.5 * 1048576), "2Mi");
 }
 
 TEST(OscarClient, CreatesThenUpdatesAServiceAndReadsItsToken) {
-  testing::TempDir dir;
+  TempDir dir;
   FakeOscar server(ServerOptions(dir.path(), 0));
-  OscarClient client = MakeClient(server);
+  profile::oscar::OscarClient client = MakeClient(server);
   EXPECT_FALSE(client.ServiceExists("count"));
   client.CreateOrUpdateService(Spec("count"));
   const std::string token = client.ReadServiceToken("count");
   EXPECT_EQ(token.size(), 64u);
-  ServiceSpec bigger = Spec("count");
+  profile::oscar::ServiceSpec bigger = Spec("count");
   bigger.cpu = 1;
   client.CreateOrUpdateService(bigger);  // PUT: same service, same token
   EXPECT_EQ(server.service("count")["cpu"], "1");
@@ -86,28 +85,29 @@ TEST(OscarClient, CreatesThenUpdatesAServiceAndReadsItsToken) {
 }
 
 void RunFiveJobs(int page_size) {
-  testing::TempDir dir;
+  TempDir dir;
   FakeOscar server(ServerOptions(dir.path(), page_size));
-  OscarClient client = MakeClient(server);
+  profile::oscar::OscarClient client = MakeClient(server);
   client.CreateOrUpdateService(Spec("count"));
   const std::string token = client.ReadServiceToken("count");
   for (int i = 0; i < 5; ++i) client.InvokeAsync("count", token, std::string(100 + i, 'x'));
-  std::map<std::string, JobInfo> jobs;
-  ASSERT_TRUE(testing::WaitFor(
+  std::map<std::string, profile::oscar::JobInfo> jobs;
+  ASSERT_TRUE(WaitFor(
       [&] {
         jobs = client.ListJobs("count");
         for (const auto& [name, info] : jobs) {
-          if (!IsTerminal(info.status)) return false;
+          if (!profile::oscar::IsTerminal(info.status)) return false;
         }
         return jobs.size() == 5;
       },
       30));
   for (const auto& [name, info] : jobs) {
-    EXPECT_EQ(info.status, JobStatus::kSucceeded) << name;
+    EXPECT_EQ(info.status, profile::oscar::JobStatus::kSucceeded) << name;
     ASSERT_TRUE(info.creation_time && info.start_time && info.finish_time);
     EXPECT_LE(*info.creation_time, *info.start_time);
     EXPECT_LE(*info.start_time, *info.finish_time);
-    const SupervisorLog log = ParseSupervisorLog(client.JobLog("count", name));
+    const profile::oscar::SupervisorLog log =
+        profile::oscar::ParseSupervisorLog(client.JobLog("count", name));
     ASSERT_TRUE(log.script_start && log.script_end) << name;
     EXPECT_LE(*log.script_start, *log.script_end);
     EXPECT_EQ(log.output_files, 1);
@@ -121,7 +121,7 @@ TEST(OscarClient, RunsJobsAndListsThemFromTheBareMap) { RunFiveJobs(0); }
 TEST(OscarClient, RunsJobsAndListsThemPageByPage) { RunFiveJobs(2); }
 
 TEST(ServiceSpec, WithoutAScriptTheImagesCommandRuns) {
-  ServiceSpec spec = Spec("kserve");
+  profile::oscar::ServiceSpec spec = Spec("kserve");
   spec.script.clear();
   EXPECT_FALSE(spec.ToJson().contains("script"));
   EXPECT_EQ(spec.ToJson()["image"], "ghcr.io/example/kserve");
@@ -129,18 +129,18 @@ TEST(ServiceSpec, WithoutAScriptTheImagesCommandRuns) {
 
 // Jobs are named SERVICE-<uuid4>, as OSCAR names them; a bucket lists its objects with sizes.
 TEST(OscarClient, JobsAreNamedLikeOscarsAndBucketsListTheirObjects) {
-  testing::TempDir dir;
+  TempDir dir;
   FakeOscar server(ServerOptions(dir.path(), 2));  // pages of 2: the bucket listing pages too
-  OscarClient client = MakeClient(server);
+  profile::oscar::OscarClient client = MakeClient(server);
   client.CreateOrUpdateService(Spec("count"));
   const std::string token = client.ReadServiceToken("count");
   for (int i = 0; i < 3; ++i) client.InvokeAsync("count", token, std::string(10 * (i + 1), 'x'));
-  std::map<std::string, JobInfo> jobs;
-  ASSERT_TRUE(testing::WaitFor(
+  std::map<std::string, profile::oscar::JobInfo> jobs;
+  ASSERT_TRUE(WaitFor(
       [&] {
         jobs = client.ListJobs("count");
         int done = 0;
-        for (const auto& [name, info] : jobs) done += IsTerminal(info.status);
+        for (const auto& [name, info] : jobs) done += profile::oscar::IsTerminal(info.status);
         return done == 3;
       },
       30));
@@ -157,9 +157,9 @@ TEST(OscarClient, JobsAreNamedLikeOscarsAndBucketsListTheirObjects) {
 // After a restart that lost the service, a 404 says the service is gone (not "check the
 // endpoint"), for the listing, the invocation and the token.
 TEST(OscarClient, AServiceGoneAfterARestartIsSaidToBeGone) {
-  testing::TempDir dir;
+  TempDir dir;
   FakeOscar server(ServerOptions(dir.path(), 0));
-  OscarClient client = MakeClient(server);
+  profile::oscar::OscarClient client = MakeClient(server);
   EXPECT_NO_THROW(client.CheckReachable());
   client.CreateOrUpdateService(Spec("count"));
   const std::string token = client.ReadServiceToken("count");
@@ -179,18 +179,18 @@ TEST(OscarClient, AServiceGoneAfterARestartIsSaidToBeGone) {
 }
 
 TEST(OscarClient, AWrongServiceTokenIsUnauthorized) {
-  testing::TempDir dir;
+  TempDir dir;
   FakeOscar server(ServerOptions(dir.path(), 0));
-  OscarClient client = MakeClient(server);
+  profile::oscar::OscarClient client = MakeClient(server);
   client.CreateOrUpdateService(Spec("count"));
   EXPECT_THROW(client.InvokeAsync("count", std::string(64, 'a'), "x"), InputError);
   EXPECT_EQ(server.jobs_created("count"), 0);
 }
 
 TEST(OscarClient, MalformedListingNamesTheProblem) {
-  testing::TempDir dir;
+  TempDir dir;
   FakeOscar server(ServerOptions(dir.path(), 0));
-  OscarClient client = MakeClient(server);
+  profile::oscar::OscarClient client = MakeClient(server);
   client.CreateOrUpdateService(Spec("count"));
   server.AddFault({FakeOscar::Fault::Kind::kMalformedJson, "GET", "/system/logs/", 0, 1, 0});
   try {
@@ -227,7 +227,7 @@ TEST(Credentials, ComeFromTheEnvironmentAndAreNeverDescribed) {
   {
     Env a("OSCAR_TOKEN", nullptr), b("OSCAR_USER", nullptr), c("OSCAR_PASSWORD", nullptr);
     try {
-      CredentialsFromEnvironment();
+      profile::oscar::CredentialsFromEnvironment();
       FAIL();
     } catch (const InputError& e) {
       EXPECT_NE(e.message().find("OSCAR_USER and OSCAR_PASSWORD"), std::string::npos);
@@ -235,33 +235,33 @@ TEST(Credentials, ComeFromTheEnvironmentAndAreNeverDescribed) {
   }
   {
     Env a("OSCAR_TOKEN", nullptr), b("OSCAR_USER", "alice"), c("OSCAR_PASSWORD", nullptr);
-    EXPECT_THROW(CredentialsFromEnvironment(), InputError);
+    EXPECT_THROW(profile::oscar::CredentialsFromEnvironment(), InputError);
   }
   {
     Env a("OSCAR_TOKEN", nullptr), b("OSCAR_USER", "alice"), c("OSCAR_PASSWORD", "s3cr3t-xyz");
-    const Credentials cred = CredentialsFromEnvironment();
-    EXPECT_EQ(cred.auth.kind, HttpAuth::Kind::kBasic);
+    const profile::oscar::Credentials cred = profile::oscar::CredentialsFromEnvironment();
+    EXPECT_EQ(cred.auth.kind, profile::oscar::HttpAuth::Kind::kBasic);
     EXPECT_EQ(cred.Describe().find("s3cr3t-xyz"), std::string::npos);
   }
   {
     Env a("OSCAR_TOKEN", "tok-abc-123"), b("OSCAR_USER", "alice"), c("OSCAR_PASSWORD", "pw");
-    const Credentials cred = CredentialsFromEnvironment();
-    EXPECT_EQ(cred.auth.kind, HttpAuth::Kind::kBearer);
+    const profile::oscar::Credentials cred = profile::oscar::CredentialsFromEnvironment();
+    EXPECT_EQ(cred.auth.kind, profile::oscar::HttpAuth::Kind::kBearer);
     EXPECT_EQ(cred.Describe().find("tok-abc-123"), std::string::npos);
   }
 }
 
 TEST(OscarClient, AcceptsAnOidcBearerTokenForTheSystemCalls) {
-  testing::TempDir dir;
+  TempDir dir;
   FakeOscar::Options o = ServerOptions(dir.path(), 0);
   o.oidc_token = "oidc-token-for-tests";
   FakeOscar server(o);
-  HttpOptions h;
+  profile::oscar::HttpOptions h;
   h.endpoint = server.endpoint();
-  OscarClient client(h, {HttpAuth::Bearer("oidc-token-for-tests")});
+  profile::oscar::OscarClient client(h, {profile::oscar::HttpAuth::Bearer("oidc-token-for-tests")});
   client.CreateOrUpdateService(Spec("count"));
   EXPECT_TRUE(client.ServiceExists("count"));
 }
 
 }  // namespace
-}  // namespace twinprof::oscar
+}  // namespace twinprof::test

@@ -16,7 +16,7 @@
 #include "campaign_fixture.h"
 #include "core/error.h"
 
-namespace twinprof::testing {
+namespace twinprof::test {
 namespace {
 
 using Kind = FakeOscar::Fault::Kind;
@@ -25,7 +25,7 @@ using Kind = FakeOscar::Fault::Kind;
 std::map<int, std::vector<JobRecord>> RecordsOf(const std::string& out,
                                                 const std::string& component) {
   std::map<int, std::vector<JobRecord>> runs;
-  for (const StoredJob& job : ResultsStore::OpenExisting(out).Jobs()) {
+  for (const profile::StoredJob& job : profile::ResultsStore::OpenExisting(out).Jobs()) {
     if (job.record.component == component) runs[job.record.run_id].push_back(job.record);
   }
   for (auto& [run, records] : runs) {
@@ -46,7 +46,7 @@ TEST(OscarFaults, SourceJobsAreMatchedToTheirInvocationsByCreationNotByName) {
   server.AddFault({Kind::kSlow, "POST", "/job/", 0, -1, 1.05});
   SetCredentials(o);
   const std::string campaign = WriteCampaign(env.dir.path(), server.endpoint(), "", 2, 3, 3);
-  const ProfileSummary summary = ProfileCampaign(campaign, env.out(), false, env.log);
+  const profile::ProfileSummary summary = ProfileCampaign(campaign, env.out(), false, env.log);
   EXPECT_EQ(summary.runs_done, kRuns);
   CheckStore(env.out(), kRuns, true, 3);
   const auto runs = RecordsOf(env.out(), "split-video");
@@ -75,7 +75,7 @@ TEST(OscarFaults, A502AfterThePostTookEffectIsCheckedByListingNotResent) {
   server.AddFault({Kind::k502After, "POST", "/job/", 3, 1, 0});
   SetCredentials(o);
   const std::string campaign = WriteCampaign(env.dir.path(), server.endpoint());
-  const ProfileSummary summary = ProfileCampaign(campaign, env.out(), false, env.log);
+  const profile::ProfileSummary summary = ProfileCampaign(campaign, env.out(), false, env.log);
   EXPECT_EQ(summary.runs_done, kRuns);
   EXPECT_EQ(server.faults_applied(), 3);
   EXPECT_EQ(server.jobs_created("split-video"), 2 * kRuns);
@@ -92,7 +92,7 @@ TEST(OscarFaults, A500BeforeThePostTookEffectIsSentAgainAfterTheCheck) {
   server.AddFault({Kind::k500, "POST", "/job/", 1, 2, 0});
   SetCredentials(o);
   const std::string campaign = WriteCampaign(env.dir.path(), server.endpoint());
-  const ProfileSummary summary = ProfileCampaign(campaign, env.out(), false, env.log);
+  const profile::ProfileSummary summary = ProfileCampaign(campaign, env.out(), false, env.log);
   EXPECT_EQ(summary.runs_done, kRuns);
   EXPECT_EQ(server.jobs_created("split-video"), 2 * kRuns);
   const int jobs = CheckStore(env.out(), kRuns);
@@ -111,7 +111,7 @@ TEST(OscarFaults, ALostAnswerDuringTheCheckDoesNotAbortTheCampaign) {
   server.AddFault({Kind::kDrop, "GET", "/system/logs/split-video", 2, 1, 0});
   SetCredentials(o);
   const std::string campaign = WriteCampaign(env.dir.path(), server.endpoint());
-  const ProfileSummary summary = ProfileCampaign(campaign, env.out(), false, env.log);
+  const profile::ProfileSummary summary = ProfileCampaign(campaign, env.out(), false, env.log);
   EXPECT_EQ(summary.runs_done, kRuns);
   EXPECT_EQ(server.faults_applied(), 3);
   EXPECT_EQ(server.jobs_created("split-video"), 2 * kRuns);
@@ -130,7 +130,7 @@ TEST(OscarFaults, BucketTriggeredJobsWithoutTheStorageEventKeepStableIdsSizesAnd
   FakeOscar server(o);
   SetCredentials(o);
   const std::string campaign = WriteCampaign(env.dir.path(), server.endpoint());
-  const ProfileSummary summary = ProfileCampaign(campaign, env.out(), false, env.log);
+  const profile::ProfileSummary summary = ProfileCampaign(campaign, env.out(), false, env.log);
   EXPECT_EQ(summary.runs_done, kRuns);
   CheckStore(env.out(), kRuns);  // ids named by their input, input_bytes > 0
   const auto grays = RecordsOf(env.out(), "grayify");
@@ -246,10 +246,10 @@ TEST(OscarFaults, AServiceGoneAfterARestartSaysSoAndTheStoreResumes) {
     EXPECT_NE(message.find("--resume"), std::string::npos) << message;
     EXPECT_EQ(message.find("check the endpoint"), std::string::npos) << message;
   }
-  const ProfileSummary summary = ProfileCampaign(campaign, env.out(), true, env.log);
+  const profile::ProfileSummary summary = ProfileCampaign(campaign, env.out(), true, env.log);
   EXPECT_EQ(summary.runs_done + summary.runs_already_finished, kRuns);
   CheckStore(env.out(), kRuns);
 }
 
 }  // namespace
-}  // namespace twinprof::testing
+}  // namespace twinprof::test

@@ -15,16 +15,16 @@
 #include "profile/campaign.h"
 #include "profile/oscar/job_info.h"
 
-namespace twinprof::oscar {
+namespace twinprof::test {
 namespace {
 
 const std::string kExample =
     std::string(TWINPROF_SOURCE_DIR) + "/experiments/video-process/campaign-oscar.yaml";
 
 TEST(OscarOptions, TheDocumentedExampleLoads) {
-  const Campaign campaign = LoadCampaign(kExample);
+  const profile::Campaign campaign = profile::LoadCampaign(kExample);
   EXPECT_EQ(campaign.backend.name, "oscar");
-  const OscarOptions o = ParseOscarOptions(campaign.backend);
+  const profile::oscar::OscarOptions o = profile::oscar::ParseOscarOptions(campaign.backend);
   EXPECT_EQ(o.http.endpoint, "https://oscar.example.org");
   EXPECT_EQ(o.cluster_id, "oscar-cluster");
   EXPECT_FALSE(o.http.insecure);
@@ -58,13 +58,13 @@ TEST(OscarOptions, TheDocsShowTheExampleAsItIs) {
 }
 
 TEST(OscarOptions, MakingTheBackendNeedsCredentialsInTheEnvironment) {
-  const Campaign campaign = LoadCampaign(kExample);
+  const profile::Campaign campaign = profile::LoadCampaign(kExample);
   unsetenv("OSCAR_TOKEN");
   unsetenv("OSCAR_USER");
   unsetenv("OSCAR_PASSWORD");
-  EXPECT_THROW(MakeBackend(campaign.backend), InputError);
+  EXPECT_THROW(profile::MakeBackend(campaign.backend), InputError);
   setenv("OSCAR_TOKEN", "token-from-the-environment", 1);
-  EXPECT_EQ(MakeBackend(campaign.backend)->name(), "oscar");  // no request is made
+  EXPECT_EQ(profile::MakeBackend(campaign.backend)->name(), "oscar");  // no request is made
   unsetenv("OSCAR_TOKEN");
 }
 
@@ -82,7 +82,7 @@ TEST(OscarOptions, AServiceWithoutScriptRunsOnOscarOnly) {
   };
   write("");
   try {
-    LoadCampaign(path);
+    profile::LoadCampaign(path);
     ADD_FAILURE() << "the local backend accepted a component without script";
   } catch (const InputError& e) {
     EXPECT_EQ(e.where().file, fdl);
@@ -91,7 +91,7 @@ TEST(OscarOptions, AServiceWithoutScriptRunsOnOscarOnly) {
     EXPECT_NE(e.message().find("backend: oscar"), std::string::npos) << e.message();
   }
   write("backend: oscar\noscar: {endpoint: 'https://oscar.example.org'}\n");
-  EXPECT_EQ(LoadCampaign(path).workflow.size(), 1u);
+  EXPECT_EQ(profile::LoadCampaign(path).workflow.size(), 1u);
   std::remove(path.c_str());
 }
 
@@ -109,7 +109,7 @@ TEST(BadAnswers, EachNamesWhatIsWrong) {
     std::stringstream body;
     body << in.rdbuf();
     try {
-      ParseJobsPage(body.str(), "GET https://oscar/system/logs/grayify");
+      profile::oscar::ParseJobsPage(body.str(), "GET https://oscar/system/logs/grayify");
       ADD_FAILURE() << file << ": accepted";
     } catch (const InputError& e) {
       EXPECT_NE(e.message().find(substring), std::string::npos) << file << ": " << e.message();
@@ -121,4 +121,4 @@ TEST(BadAnswers, EachNamesWhatIsWrong) {
 }
 
 }  // namespace
-}  // namespace twinprof::oscar
+}  // namespace twinprof::test

@@ -9,55 +9,57 @@
 #include "profile/oscar/job_timeline.h"
 #include "profile/oscar/supervisor_log.h"
 
-namespace twinprof::oscar {
+namespace twinprof::test {
 namespace {
 
 TEST(Rfc3339, ParsesUtcFractionsAndOffsets) {
-  EXPECT_EQ(*ParseRfc3339("1970-01-01T00:00:10Z"), 10.0);
-  EXPECT_NEAR(*ParseRfc3339("2024-05-01T10:20:30.250Z") - *ParseRfc3339("2024-05-01T10:20:30Z"),
+  EXPECT_EQ(*profile::oscar::ParseRfc3339("1970-01-01T00:00:10Z"), 10.0);
+  EXPECT_NEAR(*profile::oscar::ParseRfc3339("2024-05-01T10:20:30.250Z") -
+                  *profile::oscar::ParseRfc3339("2024-05-01T10:20:30Z"),
               0.25, 1e-9);
-  EXPECT_EQ(*ParseRfc3339("2024-05-01T12:20:30+02:00"), *ParseRfc3339("2024-05-01T10:20:30Z"));
-  EXPECT_NEAR(
-      *ParseRfc3339("2024-05-01T10:20:30.123456789Z") - *ParseRfc3339("2024-05-01T10:20:30Z"),
-      0.123456789, 1e-6);
-  EXPECT_FALSE(ParseRfc3339("2024-05-01 10:20"));
-  EXPECT_FALSE(ParseRfc3339("2024-13-01T10:20:30Z"));
-  EXPECT_FALSE(ParseRfc3339("2024-05-01T10:20:30"));  // no zone
-  EXPECT_FALSE(ParseRfc3339("2024-05-01T10:20:30Zjunk"));
+  EXPECT_EQ(*profile::oscar::ParseRfc3339("2024-05-01T12:20:30+02:00"),
+            *profile::oscar::ParseRfc3339("2024-05-01T10:20:30Z"));
+  EXPECT_NEAR(*profile::oscar::ParseRfc3339("2024-05-01T10:20:30.123456789Z") -
+                  *profile::oscar::ParseRfc3339("2024-05-01T10:20:30Z"),
+              0.123456789, 1e-6);
+  EXPECT_FALSE(profile::oscar::ParseRfc3339("2024-05-01 10:20"));
+  EXPECT_FALSE(profile::oscar::ParseRfc3339("2024-13-01T10:20:30Z"));
+  EXPECT_FALSE(profile::oscar::ParseRfc3339("2024-05-01T10:20:30"));  // no zone
+  EXPECT_FALSE(profile::oscar::ParseRfc3339("2024-05-01T10:20:30Zjunk"));
 }
 
 TEST(JobsPage, ReadsTheBareMapOfOlderReleases) {
-  const JobsPage page = ParseJobsPage(
+  const profile::oscar::JobsPage page = profile::oscar::ParseJobsPage(
       R"({"grayify-1": {"status": "Succeeded", "creation_time": "2024-05-01T10:00:00Z",
           "start_time": "2024-05-01T10:00:02Z", "finish_time": "2024-05-01T10:00:07Z"},
           "grayify-2": {"status": "Pending"}})",
       "GET x");
   EXPECT_FALSE(page.paginated);
   ASSERT_EQ(page.jobs.size(), 2u);
-  const JobInfo& done = page.jobs.at("grayify-1");
-  EXPECT_EQ(done.status, JobStatus::kSucceeded);
+  const profile::oscar::JobInfo& done = page.jobs.at("grayify-1");
+  EXPECT_EQ(done.status, profile::oscar::JobStatus::kSucceeded);
   EXPECT_EQ(*done.finish_time - *done.creation_time, 7.0);
-  EXPECT_EQ(page.jobs.at("grayify-2").status, JobStatus::kPending);
+  EXPECT_EQ(page.jobs.at("grayify-2").status, profile::oscar::JobStatus::kPending);
   EXPECT_FALSE(page.jobs.at("grayify-2").creation_time);
 }
 
 TEST(JobsPage, ReadsThePaginatedShape) {
-  const JobsPage page = ParseJobsPage(
+  const profile::oscar::JobsPage page = profile::oscar::ParseJobsPage(
       R"({"jobs": {"a": {"status": "Running", "creation_time": "2024-05-01T10:00:00Z"}},
           "next_page": "tok", "remaining_jobs": 3})",
       "GET x");
   EXPECT_TRUE(page.paginated);
   EXPECT_EQ(page.next_page, "tok");
-  EXPECT_EQ(page.jobs.at("a").status, JobStatus::kRunning);
-  const JobsPage last = ParseJobsPage(R"({"jobs": {}})", "GET x");
+  EXPECT_EQ(page.jobs.at("a").status, profile::oscar::JobStatus::kRunning);
+  const profile::oscar::JobsPage last = profile::oscar::ParseJobsPage(R"({"jobs": {}})", "GET x");
   EXPECT_TRUE(last.paginated);
   EXPECT_TRUE(last.next_page.empty());
-  EXPECT_TRUE(ParseJobsPage("{}", "GET x").jobs.empty());
+  EXPECT_TRUE(profile::oscar::ParseJobsPage("{}", "GET x").jobs.empty());
 }
 
 void ExpectError(const std::string& body, const std::string& substring) {
   try {
-    ParseJobsPage(body, "GET https://oscar/system/logs/s");
+    profile::oscar::ParseJobsPage(body, "GET https://oscar/system/logs/s");
     FAIL() << "no error for " << body;
   } catch (const InputError& e) {
     EXPECT_NE(e.message().find(substring), std::string::npos) << e.message();
@@ -95,8 +97,8 @@ TEST(SupervisorLog, FindsScriptStartAndEndWithMilliseconds) {
       "Uploading file 'a.png' to bucket 'b'\n"
       "2024-05-01T10:00:05.500000000Z 2024-05-01 10:00:05,500 - supervisor - INFO - "
       "Uploading file 'b.png' to bucket 'b'\n";
-  const SupervisorLog parsed = ParseSupervisorLog(log);
-  const double base = *ParseRfc3339("2024-05-01T10:00:00Z");
+  const profile::oscar::SupervisorLog parsed = profile::oscar::ParseSupervisorLog(log);
+  const double base = *profile::oscar::ParseRfc3339("2024-05-01T10:00:00Z");
   ASSERT_TRUE(parsed.script_start && parsed.script_end);
   EXPECT_NEAR(*parsed.script_start - base, 1.999, 1e-6);
   EXPECT_NEAR(*parsed.script_end - base, 5.250, 1e-6);
@@ -113,8 +115,9 @@ TEST(SupervisorLog, CorrectsTheSupervisorsTimeZoneWithTheKubernetesPrefix) {
       "Script file found in '/oscar/config/script.sh'\n"
       "2024-05-01T10:00:03.010000000Z 2024-05-01 12:00:03,000 - supervisor - INFO - "
       "Searching for files to upload in folder '/tmp/out'\n";
-  const SupervisorLog parsed = ParseSupervisorLog(log);
-  EXPECT_NEAR(*parsed.script_start - *ParseRfc3339("2024-05-01T10:00:02Z"), 0.0, 1e-6);
+  const profile::oscar::SupervisorLog parsed = profile::oscar::ParseSupervisorLog(log);
+  EXPECT_NEAR(*parsed.script_start - *profile::oscar::ParseRfc3339("2024-05-01T10:00:02Z"), 0.0,
+              1e-6);
   EXPECT_NEAR(*parsed.script_end - *parsed.script_start, 1.0, 1e-6);
 }
 
@@ -136,8 +139,8 @@ TEST(SupervisorLog, ReadsTheInputFromTheDownloadLineAndWhenEachUploadEnded) {
       line("03.100", "Uploading file 'gray/f-01.png' to bucket 'video'") +
       line("03.400", "Uploading file 'gray/f-02.png' to bucket 'video'") +
       line("03.650", "Creating response");
-  const SupervisorLog parsed = ParseSupervisorLog(log);
-  const double base = *ParseRfc3339("2024-05-01T10:00:00Z");
+  const profile::oscar::SupervisorLog parsed = profile::oscar::ParseSupervisorLog(log);
+  const double base = *profile::oscar::ParseRfc3339("2024-05-01T10:00:00Z");
   EXPECT_EQ(parsed.input_bucket, "video");
   EXPECT_EQ(parsed.input_key, "frames/f-01.png");
   EXPECT_FALSE(parsed.input_event_time);
@@ -152,18 +155,20 @@ TEST(SupervisorLog, ReadsTheInputFromTheDownloadLineAndWhenEachUploadEnded) {
   EXPECT_EQ(parsed.output_files, 2);
   // The last line of a log that is still being written: the upload has no end yet.
   EXPECT_FALSE(
-      ParseSupervisorLog(line("03.100", "Uploading file 'k' to bucket 'b'")).uploads.at(0).end);
+      profile::oscar::ParseSupervisorLog(line("03.100", "Uploading file 'k' to bucket 'b'"))
+          .uploads.at(0)
+          .end);
 }
 
 TEST(SupervisorLog, WithoutTimestampsOrLinesGivesNothing) {
-  const SupervisorLog parsed = ParseSupervisorLog("hello\n\nworld");
+  const profile::oscar::SupervisorLog parsed = profile::oscar::ParseSupervisorLog("hello\n\nworld");
   EXPECT_FALSE(parsed.script_start);
   EXPECT_FALSE(parsed.script_end);
   EXPECT_EQ(parsed.output_files, 0);
 }
 
 TEST(Timeline, ClampsToMonotonicAndThePartsAddUp) {
-  JobTimes times;
+  profile::oscar::JobTimes times;
   times.submit = 100.400;   // client clock, ms
   times.pod_start = 100.0;  // truncated to the second: earlier than the submit
   times.container_start = 102.0;
@@ -171,7 +176,7 @@ TEST(Timeline, ClampsToMonotonicAndThePartsAddUp) {
   times.exec_end = 105.900;
   times.finish = 105.0;  // truncated: earlier than the script's end
   JobRecord r;
-  const TimelineFix fix = FillTimes(times, 100.0, &r);
+  const profile::oscar::TimelineFix fix = profile::oscar::FillTimes(times, 100.0, &r);
   EXPECT_EQ(fix.clamped, 2);
   EXPECT_EQ(fix.skewed, 0);
   EXPECT_NEAR(r.t_submit, 0.4, 1e-9);
@@ -185,11 +190,11 @@ TEST(Timeline, ClampsToMonotonicAndThePartsAddUp) {
 }
 
 TEST(Timeline, MissingTimesTakeThePreviousOneAndSkewIsCounted) {
-  JobTimes times;
+  profile::oscar::JobTimes times;
   times.submit = 50;
   times.pod_start = 40;  // ten seconds before the invocation: clocks disagree
   JobRecord r;
-  const TimelineFix fix = FillTimes(times, 50, &r);
+  const profile::oscar::TimelineFix fix = profile::oscar::FillTimes(times, 50, &r);
   EXPECT_EQ(fix.skewed, 1);
   EXPECT_EQ(fix.missing, 4);
   EXPECT_EQ(r.t_finish, 0);
@@ -197,4 +202,4 @@ TEST(Timeline, MissingTimesTakeThePreviousOneAndSkewIsCounted) {
 }
 
 }  // namespace
-}  // namespace twinprof::oscar
+}  // namespace twinprof::test

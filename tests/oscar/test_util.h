@@ -15,7 +15,7 @@
 #include <string>
 #include <thread>
 
-namespace twinprof::testing {
+namespace twinprof::test {
 
 // A fresh folder under $TMPDIR (or /tmp), removed with its contents at the end of scope.
 class TempDir {
@@ -74,4 +74,4 @@ class SilentListener {
   int port_ = 0;
 };
 
-}  // namespace twinprof::testing
+}  // namespace twinprof::test

@@ -35,8 +35,8 @@ TEST(PipelineReportTest, EveryStepRunsAndTheReportDrawsEveryChart) {
              fs::copy_options::recursive);
   }
   const fs::path out = dir / "out";
-  testing::CommandResult run = testing::RunTwinprof(
-      {"run", (dir / "data/pipeline/pipeline-full.yaml").string(), "-o", out.string()});
+  CommandResult run =
+      RunTwinprof({"run", (dir / "data/pipeline/pipeline-full.yaml").string(), "-o", out.string()});
   ASSERT_EQ(run.exit_status, 0) << run.out << run.err;
 
   // Every step ran and left its outputs.

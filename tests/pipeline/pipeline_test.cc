@@ -19,13 +19,10 @@
 #include "../profile/kill_while_profiling.h"
 #include "profile/results_store.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::CountCommittedJobs;
-using testing::RunAndKill;
-using testing::RunTwinprof;
 
 class PipelineTest : public ::testing::Test {
  protected:
@@ -190,12 +187,12 @@ TEST_F(PipelineTest, KilledWhileProfilingThenRerunHasEveryJobExactlyOnce) {
   std::string text((std::istreambuf_iterator<char>(commands)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("--resume"), std::string::npos) << text;
 
-  ResultsStore store = ResultsStore::OpenExisting(profile);
-  std::vector<RunRow> runs = store.Runs();
+  profile::ResultsStore store = profile::ResultsStore::OpenExisting(profile);
+  std::vector<profile::RunRow> runs = store.Runs();
   ASSERT_EQ(runs.size(), 12u);
-  for (const RunRow& run : runs) EXPECT_EQ(run.status, "finished") << run.run_id;
+  for (const profile::RunRow& run : runs) EXPECT_EQ(run.status, "finished") << run.run_id;
   std::multiset<std::pair<int, std::string>> found;
-  for (const StoredJob& job : store.Jobs()) {
+  for (const profile::StoredJob& job : store.Jobs()) {
     EXPECT_TRUE(job.record.succeeded()) << job.record.job_id << ": " << job.log_tail;
     found.insert({job.record.run_id, job.record.job_id});
   }
@@ -218,4 +215,4 @@ TEST(PipelineFormats, DocsQuoteTheExamplePipelineVerbatim) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -8,12 +8,14 @@
 #include "core/yaml_file.h"
 #include "platform/platform.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-Platform FromText(const std::string& text) { return LoadPlatform(YamlFile::Parse(text, "p.yaml")); }
+platform::Platform FromText(const std::string& text) {
+  return platform::LoadPlatform(YamlFile::Parse(text, "p.yaml"));
+}
 
 // The error LoadPlatform gives for `text`.
 InputError ErrorFor(const std::string& text) {
@@ -52,11 +54,11 @@ std::string Replace(std::string text, const std::string& from, const std::string
 }
 
 TEST(PlatformLoader, ReadsEveryField) {
-  Platform p = FromText(kTwoClusters);
+  platform::Platform p = FromText(kTwoClusters);
   EXPECT_EQ(p.name, "t");
   EXPECT_EQ(p.source_file, "p.yaml");
   ASSERT_EQ(p.node_types.size(), 2u);
-  const NodeType* big = p.FindNodeType("big");
+  const platform::NodeType* big = p.FindNodeType("big");
   ASSERT_NE(big, nullptr);
   EXPECT_EQ(big->arch, "x86_64");
   EXPECT_EQ(big->cores, 8);
@@ -67,7 +69,7 @@ TEST(PlatformLoader, ReadsEveryField) {
   EXPECT_DOUBLE_EQ(p.FindNodeType("small")->price_per_hour, 0);
   EXPECT_EQ(p.FindNodeType("none"), nullptr);
 
-  const Cluster* b = p.FindCluster("b");
+  const platform::Cluster* b = p.FindCluster("b");
   ASSERT_NE(b, nullptr);
   ASSERT_EQ(b->nodes.size(), 2u);
   EXPECT_EQ(b->nodes[0], (std::pair<std::string, int>("big", 3)));
@@ -94,14 +96,14 @@ TEST(PlatformLoader, ReadsEveryField) {
 }
 
 TEST(PlatformLoader, ArchAliasesAreNormalised) {
-  Platform p = FromText(Replace(Replace(kTwoClusters, "arch: arm64", "arch: aarch64"),
-                                "arch: x86_64", "arch: amd64"));
+  platform::Platform p = FromText(Replace(Replace(kTwoClusters, "arch: arm64", "arch: aarch64"),
+                                          "arch: x86_64", "arch: amd64"));
   EXPECT_EQ(p.FindNodeType("small")->arch, "arm64");
   EXPECT_EQ(p.FindNodeType("big")->arch, "x86_64");
 }
 
 TEST(PlatformLoader, OneClusterNeedsNoLinks) {
-  Platform p = FromText(R"(name: one
+  platform::Platform p = FromText(R"(name: one
 node_types: {n: {arch: x86_64, cores: 2, speed: 2Gf, memory: 2Gi}}
 clusters:
   c: {nodes: {n: 1}, lan: {bandwidth: 1Gbps, latency: 0}, storage: {bandwidth: 1GBps, latency: 0}}
@@ -178,29 +180,29 @@ TEST(PlatformLoader, ClustersConnectedThroughAThirdOneAreFine) {
     storage: {bandwidth: 40MBps, latency: 1ms}
 links:
   - {between: [c, b], bandwidth: 50Mbps, latency: 40ms})");
-  Platform p = FromText(text);
+  platform::Platform p = FromText(text);
   EXPECT_EQ(p.clusters.size(), 3u);
   EXPECT_EQ(p.FindLink("a", "c"), nullptr);
 }
 
 TEST(PlatformLoader, MissingFileIsAnInputError) {
-  EXPECT_THROW(LoadPlatform("/nonexistent/platform.yaml"), InputError);
+  EXPECT_THROW(platform::LoadPlatform("/nonexistent/platform.yaml"), InputError);
 }
 
 // ValidatePlatform on platforms built in code, as the explorer does.
 TEST(ValidatePlatform, CatchesMistakesInCodeBuiltPlatforms) {
-  Platform base = FromText(kTwoClusters);
-  ValidatePlatform(base);
+  platform::Platform base = FromText(kTwoClusters);
+  platform::ValidatePlatform(base);
 
-  auto expect_error = [](const Platform& p, const std::string& message) {
+  auto expect_error = [](const platform::Platform& p, const std::string& message) {
     try {
-      ValidatePlatform(p);
+      platform::ValidatePlatform(p);
       ADD_FAILURE() << "no error, expected " << message;
     } catch (const InputError& e) {
       EXPECT_NE(e.message().find(message), std::string::npos) << e.what();
     }
   };
-  Platform p = base;
+  platform::Platform p = base;
   p.clusters[0].nodes[0].second = 0;
   expect_error(p, "the count of 'small' must be between 1");
   p = base;
@@ -231,19 +233,19 @@ TEST(ValidatePlatform, CatchesMistakesInCodeBuiltPlatforms) {
   p.overheads.pod_start_s = -1;
   expect_error(p, "pod_start must be zero or positive");
   p = base;
-  p.clusters[0].nodes[0].second = PlatformLimits::kMaxNodes;
-  p.clusters[1].nodes[0].second = PlatformLimits::kMaxNodes;
+  p.clusters[0].nodes[0].second = platform::PlatformLimits::kMaxNodes;
+  p.clusters[1].nodes[0].second = platform::PlatformLimits::kMaxNodes;
   expect_error(p, "at most");
 }
 
 TEST(PlatformNames, AreIdentifiers) {
-  EXPECT_TRUE(IsValidPlatformName("vm-medium"));
-  EXPECT_TRUE(IsValidPlatformName("rpi4.b_2"));
-  EXPECT_FALSE(IsValidPlatformName(""));
-  EXPECT_FALSE(IsValidPlatformName("-x"));
-  EXPECT_FALSE(IsValidPlatformName("a b"));
-  EXPECT_FALSE(IsValidPlatformName("a/b"));
-  EXPECT_FALSE(IsValidPlatformName(std::string(65, 'a')));
+  EXPECT_TRUE(platform::IsValidPlatformName("vm-medium"));
+  EXPECT_TRUE(platform::IsValidPlatformName("rpi4.b_2"));
+  EXPECT_FALSE(platform::IsValidPlatformName(""));
+  EXPECT_FALSE(platform::IsValidPlatformName("-x"));
+  EXPECT_FALSE(platform::IsValidPlatformName("a b"));
+  EXPECT_FALSE(platform::IsValidPlatformName("a/b"));
+  EXPECT_FALSE(platform::IsValidPlatformName(std::string(65, 'a')));
 }
 
 // Every file in platforms/ loads (the documented examples included).
@@ -252,7 +254,7 @@ TEST(PlatformExamples, EveryFileInPlatformsLoads) {
   for (const auto& entry : fs::directory_iterator(fs::path(TWINPROF_SOURCE_DIR) / "platforms")) {
     if (entry.path().extension() != ".yaml") continue;
     SCOPED_TRACE(entry.path().string());
-    Platform p = LoadPlatform(entry.path().string());
+    platform::Platform p = platform::LoadPlatform(entry.path().string());
     EXPECT_FALSE(p.clusters.empty());
     ++count;
   }
@@ -260,7 +262,8 @@ TEST(PlatformExamples, EveryFileInPlatformsLoads) {
 }
 
 TEST(PlatformExamples, EdgeCloudMatchesItsDescription) {
-  Platform p = LoadPlatform(std::string(TWINPROF_SOURCE_DIR) + "/platforms/edge-cloud.yaml");
+  platform::Platform p =
+      platform::LoadPlatform(std::string(TWINPROF_SOURCE_DIR) + "/platforms/edge-cloud.yaml");
   ASSERT_NE(p.FindCluster("edge"), nullptr);
   ASSERT_NE(p.FindCluster("cloud"), nullptr);
   EXPECT_EQ(p.FindCluster("edge")->node_count(), 3);
@@ -294,4 +297,4 @@ TEST(PlatformExamples, FormatsDocShowsEdgeCloudVerbatim) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -5,7 +5,7 @@
 #include <map>
 #include <sstream>
 
-namespace twinprof::testing {
+namespace twinprof::test {
 
 namespace sg4 = simgrid::s4u;
 
@@ -51,4 +51,4 @@ std::string DumpSimGridPlatform(const sg4::Engine& engine,
   return out.str();
 }
 
-}  // namespace twinprof::testing
+}  // namespace twinprof::test

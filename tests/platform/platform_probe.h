@@ -7,11 +7,11 @@
 #include <utility>
 #include <vector>
 
-namespace twinprof::testing {
+namespace twinprof::test {
 
 // One line per host (sorted by name: cores, speed, properties), per link (sorted by name:
 // bandwidth, latency), and per requested route (its links in order and its latency).
 std::string DumpSimGridPlatform(const simgrid::s4u::Engine& engine,
                                 const std::vector<std::pair<std::string, std::string>>& routes);
 
-}  // namespace twinprof::testing
+}  // namespace twinprof::test

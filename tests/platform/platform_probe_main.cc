@@ -17,6 +17,6 @@ int main(int argc, char** argv) {
   engine.seal_platform();  // Engine::run would do it; routes are only complete once sealed
   std::vector<std::pair<std::string, std::string>> routes;
   for (int i = 2; i + 1 < argc; i += 2) routes.emplace_back(argv[i], argv[i + 1]);
-  std::cout << twinprof::testing::DumpSimGridPlatform(engine, routes);
+  std::cout << twinprof::test::DumpSimGridPlatform(engine, routes);
   return 0;
 }

@@ -10,7 +10,7 @@
 
 #include "simgrid_test_platforms.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace sg4 = simgrid::s4u;
@@ -61,8 +61,8 @@ class SimGridTest : public ::testing::Test {
 };
 
 TEST_F(SimGridTest, OneHostPerNodeAndAStorageHostPerCluster) {
-  Platform platform = testing::EdgeCloudPlatform();
-  SimGridPlatform sim = BuildSimGridPlatform(platform, *engine_);
+  platform::Platform platform = EdgeCloudPlatform();
+  platform::SimGridPlatform sim = platform::BuildSimGridPlatform(platform, *engine_);
   EXPECT_EQ(engine_->get_host_count(), 11u + 2u);
   ASSERT_EQ(sim.nodes.size(), 11u);
   ASSERT_EQ(sim.storage_hosts.size(), 2u);
@@ -77,8 +77,8 @@ TEST_F(SimGridTest, OneHostPerNodeAndAStorageHostPerCluster) {
   EXPECT_EQ(sim.nodes[3].host->get_name(), "cloud/vm-medium-0");
   EXPECT_EQ(sim.nodes[10].index, 7);
   EXPECT_EQ(sim.storage_hosts[0]->get_name(), "edge/storage");
-  EXPECT_EQ(sim.storage_hosts[1]->get_name(), SimStorageHostName("cloud"));
-  EXPECT_EQ(SimNodeHostName("cloud", "vm-medium", 7), sim.nodes[10].host->get_name());
+  EXPECT_EQ(sim.storage_hosts[1]->get_name(), platform::SimStorageHostName("cloud"));
+  EXPECT_EQ(platform::SimNodeHostName("cloud", "vm-medium", 7), sim.nodes[10].host->get_name());
 
   const sg4::Host* rpi = sim.nodes[1].host;
   EXPECT_EQ(rpi->get_core_count(), 4);
@@ -100,7 +100,7 @@ TEST_F(SimGridTest, OneHostPerNodeAndAStorageHostPerCluster) {
 }
 
 TEST_F(SimGridTest, RoutesCrossTheExpectedLinks) {
-  BuildSimGridPlatform(testing::EdgeCloudPlatform(), *engine_);
+  platform::BuildSimGridPlatform(EdgeCloudPlatform(), *engine_);
   auto [links, latency] = Route("edge/rpi4-1", "cloud/vm-medium-3");
   EXPECT_EQ(links, (std::vector<std::string>{"edge/lan-1", "wan/edge/cloud", "cloud/lan-3"}));
   EXPECT_NEAR(latency, 0.2e-3 + 25e-3 + 0.1e-3, 1e-12);
@@ -120,7 +120,7 @@ TEST_F(SimGridTest, RoutesCrossTheExpectedLinks) {
 }
 
 TEST_F(SimGridTest, ClustersWithoutADirectLinkRouteThroughTheirNeighbour) {
-  BuildSimGridPlatform(testing::ChainPlatform(), *engine_);
+  platform::BuildSimGridPlatform(ChainPlatform(), *engine_);
   EXPECT_EQ(engine_->get_host_count(), 6u + 3u);
   auto [links, latency] = Route("a/small-1", "c/big-0");
   EXPECT_EQ(links, (std::vector<std::string>{"a/lan-1", "wan/a/b", "wan/c/b", "c/lan-0"}));
@@ -131,7 +131,7 @@ TEST_F(SimGridTest, ClustersWithoutADirectLinkRouteThroughTheirNeighbour) {
 }
 
 TEST_F(SimGridTest, EdgeToCloudTransferTakesLatencyPlusSizeOverTheWan) {
-  BuildSimGridPlatform(testing::EdgeCloudPlatform(), *engine_);
+  platform::BuildSimGridPlatform(EdgeCloudPlatform(), *engine_);
   const double bytes = 100e6;
   std::vector<double> done = Transfer({{"edge/rpi4-0", "cloud/vm-medium-5", bytes}});
   // Bottleneck: the 100 Mbps WAN (12.5 MB/s); latency: 0.2 ms + 25 ms + 0.1 ms.
@@ -140,7 +140,7 @@ TEST_F(SimGridTest, EdgeToCloudTransferTakesLatencyPlusSizeOverTheWan) {
 }
 
 TEST_F(SimGridTest, ConcurrentTransfersShareTheBottleneck) {
-  BuildSimGridPlatform(testing::EdgeCloudPlatform(), *engine_);
+  platform::BuildSimGridPlatform(EdgeCloudPlatform(), *engine_);
   // Two edge nodes upload to their storage at once: the 40 MB/s storage link is shared.
   std::vector<double> done =
       Transfer({{"edge/rpi4-0", "edge/storage", 40e6}, {"edge/rpi4-1", "edge/storage", 40e6}});
@@ -150,16 +150,16 @@ TEST_F(SimGridTest, ConcurrentTransfersShareTheBottleneck) {
 }
 
 TEST_F(SimGridTest, TransfersInsideTheCloudUseTheLan) {
-  BuildSimGridPlatform(testing::EdgeCloudPlatform(), *engine_);
+  platform::BuildSimGridPlatform(EdgeCloudPlatform(), *engine_);
   std::vector<double> done = Transfer({{"cloud/vm-medium-0", "cloud/vm-medium-1", 1.25e9}});
   const double expected = 0.2e-3 + 1.25e9 / 1.25e9;
   EXPECT_NEAR(done[0], expected, expected * 1e-6);
 }
 
 TEST_F(SimGridTest, ASecondPlatformInTheSameEngineIsRefused) {
-  BuildSimGridPlatform(testing::EdgeCloudPlatform(), *engine_);
-  EXPECT_THROW(BuildSimGridPlatform(testing::EdgeCloudPlatform(), *engine_), std::logic_error);
+  platform::BuildSimGridPlatform(EdgeCloudPlatform(), *engine_);
+  EXPECT_THROW(platform::BuildSimGridPlatform(EdgeCloudPlatform(), *engine_), std::logic_error);
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -6,15 +6,15 @@
 #include "core/yaml_file.h"
 #include "platform/platform.h"
 
-namespace twinprof::testing {
+namespace twinprof::test {
 
-inline Platform EdgeCloudPlatform() {
-  return LoadPlatform(std::string(TWINPROF_SOURCE_DIR) + "/platforms/edge-cloud.yaml");
+inline platform::Platform EdgeCloudPlatform() {
+  return platform::LoadPlatform(std::string(TWINPROF_SOURCE_DIR) + "/platforms/edge-cloud.yaml");
 }
 
 // Three clusters in a chain a - b - c (no direct a - c link), two node types in b.
-inline Platform ChainPlatform() {
-  return LoadPlatform(YamlFile::Parse(R"(name: chain
+inline platform::Platform ChainPlatform() {
+  return platform::LoadPlatform(YamlFile::Parse(R"(name: chain
 node_types:
   small: {arch: arm64, cores: 4, speed: 1.2Gf, memory: 4Gi}
   big: {arch: x86_64, cores: 16, speed: 3.5Gf, memory: 64Gi, price_per_hour: 0.8}
@@ -30,7 +30,7 @@ links:
   - {between: [c, b], bandwidth: 1Gbps, latency: 20ms}
 overheads: {scheduling: 0.2s, pod_start: 1.5s, image_pull_bandwidth: 50MBps}
 )",
-                                      "chain.yaml"));
+                                                "chain.yaml"));
 }
 
-}  // namespace twinprof::testing
+}  // namespace twinprof::test

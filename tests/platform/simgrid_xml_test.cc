@@ -14,40 +14,40 @@
 #include "platform_probe.h"
 #include "simgrid_test_platforms.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
 using Routes = std::vector<std::pair<std::string, std::string>>;
 
 // Loads the XML of `platform` with SimGrid in a child process and dumps it.
-std::string DumpFromXml(const Platform& platform, const Routes& routes) {
+std::string DumpFromXml(const platform::Platform& platform, const Routes& routes) {
   fs::path file = fs::temp_directory_path() /
                   ("twinprof-xml-" + std::to_string(::getpid()) + "-" + platform.name + ".xml");
-  std::ofstream(file) << ToSimGridXml(platform);
+  std::ofstream(file) << platform::ToSimGridXml(platform);
   std::vector<std::string> argv = {SIMGRID_PLATFORM_PROBE, file.string()};
   for (const auto& [src, dst] : routes) {
     argv.push_back(src);
     argv.push_back(dst);
   }
-  testing::CommandResult result = testing::RunCommand(argv);
+  CommandResult result = RunCommand(argv);
   fs::remove(file);
   EXPECT_EQ(result.exit_status, 0) << result.err;
   return result.out;
 }
 
 // Builds `platform` in this process's Engine and dumps it.
-std::string DumpFromMemory(const Platform& platform, const Routes& routes) {
+std::string DumpFromMemory(const platform::Platform& platform, const Routes& routes) {
   int argc = 1;
   char name[] = "simgrid_xml_test";
   char* argv[] = {name, nullptr};
   simgrid::s4u::Engine engine(&argc, argv);
-  BuildSimGridPlatform(platform, engine);
-  return testing::DumpSimGridPlatform(engine, routes);
+  platform::BuildSimGridPlatform(platform, engine);
+  return DumpSimGridPlatform(engine, routes);
 }
 
 TEST(SimGridXml, EdgeCloudLoadsInSimGridAndMatchesTheInMemoryBuild) {
-  Platform platform = testing::EdgeCloudPlatform();
+  platform::Platform platform = EdgeCloudPlatform();
   Routes routes = {{"edge/rpi4-0", "cloud/vm-medium-7"},
                    {"cloud/vm-medium-2", "edge/storage"},
                    {"edge/rpi4-1", "edge/rpi4-2"},
@@ -68,7 +68,7 @@ TEST(SimGridXml, EdgeCloudLoadsInSimGridAndMatchesTheInMemoryBuild) {
 }
 
 TEST(SimGridXml, MultiHopRoutesSurviveTheExport) {
-  Platform platform = testing::ChainPlatform();
+  platform::Platform platform = ChainPlatform();
   Routes routes = {{"a/small-0", "c/big-0"}, {"c/big-0", "a/storage"}, {"b/small-0", "b/big-1"}};
   std::string from_xml = DumpFromXml(platform, routes);
   EXPECT_EQ(from_xml, DumpFromMemory(platform, routes));
@@ -80,7 +80,7 @@ TEST(SimGridXml, EveryExamplePlatformLoadsInSimGrid) {
   for (const auto& entry : fs::directory_iterator(fs::path(TWINPROF_SOURCE_DIR) / "platforms")) {
     if (entry.path().extension() != ".yaml") continue;
     SCOPED_TRACE(entry.path().string());
-    Platform platform = LoadPlatform(entry.path().string());
+    platform::Platform platform = platform::LoadPlatform(entry.path().string());
     std::string dump = DumpFromXml(platform, {});
     EXPECT_NE(
         dump.find("hosts " + std::to_string(platform.node_count() + platform.clusters.size())),
@@ -90,13 +90,13 @@ TEST(SimGridXml, EveryExamplePlatformLoadsInSimGrid) {
 }
 
 TEST(SimGridXml, IsVersion41AndEscapesNames) {
-  Platform platform = testing::EdgeCloudPlatform();
+  platform::Platform platform = EdgeCloudPlatform();
   platform.name = "a<b>&\"c\"";
-  std::string xml = ToSimGridXml(platform);
+  std::string xml = platform::ToSimGridXml(platform);
   EXPECT_NE(xml.find("<platform version=\"4.1\">"), std::string::npos);
   EXPECT_NE(xml.find("platform:a&lt;b&gt;&amp;&quot;c&quot;"), std::string::npos) << xml;
   EXPECT_EQ(xml.find("a<b>"), std::string::npos);
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -16,7 +16,7 @@ namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
-using twinprof::testing::RunTwinprof;
+using twinprof::test::RunTwinprof;
 
 // The jobs of a simulated jobs.csv: each row's fields by column name (no field holds a comma).
 std::vector<std::map<std::string, std::string>> ReadJobs(const fs::path& path) {

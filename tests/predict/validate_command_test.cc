@@ -20,7 +20,7 @@ namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
-using twinprof::testing::RunTwinprof;
+using twinprof::test::RunTwinprof;
 
 std::string Slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -15,7 +15,7 @@
 #include "profile/planner.h"
 #include "profile/results_store.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -25,7 +25,8 @@ std::string Source(const std::string& path) {
 }
 
 TEST(CampaignTest, VideoProcessExampleOfTheDocsLoadsAndPlans) {
-  Campaign campaign = LoadCampaign(Source("experiments/video-process/campaign.yaml"));
+  profile::Campaign campaign =
+      profile::LoadCampaign(Source("experiments/video-process/campaign.yaml"));
   EXPECT_EQ(campaign.name, "video-process");
   EXPECT_EQ(campaign.workflow.size(), 2u);
   EXPECT_EQ(campaign.backend.name, "local");
@@ -37,7 +38,7 @@ TEST(CampaignTest, VideoProcessExampleOfTheDocsLoadsAndPlans) {
   EXPECT_TRUE(campaign.test_single_components);
   EXPECT_DOUBLE_EQ(campaign.job_timeout_s, 300);
 
-  Plan plan = MakePlan(campaign);
+  profile::Plan plan = profile::MakePlan(campaign);
   // 4 inputs x grayify cpu {0.5, 1} x parallelism {1, 2}, each followed by 2 single runs.
   ASSERT_EQ(plan.runs.size(), 48u);
   EXPECT_EQ(plan.workflow_runs(), 16);
@@ -53,19 +54,21 @@ TEST(CampaignTest, VideoProcessExampleOfTheDocsLoadsAndPlans) {
       "grayify.cpu",     "grayify.memory_mb",     "grayify.parallelism"};
   EXPECT_EQ(plan.parameter_names, names);
   // The same file, the same plan.
-  EXPECT_EQ(MakePlan(LoadCampaign(Source("experiments/video-process/campaign.yaml"))).fingerprint,
-            plan.fingerprint);
+  EXPECT_EQ(
+      profile::MakePlan(profile::LoadCampaign(Source("experiments/video-process/campaign.yaml")))
+          .fingerprint,
+      plan.fingerprint);
   std::set<std::string> keys;
-  for (const PlannedRun& run : plan.runs) keys.insert(run.key);
+  for (const profile::PlannedRun& run : plan.runs) keys.insert(run.key);
   EXPECT_EQ(keys.size(), plan.runs.size());
 }
 
 TEST(CampaignTest, CpuBurnExampleSweepsTheQuota) {
-  Campaign campaign = LoadCampaign(Source("experiments/cpu-burn/campaign.yaml"));
-  Plan plan = MakePlan(campaign);
+  profile::Campaign campaign = profile::LoadCampaign(Source("experiments/cpu-burn/campaign.yaml"));
+  profile::Plan plan = profile::MakePlan(campaign);
   EXPECT_EQ(plan.runs.size(), 2u * 3u * 2u);  // inputs x cpu x repetitions
   std::set<double> cpus;
-  for (const PlannedRun& run : plan.runs) {
+  for (const profile::PlannedRun& run : plan.runs) {
     cpus.insert(run.deployments[0].cpu);
     EXPECT_EQ(run.deployments[0].environment.back(),
               std::make_pair(std::string("ROUNDS"), std::string("8")));
@@ -74,12 +77,12 @@ TEST(CampaignTest, CpuBurnExampleSweepsTheQuota) {
 }
 
 TEST(CampaignTest, ArrivalPatterns) {
-  Arrival deterministic;
+  profile::Arrival deterministic;
   deterministic.batch_size = 2;
   deterministic.number_of_batches = 3;
   deterministic.inter_upload_time_s = 5;
   EXPECT_EQ(deterministic.UploadTimes(1), (std::vector<double>{0, 0, 5, 5, 10, 10}));
-  Arrival exponential = deterministic;
+  profile::Arrival exponential = deterministic;
   exponential.exponential = true;
   exponential.number_of_batches = 2000;
   std::vector<double> times = exponential.UploadTimes(1);
@@ -102,12 +105,12 @@ TEST(CampaignTest, FileInputsAndRunRequests) {
       << "inputs: {files: [videos]}\n"
       << "space:\n  input: [b.mp4]\n  grayify: {env: {BLUR_SIGMA: [0, 3]}}\n"
       << "arrival: {batch_size: 2, number_of_batches: 2, inter_upload_time: 1s}\n";
-  Campaign campaign = LoadCampaign((dir / "campaign.yaml").string());
+  profile::Campaign campaign = profile::LoadCampaign((dir / "campaign.yaml").string());
   ASSERT_EQ(campaign.inputs.size(), 1u);
   EXPECT_EQ(campaign.inputs[0].name, "b.mp4");
-  Plan plan = MakePlan(campaign);
+  profile::Plan plan = profile::MakePlan(campaign);
   ASSERT_EQ(plan.runs.size(), 2u);
-  RunRequest request = MakeRunRequest(campaign, plan.runs[1], {}, "/tmp/x");
+  profile::RunRequest request = profile::MakeRunRequest(campaign, plan.runs[1], {}, "/tmp/x");
   ASSERT_EQ(request.uploads.size(), 4u);
   EXPECT_EQ(request.uploads[3].name, "input-4.mp4");
   EXPECT_EQ(request.uploads[3].component, "split-video");
@@ -142,7 +145,7 @@ TEST(CampaignTest, PlanDeclaresParameterTypes) {
       << "workflow: " << Source("workflows/video-process.yaml") << "\n"
       << "inputs: {generate: 'echo {size} > {out}', values: {size: [320x240, 640x360]}}\n"
       << "space:\n  grayify: {cpuset: ['0'], env: {BLUR_SIGMA: [0, 3], MODE: ['1', fast]}}\n";
-  Plan plan = MakePlan(LoadCampaign((dir / "campaign.yaml").string()));
+  profile::Plan plan = profile::MakePlan(profile::LoadCampaign((dir / "campaign.yaml").string()));
   std::map<std::string, ParameterType> types = ParameterTypeMap(plan.parameters);
   EXPECT_EQ(types.at("input"), ParameterType::kText);
   EXPECT_EQ(types.at("input.size"), ParameterType::kText);
@@ -176,7 +179,8 @@ TEST(CampaignTest, FormatsDocShowsTheExampleCampaignsDeclarations) {
     type = type.substr(0, type.find(' '));
     documented.push_back({name, ParseParameterType(type).value()});
   }
-  Plan plan = MakePlan(LoadCampaign(Source("experiments/video-process/campaign.yaml")));
+  profile::Plan plan =
+      profile::MakePlan(profile::LoadCampaign(Source("experiments/video-process/campaign.yaml")));
   EXPECT_EQ(documented, plan.parameters);
 }
 
@@ -191,10 +195,10 @@ TEST(CampaignTest, InterleavedRepetitionsRunEveryConfigurationOncePerPass) {
         << "inputs: {generate: 'echo {s} > {out}', values: {s: [1]}}\n"
         << "space:\n  grayify: {cpu: [0.5, 1]}\nrepetitions: 2\n"
         << "interleave_repetitions: " << (interleave ? "true" : "false") << "\n";
-    Plan plan = MakePlan(LoadCampaign((dir / "campaign.yaml").string()));
+    profile::Plan plan = profile::MakePlan(profile::LoadCampaign((dir / "campaign.yaml").string()));
     ASSERT_EQ(plan.runs.size(), 4u);
     std::vector<std::pair<int, std::string>> order;  // (repetition, grayify.cpu)
-    for (const PlannedRun& run : plan.runs) {
+    for (const profile::PlannedRun& run : plan.runs) {
       EXPECT_EQ(run.run_id, static_cast<int>(order.size()));
       for (const auto& [name, value] : run.parameters) {
         if (name == "grayify.cpu") order.emplace_back(run.repetition, value);
@@ -214,14 +218,14 @@ TEST(CampaignTest, OscarFdlExamplesRunLocally) {
     fs::path out = fs::temp_directory_path() /
                    ("twinprof-fdl-" + std::string(name) + "-" + std::to_string(::getpid()));
     fs::remove_all(out);
-    auto result = testing::RunTwinprof(
-        {"profile", Source("experiments/fdl/" + std::string(name) + "/campaign.yaml"), "-o",
-         out.string(), "-q"});
+    auto result =
+        RunTwinprof({"profile", Source("experiments/fdl/" + std::string(name) + "/campaign.yaml"),
+                     "-o", out.string(), "-q"});
     ASSERT_EQ(result.exit_status, 0) << result.err;
-    ResultsStore store = ResultsStore::OpenExisting(out.string());
-    std::vector<StoredJob> jobs = store.Jobs();
+    profile::ResultsStore store = profile::ResultsStore::OpenExisting(out.string());
+    std::vector<profile::StoredJob> jobs = store.Jobs();
     EXPECT_GE(jobs.size(), 4u);
-    for (const StoredJob& job : jobs) {
+    for (const profile::StoredJob& job : jobs) {
       EXPECT_TRUE(job.record.succeeded()) << name << ": " << job.record.failure_reason << "\n"
                                           << job.log_tail;
       EXPECT_EQ(job.record.output_files, 1);
@@ -231,18 +235,18 @@ TEST(CampaignTest, OscarFdlExamplesRunLocally) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 TEST(CampaignTest, CheckKnowsCampaigns) {
-  auto result = testing::RunTwinprof({"check", Source("experiments/cpu-burn/campaign.yaml")});
+  auto result = RunTwinprof({"check", Source("experiments/cpu-burn/campaign.yaml")});
   ASSERT_EQ(result.exit_status, 0) << result.err;
   EXPECT_NE(result.out.find("(campaign, 12 runs of workflow cpu-burn, 2 inputs, backend local)"),
             std::string::npos)
       << result.out;
-  auto bad = testing::RunTwinprof({"check", Source("tests/data/bad/campaign/bad-cpu.yaml")});
+  auto bad = RunTwinprof({"check", Source("tests/data/bad/campaign/bad-cpu.yaml")});
   EXPECT_EQ(bad.exit_status, 2);
   EXPECT_NE(bad.err.find("bad-cpu.yaml:6:14: error:"), std::string::npos) << bad.err;
 }
@@ -259,4 +263,4 @@ TEST(CampaignTest, FormatsDocShowsTheExampleCampaignAsItIs) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -12,7 +12,7 @@
 #include "profile/campaign.h"
 #include "profile/profiler.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -20,10 +20,11 @@ namespace fs = std::filesystem;
 TEST(GoldenReport, Profile) {
   fs::path out = fs::temp_directory_path() / ("twinprof-golden-" + std::to_string(::getpid()));
   fs::remove_all(out);
-  Campaign campaign = LoadCampaign("tests/data/profile/golden.yaml");
-  ProfileOptions options;
+  profile::Campaign campaign = profile::LoadCampaign("tests/data/profile/golden.yaml");
+  profile::ProfileOptions options;
   options.output_dir = out.string();
-  ProfileSummary summary = Profile(campaign, *MakeBackend(campaign.backend), options);
+  profile::ProfileSummary summary =
+      profile::Profile(campaign, *profile::MakeBackend(campaign.backend), options);
   fs::remove_all(out);
   summary.output_dir = "OUT";
   summary.wall_s = 0;
@@ -34,4 +35,4 @@ TEST(GoldenReport, Profile) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -12,7 +12,7 @@
 #include "cgroup_probe.h"
 #include "profile/cgroup.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -26,9 +26,9 @@ class JobProcessTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  ProcessSpec Script(const std::string& body) {
+  profile::local::ProcessSpec Script(const std::string& body) {
     std::ofstream((dir_ / "script.sh").string()) << body;
-    ProcessSpec spec;
+    profile::local::ProcessSpec spec;
     spec.script = (dir_ / "script.sh").string();
     spec.working_dir = dir_.string();
     spec.environment = {"PATH=/usr/bin:/bin", "GREETING=hello"};
@@ -41,21 +41,21 @@ class JobProcessTest : public ::testing::Test {
 };
 
 TEST_F(JobProcessTest, RunsWithEnvironmentAndReportsExitCode) {
-  JobProcess process(Script("echo $GREETING; pwd; echo oops >&2; exit 3\n"));
-  ProcessExit exit = process.Wait();
+  profile::local::JobProcess process(Script("echo $GREETING; pwd; echo oops >&2; exit 3\n"));
+  profile::local::ProcessExit exit = process.Wait();
   EXPECT_TRUE(exit.exited);
   EXPECT_EQ(exit.code, 3);
-  EXPECT_EQ(ReadTail((dir_ / "out").string(), 1000), "hello\n" + dir_.string());
-  EXPECT_EQ(ReadTail((dir_ / "err").string(), 1000), "oops");
+  EXPECT_EQ(profile::local::ReadTail((dir_ / "out").string(), 1000), "hello\n" + dir_.string());
+  EXPECT_EQ(profile::local::ReadTail((dir_ / "err").string(), 1000), "oops");
 }
 
 TEST_F(JobProcessTest, KillGroupStopsTheScriptAndItsChildren) {
-  JobProcess process(Script("sleep 30 & sleep 30; echo never\n"));
+  profile::local::JobProcess process(Script("sleep 30 & sleep 30; echo never\n"));
   pollfd fd{process.pidfd(), POLLIN, 0};
   EXPECT_EQ(::poll(&fd, 1, 100), 0);  // still running
   auto start = std::chrono::steady_clock::now();
   process.KillGroup();
-  ProcessExit exit = process.Wait();
+  profile::local::ProcessExit exit = process.Wait();
   EXPECT_FALSE(exit.exited);
   EXPECT_EQ(exit.signal, SIGKILL);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
@@ -63,11 +63,11 @@ TEST_F(JobProcessTest, KillGroupStopsTheScriptAndItsChildren) {
 
 TEST_F(JobProcessTest, ReadTailKeepsTheLastLines) {
   std::ofstream(dir_ / "log") << "first line\nsecond line\nthird line\n";
-  EXPECT_EQ(ReadTail((dir_ / "log").string(), 16), "third line");
+  EXPECT_EQ(profile::local::ReadTail((dir_ / "log").string(), 16), "third line");
 }
 
 TEST(CgroupTest, CpuQuotaSlowsABusyLoopAndIsAccounted) {
-  Cgroups cgroups;
+  profile::local::Cgroups cgroups;
   std::string unwritable = test::WhyCgroupsAreNotWritable("cpu");
   if (!unwritable.empty()) {
     GTEST_SKIP() << "cgroups not writable here, so CPU quotas cannot be enforced: " << unwritable;
@@ -79,17 +79,18 @@ TEST(CgroupTest, CpuQuotaSlowsABusyLoopAndIsAccounted) {
   fs::create_directories(dir);
   std::ofstream(dir / "burn.sh") << "i=0; while [ $i -lt 150000 ]; do i=$((i+1)); done\n";
   auto run = [&](double cpu) {
-    std::unique_ptr<JobCgroup> group =
+    std::unique_ptr<profile::local::JobCgroup> group =
         cgroups.CreateJob("job-" + std::to_string(cpu), {cpu, 256e6, ""});
     EXPECT_EQ(group->limits(), "enforced");
-    ProcessSpec spec{(dir / "burn.sh").string(), dir.string(),           {"PATH=/usr/bin:/bin"},
-                     (dir / "out").string(),     (dir / "err").string(), group->procs_files()};
+    profile::local::ProcessSpec spec{(dir / "burn.sh").string(), dir.string(),
+                                     {"PATH=/usr/bin:/bin"},     (dir / "out").string(),
+                                     (dir / "err").string(),     group->procs_files()};
     auto start = std::chrono::steady_clock::now();
-    JobProcess process(spec);
-    ProcessExit exit = process.Wait();
+    profile::local::JobProcess process(spec);
+    profile::local::ProcessExit exit = process.Wait();
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     EXPECT_TRUE(exit.exited && exit.code == 0);
-    JobUsage usage = group->ReadUsage();
+    profile::local::JobUsage usage = group->ReadUsage();
     EXPECT_GT(usage.cpu_time_s, 0.05);
     EXPECT_GT(usage.peak_memory_bytes, 1e5);
     EXPECT_FALSE(usage.oom_killed);
@@ -104,7 +105,7 @@ TEST(CgroupTest, CpuQuotaSlowsABusyLoopAndIsAccounted) {
 }
 
 TEST(CgroupTest, MemoryLimitOomKills) {
-  Cgroups cgroups;
+  profile::local::Cgroups cgroups;
   std::string unwritable = test::WhyCgroupsAreNotWritable("memory");
   if (!unwritable.empty()) {
     GTEST_SKIP() << "cgroups not writable here, so memory limits cannot be enforced: "
@@ -117,14 +118,15 @@ TEST(CgroupTest, MemoryLimitOomKills) {
   fs::create_directories(dir);
   // Holds ~200 MB in a shell variable-free way: a python-free, awk-free pipe into tail.
   std::ofstream(dir / "hog.sh") << "head -c 200000000 /dev/zero | tail -c 200000000 > /dev/null\n";
-  std::unique_ptr<JobCgroup> group = cgroups.CreateJob("hog", {1.0, 50e6, ""});
-  ProcessSpec spec{(dir / "hog.sh").string(), dir.string(),           {"PATH=/usr/bin:/bin"},
-                   (dir / "out").string(),    (dir / "err").string(), group->procs_files()};
-  JobProcess process(spec);
+  std::unique_ptr<profile::local::JobCgroup> group = cgroups.CreateJob("hog", {1.0, 50e6, ""});
+  profile::local::ProcessSpec spec{(dir / "hog.sh").string(), dir.string(),
+                                   {"PATH=/usr/bin:/bin"},    (dir / "out").string(),
+                                   (dir / "err").string(),    group->procs_files()};
+  profile::local::JobProcess process(spec);
   process.Wait();
   EXPECT_TRUE(group->ReadUsage().oom_killed);
   fs::remove_all(dir);
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

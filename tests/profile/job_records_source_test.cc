@@ -11,7 +11,7 @@
 #include "../core/full_job_record.h"
 #include "profile/export.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -21,14 +21,14 @@ class JobRecordsSourceTest : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("twinprof-source-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
-    ResultsStore store = ResultsStore::Open(dir_.string());
+    profile::ResultsStore store = profile::ResultsStore::Open(dir_.string());
     store.SetMeta("parameters", R"(["grayify.cpu","input"])");
     // Recorded once per run, at plan time: every job of a run has the run's parameters.
     const RunParameters parameters = test::FullJobRecord().parameters;
     store.RecordPlan({{"grayify.cpu", ParameterType::kNumber}, {"input", ParameterType::kText}},
                      {{0, parameters}, {1, parameters}, {2, parameters}});
     for (int run_id : {0, 1, 2}) {
-      RunRow run;
+      profile::RunRow run;
       run.run_id = run_id;
       run.run_key = "run" + std::to_string(run_id);
       run.mode = run_id == 1 ? "single:grayify" : "workflow";
@@ -51,8 +51,8 @@ class JobRecordsSourceTest : public ::testing::Test {
 };
 
 TEST_F(JobRecordsSourceTest, FolderGivesTheFinishedRunsJobsWithTheirMode) {
-  JobRecordSet set = ReadJobRecords(dir_.string());
-  EXPECT_EQ(set.origin, JobRecordSet::Origin::kResultsStore);
+  profile::JobRecordSet set = profile::ReadJobRecords(dir_.string());
+  EXPECT_EQ(set.origin, profile::JobRecordSet::Origin::kResultsStore);
   EXPECT_EQ(set.path, (dir_ / "results.sqlite").string());
   EXPECT_EQ(set.parameter_names, (std::vector<std::string>{"mode", "grayify.cpu", "input"}));
   ASSERT_EQ(set.records.size(), 4u);
@@ -70,18 +70,19 @@ TEST_F(JobRecordsSourceTest, FolderGivesTheFinishedRunsJobsWithTheirMode) {
   EXPECT_EQ(set.parameter_types.at("mode"), ParameterType::kText);
   EXPECT_EQ(set.Describe(), "4 jobs from results store " + set.path);
   // The database file itself names the same store.
-  EXPECT_EQ(ReadJobRecords((dir_ / "results.sqlite").string()).records.size(), 4u);
+  EXPECT_EQ(profile::ReadJobRecords((dir_ / "results.sqlite").string()).records.size(), 4u);
 }
 
 TEST_F(JobRecordsSourceTest, ExportedCsvGivesTheSameRecords) {
   fs::path csv = dir_ / "jobs.csv";
   {
     std::ofstream out(csv);
-    ExportCsv(ResultsStore::OpenExisting(dir_.string()), ExportOptions{}, out);
+    profile::ExportCsv(profile::ResultsStore::OpenExisting(dir_.string()), profile::ExportOptions{},
+                       out);
   }
-  JobRecordSet from_store = ReadJobRecords(dir_.string());
-  JobRecordSet from_csv = ReadJobRecords(csv.string());
-  EXPECT_EQ(from_csv.origin, JobRecordSet::Origin::kCsv);
+  profile::JobRecordSet from_store = profile::ReadJobRecords(dir_.string());
+  profile::JobRecordSet from_csv = profile::ReadJobRecords(csv.string());
+  EXPECT_EQ(from_csv.origin, profile::JobRecordSet::Origin::kCsv);
   EXPECT_EQ(from_csv.parameter_names, from_store.parameter_names);
   ASSERT_EQ(from_csv.records.size(), from_store.records.size());
   for (size_t i = 0; i < from_csv.records.size(); ++i) {
@@ -94,7 +95,7 @@ TEST_F(JobRecordsSourceTest, ExportedCsvGivesTheSameRecords) {
 TEST_F(JobRecordsSourceTest, NamesWhatItCannotRead) {
   auto message = [](const std::string& path) -> std::string {
     try {
-      ReadJobRecords(path);
+      profile::ReadJobRecords(path);
     } catch (const InputError& e) {
       return e.what();
     }
@@ -113,4 +114,4 @@ TEST_F(JobRecordsSourceTest, NamesWhatItCannotRead) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

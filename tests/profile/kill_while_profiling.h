@@ -16,13 +16,13 @@
 
 #include "profile/results_store.h"
 
-namespace twinprof::testing {
+namespace twinprof::test {
 
 // The jobs committed to the results folder `dir` so far (0 before the store exists).
 inline int CountCommittedJobs(const std::string& dir) {
   try {
     if (!std::filesystem::exists(std::filesystem::path(dir) / "results.sqlite")) return 0;
-    return static_cast<int>(ResultsStore::OpenExisting(dir).Jobs().size());
+    return static_cast<int>(profile::ResultsStore::OpenExisting(dir).Jobs().size());
   } catch (const std::exception&) {
     return 0;  // not created yet
   }
@@ -58,4 +58,4 @@ inline void RunAndKill(const std::vector<std::string>& args, const std::string& 
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 }
 
-}  // namespace twinprof::testing
+}  // namespace twinprof::test

@@ -21,13 +21,10 @@
 #include "profile/cgroup.h"
 #include "profile/results_store.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::CountCommittedJobs;
-using testing::RunAndKill;
-using testing::RunTwinprof;
 
 std::string Data(const std::string& name) {
   return (fs::path(TWINPROF_SOURCE_DIR) / "tests/data/profile" / name).string();
@@ -54,7 +51,7 @@ double Mean(const std::vector<double>& values) {
 }
 
 TEST_F(ProfileCliTest, CpuQuotaHalvesTheSpeedOfCpuBoundWork) {
-  Cgroups cgroups;
+  profile::local::Cgroups cgroups;
   std::string unwritable = test::WhyCgroupsAreNotWritable("cpu");
   if (!unwritable.empty()) {
     GTEST_SKIP() << "cgroups are not writable here, so CPU quotas cannot be enforced: "
@@ -64,9 +61,9 @@ TEST_F(ProfileCliTest, CpuQuotaHalvesTheSpeedOfCpuBoundWork) {
       << "cgroups are writable here, yet Cgroups cannot limit the CPU: " << cgroups.notes().front();
   auto result = RunTwinprof({"profile", Data("cpu-quota.yaml"), "-o", out(), "-q"});
   ASSERT_EQ(result.exit_status, 0) << result.err;
-  ResultsStore store = ResultsStore::OpenExisting(out());
+  profile::ResultsStore store = profile::ResultsStore::OpenExisting(out());
   std::map<double, std::vector<double>> compute;
-  for (const StoredJob& job : store.Jobs()) {
+  for (const profile::StoredJob& job : store.Jobs()) {
     ASSERT_TRUE(job.record.succeeded()) << job.record.failure_reason << ": " << job.log_tail;
     EXPECT_EQ(job.record.limits, "enforced");
     EXPECT_GT(job.record.cpu_time_s, 0);
@@ -88,9 +85,9 @@ TEST_F(ProfileCliTest, FailingJobsAreRecordedWithTheirReasonAndTheCampaignComple
   auto result = RunTwinprof({"profile", Data("failures.yaml"), "-o", out()});
   ASSERT_EQ(result.exit_status, 0) << result.err;
   EXPECT_NE(result.out.find("4 jobs, 3 failed"), std::string::npos) << result.out;
-  ResultsStore store = ResultsStore::OpenExisting(out());
-  std::map<std::string, StoredJob> jobs;
-  for (const StoredJob& job : store.Jobs()) jobs[job.record.component] = job;
+  profile::ResultsStore store = profile::ResultsStore::OpenExisting(out());
+  std::map<std::string, profile::StoredJob> jobs;
+  for (const profile::StoredJob& job : store.Jobs()) jobs[job.record.component] = job;
   ASSERT_EQ(jobs.size(), 4u);
   EXPECT_TRUE(jobs["ok"].record.succeeded());
   EXPECT_EQ(jobs["ok"].record.output_files, 1);
@@ -105,7 +102,7 @@ TEST_F(ProfileCliTest, FailingJobsAreRecordedWithTheirReasonAndTheCampaignComple
   EXPECT_NEAR(jobs["slow"].record.compute_s(), 6.0, 0.5);  // failures.yaml's job_timeout
 
   EXPECT_EQ(jobs["hog"].record.status, "failed");
-  if (Cgroups().can_limit_memory()) {
+  if (profile::local::Cgroups().can_limit_memory()) {
     EXPECT_EQ(jobs["hog"].record.failure_reason.rfind("oom", 0), 0u)
         << jobs["hog"].record.failure_reason;
     EXPECT_EQ(jobs["hog"].record.limits, "enforced");
@@ -114,7 +111,7 @@ TEST_F(ProfileCliTest, FailingJobsAreRecordedWithTheirReasonAndTheCampaignComple
     // Without a memory cgroup nothing stops the hog; the record says the limit was not enforced.
     EXPECT_NE(jobs["hog"].record.limits.find("memory limit not enforced"), std::string::npos);
   }
-  std::optional<RunRow> run = store.FindRun(0);
+  std::optional<profile::RunRow> run = store.FindRun(0);
   ASSERT_TRUE(run);
   EXPECT_EQ(run->status, "finished");
   EXPECT_EQ(run->failed_jobs, 3);
@@ -149,12 +146,12 @@ TEST_F(ProfileCliTest, KilledMidCampaignThenResumedHasEveryJobExactlyOnce) {
   auto result = RunTwinprof(resume);
   ASSERT_EQ(result.exit_status, 0) << result.err;
 
-  ResultsStore store = ResultsStore::OpenExisting(out());
-  std::vector<RunRow> runs = store.Runs();
+  profile::ResultsStore store = profile::ResultsStore::OpenExisting(out());
+  std::vector<profile::RunRow> runs = store.Runs();
   ASSERT_EQ(runs.size(), 12u);
-  for (const RunRow& run : runs) EXPECT_EQ(run.status, "finished") << run.run_id;
+  for (const profile::RunRow& run : runs) EXPECT_EQ(run.status, "finished") << run.run_id;
   std::multiset<std::pair<int, std::string>> found;
-  for (const StoredJob& job : store.Jobs()) {
+  for (const profile::StoredJob& job : store.Jobs()) {
     EXPECT_TRUE(job.record.succeeded()) << job.record.job_id << ": " << job.log_tail;
     found.insert({job.record.run_id, job.record.job_id});
   }
@@ -215,8 +212,8 @@ TEST_F(ProfileCliTest, ExportsJobsAndRunsAsCsv) {
   for (std::string line; std::getline(run_lines, line);) {
     exported.insert(line.substr(line.rfind(',') + 1));
   }
-  ResultsStore store = ResultsStore::OpenExisting(out());
-  for (const RunRow& run : store.Runs()) {
+  profile::ResultsStore store = profile::ResultsStore::OpenExisting(out());
+  for (const profile::RunRow& run : store.Runs()) {
     if (run.mode == "workflow") expected.insert(FormatDouble(run.makespan_s));
   }
   EXPECT_EQ(expected.size(), 4u);
@@ -355,13 +352,13 @@ TEST_F(ProfileCliTest, SignalStopsTheJobsKeepsCommittedRunsAndSaysHowToResume) {
 
     // Run 0 and its jobs kept; run 1 unfinished.
     {
-      ResultsStore store = ResultsStore::OpenExisting(out);
-      std::vector<RunRow> runs = store.Runs();
+      profile::ResultsStore store = profile::ResultsStore::OpenExisting(out);
+      std::vector<profile::RunRow> runs = store.Runs();
       ASSERT_EQ(runs.size(), 2u);
       EXPECT_EQ(runs[0].status, "finished");
       EXPECT_EQ(runs[1].status, "running");
       EXPECT_EQ(store.Jobs().size(), 2u);
-      for (const StoredJob& job : store.Jobs()) EXPECT_EQ(job.record.run_id, 0);
+      for (const profile::StoredJob& job : store.Jobs()) EXPECT_EQ(job.record.run_id, 0);
     }
 
     // Resumed (the jobs no longer block): both runs, each job once.
@@ -369,9 +366,9 @@ TEST_F(ProfileCliTest, SignalStopsTheJobsKeepsCommittedRunsAndSaysHowToResume) {
     auto resumed =
         RunTwinprof({"profile", (dir / "campaign.yaml").string(), "-o", out, "--resume"});
     ASSERT_EQ(resumed.exit_status, 0) << resumed.err;
-    ResultsStore store = ResultsStore::OpenExisting(out);
+    profile::ResultsStore store = profile::ResultsStore::OpenExisting(out);
     std::multiset<std::pair<int, std::string>> jobs;
-    for (const StoredJob& job : store.Jobs()) {
+    for (const profile::StoredJob& job : store.Jobs()) {
       EXPECT_TRUE(job.record.succeeded()) << job.record.job_id << ": " << job.log_tail;
       jobs.insert({job.record.run_id, job.record.job_id});
     }
@@ -384,14 +381,14 @@ TEST_F(ProfileCliTest, SignalStopsTheJobsKeepsCommittedRunsAndSaysHowToResume) {
 
 // Every job of generated.yaml's two runs succeeded: one per input, its file split into 3 parts.
 void ExpectGeneratedRunDone(const std::string& dir) {
-  ResultsStore store = ResultsStore::OpenExisting(dir);
-  std::vector<StoredJob> jobs = store.Jobs();
+  profile::ResultsStore store = profile::ResultsStore::OpenExisting(dir);
+  std::vector<profile::StoredJob> jobs = store.Jobs();
   EXPECT_EQ(jobs.size(), 2u * (1 + 3));
-  for (const StoredJob& job : jobs) {
+  for (const profile::StoredJob& job : jobs) {
     EXPECT_TRUE(job.record.succeeded()) << job.record.job_id << ": " << job.log_tail;
   }
   ASSERT_EQ(store.Runs().size(), 2u);
-  for (const RunRow& run : store.Runs()) EXPECT_EQ(run.status, "finished") << run.run_id;
+  for (const profile::RunRow& run : store.Runs()) EXPECT_EQ(run.status, "finished") << run.run_id;
 }
 
 // Generated inputs and job folders work whatever the output folder: relative (-o out, -o ./out),
@@ -475,7 +472,7 @@ TEST_F(ProfileCliTest, DryRunEstimatesPerModeFromMeasuredRunsAndSaysWhatItCounts
             0);
   double wall = 0;
   {
-    ResultsStore store = ResultsStore::OpenExisting(out());
+    profile::ResultsStore store = profile::ResultsStore::OpenExisting(out());
     ASSERT_EQ(store.Runs().size(), 1u);
     wall = store.Runs()[0].wall_s;
   }
@@ -506,4 +503,4 @@ TEST_F(ProfileCliTest, DryRunEstimatesPerModeFromMeasuredRunsAndSaysWhatItCounts
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -12,7 +12,7 @@
 #include <streambuf>
 #include <thread>
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 // Counts the redraws of a terminal status line ("\r") in `text`.
@@ -20,8 +20,8 @@ int Redraws(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\r'));
 }
 
-ProgressOptions Terminal(std::ostream* out, int runs) {
-  ProgressOptions options;
+profile::ProgressOptions Terminal(std::ostream* out, int runs) {
+  profile::ProgressOptions options;
   options.out = out;
   options.terminal = true;
   options.runs_total = runs;
@@ -32,7 +32,7 @@ ProgressOptions Terminal(std::ostream* out, int runs) {
 TEST(ProgressTest, CountsRunsAndJobsRunningDoneAndFailed) {
   double now = 100;
   std::ostringstream out;
-  Progress progress(
+  profile::Progress progress(
       Terminal(&out, 4), [&] { return now; }, false);
   EXPECT_EQ(progress.StatusLine(),
             "[------------------------] 0/4 runs | 0 jobs running, 0 done, 0 failed | 0s | ETA ?");
@@ -56,7 +56,7 @@ TEST(ProgressTest, CountsRunsAndJobsRunningDoneAndFailed) {
 
 TEST(ProgressTest, EtaIsTheMeanRunTimeTimesTheRunsLeftMinusTheCurrentRun) {
   double now = 0;
-  Progress progress(
+  profile::Progress progress(
       Terminal(nullptr, 4), [&] { return now; }, false);
   progress.RunStarted();
   now = 20;
@@ -73,9 +73,9 @@ TEST(ProgressTest, EtaIsTheMeanRunTimeTimesTheRunsLeftMinusTheCurrentRun) {
 
 TEST(ProgressTest, EtaBeforeTheFirstRunComesFromEarlierMeasurements) {
   double now = 0;
-  ProgressOptions options = Terminal(nullptr, 3);
+  profile::ProgressOptions options = Terminal(nullptr, 3);
   options.expected_run_s = 10;
-  Progress progress(
+  profile::Progress progress(
       options, [&] { return now; }, false);
   progress.RunStarted();
   now = 4;
@@ -85,7 +85,7 @@ TEST(ProgressTest, EtaBeforeTheFirstRunComesFromEarlierMeasurements) {
 TEST(ProgressTest, TerminalRedrawsWhenDueEvenWithoutEvents) {
   double now = 0;
   std::ostringstream out;
-  Progress progress(
+  profile::Progress progress(
       Terminal(&out, 1), [&] { return now; }, false);
   EXPECT_EQ(Redraws(out.str()), 1);  // the first line
   progress.RunStarted();
@@ -108,11 +108,11 @@ TEST(ProgressTest, TerminalRedrawsWhenDueEvenWithoutEvents) {
 TEST(ProgressTest, PlainOutputHasRunLinesAndAStatusLineNowAndThen) {
   double now = 0;
   std::ostringstream out;
-  ProgressOptions options;
+  profile::ProgressOptions options;
   options.out = &out;
   options.runs_total = 2;
   options.plain_interval = std::chrono::milliseconds(30000);
-  Progress progress(
+  profile::Progress progress(
       options, [&] { return now; }, false);
   progress.RunStarted();
   progress.JobStarted();
@@ -165,9 +165,9 @@ TEST(ProgressTest, RefresherThreadRedrawsWithoutEvents) {
   LockedBuffer buffer;
   std::ostream out(&buffer);
   std::atomic<double> now{0};
-  ProgressOptions options = Terminal(&out, 1);
+  profile::ProgressOptions options = Terminal(&out, 1);
   options.terminal_refresh = std::chrono::milliseconds(10);
-  Progress progress(options, [&] { return now.load(); });
+  profile::Progress progress(options, [&] { return now.load(); });
   progress.RunStarted();
   progress.JobStarted();
   // Advance the fake clock until the thread has drawn three lines after the first (or 20 s pass).
@@ -183,11 +183,11 @@ TEST(ProgressTest, RefresherThreadRedrawsWithoutEvents) {
 }
 
 TEST(ProgressTest, FormatsSeconds) {
-  EXPECT_EQ(Progress::FormatSeconds(42.4), "42s");
-  EXPECT_EQ(Progress::FormatSeconds(72), "1m12s");
-  EXPECT_EQ(Progress::FormatSeconds(7380), "2h03m");
-  EXPECT_EQ(Progress::FormatSeconds(-1), "?");
+  EXPECT_EQ(profile::Progress::FormatSeconds(42.4), "42s");
+  EXPECT_EQ(profile::Progress::FormatSeconds(72), "1m12s");
+  EXPECT_EQ(profile::Progress::FormatSeconds(7380), "2h03m");
+  EXPECT_EQ(profile::Progress::FormatSeconds(-1), "?");
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

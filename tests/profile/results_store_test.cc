@@ -12,7 +12,7 @@
 #include "core/error.h"
 #include "core/yaml_file.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -41,13 +41,13 @@ class ResultsStoreTest : public ::testing::Test {
     return r;
   }
   // A fresh store with the plan's parameter declared (as profile does before any run).
-  static ResultsStore OpenDeclared(const fs::path& dir) {
-    ResultsStore store = ResultsStore::Open(dir.string());
+  static profile::ResultsStore OpenDeclared(const fs::path& dir) {
+    profile::ResultsStore store = profile::ResultsStore::Open(dir.string());
     store.RecordPlan({{"burn.cpu", ParameterType::kNumber}}, {});
     return store;
   }
-  static RunRow Run(int run_id) {
-    RunRow run;
+  static profile::RunRow Run(int run_id) {
+    profile::RunRow run;
     run.run_id = run_id;
     run.run_key = "key" + std::to_string(run_id);
     run.parameters = {{"burn.cpu", "0.5"}};
@@ -59,7 +59,7 @@ class ResultsStoreTest : public ::testing::Test {
 
 TEST_F(ResultsStoreTest, RoundTripsJobsAndRuns) {
   {
-    ResultsStore store = OpenDeclared(dir_);
+    profile::ResultsStore store = OpenDeclared(dir_);
     store.SetMeta("campaign", "c");
     store.BeginRun(Run(0));
     JobRecord failed = Job(0, "burn:b");
@@ -67,16 +67,16 @@ TEST_F(ResultsStoreTest, RoundTripsJobsAndRuns) {
     failed.failure_reason = "exit 3";
     store.CommitJob(Job(0, "burn:a"), "");
     store.CommitJob(failed, "boom\nline 2");
-    RunRow run = Run(0);
+    profile::RunRow run = Run(0);
     run.jobs = 2;
     run.failed_jobs = 1;
     run.makespan_s = 2.5;
     run.component_inputs = {{"burn", {"/x/a", "/x/b"}}};
     store.FinishRun(run);
   }
-  ResultsStore store = ResultsStore::OpenExisting(dir_.string());
+  profile::ResultsStore store = profile::ResultsStore::OpenExisting(dir_.string());
   EXPECT_EQ(store.GetMeta("campaign"), "c");
-  std::vector<StoredJob> jobs = store.Jobs();
+  std::vector<profile::StoredJob> jobs = store.Jobs();
   ASSERT_EQ(jobs.size(), 2u);
   EXPECT_EQ(jobs[0].record.job_id, "burn:a");
   EXPECT_DOUBLE_EQ(jobs[0].record.compute_s(), 1.75);
@@ -84,7 +84,7 @@ TEST_F(ResultsStoreTest, RoundTripsJobsAndRuns) {
   EXPECT_EQ(jobs[1].record.failure_reason, "exit 3");
   EXPECT_EQ(jobs[1].log_tail, "boom\nline 2");
   EXPECT_EQ(jobs[1].record.parameters, Job(0, "").parameters);
-  std::optional<RunRow> run = store.FindRun(0);
+  std::optional<profile::RunRow> run = store.FindRun(0);
   ASSERT_TRUE(run);
   EXPECT_EQ(run->status, "finished");
   EXPECT_EQ(run->failed_jobs, 1);
@@ -92,7 +92,7 @@ TEST_F(ResultsStoreTest, RoundTripsJobsAndRuns) {
 }
 
 TEST_F(ResultsStoreTest, DiscardsUnfinishedRunsAndRejectsDuplicates) {
-  ResultsStore store = OpenDeclared(dir_);
+  profile::ResultsStore store = OpenDeclared(dir_);
   store.BeginRun(Run(0));
   store.CommitJob(Job(0, "burn:a"), "");
   store.FinishRun(Run(0));
@@ -109,13 +109,13 @@ TEST_F(ResultsStoreTest, DiscardsUnfinishedRunsAndRejectsDuplicates) {
 }
 
 TEST_F(ResultsStoreTest, OpenExistingNeedsAStore) {
-  EXPECT_THROW(ResultsStore::OpenExisting(dir_.string()), InputError);
+  EXPECT_THROW(profile::ResultsStore::OpenExisting(dir_.string()), InputError);
   fs::create_directories(dir_);
   {
     std::ofstream junk(dir_ / "results.sqlite");
     junk << "not a database at all, just some text that is long enough to be a header";
   }
-  EXPECT_THROW(ResultsStore::OpenExisting(dir_.string()), InputError);
+  EXPECT_THROW(profile::ResultsStore::OpenExisting(dir_.string()), InputError);
 }
 
 // Runs `sql` on DIR/results.sqlite with SQLite itself; returns the rows, cells joined by '|'.
@@ -148,16 +148,16 @@ TEST_F(ResultsStoreTest, RoundTripsAllFields) {
   sparse.peak_memory_mb = kNotMeasured;
   sparse.t_finish = 0.1 + 0.2 + 1e6;
   {
-    ResultsStore store = ResultsStore::Open(dir_.string());
+    profile::ResultsStore store = profile::ResultsStore::Open(dir_.string());
     store.RecordPlan({{"grayify.cpu", ParameterType::kNumber}, {"input", ParameterType::kText}},
                      {{7, full.parameters}});
-    RunRow run = Run(7);
+    profile::RunRow run = Run(7);
     run.parameters = full.parameters;
     store.BeginRun(run);
     store.CommitJob(full, "tail");
     store.CommitJob(sparse, "");
   }
-  std::vector<StoredJob> jobs = ResultsStore::OpenExisting(dir_.string()).Jobs();
+  std::vector<profile::StoredJob> jobs = profile::ResultsStore::OpenExisting(dir_.string()).Jobs();
   ASSERT_EQ(jobs.size(), 2u);
   test::ExpectSameRecord(jobs[0].record, full);
   test::ExpectSameRecord(jobs[1].record, sparse);
@@ -177,8 +177,8 @@ TEST_F(ResultsStoreTest, OpensStoresOfFormatOne) {
       ReadTextFile(std::string(TWINPROF_SOURCE_DIR) + "/tests/data/profile/results-format-1.sql");
   Sql(dir_, dump);
   {
-    ResultsStore store = ResultsStore::OpenExisting(dir_.string());
-    std::vector<StoredJob> jobs = store.Jobs();
+    profile::ResultsStore store = profile::ResultsStore::OpenExisting(dir_.string());
+    std::vector<profile::StoredJob> jobs = store.Jobs();
     ASSERT_EQ(jobs.size(), 3u);
     const JobRecord& a = jobs[0].record;
     EXPECT_EQ(a.campaign, "video-process");
@@ -230,7 +230,7 @@ TEST_F(ResultsStoreTest, OpensStoresOfFormatOne) {
             std::vector<std::string>{"twinprof-results-1"});
   {
     // Open (profile --resume) migrates it: the declarations and each run's values are recorded.
-    ResultsStore store = ResultsStore::Open(dir_.string());
+    profile::ResultsStore store = profile::ResultsStore::Open(dir_.string());
     EXPECT_TRUE(store.parameters_declared());
     EXPECT_EQ(Sql(dir_, "SELECT name, position, type FROM parameters ORDER BY position"),
               (std::vector<std::string>{"grayify.cpu|0|number", "input|1|text"}));
@@ -239,18 +239,18 @@ TEST_F(ResultsStoreTest, OpensStoresOfFormatOne) {
     EXPECT_EQ(store.DiscardUnfinishedRuns(), 1);
     JobRecord full = test::FullJobRecord();
     full.run_id = 1;
-    RunRow run = Run(1);
+    profile::RunRow run = Run(1);
     run.parameters = full.parameters;
     store.BeginRun(run);
     store.CommitJob(full, "");
-    std::vector<StoredJob> jobs = store.Jobs();
+    std::vector<profile::StoredJob> jobs = store.Jobs();
     ASSERT_EQ(jobs.size(), 3u);
     EXPECT_EQ(jobs[0].record.parameters,
               (RunParameters{{"grayify.cpu", "0.5"}, {"input", "a.mp4"}}));
     test::ExpectSameRecord(jobs[2].record, full);
   }
   fs::path fresh = dir_ / "fresh";
-  ResultsStore::Open(fresh.string());
+  profile::ResultsStore::Open(fresh.string());
   for (const char* table : {"meta", "runs", "jobs", "parameters", "run_parameters"}) {
     std::string pragma = std::string("PRAGMA table_info(") + table + ")";
     EXPECT_EQ(Sql(fresh, pragma), Sql(dir_, pragma)) << table;
@@ -264,27 +264,27 @@ TEST_F(ResultsStoreTest, OpensStoresOfFormatOne) {
 // programming error.
 TEST_F(ResultsStoreTest, RecordsTypedParametersOncePerRun) {
   {
-    ResultsStore store = ResultsStore::Open(dir_.string());
+    profile::ResultsStore store = profile::ResultsStore::Open(dir_.string());
     store.RecordPlan({{"input", ParameterType::kText}, {"burn.cpu", ParameterType::kNumber}},
                      {{0, {{"input", "a.bin"}, {"burn.cpu", "0.5"}}},
                       {1, {{"input", "a.bin"}, {"burn.cpu", "1"}}}});
     EXPECT_EQ(store.FindRun(1), std::nullopt);  // planned, not begun
-    RunRow run = Run(1);
+    profile::RunRow run = Run(1);
     run.parameters = {};  // the plan has them
     store.BeginRun(run);
     store.CommitJob(Job(1, "burn:a"), "");
-    RunRow undeclared = Run(2);
+    profile::RunRow undeclared = Run(2);
     undeclared.parameters = {{"burn.memory_mb", "128"}};
     EXPECT_THROW(store.BeginRun(undeclared), std::invalid_argument);
   }
-  ResultsStore store = ResultsStore::OpenExisting(dir_.string());
+  profile::ResultsStore store = profile::ResultsStore::OpenExisting(dir_.string());
   EXPECT_TRUE(store.parameters_declared());
   EXPECT_EQ(store.ParameterDeclarations(),
             (std::vector<ParameterDeclaration>{{"input", ParameterType::kText},
                                                {"burn.cpu", ParameterType::kNumber}}));
   const RunParameters expected = {{"input", "a.bin"}, {"burn.cpu", "1"}};
   EXPECT_EQ(store.FindRun(1)->parameters, expected);
-  std::vector<StoredJob> jobs = store.Jobs();
+  std::vector<profile::StoredJob> jobs = store.Jobs();
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_EQ(jobs[0].record.parameters, expected);
   EXPECT_EQ(Sql(dir_, "SELECT parameters FROM jobs"), std::vector<std::string>{"NULL"});
@@ -292,4 +292,4 @@ TEST_F(ResultsStoreTest, RecordsTypedParametersOncePerRun) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -11,7 +11,7 @@
 #include "report/chart_style.h"
 #include "report/embedded_scripts.h"
 
-namespace twinprof::report {
+namespace twinprof::test {
 namespace {
 
 std::string ReadFile(const std::string& path) {
@@ -29,9 +29,10 @@ TEST(EmbeddedScriptsTest, AreThePackagesThatTheLockFilePins) {
     std::string package, file;
   };
   for (const Bundle& bundle :
-       {Bundle{VegaScript(), VegaScriptVersion(), "vega", "build/vega.min.js"},
-        Bundle{VegaLiteScript(), VegaLiteScriptVersion(), "vega-lite", "build/vega-lite.min.js"},
-        Bundle{VegaEmbedScript(), VegaEmbedScriptVersion(), "vega-embed",
+       {Bundle{report::VegaScript(), report::VegaScriptVersion(), "vega", "build/vega.min.js"},
+        Bundle{report::VegaLiteScript(), report::VegaLiteScriptVersion(), "vega-lite",
+               "build/vega-lite.min.js"},
+        Bundle{report::VegaEmbedScript(), report::VegaEmbedScriptVersion(), "vega-embed",
                "build/vega-embed.min.js"}}) {
     std::string installed = ReadFile(modules + "/" + bundle.package + "/" + bundle.file);
     ASSERT_GT(installed.size(), 10000u) << bundle.package;
@@ -49,19 +50,19 @@ TEST(EmbeddedScriptsTest, AreThePackagesThatTheLockFilePins) {
 
 TEST(HtmlPageTest, ScriptDataCannotEndTheScriptElement) {
   nlohmann::json json = {{"name", "</script><script>alert(1)</script><!--"}};
-  std::string text = JsonForScript(json);
+  std::string text = report::JsonForScript(json);
   EXPECT_EQ(text.find("</"), std::string::npos);
   EXPECT_EQ(text.find("<!"), std::string::npos);
   EXPECT_EQ(nlohmann::json::parse(text), json);  // and it reads back the same
 }
 
 TEST(HtmlPageTest, EscapesTextAndLoadsNothingFromOutside) {
-  HtmlPage page("A <b>title</b> & more");
-  HtmlTable inputs;
+  report::HtmlPage page("A <b>title</b> & more");
+  report::HtmlTable inputs;
   inputs.header = {"input"};
   inputs.rows = {{"<img src=x onerror=alert(1)>"}};
   page.SetInputs(inputs);
-  Section section;
+  report::Section section;
   section.id = "s";
   section.title = "Section";
   section.notes = {"note <1>"};
@@ -74,7 +75,8 @@ TEST(HtmlPageTest, EscapesTextAndLoadsNothingFromOutside) {
   EXPECT_NE(html.find("id=\"chart-c-1\""), std::string::npos);
   EXPECT_EQ(page.ChartIds(), std::vector<std::string>{"c-1"});
   // Outside the three libraries, the page names no URL and loads no file.
-  for (std::string_view library : {VegaScript(), VegaLiteScript(), VegaEmbedScript()}) {
+  for (std::string_view library :
+       {report::VegaScript(), report::VegaLiteScript(), report::VegaEmbedScript()}) {
     size_t at = html.find(library);
     ASSERT_NE(at, std::string::npos);
     html.erase(at, library.size());
@@ -86,13 +88,13 @@ TEST(HtmlPageTest, EscapesTextAndLoadsNothingFromOutside) {
 }
 
 TEST(ChartStyleTest, RoundsToShortDecimals) {
-  EXPECT_EQ(Rounded(123.456789, 5).dump(), "123.46");
-  EXPECT_EQ(Rounded(0.000123456, 3).dump(), "0.000123");
-  EXPECT_EQ(Rounded(123456789, 3).dump(), "123000000");
-  EXPECT_EQ(RoundedTo(12.3456, 1e-3).dump(), "12.346");
-  EXPECT_EQ(RoundedTo(7.0004, 1e-3).dump(), "7");
-  EXPECT_TRUE(Rounded(std::nan("")).is_null());
+  EXPECT_EQ(report::Rounded(123.456789, 5).dump(), "123.46");
+  EXPECT_EQ(report::Rounded(0.000123456, 3).dump(), "0.000123");
+  EXPECT_EQ(report::Rounded(123456789, 3).dump(), "123000000");
+  EXPECT_EQ(report::RoundedTo(12.3456, 1e-3).dump(), "12.346");
+  EXPECT_EQ(report::RoundedTo(7.0004, 1e-3).dump(), "7");
+  EXPECT_TRUE(report::Rounded(std::nan("")).is_null());
 }
 
 }  // namespace
-}  // namespace twinprof::report
+}  // namespace twinprof::test

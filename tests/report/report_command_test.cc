@@ -29,8 +29,8 @@ TEST(ReportCommandTest, ShowsTheSectionsOfWhatWasGiven) {
   ASSERT_FALSE(inputs.simulated.empty());
   const std::string page = folder.path() + "/report.html";
 
-  testing::CommandResult report =
-      testing::RunTwinprof({"report", inputs.simulated, "-o", page, "--title", "Split & burn"});
+  CommandResult report =
+      RunTwinprof({"report", inputs.simulated, "-o", page, "--title", "Split & burn"});
   ASSERT_EQ(report.exit_status, 0) << report.err;
   EXPECT_NE(report.out.find(page + ": 3 section(s), 4 chart(s)"), std::string::npos) << report.out;
   EXPECT_NE(report.out.find("0 measured run(s), 2 simulated run(s)"), std::string::npos);
@@ -44,8 +44,8 @@ TEST(ReportCommandTest, ShowsTheSectionsOfWhatWasGiven) {
   EXPECT_FALSE(fs::exists(page + ".tmp"));
 
   // With the validate output: one more section, a chart per predictor and the MAPE table.
-  testing::CommandResult with_validation =
-      testing::RunTwinprof({"-v", "report", inputs.simulated, inputs.validation, "-o", page});
+  CommandResult with_validation =
+      RunTwinprof({"-v", "report", inputs.simulated, inputs.validation, "-o", page});
   ASSERT_EQ(with_validation.exit_status, 0) << with_validation.err;
   EXPECT_NE(with_validation.out.find("4 section(s), 6 chart(s)"), std::string::npos)
       << with_validation.out;
@@ -62,11 +62,11 @@ TEST(ReportCommandTest, ShowsTheSectionsOfWhatWasGiven) {
 TEST(ReportCommandTest, LargeRunMakesASmallPageThatSaysItWasReduced) {
   TempFolder folder;
   const std::string simulated = folder.path() + "/large";
-  testing::CommandResult simulate =
-      testing::RunTwinprof({"simulate", ReportTestData("large-scenario.yaml"), "-o", simulated});
+  CommandResult simulate =
+      RunTwinprof({"simulate", ReportTestData("large-scenario.yaml"), "-o", simulated});
   ASSERT_EQ(simulate.exit_status, 0) << simulate.err;
   const std::string page = folder.path() + "/large.html";
-  testing::CommandResult report = testing::RunTwinprof({"report", simulated, "-o", page});
+  CommandResult report = RunTwinprof({"report", simulated, "-o", page});
   ASSERT_EQ(report.exit_status, 0) << report.err;
   EXPECT_NE(report.out.find("data reduced"), std::string::npos) << report.out;
   size_t bytes = fs::file_size(page);
@@ -84,18 +84,17 @@ TEST(ReportCommandTest, AFolderThatIsNoKnownOutputIsRefusedNamingIt) {
   std::ofstream(stray + "/beach.jpg") << "not a twinprof output";
   ReportInputs inputs = MakeReportInputs(folder.path(), /*measured=*/false);
   const std::string page = folder.path() + "/report.html";
-  testing::CommandResult report =
-      testing::RunTwinprof({"report", inputs.simulated, stray, "-o", page});
+  CommandResult report = RunTwinprof({"report", inputs.simulated, stray, "-o", page});
   EXPECT_EQ(report.exit_status, 2);
   EXPECT_NE(report.err.find(stray + ": error: not a twinprof output folder"), std::string::npos)
       << report.err;
   EXPECT_FALSE(fs::exists(page)) << "nothing is written when an input is bad";
 
-  report = testing::RunTwinprof({"report", folder.path() + "/missing", "-o", page});
+  report = RunTwinprof({"report", folder.path() + "/missing", "-o", page});
   EXPECT_EQ(report.exit_status, 2);
   EXPECT_NE(report.err.find("missing: error: no such file or folder"), std::string::npos)
       << report.err;
-  report = testing::RunTwinprof({"report", "-o", page});
+  report = RunTwinprof({"report", "-o", page});
   EXPECT_EQ(report.exit_status, 2) << "inputs are required";
 }
 

@@ -30,15 +30,15 @@ ReportInputs MakeReportInputs(const std::string& folder, bool measured, bool exp
   ReportInputs inputs;
   if (measured) {
     std::string results = folder + "/measured";
-    testing::CommandResult profile =
-        testing::RunTwinprof({"profile", ReportTestData("campaign.yaml"), "-o", results, "-q"});
+    CommandResult profile =
+        RunTwinprof({"profile", ReportTestData("campaign.yaml"), "-o", results, "-q"});
     EXPECT_EQ(profile.exit_status, 0) << profile.out << profile.err;
     if (profile.exit_status == 0) inputs.measured = results;
   }
   std::string simulated = folder + "/simulated";
-  testing::CommandResult simulate =
-      testing::RunTwinprof({"simulate", ReportTestData("scenario.yaml"), "-o", simulated, "--sweep",
-                            "resources.burn.cpu=0.5,1", "-j", "2"});
+  CommandResult simulate =
+      RunTwinprof({"simulate", ReportTestData("scenario.yaml"), "-o", simulated, "--sweep",
+                   "resources.burn.cpu=0.5,1", "-j", "2"});
   EXPECT_EQ(simulate.exit_status, 0) << simulate.out << simulate.err;
   if (simulate.exit_status == 0) inputs.simulated = simulated;
   inputs.validation = ReportTestData("validate");
@@ -46,7 +46,7 @@ ReportInputs MakeReportInputs(const std::string& folder, bool measured, bool exp
       std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/edge-cloud/calibration.yaml";
   if (explored) {
     std::string explored_dir = folder + "/explored";
-    testing::CommandResult explore = testing::RunTwinprof(
+    CommandResult explore = RunTwinprof(
         {"explore", std::string(TWINPROF_SOURCE_DIR) + "/tests/explore/data/small-space.yaml", "-o",
          explored_dir, "-j", "2", "-q"});
     EXPECT_EQ(explore.exit_status, 0) << explore.out << explore.err;

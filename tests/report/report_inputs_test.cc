@@ -14,13 +14,14 @@
 #include "report/timeline_section.h"
 #include "report/validation_section.h"
 
-namespace twinprof::report {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-RunTimeline MakeRun(bool measured, std::vector<std::pair<std::string, std::string>> parameters) {
-  RunTimeline run;
+report::RunTimeline MakeRun(bool measured,
+                            std::vector<std::pair<std::string, std::string>> parameters) {
+  report::RunTimeline run;
   run.measured = measured;
   run.name = measured ? "campaign" : "scenario";
   run.parameters = std::move(parameters);
@@ -28,42 +29,45 @@ RunTimeline MakeRun(bool measured, std::vector<std::pair<std::string, std::strin
 }
 
 TEST(ReportDataTest, ConfigurationsMatchAcrossTheTwoNamings) {
-  RunTimeline measured =
+  report::RunTimeline measured =
       MakeRun(true, {{"input.kb", "300"}, {"burn.cpu", "0.5"}, {"mode", "workflow"}});
-  EXPECT_EQ(ConfigurationMatch(measured, MakeRun(false, {{"resources.burn.cpu", "0.50"}})), 1);
-  EXPECT_EQ(ConfigurationMatch(measured, MakeRun(false, {{"resources.burn.cpu", "1"}})), -1);
-  EXPECT_EQ(
-      ConfigurationMatch(measured, MakeRun(false, {{"burn.cpu", "0.5"}, {"input.kb", "300"}})), 2);
-  EXPECT_EQ(ConfigurationMatch(measured, MakeRun(false, {})), 0);
-  EXPECT_EQ(CanonicalParameterName("resources.burn.parallelism"), "burn.parallelism");
-  EXPECT_EQ(CanonicalParameterName("workload.seed"), "workload.seed");
+  EXPECT_EQ(report::ConfigurationMatch(measured, MakeRun(false, {{"resources.burn.cpu", "0.50"}})),
+            1);
+  EXPECT_EQ(report::ConfigurationMatch(measured, MakeRun(false, {{"resources.burn.cpu", "1"}})),
+            -1);
+  EXPECT_EQ(report::ConfigurationMatch(measured,
+                                       MakeRun(false, {{"burn.cpu", "0.5"}, {"input.kb", "300"}})),
+            2);
+  EXPECT_EQ(report::ConfigurationMatch(measured, MakeRun(false, {})), 0);
+  EXPECT_EQ(report::CanonicalParameterName("resources.burn.parallelism"), "burn.parallelism");
+  EXPECT_EQ(report::CanonicalParameterName("workload.seed"), "workload.seed");
 }
 
 TEST(ReportDataTest, EachMeasuredRunIsPairedWithTheSimulatedRunOfItsConfiguration) {
-  ReportData data;
+  report::ReportData data;
   data.runs.push_back(MakeRun(true, {{"burn.cpu", "0.5"}, {"burn.parallelism", "2"}}));  // 0
   data.runs.push_back(MakeRun(true, {{"burn.cpu", "1"}, {"burn.parallelism", "2"}}));    // 1
   data.runs.push_back(MakeRun(true, {{"burn.cpu", "2"}, {"burn.parallelism", "2"}}));    // 2
   data.runs.push_back(MakeRun(false, {{"resources.burn.cpu", "1"}}));                    // 3
   data.runs.push_back(MakeRun(false, {{"resources.burn.cpu", "0.5"}}));                  // 4
   data.runs.push_back(MakeRun(false, {{"resources.burn.cpu", "4"}}));                    // 5
-  std::vector<std::pair<int, int>> pairs = PairRuns(data);
+  std::vector<std::pair<int, int>> pairs = report::PairRuns(data);
   std::vector<std::pair<int, int>> expected = {{0, 4}, {1, 3}, {2, -1}, {-1, 5}};
   EXPECT_EQ(pairs, expected);
   // Short labels: only what varies (burn.parallelism is 2 everywhere); a simulated run of a
   // measured configuration takes its label, the others their own.
-  std::vector<std::string> labels = ShortConfigurationLabels(data);
+  std::vector<std::string> labels = report::ShortConfigurationLabels(data);
   std::vector<std::string> expected_labels = {"burn.cpu=0.5", "burn.cpu=1",   "burn.cpu=2",
                                               "burn.cpu=1",   "burn.cpu=0.5", "burn.cpu=4"};
   EXPECT_EQ(labels, expected_labels);
 }
 
 TEST(ReportDataTest, ShortLabelsLeaveOutTheInputNameWhenItsValuesVary) {
-  ReportData data;
+  report::ReportData data;
   data.runs.push_back(MakeRun(true, {{"input", "kb=300"}, {"input.kb", "300"}, {"a.cpu", "1.0"}}));
   data.runs.push_back(MakeRun(true, {{"input", "kb=900"}, {"input.kb", "900"}, {"a.cpu", "1"}}));
   data.runs.push_back(MakeRun(false, {}));
-  std::vector<std::string> labels = ShortConfigurationLabels(data);
+  std::vector<std::string> labels = report::ShortConfigurationLabels(data);
   EXPECT_EQ(labels[0], "input.kb=300");
   EXPECT_EQ(labels[1], "input.kb=900");
   EXPECT_EQ(labels[2], "") << "one simulated configuration: nothing to tell apart";
@@ -71,7 +75,7 @@ TEST(ReportDataTest, ShortLabelsLeaveOutTheInputNameWhenItsValuesVary) {
   data.runs[2] = MakeRun(false, {{"resources.a.cpu", "1"}});
   data.runs.push_back(MakeRun(false, {{"resources.a.cpu", "2"}}));
   data.runs.push_back(MakeRun(false, {{"input.kb", "900"}, {"resources.a.cpu", "1"}}));
-  labels = ShortConfigurationLabels(data);
+  labels = report::ShortConfigurationLabels(data);
   EXPECT_EQ(labels[2], "a.cpu=1");
   EXPECT_EQ(labels[4], "input.kb=900");
 }
@@ -82,24 +86,24 @@ TEST(ReportInputsTest, AFolderOfSomethingElseIsRefusedNamingIt) {
   fs::create_directories(folder);
   std::ofstream(folder / "summary.json") << "{}";  // a summary alone is not a simulate output
   try {
-    DetectInput(folder.string());
+    report::DetectInput(folder.string());
     ADD_FAILURE() << "accepted";
   } catch (const InputError& e) {
     EXPECT_EQ(e.where().file, folder.string());
     EXPECT_NE(e.message().find("not a twinprof output folder"), std::string::npos);
   }
-  EXPECT_THROW(DetectInput((folder / "absent").string()), InputError);
+  EXPECT_THROW(report::DetectInput((folder / "absent").string()), InputError);
   std::ofstream(folder / "notes.txt") << "hello";
-  EXPECT_THROW(DetectInput((folder / "notes.txt").string()), InputError);
+  EXPECT_THROW(report::DetectInput((folder / "notes.txt").string()), InputError);
   fs::remove_all(folder);
 }
 
 TEST(ReportInputsTest, ReadsAValidateOutput) {
   std::string folder = std::string(TWINPROF_SOURCE_DIR) + "/tests/data/report/validate";
-  ASSERT_EQ(DetectInput(folder), InputKind::kValidation);
-  ReportData data = LoadReportInputs({folder});
+  ASSERT_EQ(report::DetectInput(folder), report::InputKind::kValidation);
+  report::ReportData data = report::LoadReportInputs({folder});
   ASSERT_EQ(data.validations.size(), 1u);
-  const ValidationSet& set = data.validations.front();
+  const report::ValidationSet& set = data.validations.front();
   EXPECT_EQ(set.measured, "split-burn-results");
   EXPECT_EQ(set.split_by, "trained-where");
   ASSERT_EQ(set.predictors.size(), 2u);
@@ -108,7 +112,7 @@ TEST(ReportInputsTest, ReadsAValidateOutput) {
   ASSERT_FALSE(set.metrics.empty());
   EXPECT_EQ(data.inputs.front().kind, "validation");
 
-  Section section = ValidationSection(data);
+  report::Section section = report::ValidationSection(data);
   ASSERT_EQ(section.charts.size(), 2u);
   EXPECT_EQ(section.charts[0].id, "validation-1");
   // The MAPE in each panel's title is recomputed from the cells: for makespan it must agree
@@ -132,10 +136,10 @@ TEST(ReportInputsTest, ReadsAValidateOutput) {
 TEST(ReportInputsTest, ReadsACalibrationFile) {
   std::string path =
       std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/edge-cloud/calibration.yaml";
-  ASSERT_EQ(DetectInput(path), InputKind::kCalibration);
-  ReportData data = LoadReportInputs({path});
+  ASSERT_EQ(report::DetectInput(path), report::InputKind::kCalibration);
+  report::ReportData data = report::LoadReportInputs({path});
   ASSERT_EQ(data.calibrations.size(), 1u);
-  const CalibrationSet& set = data.calibrations.front();
+  const report::CalibrationSet& set = data.calibrations.front();
   EXPECT_EQ(set.workflow, "mask-detection");
   EXPECT_EQ(set.reference_node_type, "vm-medium");
   ASSERT_EQ(set.parameters.size(), 3u);
@@ -145,12 +149,12 @@ TEST(ReportInputsTest, ReadsACalibrationFile) {
   EXPECT_NE(set.parameters[1].why.find("one node type only"), std::string::npos);
   ASSERT_EQ(set.mape.size(), 2u);
   EXPECT_EQ(set.mape[1].second[0], (std::pair<std::string, double>{"compute", 4.4}));
-  Section section = CalibrationSection(data);
+  report::Section section = report::CalibrationSection(data);
   EXPECT_EQ(section.charts.size(), 2u);
   ASSERT_EQ(section.tables.size(), 1u);
   EXPECT_EQ(section.tables[0].rows[1][2], "not identified");
   // A YAML file that is not a calibration file is not taken for one.
-  EXPECT_THROW(DetectInput(std::string(TWINPROF_SOURCE_DIR) + "/platforms/x86-vms.yaml"),
+  EXPECT_THROW(report::DetectInput(std::string(TWINPROF_SOURCE_DIR) + "/platforms/x86-vms.yaml"),
                InputError);
 }
 
@@ -162,7 +166,7 @@ TEST(ReportInputsTest, AMalformedValidateOutputNamesTheFileAndField) {
       << R"({"format": "twinprof-validate", "version": 1, "measured": "m",
              "predictors": [], "metrics": [{"predictor": "sim"}], "cells": []})";
   try {
-    LoadReportInputs({folder.string()});
+    report::LoadReportInputs({folder.string()});
     ADD_FAILURE() << "accepted";
   } catch (const InputError& e) {
     EXPECT_EQ(e.where().file, (folder / "validate.json").string());
@@ -170,7 +174,7 @@ TEST(ReportInputsTest, AMalformedValidateOutputNamesTheFileAndField) {
   }
   std::ofstream(folder / "validate.json") << "{\n  \"format\": \"twinprof-validate\",\n  oops\n}";
   try {
-    LoadReportInputs({folder.string()});
+    report::LoadReportInputs({folder.string()});
     ADD_FAILURE() << "accepted";
   } catch (const InputError& e) {
     EXPECT_EQ(e.where().line, 3);
@@ -179,4 +183,4 @@ TEST(ReportInputsTest, AMalformedValidateOutputNamesTheFileAndField) {
 }
 
 }  // namespace
-}  // namespace twinprof::report
+}  // namespace twinprof::test

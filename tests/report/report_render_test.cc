@@ -30,9 +30,9 @@ TEST(ReportRenderTest, EveryChartIsDrawnOfflineWithoutConsoleErrors) {
   ASSERT_FALSE(inputs.simulated.empty());
   ASSERT_FALSE(inputs.exploration.empty());
   const std::string page = folder.path() + "/report.html";
-  testing::CommandResult report =
-      testing::RunTwinprof({"report", inputs.measured, inputs.simulated, inputs.validation,
-                            inputs.calibration, inputs.exploration, "-o", page});
+  CommandResult report =
+      RunTwinprof({"report", inputs.measured, inputs.simulated, inputs.validation,
+                   inputs.calibration, inputs.exploration, "-o", page});
   ASSERT_EQ(report.exit_status, 0) << report.out << report.err;
 
   // Every entry of the timeline's list, chosen as a user does, draws both runs' jobs.
@@ -106,11 +106,11 @@ TEST(ReportRenderTest, ALargeRunIsDrawnToo) {
       << "chromium is not installed: run scripts/install-deps";
   TempFolder folder;
   const std::string simulated = folder.path() + "/large";
-  testing::CommandResult simulate =
-      testing::RunTwinprof({"simulate", ReportTestData("large-scenario.yaml"), "-o", simulated});
+  CommandResult simulate =
+      RunTwinprof({"simulate", ReportTestData("large-scenario.yaml"), "-o", simulated});
   ASSERT_EQ(simulate.exit_status, 0) << simulate.err;
   const std::string page = folder.path() + "/large.html";
-  testing::CommandResult report = testing::RunTwinprof({"report", simulated, "-o", page});
+  CommandResult report = RunTwinprof({"report", simulated, "-o", page});
   ASSERT_EQ(report.exit_status, 0) << report.err;
   json marks =
       CheckRenderedReport(page, {"runs-makespan", "timeline", "runtime-cores", "runtime-input"},

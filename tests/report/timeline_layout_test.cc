@@ -8,7 +8,7 @@
 #include <map>
 #include <random>
 
-namespace twinprof::report {
+namespace twinprof::test {
 namespace {
 
 JobRecord Job(const std::string& node, double submit, double pod, double finish) {
@@ -49,7 +49,7 @@ TEST(TimelineLayoutTest, LanesNeverOverlapAndAreAsFewAsTheMostConcurrentJobs) {
     jobs.push_back(Job(i % 3 == 0 ? "vm-10" : (i % 3 == 1 ? "vm-2" : "rpi"), pod - 1, pod,
                        pod + length(random)));
   }
-  LaneLayout layout = LayOutLanes(jobs);
+  report::LaneLayout layout = report::LayOutLanes(jobs);
   ASSERT_EQ(layout.lane_of_job.size(), jobs.size());
   std::map<int, std::vector<size_t>> by_lane;
   for (size_t i = 0; i < jobs.size(); ++i) by_lane[layout.lane_of_job[i]].push_back(i);
@@ -75,23 +75,23 @@ TEST(TimelineLayoutTest, LanesNeverOverlapAndAreAsFewAsTheMostConcurrentJobs) {
 }
 
 TEST(TimelineLayoutTest, NaturalOrderComparesDigitsAsNumbers) {
-  EXPECT_TRUE(NaturalLess("vm-2", "vm-10"));
-  EXPECT_FALSE(NaturalLess("vm-10", "vm-2"));
-  EXPECT_TRUE(NaturalLess("node-007", "node-8"));
-  EXPECT_TRUE(NaturalLess("a", "b"));
-  EXPECT_TRUE(NaturalLess("vm", "vm-1"));
-  EXPECT_FALSE(NaturalLess("vm-1", "vm-1"));
+  EXPECT_TRUE(report::NaturalLess("vm-2", "vm-10"));
+  EXPECT_FALSE(report::NaturalLess("vm-10", "vm-2"));
+  EXPECT_TRUE(report::NaturalLess("node-007", "node-8"));
+  EXPECT_TRUE(report::NaturalLess("a", "b"));
+  EXPECT_TRUE(report::NaturalLess("vm", "vm-1"));
+  EXPECT_FALSE(report::NaturalLess("vm-1", "vm-1"));
 }
 
 TEST(TimelineLayoutTest, LargeRunsKeepTheirFirstJobsByStartTime) {
   std::vector<JobRecord> jobs;
   for (int i = 0; i < 100; ++i) jobs.push_back(Job("n", 0, 99 - i, 200));  // later jobs first
   double cutoff = 0;
-  std::vector<size_t> kept = SelectGanttJobs(jobs, 10, &cutoff);
+  std::vector<size_t> kept = report::SelectGanttJobs(jobs, 10, &cutoff);
   ASSERT_EQ(kept.size(), 10u);
   for (size_t k = 0; k < kept.size(); ++k) EXPECT_EQ(kept[k], 90 + k);
   EXPECT_EQ(cutoff, 9);
-  kept = SelectGanttJobs(jobs, 100, &cutoff);
+  kept = report::SelectGanttJobs(jobs, 100, &cutoff);
   EXPECT_EQ(kept.size(), 100u);
   EXPECT_TRUE(std::isinf(cutoff));
 }
@@ -106,15 +106,17 @@ TEST(TimelineLayoutTest, OccupancyIntegratesToEachPhasesSeconds) {
     jobs.push_back(Job("n", submit, submit + length(random), submit + 10 + length(random)));
     end = std::max(end, jobs.back().t_finish);
   }
-  PhaseOccupancy occupancy = ComputePhaseOccupancy(jobs, 37, end);
+  report::PhaseOccupancy occupancy = report::ComputePhaseOccupancy(jobs, 37, end);
   ASSERT_EQ(occupancy.jobs_in_phase.size(), 37u);
-  for (int p = 0; p < kPhaseCount; ++p) {
+  for (int p = 0; p < report::kPhaseCount; ++p) {
     double expected = 0, integrated = 0;
     for (const JobRecord& job : jobs) {
-      expected += PhaseEnd(job, static_cast<Phase>(p)) - PhaseStart(job, static_cast<Phase>(p));
+      expected += report::PhaseEnd(job, static_cast<report::Phase>(p)) -
+                  report::PhaseStart(job, static_cast<report::Phase>(p));
     }
     for (const auto& bin : occupancy.jobs_in_phase) integrated += bin[p] * occupancy.bin_width;
-    EXPECT_NEAR(integrated, expected, 1e-9 * expected) << PhaseName(static_cast<Phase>(p));
+    EXPECT_NEAR(integrated, expected, 1e-9 * expected)
+        << report::PhaseName(static_cast<report::Phase>(p));
   }
   // At any bin, no more jobs than were submitted and not finished.
   for (const auto& bin : occupancy.jobs_in_phase) {
@@ -126,11 +128,12 @@ TEST(TimelineLayoutTest, OccupancyIntegratesToEachPhasesSeconds) {
 
 TEST(TimelineLayoutTest, PhasesAreConsecutive) {
   JobRecord job = Job("n", 1, 2, 12);
-  for (int p = 0; p + 1 < kPhaseCount; ++p) {
-    EXPECT_EQ(PhaseEnd(job, static_cast<Phase>(p)), PhaseStart(job, static_cast<Phase>(p + 1)));
+  for (int p = 0; p + 1 < report::kPhaseCount; ++p) {
+    EXPECT_EQ(report::PhaseEnd(job, static_cast<report::Phase>(p)),
+              report::PhaseStart(job, static_cast<report::Phase>(p + 1)));
   }
-  EXPECT_STREQ(PhaseName(Phase::kColdStart), "cold start");
+  EXPECT_STREQ(report::PhaseName(report::Phase::kColdStart), "cold start");
 }
 
 }  // namespace
-}  // namespace twinprof::report
+}  // namespace twinprof::test

@@ -4,19 +4,19 @@
 
 #include <cmath>
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 TEST(ArrivalGenerator, DeterministicBatches) {
-  Workload workload;
+  sim::Workload workload;
   workload.files = 7;
   workload.batch_size = 3;
   workload.inter_upload_time = 10;
   workload.input_size.a = 1000;
-  ArrivalGenerator generator(workload);
+  sim::ArrivalGenerator generator(workload);
   std::vector<double> times;
   while (generator.HasNext()) {
-    FileArrival arrival = generator.Next();
+    sim::FileArrival arrival = generator.Next();
     EXPECT_EQ(arrival.bytes, 1000);
     EXPECT_EQ(arrival.index, static_cast<int64_t>(times.size()));
     times.push_back(arrival.time);
@@ -25,13 +25,13 @@ TEST(ArrivalGenerator, DeterministicBatches) {
 }
 
 TEST(ArrivalGenerator, ExponentialMeanWithinThreePercent) {
-  Workload workload;
+  sim::Workload workload;
   workload.files = 10001;
   workload.batch_size = 1;
   workload.inter_upload_time = 2.5;
   workload.exponential = true;
   workload.seed = 7;
-  ArrivalGenerator generator(workload);
+  sim::ArrivalGenerator generator(workload);
   double last = 0;
   while (generator.HasNext()) last = generator.Next().time;
   double mean = last / 10000;
@@ -39,19 +39,19 @@ TEST(ArrivalGenerator, ExponentialMeanWithinThreePercent) {
 }
 
 TEST(ArrivalGenerator, SameSeedSameStreamOtherSeedOtherStream) {
-  Workload workload;
+  sim::Workload workload;
   workload.files = 100;
   workload.inter_upload_time = 1;
   workload.exponential = true;
-  workload.input_size.kind = Distribution::Kind::kUniform;
+  workload.input_size.kind = sim::Distribution::Kind::kUniform;
   workload.input_size.a = 10;
   workload.input_size.b = 20;
   auto draw = [&](uint64_t seed) {
     workload.seed = seed;
-    ArrivalGenerator generator(workload);
+    sim::ArrivalGenerator generator(workload);
     std::vector<std::pair<double, double>> out;
     while (generator.HasNext()) {
-      FileArrival a = generator.Next();
+      sim::FileArrival a = generator.Next();
       out.emplace_back(a.time, a.bytes);
     }
     return out;
@@ -65,19 +65,19 @@ TEST(ArrivalGenerator, SameSeedSameStreamOtherSeedOtherStream) {
 }
 
 TEST(ArrivalGenerator, ExponentialAndEmpiricalSizes) {
-  Workload workload;
+  sim::Workload workload;
   workload.files = 20000;
-  workload.input_size.kind = Distribution::Kind::kExponential;
+  workload.input_size.kind = sim::Distribution::Kind::kExponential;
   workload.input_size.a = 5e6;
-  ArrivalGenerator generator(workload);
+  sim::ArrivalGenerator generator(workload);
   double sum = 0;
   while (generator.HasNext()) sum += generator.Next().bytes;
   EXPECT_NEAR(sum / 20000, 5e6, 0.03 * 5e6);
 
   workload.files = 1000;
-  workload.input_size.kind = Distribution::Kind::kEmpirical;
+  workload.input_size.kind = sim::Distribution::Kind::kEmpirical;
   workload.input_size.values = {1, 2, 3};
-  ArrivalGenerator empirical(workload);
+  sim::ArrivalGenerator empirical(workload);
   int seen[4] = {0, 0, 0, 0};
   while (empirical.HasNext()) ++seen[static_cast<int>(empirical.Next().bytes)];
   EXPECT_EQ(seen[0], 0);
@@ -85,4 +85,4 @@ TEST(ArrivalGenerator, ExponentialAndEmpiricalSizes) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

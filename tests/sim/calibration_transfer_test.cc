@@ -10,7 +10,7 @@
 #include "core/error.h"
 #include "sim/scenario.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -46,8 +46,8 @@ class CalibrationTransferTest : public ::testing::Test {
 
 TEST_F(CalibrationTransferTest, BehavioursApplyAndTheMeasuredPlatformDoesNot) {
   Write("local");
-  Scenario scenario = LoadScenario(kScenario, {{"calibration", path_}});
-  std::optional<ComponentId> id = scenario.workflow.Find("blurry-faces");
+  sim::Scenario scenario = sim::LoadScenario(kScenario, {{"calibration", path_}});
+  std::optional<workflow::ComponentId> id = scenario.workflow.Find("blurry-faces");
   ASSERT_TRUE(id);
   EXPECT_DOUBLE_EQ(scenario.behaviours[*id].work_base, 5e9);
   EXPECT_DOUBLE_EQ(scenario.behaviours[*id].work_per_byte, 7);
@@ -60,7 +60,7 @@ TEST_F(CalibrationTransferTest, BehavioursApplyAndTheMeasuredPlatformDoesNot) {
 TEST_F(CalibrationTransferTest, OnItsOwnPlatformUnknownNodeTypesAreStillErrors) {
   Write("vm-medium");  // the platform has this type: not a transfer, so 'local' is an error
   try {
-    LoadScenario(kScenario, {{"calibration", path_}});
+    sim::LoadScenario(kScenario, {{"calibration", path_}});
     FAIL() << "expected an InputError";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("no node type 'local'"), std::string::npos) << e.what();
@@ -69,4 +69,4 @@ TEST_F(CalibrationTransferTest, OnItsOwnPlatformUnknownNodeTypesAreStillErrors) 
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

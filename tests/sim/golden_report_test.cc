@@ -7,17 +7,17 @@
 #include "sim/scenario.h"
 #include "sim/simulation.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 TEST(GoldenReport, Simulate) {
   // The example scenario of docs/formats.md: 200 videos, two clusters, seed 42.
-  Scenario scenario = LoadScenario("experiments/sim/edge-cloud/scenario.yaml");
-  Simulation::Summary summary = Simulation(scenario).Run(Simulation::Options{});
+  sim::Scenario scenario = sim::LoadScenario("experiments/sim/edge-cloud/scenario.yaml");
+  sim::Simulation::Summary summary = sim::Simulation(scenario).Run(sim::Simulation::Options{});
   summary.wall_seconds = 0;
   test::ExpectGolden("simulate_brief.txt", summary.BriefReport() + "\n");
   test::ExpectGolden("simulate_full.txt", summary.FullReport());
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -10,7 +10,7 @@
 
 #include "sim/simulation.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 void ExpectClose(double actual, double expected, const std::string& what) {
@@ -20,10 +20,10 @@ void ExpectClose(double actual, double expected, const std::string& what) {
 
 // One node of type "n" (cores, 1 Gf per core) in cluster "c", ideal network, no overheads; one
 // component per entry of `works` (flops per job), each with one job at time 0, cpu `cpu`.
-Scenario Make(int cores, double cpu, const std::vector<double>& works) {
-  Scenario scenario;
+sim::Scenario Make(int cores, double cpu, const std::vector<double>& works) {
+  sim::Scenario scenario;
   scenario.name = "interference";
-  NodeType type;
+  platform::NodeType type;
   type.name = "n";
   type.arch = "x86_64";
   type.cores = cores;
@@ -31,26 +31,26 @@ Scenario Make(int cores, double cpu, const std::vector<double>& works) {
   type.memory_bytes = 64e9;
   scenario.platform.name = "p";
   scenario.platform.node_types.push_back(type);
-  Cluster cluster;
+  platform::Cluster cluster;
   cluster.name = "c";
   cluster.nodes = {{"n", 1}};
   cluster.lan = {1e15, 0};
   cluster.storage = {1e15, 0};
   scenario.platform.clusters.push_back(cluster);
-  Workflow workflow("w");
+  workflow::Workflow workflow("w");
   for (size_t i = 0; i < works.size(); ++i) {
-    Component component;
+    workflow::Component component;
     component.name = "k" + std::to_string(i);
     component.script = "k.sh";
-    ComponentId id = workflow.AddComponent(component);
+    workflow::ComponentId id = workflow.AddComponent(component);
     (void)id;
-    ComponentDeployment deployment;
+    sim::ComponentDeployment deployment;
     deployment.cluster = "c";
     deployment.cpu = cpu;
     deployment.memory_bytes = 1e6;
     deployment.parallelism = 1;
     scenario.deployments.push_back(deployment);
-    ComponentBehaviour behaviour;
+    sim::ComponentBehaviour behaviour;
     behaviour.work_base = works[i];
     behaviour.output_files_per_input = 0;
     scenario.behaviours.push_back(behaviour);
@@ -61,17 +61,17 @@ Scenario Make(int cores, double cpu, const std::vector<double>& works) {
   return scenario;
 }
 
-std::map<std::string, double> ComputeTimes(const Scenario& scenario) {
-  ValidateScenario(scenario);
+std::map<std::string, double> ComputeTimes(const sim::Scenario& scenario) {
+  sim::ValidateScenario(scenario);
   std::map<std::string, double> times;
-  Simulation::Options options;
+  sim::Simulation::Options options;
   options.on_job = [&](const JobRecord& job) { times[job.component] = job.compute_s(); };
-  Simulation(scenario).Run(options);
+  sim::Simulation(scenario).Run(options);
   return times;
 }
 
 TEST(Interference, ZeroKeepsProcessorSharingExact) {
-  Scenario scenario = Make(4, 1, {4e9, 2e9});
+  sim::Scenario scenario = Make(4, 1, {4e9, 2e9});
   auto times = ComputeTimes(scenario);
   ExpectClose(times["k0"], 4, "k0");
   ExpectClose(times["k1"], 2, "k1");
@@ -80,8 +80,8 @@ TEST(Interference, ZeroKeepsProcessorSharingExact) {
 // Both jobs start at 0 with f = 1.5; k1 (2e9) ends at 3 s, when k0 has done 2e9 of its 4e9;
 // alone, k0 does the rest in 2 s: 5 s.
 TEST(Interference, SlowdownFollowsOccupancy) {
-  Scenario scenario = Make(4, 1, {4e9, 2e9});
-  for (ComponentBehaviour& behaviour : scenario.behaviours) behaviour.interference["n"] = 0.5;
+  sim::Scenario scenario = Make(4, 1, {4e9, 2e9});
+  for (sim::ComponentBehaviour& behaviour : scenario.behaviours) behaviour.interference["n"] = 0.5;
   auto times = ComputeTimes(scenario);
   ExpectClose(times["k1"], 3, "k1");
   ExpectClose(times["k0"], 5, "k0");
@@ -90,7 +90,7 @@ TEST(Interference, SlowdownFollowsOccupancy) {
 // Only k0 suffers: k1 runs as without interference (2 s); k0 does 2e9 / 1.5 flops' worth by then
 // and the remaining 4e9 - 1.333e9 alone.
 TEST(Interference, PerComponent) {
-  Scenario scenario = Make(4, 1, {4e9, 2e9});
+  sim::Scenario scenario = Make(4, 1, {4e9, 2e9});
   scenario.behaviours[0].interference["n"] = 0.5;
   auto times = ComputeTimes(scenario);
   ExpectClose(times["k1"], 2, "k1");
@@ -100,9 +100,9 @@ TEST(Interference, PerComponent) {
 // Interference multiplies processor sharing: two jobs on one core each get half of it, and
 // need 1.5 times the work.
 TEST(Interference, CombinesWithProcessorSharing) {
-  Scenario scenario = Make(1, 0.5, {2e9, 2e9});  // requests fit, limits of 1 core compete
-  for (ComponentDeployment& deployment : scenario.deployments) deployment.cpu_limit = 1;
-  for (ComponentBehaviour& behaviour : scenario.behaviours) behaviour.interference["n"] = 0.5;
+  sim::Scenario scenario = Make(1, 0.5, {2e9, 2e9});  // requests fit, limits of 1 core compete
+  for (sim::ComponentDeployment& deployment : scenario.deployments) deployment.cpu_limit = 1;
+  for (sim::ComponentBehaviour& behaviour : scenario.behaviours) behaviour.interference["n"] = 0.5;
   auto times = ComputeTimes(scenario);
   ExpectClose(times["k0"], 6, "k0");
   ExpectClose(times["k1"], 6, "k1");
@@ -111,8 +111,8 @@ TEST(Interference, CombinesWithProcessorSharing) {
 // Multi-threaded jobs (cpu 2.5: two full threads and a bounded one) with a serial part, both
 // computing the whole time: the idle-node formula times 1 + a.
 TEST(Interference, ThreadedJobsWithSerialPart) {
-  Scenario scenario = Make(8, 2.5, {5e9, 5e9});
-  for (ComponentBehaviour& behaviour : scenario.behaviours) {
+  sim::Scenario scenario = Make(8, 2.5, {5e9, 5e9});
+  for (sim::ComponentBehaviour& behaviour : scenario.behaviours) {
     behaviour.serial_fraction = 0.2;
     behaviour.interference["n"] = 0.3;
   }
@@ -125,18 +125,18 @@ TEST(Interference, ThreadedJobsWithSerialPart) {
 // Many jobs arriving over time, threaded with a fractional thread: every job is slower than on
 // an idle node by at most 1 + a (n_max - 1), at least as slow as alone, and all finish.
 TEST(Interference, StaggeredArrivalsStayWithinBounds) {
-  Scenario scenario = Make(4, 1.5, {3e9});
+  sim::Scenario scenario = Make(4, 1.5, {3e9});
   scenario.deployments[0].parallelism = 4;
   scenario.behaviours[0].serial_fraction = 0.1;
   scenario.behaviours[0].interference["n"] = 0.2;
   scenario.workload.files = 30;
   scenario.workload.batch_size = 1;
   scenario.workload.inter_upload_time = 0.7;
-  ValidateScenario(scenario);
+  sim::ValidateScenario(scenario);
   std::vector<double> times;
-  Simulation::Options options;
+  sim::Simulation::Options options;
   options.on_job = [&](const JobRecord& job) { times.push_back(job.compute_s()); };
-  Simulation(scenario).Run(options);
+  sim::Simulation(scenario).Run(options);
   ASSERT_EQ(times.size(), 30u);
   const double idle = scenario.behaviours[0].IdleComputeTime(0, 1.5, 1e9);
   // 4 jobs of 1.5 cores on 4 cores: processor sharing adds at most 6 / 4.
@@ -148,7 +148,7 @@ TEST(Interference, StaggeredArrivalsStayWithinBounds) {
 }
 
 TEST(SpeedFactor, DividesTheWorkOnItsNodeType) {
-  Scenario scenario = Make(4, 0.5, {4e9});
+  sim::Scenario scenario = Make(4, 0.5, {4e9});
   scenario.behaviours[0].speed_factor["n"] = 2;
   scenario.behaviours[0].speed_factor["other"] = 7;  // another node type: no effect here
   auto times = ComputeTimes(scenario);
@@ -156,4 +156,4 @@ TEST(SpeedFactor, DividesTheWorkOnItsNodeType) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -5,13 +5,13 @@
 
 #include <gtest/gtest.h>
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 // Ticks an autoscaler every 2 s while the concurrency holds a level; returns the last decision.
 class Driver {
  public:
-  explicit Driver(KnativeSettings settings = {}) : autoscaler_(settings) {}
+  explicit Driver(sim::KnativeSettings settings = {}) : autoscaler_(settings) {}
 
   int Hold(double level, double seconds, int ready) {
     int wanted = 0;
@@ -22,10 +22,10 @@ class Driver {
     }
     return wanted;
   }
-  const KnativeAutoscaler& autoscaler() const { return autoscaler_; }
+  const sim::KnativeAutoscaler& autoscaler() const { return autoscaler_; }
 
  private:
-  KnativeAutoscaler autoscaler_;
+  sim::KnativeAutoscaler autoscaler_;
   double now_ = 0;
   double area_ = 0;
 };
@@ -65,4 +65,4 @@ TEST(KnativeAutoscaler, ScalesToZeroAfterTheGracePeriod) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

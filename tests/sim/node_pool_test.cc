@@ -6,33 +6,33 @@
 #include "sim/image_cache.h"
 #include "sim/run_statistics.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
-std::vector<PoolNode> ThreeNodes() {
+std::vector<sim::PoolNode> ThreeNodes() {
   auto node = [](int64_t cpu, int64_t memory) {
-    return PoolNode{"c", "t", cpu, memory, cpu, memory};
+    return sim::PoolNode{"c", "t", cpu, memory, cpu, memory};
   };
   return {node(4000, 8 << 20), node(4000, 8 << 20), node(2000, 4 << 20)};
 }
 
 TEST(NodePool, FirstFitFillsNodesInOrder) {
-  NodePool pool(ThreeNodes(), NodePolicy::kFirstFit);
-  ComponentDeployment deployment;
+  sim::NodePool pool(ThreeNodes(), sim::NodePolicy::kFirstFit);
+  sim::ComponentDeployment deployment;
   deployment.cluster = "c";
   std::vector<int> eligible = pool.EligibleNodes(deployment);
-  PodRequest request{&eligible, 2000, 1 << 20};
+  sim::PodRequest request{&eligible, 2000, 1 << 20};
   EXPECT_EQ(pool.TryPlace(request), 0);
   EXPECT_EQ(pool.TryPlace(request), 0);
   EXPECT_EQ(pool.TryPlace(request), 1);
 }
 
 TEST(NodePool, LeastAllocatedSpreads) {
-  NodePool pool(ThreeNodes(), NodePolicy::kLeastAllocated);
-  ComponentDeployment deployment;
+  sim::NodePool pool(ThreeNodes(), sim::NodePolicy::kLeastAllocated);
+  sim::ComponentDeployment deployment;
   deployment.cluster = "c";
   std::vector<int> eligible = pool.EligibleNodes(deployment);
-  PodRequest request{&eligible, 1000, 1 << 20};
+  sim::PodRequest request{&eligible, 1000, 1 << 20};
   EXPECT_EQ(pool.TryPlace(request), 0);
   EXPECT_EQ(pool.TryPlace(request), 1);
   // Now every node would score 1/2 + 3/4 after placement: ties go to the first.
@@ -40,13 +40,13 @@ TEST(NodePool, LeastAllocatedSpreads) {
 }
 
 TEST(NodePool, QueueGrantsInOrderWhenRoomIsReleased) {
-  NodePool pool(ThreeNodes(), NodePolicy::kFirstFit);
-  ComponentDeployment deployment;
+  sim::NodePool pool(ThreeNodes(), sim::NodePolicy::kFirstFit);
+  sim::ComponentDeployment deployment;
   deployment.cluster = "c";
   deployment.node_type = "t";
   std::vector<int> eligible = {2};  // only the small node
-  PodRequest big{&eligible, 2000, 1 << 20};
-  PodRequest memory_hog{&eligible, 500, 4 << 20};
+  sim::PodRequest big{&eligible, 2000, 1 << 20};
+  sim::PodRequest memory_hog{&eligible, 500, 4 << 20};
   EXPECT_EQ(pool.TryPlace(big), 2);
   EXPECT_FALSE(pool.TryPlace(big));
   pool.Enqueue(big, 10);
@@ -61,11 +61,11 @@ TEST(NodePool, QueueGrantsInOrderWhenRoomIsReleased) {
 }
 
 TEST(NodePool, EligibleNodesFollowClusterAndType) {
-  std::vector<PoolNode> nodes = ThreeNodes();
+  std::vector<sim::PoolNode> nodes = ThreeNodes();
   nodes[1].cluster = "other";
   nodes[2].node_type = "small";
-  NodePool pool(nodes, NodePolicy::kFirstFit);
-  ComponentDeployment deployment;
+  sim::NodePool pool(nodes, sim::NodePolicy::kFirstFit);
+  sim::ComponentDeployment deployment;
   deployment.cluster = "c";
   EXPECT_EQ(pool.EligibleNodes(deployment), (std::vector<int>{0, 2}));
   deployment.node_type = "small";
@@ -73,14 +73,14 @@ TEST(NodePool, EligibleNodesFollowClusterAndType) {
 }
 
 TEST(ImageCache, PullsOncePerNodeAndSharesAPullUnderWay) {
-  ImageCache cache(2, /*cached=*/true);
+  sim::ImageCache cache(2, /*cached=*/true);
   EXPECT_EQ(cache.ReadyTime(0, "img", 1, 10), 11);
   EXPECT_EQ(cache.ReadyTime(0, "img", 5, 10), 11);   // joins the pull under way
   EXPECT_EQ(cache.ReadyTime(0, "img", 20, 10), 20);  // already there
   EXPECT_EQ(cache.ReadyTime(1, "img", 20, 10), 30);  // another node pulls its own
   EXPECT_EQ(cache.ReadyTime(0, "other", 20, 3), 23);
   EXPECT_EQ(cache.pulls(), 3);
-  ImageCache uncached(1, /*cached=*/false);
+  sim::ImageCache uncached(1, /*cached=*/false);
   EXPECT_EQ(uncached.ReadyTime(0, "img", 0, 2), 2);
   EXPECT_EQ(uncached.ReadyTime(0, "img", 5, 2), 7);
   EXPECT_EQ(uncached.pulls(), 2);
@@ -88,14 +88,14 @@ TEST(ImageCache, PullsOncePerNodeAndSharesAPullUnderWay) {
 
 TEST(Quantile, InterpolatesBetweenRanks) {
   std::vector<double> sorted = {1, 2, 3, 4, 5};
-  EXPECT_DOUBLE_EQ(Quantile(sorted, 0.5), 3);
-  EXPECT_DOUBLE_EQ(Quantile(sorted, 0.95), 4.8);
-  EXPECT_DOUBLE_EQ(Quantile(sorted, 1), 5);
-  EXPECT_DOUBLE_EQ(Quantile({}, 0.5), 0);
+  EXPECT_DOUBLE_EQ(sim::Quantile(sorted, 0.5), 3);
+  EXPECT_DOUBLE_EQ(sim::Quantile(sorted, 0.95), 4.8);
+  EXPECT_DOUBLE_EQ(sim::Quantile(sorted, 1), 5);
+  EXPECT_DOUBLE_EQ(sim::Quantile({}, 0.5), 0);
 }
 
 TEST(ComponentBehaviour, AmdahlOnAnIdleNode) {
-  ComponentBehaviour behaviour;
+  sim::ComponentBehaviour behaviour;
   behaviour.work_base = 1e9;
   behaviour.work_per_byte = 10;
   behaviour.serial_fraction = 0.2;
@@ -114,7 +114,7 @@ TEST(ComponentBehaviour, ParsesAndRejects) {
       "bad_key: {wrok: {base: 1}}\n"
       "negative: {work: {per_byte: -1}}\n",
       "b.yaml");
-  ComponentBehaviour ok = ParseComponentBehaviour(file, file.root()["ok"]);
+  sim::ComponentBehaviour ok = sim::ParseComponentBehaviour(file, file.root()["ok"]);
   EXPECT_EQ(ok.work_base, 2e9);
   EXPECT_EQ(ok.work_per_byte, 120);
   EXPECT_EQ(ok.serial_fraction, 0.4);
@@ -123,7 +123,7 @@ TEST(ComponentBehaviour, ParsesAndRejects) {
   EXPECT_EQ(ok.output_bytes_per_input_byte, 0.3);
   for (const char* bad : {"bad_fraction", "bad_key", "negative"}) {
     try {
-      ParseComponentBehaviour(file, file.root()[bad]);
+      sim::ParseComponentBehaviour(file, file.root()[bad]);
       ADD_FAILURE() << bad;
     } catch (const InputError& e) {
       EXPECT_EQ(e.where().file, "b.yaml");
@@ -141,17 +141,17 @@ TEST(ComponentBehaviour, OutputFilesFollowTheInputSize) {
       "negative_count: {output: {files_per_input: -1}}\n"
       "negative_rate: {output: {files_per_input_byte: -1e-6}}\n",
       "b.yaml");
-  ComponentBehaviour frames = ParseComponentBehaviour(file, file.root()["frames"]);
+  sim::ComponentBehaviour frames = sim::ParseComponentBehaviour(file, file.root()["frames"]);
   EXPECT_EQ(frames.OutputFiles(32358), 4);  // -1.68 + 5.69 = 4.01
   EXPECT_EQ(frames.OutputFiles(55129), 8);  // -1.68 + 9.69 = 8.01
   EXPECT_EQ(frames.OutputFiles(1000), 0);   // never negative
-  ComponentBehaviour rate_only = ParseComponentBehaviour(file, file.root()["rate_only"]);
+  sim::ComponentBehaviour rate_only = sim::ParseComponentBehaviour(file, file.root()["rate_only"]);
   EXPECT_EQ(rate_only.output_files_per_input, 0);
   EXPECT_EQ(rate_only.OutputFiles(12.6e6), 13);
-  EXPECT_EQ(ComponentBehaviour{}.OutputFiles(1e9), 1);  // the default: one file per job
+  EXPECT_EQ(sim::ComponentBehaviour{}.OutputFiles(1e9), 1);  // the default: one file per job
   for (const char* bad : {"negative_count", "negative_rate"}) {
     try {
-      ParseComponentBehaviour(file, file.root()[bad]);
+      sim::ParseComponentBehaviour(file, file.root()[bad]);
       ADD_FAILURE() << bad;
     } catch (const InputError& e) {
       EXPECT_EQ(e.where().file, "b.yaml");
@@ -161,4 +161,4 @@ TEST(ComponentBehaviour, OutputFilesFollowTheInputSize) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -16,20 +16,20 @@
 #include <stdexcept>
 #include <thread>
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
 
 TEST(RunInChildProcesses, ReturnsEveryOutputWhateverItsSize) {
   std::map<size_t, std::string> outputs;
-  RunInChildProcesses(
+  sim::RunInChildProcesses(
       6, 3,
       [](size_t i) {
         // 0 bytes to 3 MB: more than a pipe holds, so the caller must read while children run.
         return std::string(i * 600000, static_cast<char>('a' + i));
       },
-      [&](size_t i, ChildOutcome outcome) {
+      [&](size_t i, sim::ChildOutcome outcome) {
         ASSERT_TRUE(outcome.ok) << outcome.failure;
         EXPECT_TRUE(outputs.emplace(i, outcome.output).second);
       });
@@ -40,15 +40,15 @@ TEST(RunInChildProcesses, ReturnsEveryOutputWhateverItsSize) {
 }
 
 TEST(RunInChildProcesses, NamesFailures) {
-  std::map<size_t, ChildOutcome> outcomes;
-  RunInChildProcesses(
+  std::map<size_t, sim::ChildOutcome> outcomes;
+  sim::RunInChildProcesses(
       3, 2,
       [](size_t i) -> std::string {
         if (i == 1) throw std::runtime_error("no room for the job");
         if (i == 2) raise(SIGKILL);
         return "fine";
       },
-      [&](size_t i, ChildOutcome outcome) { outcomes[i] = outcome; });
+      [&](size_t i, sim::ChildOutcome outcome) { outcomes[i] = outcome; });
   EXPECT_TRUE(outcomes[0].ok);
   EXPECT_EQ(outcomes[0].output, "fine");
   EXPECT_FALSE(outcomes[1].ok);
@@ -74,7 +74,7 @@ TEST(RunInChildProcesses, RunsAtMostParallelAtATime) {
     close(fd);
   };
   int finished = 0;
-  RunInChildProcesses(
+  sim::RunInChildProcesses(
       8, 2,
       [&](size_t) {
         add(1);
@@ -82,7 +82,7 @@ TEST(RunInChildProcesses, RunsAtMostParallelAtATime) {
         add(-1);
         return std::string();
       },
-      [&](size_t, ChildOutcome outcome) {
+      [&](size_t, sim::ChildOutcome outcome) {
         EXPECT_TRUE(outcome.ok) << outcome.failure;
         ++finished;
       });
@@ -96,13 +96,13 @@ TEST(RunInChildProcesses, RunsAtMostParallelAtATime) {
 }
 
 TEST(RunInChildProcesses, ACallerErrorKillsTheChildrenStillRunning) {
-  EXPECT_THROW(RunInChildProcesses(
+  EXPECT_THROW(sim::RunInChildProcesses(
                    4, 4,
                    [](size_t i) {
                      if (i > 0) pause();  // waits for a signal forever: must be killed
                      return std::string();
                    },
-                   [](size_t, ChildOutcome) { throw std::runtime_error("stop"); }),
+                   [](size_t, sim::ChildOutcome) { throw std::runtime_error("stop"); }),
                std::runtime_error);
   // Every child was reaped: none is left to wait for.
   EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1);
@@ -110,4 +110,4 @@ TEST(RunInChildProcesses, ACallerErrorKillsTheChildrenStillRunning) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

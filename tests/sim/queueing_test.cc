@@ -18,32 +18,32 @@
 
 #include "sim/simulation.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 struct QueueSetup {
-  int cores = 1;            // one node; each container requests one core
-  double arrival_rate = 1;  // requests per second (Poisson); 0: all at t = 0
-  ServiceTime service;      // of each request
-  SyncSettings sync;        // mode: sync is set
+  int cores = 1;             // one node; each container requests one core
+  double arrival_rate = 1;   // requests per second (Poisson); 0: all at t = 0
+  sim::ServiceTime service;  // of each request
+  sim::SyncSettings sync;    // mode: sync is set
   int64_t requests = 100000;
   uint64_t seed = 1;
   bool poisson = true;  // exponential gaps between requests; deterministic otherwise
 };
 
-Scenario QueueScenario(const QueueSetup& setup) {
-  Scenario scenario;
+sim::Scenario QueueScenario(const QueueSetup& setup) {
+  sim::Scenario scenario;
   scenario.name = "queue";
-  Platform& platform = scenario.platform;
+  platform::Platform& platform = scenario.platform;
   platform.name = "one-node";
-  NodeType type;
+  platform::NodeType type;
   type.name = "n";
   type.arch = "x86_64";
   type.cores = setup.cores;
   type.speed = 1e9;
   type.memory_bytes = 1e12;
   platform.node_types.push_back(type);
-  Cluster cluster;
+  platform::Cluster cluster;
   cluster.name = "c";
   cluster.nodes = {{"n", 1}};
   cluster.lan = {1e15, 0};
@@ -52,19 +52,19 @@ Scenario QueueScenario(const QueueSetup& setup) {
   platform.overheads.scheduling_s = 0;
   platform.overheads.pod_start_s = 0;
   platform.overheads.image_pull_bandwidth = 1e9;
-  Component component;
+  workflow::Component component;
   component.name = "s";
   component.script = "s.sh";
-  scenario.workflow = Workflow("one");
+  scenario.workflow = workflow::Workflow("one");
   scenario.workflow.AddComponent(component);
-  ComponentDeployment deployment;
+  sim::ComponentDeployment deployment;
   deployment.cluster = "c";
   deployment.cpu = 1;
   deployment.memory_bytes = 1e6;
   deployment.sync = setup.sync;
   deployment.sync.enabled = true;
   scenario.deployments.push_back(deployment);
-  ComponentBehaviour behaviour;
+  sim::ComponentBehaviour behaviour;
   behaviour.service_time = setup.service;
   behaviour.output_files_per_input = 0;
   scenario.behaviours.push_back(behaviour);
@@ -81,34 +81,34 @@ Scenario QueueScenario(const QueueSetup& setup) {
 
 struct Served {
   std::vector<JobRecord> records;  // in finishing order (rejections at their submission)
-  Simulation::Summary summary;
+  sim::Simulation::Summary summary;
 };
 
 // Keeps every record (small runs) or none (`keep` false: only `values` of each record).
 Served RunQueue(const QueueSetup& setup, bool keep,
                 const std::function<void(const JobRecord&)>& each = nullptr) {
-  Scenario scenario = QueueScenario(setup);
-  ValidateScenario(scenario);
+  sim::Scenario scenario = QueueScenario(setup);
+  sim::ValidateScenario(scenario);
   Served served;
-  Simulation::Options options;
+  sim::Simulation::Options options;
   options.on_job = [&](const JobRecord& record) {
     if (keep) served.records.push_back(record);
     if (each) each(record);
   };
-  served.summary = Simulation(scenario).Run(options);
+  served.summary = sim::Simulation(scenario).Run(options);
   return served;
 }
 
-ServiceTime Exponential(double mean) {
-  ServiceTime time;
-  time.kind = ServiceTime::Kind::kExponential;
+sim::ServiceTime Exponential(double mean) {
+  sim::ServiceTime time;
+  time.kind = sim::ServiceTime::Kind::kExponential;
   time.mean_s = mean;
   return time;
 }
 
-ServiceTime Deterministic(double value) {
-  ServiceTime time;
-  time.kind = ServiceTime::Kind::kDeterministic;
+sim::ServiceTime Deterministic(double value) {
+  sim::ServiceTime time;
+  time.kind = sim::ServiceTime::Kind::kDeterministic;
   time.mean_s = value;
   return time;
 }
@@ -150,8 +150,8 @@ double ErlangC(int c, double a) {
   return c * b / (c - a * (1 - b));
 }
 
-SyncSettings NeverExpire() {
-  SyncSettings sync;
+sim::SyncSettings NeverExpire() {
+  sim::SyncSettings sync;
   sync.keep_alive_s = 1e9;
   return sync;
 }
@@ -159,7 +159,7 @@ SyncSettings NeverExpire() {
 // The repro of issue 19: one 1-core node, three 1 s requests at t = 0. The second and third
 // wait for the first container to free up: 0-1, 1-2, 2-3 s (they ran at 61-62 and 122-123 s,
 // after an idle container's keep-alive).
-void ExpectServedOneAfterAnother(const SyncSettings& sync) {
+void ExpectServedOneAfterAnother(const sim::SyncSettings& sync) {
   QueueSetup setup;
   setup.arrival_rate = 0;
   setup.requests = 3;
@@ -174,24 +174,24 @@ void ExpectServedOneAfterAnother(const SyncSettings& sync) {
     EXPECT_NEAR(job.t_exec_start, i, 1e-9) << job.job_id;
     EXPECT_NEAR(job.t_finish, i + 1, 1e-9) << job.job_id;
   }
-  const ResponseTimes& figures = served.summary.result.components.at("s");
+  const sim::ResponseTimes& figures = served.summary.result.components.at("s");
   EXPECT_NEAR(figures.containers_max, 1, 0);
   EXPECT_NEAR(figures.cold_start_probability, 1.0 / 3, 1e-12);
   EXPECT_NEAR(figures.wait_mean, 1, 1e-9);  // 0, 1 and 2 s
 }
 
 TEST(NodeCappedScale, RequestsWaitForAFreedContainerWithoutMaxScale) {
-  ExpectServedOneAfterAnother(SyncSettings{});
+  ExpectServedOneAfterAnother(sim::SyncSettings{});
 }
 
 TEST(NodeCappedScale, RequestsWaitForAFreedContainerAboveWhatFits) {
-  SyncSettings sync;
+  sim::SyncSettings sync;
   sync.max_scale = 3;
   ExpectServedOneAfterAnother(sync);
 }
 
 TEST(NodeCappedScale, RequestsWaitForAFreedContainerAtMaxScale) {
-  SyncSettings sync;
+  sim::SyncSettings sync;
   sync.max_scale = 1;
   ExpectServedOneAfterAnother(sync);
 }
@@ -214,7 +214,7 @@ TEST(NodeCappedScale, RejectWhenFullRejectsAtTheNodeCap) {
     }
   }
   EXPECT_EQ(rejected, 2);
-  const ResponseTimes& figures = served.summary.result.components.at("s");
+  const sim::ResponseTimes& figures = served.summary.result.components.at("s");
   EXPECT_EQ(figures.rejected, 2);
   EXPECT_NEAR(figures.rejection_probability, 2.0 / 3, 1e-12);
 }
@@ -255,7 +255,7 @@ TEST(Queueing, ErlangBRejectionAtMaxScale) {
   });
   // Batches in order of the records (a rejection is recorded when it happens).
   ExpectWithinSamplingError(rejected, ErlangB(4, 3), "M/M/4/4 rejection probability");
-  const ResponseTimes& figures = served.summary.result.components.at("s");
+  const sim::ResponseTimes& figures = served.summary.result.components.at("s");
   EXPECT_NEAR(figures.rejection_probability,
               std::accumulate(rejected.begin(), rejected.end(), 0.0) / rejected.size(), 1e-12);
 }
@@ -305,7 +305,7 @@ TEST(KnativeService, ScalesFromZeroAndBackToZero) {
   Served served = RunQueue(setup, /*keep=*/true);
   ASSERT_EQ(served.records.size(), 2u);
   EXPECT_NEAR(served.records[1].t_finish, 301, 1e-9);
-  const ResponseTimes& figures = served.summary.result.components.at("s");
+  const sim::ResponseTimes& figures = served.summary.result.components.at("s");
   EXPECT_EQ(figures.cold_start_probability, 1);
   EXPECT_EQ(figures.containers_max, 1);
   EXPECT_NEAR(figures.containers_mean, (92 + 1) / 301.0, 1e-9);
@@ -325,11 +325,11 @@ TEST(KnativeService, SteadyLoadKeepsTargetConcurrency) {
   Served served =
       RunQueue(setup, false, [&](const JobRecord& r) { served_count += r.succeeded(); });
   EXPECT_EQ(served_count, setup.requests);
-  const ResponseTimes& figures = served.summary.result.components.at("s");
+  const sim::ResponseTimes& figures = served.summary.result.components.at("s");
   EXPECT_GT(figures.containers_mean, 2.9);
   EXPECT_LT(figures.containers_mean, 5);
   EXPECT_LT(figures.cold_start_probability, 0.05);
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -5,7 +5,7 @@
 
 #include "sim/scenario.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -15,11 +15,11 @@ const std::string kExample =
 
 // The example of docs/formats.md, "Scenario".
 TEST(LoadScenario, DocumentedExample) {
-  Scenario scenario = LoadScenario(kExample);
+  sim::Scenario scenario = sim::LoadScenario(kExample);
   EXPECT_EQ(scenario.name, "edge-cloud");
   ASSERT_EQ(scenario.workflow.size(), 2u);
-  ComponentId blur = *scenario.workflow.Find("blurry-faces");
-  ComponentId mask = *scenario.workflow.Find("mask-detector");
+  workflow::ComponentId blur = *scenario.workflow.Find("blurry-faces");
+  workflow::ComponentId mask = *scenario.workflow.Find("mask-detector");
   EXPECT_EQ(scenario.deployments[blur].cluster, "edge");
   EXPECT_EQ(scenario.deployments[blur].node_type, "");
   EXPECT_EQ(scenario.deployments[blur].cpu, 2);
@@ -28,12 +28,12 @@ TEST(LoadScenario, DocumentedExample) {
   EXPECT_EQ(scenario.deployments[mask].cluster, "cloud");
   EXPECT_EQ(scenario.deployments[mask].node_type, "vm-medium");
   EXPECT_EQ(scenario.deployments[mask].limit(), 2);
-  EXPECT_EQ(scenario.node_policy, NodePolicy::kLeastAllocated);
+  EXPECT_EQ(scenario.node_policy, sim::NodePolicy::kLeastAllocated);
   EXPECT_EQ(scenario.workload.files, 200);
   EXPECT_EQ(scenario.workload.batch_size, 10);
   EXPECT_EQ(scenario.workload.inter_upload_time, 30);
   EXPECT_TRUE(scenario.workload.exponential);
-  EXPECT_EQ(scenario.workload.input_size.kind, Distribution::Kind::kUniform);
+  EXPECT_EQ(scenario.workload.input_size.kind, sim::Distribution::Kind::kUniform);
   EXPECT_EQ(scenario.workload.input_size.a, 20e6);
   EXPECT_EQ(scenario.workload.input_size.b, 80e6);
   EXPECT_EQ(scenario.workload.seed, 42u);
@@ -53,11 +53,13 @@ TEST(LoadScenario, DocumentedExample) {
 
 // The synchronous-service example of docs/formats.md, "Scenario".
 TEST(LoadScenario, SynchronousServiceExample) {
-  Scenario scenario = LoadScenario(std::string(TWINPROF_SOURCE_DIR) +
-                                   "/experiments/sim/edge-cloud/scenario-sync.yaml");
-  const SyncSettings& blur = scenario.deployments[*scenario.workflow.Find("blurry-faces")].sync;
+  sim::Scenario scenario = sim::LoadScenario(std::string(TWINPROF_SOURCE_DIR) +
+                                             "/experiments/sim/edge-cloud/scenario-sync.yaml");
+  const sim::SyncSettings& blur =
+      scenario.deployments[*scenario.workflow.Find("blurry-faces")].sync;
   EXPECT_FALSE(blur.enabled);
-  const SyncSettings& sync = scenario.deployments[*scenario.workflow.Find("mask-detector")].sync;
+  const sim::SyncSettings& sync =
+      scenario.deployments[*scenario.workflow.Find("mask-detector")].sync;
   EXPECT_TRUE(sync.enabled);
   EXPECT_EQ(sync.container_concurrency, 1);
   EXPECT_EQ(sync.keep_alive_s, 60);
@@ -77,12 +79,12 @@ std::string ReadAll(const std::string& path) {
 TEST(LoadScenario, SimFaasServiceTimeExample) {
   const std::string path =
       std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/simfaas/scenario.yaml";
-  Scenario scenario = LoadScenario(path);
-  const ComponentId function = *scenario.workflow.Find("function");
-  const ServiceTime& time = scenario.behaviours[function].service_time;
-  EXPECT_EQ(time.kind, ServiceTime::Kind::kExponential);
+  sim::Scenario scenario = sim::LoadScenario(path);
+  const workflow::ComponentId function = *scenario.workflow.Find("function");
+  const sim::ServiceTime& time = scenario.behaviours[function].service_time;
+  EXPECT_EQ(time.kind, sim::ServiceTime::Kind::kExponential);
   EXPECT_DOUBLE_EQ(time.mean_s, 1.991);
-  const SyncSettings& sync = scenario.deployments[function].sync;
+  const sim::SyncSettings& sync = scenario.deployments[function].sync;
   EXPECT_TRUE(sync.enabled);
   EXPECT_EQ(sync.keep_alive_s, 600);
   EXPECT_TRUE(sync.reject_when_full);
@@ -96,11 +98,12 @@ TEST(LoadScenario, SimFaasServiceTimeExample) {
 TEST(LoadScenario, KnativeAutoscalerExample) {
   const std::string path =
       std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/edge-cloud/scenario-knative.yaml";
-  Scenario scenario = LoadScenario(path);
-  const SyncSettings& sync = scenario.deployments[*scenario.workflow.Find("mask-detector")].sync;
+  sim::Scenario scenario = sim::LoadScenario(path);
+  const sim::SyncSettings& sync =
+      scenario.deployments[*scenario.workflow.Find("mask-detector")].sync;
   EXPECT_TRUE(sync.knative);
   EXPECT_EQ(sync.max_scale, 8);
-  const KnativeSettings& knative = sync.knative_settings;
+  const sim::KnativeSettings& knative = sync.knative_settings;
   EXPECT_DOUBLE_EQ(knative.target, 0.7);
   EXPECT_EQ(knative.stable_window_s, 60);
   EXPECT_EQ(knative.panic_window_s, 6);
@@ -118,52 +121,53 @@ TEST(LoadScenario, ServiceTimeDistributions) {
   const std::string path =
       std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/simfaas/scenario.yaml";
   auto with = [&](const std::string& value) {
-    Scenario scenario = LoadScenario(path, {{"behaviour.function.service_time", value}});
+    sim::Scenario scenario = sim::LoadScenario(path, {{"behaviour.function.service_time", value}});
     return scenario.behaviours[0].service_time;
   };
   EXPECT_TRUE(with("model").FromModel());
-  ServiceTime fixed = with("{distribution: deterministic, value: 250ms}");
-  EXPECT_EQ(fixed.kind, ServiceTime::Kind::kDeterministic);
+  sim::ServiceTime fixed = with("{distribution: deterministic, value: 250ms}");
+  EXPECT_EQ(fixed.kind, sim::ServiceTime::Kind::kDeterministic);
   EXPECT_DOUBLE_EQ(fixed.Mean(), 0.25);
-  ServiceTime lognormal = with("{distribution: lognormal, mean: 2s, stddev: 1s}");
-  EXPECT_EQ(lognormal.kind, ServiceTime::Kind::kLogNormal);
+  sim::ServiceTime lognormal = with("{distribution: lognormal, mean: 2s, stddev: 1s}");
+  EXPECT_EQ(lognormal.kind, sim::ServiceTime::Kind::kLogNormal);
   EXPECT_EQ(lognormal.stddev_s, 1);
-  ServiceTime empirical = with("{values: [1s, 2s, 6s]}");
-  EXPECT_EQ(empirical.kind, ServiceTime::Kind::kEmpirical);
+  sim::ServiceTime empirical = with("{values: [1s, 2s, 6s]}");
+  EXPECT_EQ(empirical.kind, sim::ServiceTime::Kind::kEmpirical);
   EXPECT_DOUBLE_EQ(empirical.Mean(), 3);
   EXPECT_THROW(with("{distribution: exponential, mean: 0s}"), InputError);
   EXPECT_THROW(with("gamma"), InputError);
 }
 
 TEST(LoadScenario, OverridesReplaceAndAddValues) {
-  Scenario scenario = LoadScenario(kExample, {{"workload.files", "12"},
-                                              {"resources.blurry-faces.parallelism", "1"},
-                                              {"scheduling", "first-fit"},
-                                              {"workload.input_size", "5MB"}});
+  sim::Scenario scenario = sim::LoadScenario(kExample, {{"workload.files", "12"},
+                                                        {"resources.blurry-faces.parallelism", "1"},
+                                                        {"scheduling", "first-fit"},
+                                                        {"workload.input_size", "5MB"}});
   EXPECT_EQ(scenario.workload.files, 12);
   EXPECT_EQ(scenario.deployments[*scenario.workflow.Find("blurry-faces")].parallelism, 1);
-  EXPECT_EQ(scenario.node_policy, NodePolicy::kFirstFit);
-  EXPECT_EQ(scenario.workload.input_size.kind, Distribution::Kind::kFixed);
+  EXPECT_EQ(scenario.node_policy, sim::NodePolicy::kFirstFit);
+  EXPECT_EQ(scenario.workload.input_size.kind, sim::Distribution::Kind::kFixed);
   EXPECT_EQ(scenario.workload.input_size.a, 5e6);
   ASSERT_EQ(scenario.parameters.size(), 4u);
   EXPECT_EQ(scenario.parameters[0].first, "workload.files");
 }
 
 TEST(LoadScenario, BadOverrideValueIsAnInputError) {
-  EXPECT_THROW(LoadScenario(kExample, {{"workload.files", "many"}}), InputError);
-  EXPECT_THROW(LoadScenario(kExample, {{"workload.nonsense", "1"}}), InputError);
+  EXPECT_THROW(sim::LoadScenario(kExample, {{"workload.files", "many"}}), InputError);
+  EXPECT_THROW(sim::LoadScenario(kExample, {{"workload.nonsense", "1"}}), InputError);
 }
 
 // A count of 0 takes the node type out of the cluster (explore's mixes); no nodes left is an error.
 TEST(LoadScenario, HardwareCountZeroRemovesTheType) {
-  Scenario scenario = LoadScenario(kExample, {{"hardware.nodes.edge", "{vm-medium: 2, rpi4: 0}"}});
-  const Cluster* edge = scenario.platform.FindCluster("edge");
+  sim::Scenario scenario =
+      sim::LoadScenario(kExample, {{"hardware.nodes.edge", "{vm-medium: 2, rpi4: 0}"}});
+  const platform::Cluster* edge = scenario.platform.FindCluster("edge");
   ASSERT_NE(edge, nullptr);
   ASSERT_EQ(edge->nodes.size(), 1u);
   EXPECT_EQ(edge->nodes[0].first, "vm-medium");
   EXPECT_EQ(edge->nodes[0].second, 2);
   try {
-    LoadScenario(kExample, {{"hardware.nodes.cloud.vm-medium", "0"}});
+    sim::LoadScenario(kExample, {{"hardware.nodes.cloud.vm-medium", "0"}});
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_NE(e.message().find("cluster 'cloud' has no nodes left"), std::string::npos) << e.what();
@@ -182,8 +186,8 @@ TEST(LoadScenario, NodeTypeAsPlacement) {
                                 << "placement: {blurry-faces: rpi4, mask-detector: cloud}\n"
                                 << "workload: {files: 3}\n"
                                 << "behaviour_file: " << base << "behaviour.yaml\n";
-  Scenario scenario = LoadScenario((dir / "s.yaml").string());
-  ComponentId blur = *scenario.workflow.Find("blurry-faces");
+  sim::Scenario scenario = sim::LoadScenario((dir / "s.yaml").string());
+  workflow::ComponentId blur = *scenario.workflow.Find("blurry-faces");
   EXPECT_EQ(scenario.deployments[blur].cluster, "edge");
   EXPECT_EQ(scenario.deployments[blur].node_type, "rpi4");
   EXPECT_EQ(scenario.deployments[blur].cpu, 1);  // from the workflow
@@ -195,9 +199,9 @@ TEST(LoadScenario, NodeTypeAsPlacement) {
 // scenario's own behaviour replaces the file's for its component.
 TEST(LoadScenario, CalibrationFileExample) {
   const std::string dir = std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/edge-cloud/";
-  Scenario scenario = LoadScenario(dir + "scenario-calibrated.yaml");
-  ComponentId blur = *scenario.workflow.Find("blurry-faces");
-  ComponentId mask = *scenario.workflow.Find("mask-detector");
+  sim::Scenario scenario = sim::LoadScenario(dir + "scenario-calibrated.yaml");
+  workflow::ComponentId blur = *scenario.workflow.Find("blurry-faces");
+  workflow::ComponentId mask = *scenario.workflow.Find("mask-detector");
   EXPECT_EQ(scenario.behaviours[blur].work_base, 2.1e9);
   EXPECT_EQ(scenario.behaviours[blur].work_per_byte, 118);
   EXPECT_EQ(scenario.behaviours[blur].serial_fraction, 0.38);
@@ -218,7 +222,8 @@ TEST(LoadScenario, CalibrationFileExample) {
   EXPECT_DOUBLE_EQ(scenario.platform.overheads.pod_start_s, 1.4);
   EXPECT_DOUBLE_EQ(scenario.platform.overheads.image_pull_bandwidth, 45e6);
   // The calibrated entry of mask-detector itself, read without the scenario's replacement.
-  Scenario file_only = LoadScenario(dir + "scenario-calibrated.yaml", {{"behaviour", "{}"}});
+  sim::Scenario file_only =
+      sim::LoadScenario(dir + "scenario-calibrated.yaml", {{"behaviour", "{}"}});
   EXPECT_EQ(file_only.behaviours[mask].work_base, 7.6e9);
   EXPECT_EQ(file_only.behaviours[mask].SpeedFactor("rpi4"), 1.4);
   EXPECT_EQ(file_only.behaviours[mask].Interference("vm-medium"), 0.025);
@@ -226,7 +231,7 @@ TEST(LoadScenario, CalibrationFileExample) {
 
 // The scenario's hardware speeds replace the calibration's.
 TEST(LoadScenario, HardwareSpeedReplacesCalibratedSpeed) {
-  Scenario scenario = LoadScenario(
+  sim::Scenario scenario = sim::LoadScenario(
       std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/edge-cloud/scenario-calibrated.yaml",
       {{"hardware.speed.rpi4", "2Gf"}});
   EXPECT_EQ(scenario.platform.FindNodeType("rpi4")->speed, 2e9);
@@ -258,7 +263,7 @@ TEST(LoadScenario, BadCalibrationFileNamesItsLine) {
   for (const auto& [text, line] : cases) {
     std::ofstream(dir / "c.yaml") << text;
     try {
-      LoadScenario((dir / "s.yaml").string());
+      sim::LoadScenario((dir / "s.yaml").string());
       ADD_FAILURE() << "accepted:\n" << text;
     } catch (const InputError& error) {
       EXPECT_NE(std::string(error.what()).find((dir / "c.yaml").string() + line), std::string::npos)
@@ -284,4 +289,4 @@ TEST(LoadScenario, FormatsQuotesCalibrationExample) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

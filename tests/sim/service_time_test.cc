@@ -7,7 +7,7 @@
 
 #include <cmath>
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 struct Moments {
@@ -15,8 +15,8 @@ struct Moments {
   double stddev = 0;
 };
 
-Moments Sample(const ServiceTime& time, int n, uint64_t seed = 3) {
-  ServiceTimeSampler sampler(seed);
+Moments Sample(const sim::ServiceTime& time, int n, uint64_t seed = 3) {
+  sim::ServiceTimeSampler sampler(seed);
   double sum = 0, squares = 0;
   for (int i = 0; i < n; ++i) {
     const double t = sampler.Draw(time);
@@ -33,8 +33,8 @@ Moments Sample(const ServiceTime& time, int n, uint64_t seed = 3) {
 constexpr int kDraws = 200000;
 
 TEST(ServiceTime, ExponentialMeanAndDeviation) {
-  ServiceTime time;
-  time.kind = ServiceTime::Kind::kExponential;
+  sim::ServiceTime time;
+  time.kind = sim::ServiceTime::Kind::kExponential;
   time.mean_s = 2;
   Moments m = Sample(time, kDraws);
   // Standard error of the mean: 2 / sqrt(n) = 0.0045; 4 of them.
@@ -43,8 +43,8 @@ TEST(ServiceTime, ExponentialMeanAndDeviation) {
 }
 
 TEST(ServiceTime, LogNormalMeanAndDeviation) {
-  ServiceTime time;
-  time.kind = ServiceTime::Kind::kLogNormal;
+  sim::ServiceTime time;
+  time.kind = sim::ServiceTime::Kind::kLogNormal;
   time.mean_s = 2;
   time.stddev_s = 1;
   Moments m = Sample(time, kDraws);
@@ -53,10 +53,10 @@ TEST(ServiceTime, LogNormalMeanAndDeviation) {
 }
 
 TEST(ServiceTime, EmpiricalDrawsEachValueAlike) {
-  ServiceTime time;
-  time.kind = ServiceTime::Kind::kEmpirical;
+  sim::ServiceTime time;
+  time.kind = sim::ServiceTime::Kind::kEmpirical;
   time.values_s = {1, 2, 6};
-  ServiceTimeSampler sampler(5);
+  sim::ServiceTimeSampler sampler(5);
   int counts[7] = {};
   for (int i = 0; i < 30000; ++i) ++counts[static_cast<int>(sampler.Draw(time))];
   for (int v : {1, 2, 6})
@@ -65,19 +65,19 @@ TEST(ServiceTime, EmpiricalDrawsEachValueAlike) {
 }
 
 TEST(ServiceTime, DeterministicAndSameSeedSameDraws) {
-  ServiceTime fixed;
-  fixed.kind = ServiceTime::Kind::kDeterministic;
+  sim::ServiceTime fixed;
+  fixed.kind = sim::ServiceTime::Kind::kDeterministic;
   fixed.mean_s = 0.25;
-  ServiceTimeSampler sampler(1);
+  sim::ServiceTimeSampler sampler(1);
   EXPECT_EQ(sampler.Draw(fixed), 0.25);
-  ServiceTime time;
-  time.kind = ServiceTime::Kind::kExponential;
+  sim::ServiceTime time;
+  time.kind = sim::ServiceTime::Kind::kExponential;
   time.mean_s = 1;
-  ServiceTimeSampler a(9), b(9), c(10);
+  sim::ServiceTimeSampler a(9), b(9), c(10);
   const double first = a.Draw(time);
   EXPECT_EQ(first, b.Draw(time));
   EXPECT_NE(first, c.Draw(time));
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

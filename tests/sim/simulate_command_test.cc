@@ -9,11 +9,10 @@
 
 #include "../cli/run_command.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::RunTwinprof;
 
 const std::string kExample = "experiments/sim/edge-cloud/scenario.yaml";
 
@@ -179,4 +178,4 @@ TEST_F(SimulateCommand, BadFlagsExitTwoNamingTheFlag) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -12,7 +12,7 @@
 #include <map>
 #include <sstream>
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 constexpr double kFast = 1e15;  // bytes per second of links that should not matter
@@ -24,11 +24,11 @@ void ExpectClose(double actual, double expected, const std::string& what = "") {
 
 // One cluster "c" with `nodes` nodes of type "n" (cores, speed, memory); storage with the given
 // bandwidth and latency; an ideal LAN; no overheads.
-Platform OneCluster(int nodes, int cores, double speed, double memory = 64e9,
-                    double storage_bandwidth = kFast, double storage_latency = 0) {
-  Platform platform;
+platform::Platform OneCluster(int nodes, int cores, double speed, double memory = 64e9,
+                              double storage_bandwidth = kFast, double storage_latency = 0) {
+  platform::Platform platform;
   platform.name = "test";
-  NodeType type;
+  platform::NodeType type;
   type.name = "n";
   type.arch = "x86_64";
   type.cores = cores;
@@ -36,7 +36,7 @@ Platform OneCluster(int nodes, int cores, double speed, double memory = 64e9,
   type.memory_bytes = memory;
   type.price_per_hour = 0.36;
   platform.node_types.push_back(type);
-  Cluster cluster;
+  platform::Cluster cluster;
   cluster.name = "c";
   cluster.nodes = {{"n", nodes}};
   cluster.lan = {kFast, 0};
@@ -45,8 +45,8 @@ Platform OneCluster(int nodes, int cores, double speed, double memory = 64e9,
   return platform;
 }
 
-Component MakeComponent(const std::string& name, double image_size = 0) {
-  Component component;
+workflow::Component MakeComponent(const std::string& name, double image_size = 0) {
+  workflow::Component component;
   component.name = name;
   component.script = name + ".sh";
   component.image_size_bytes = image_size;
@@ -55,20 +55,20 @@ Component MakeComponent(const std::string& name, double image_size = 0) {
 
 // A scenario of the given workflow on the platform, every component on cluster "c" with
 // `cpu` cores and parallelism `parallelism`, `files` inputs of `bytes` uploaded at time 0.
-Scenario MakeScenario(Workflow workflow, Platform platform, double cpu, int parallelism,
-                      int64_t files, double bytes = 0) {
-  Scenario scenario;
+sim::Scenario MakeScenario(workflow::Workflow workflow, platform::Platform platform, double cpu,
+                           int parallelism, int64_t files, double bytes = 0) {
+  sim::Scenario scenario;
   scenario.name = "test";
   scenario.workflow = std::move(workflow);
   scenario.platform = std::move(platform);
   for (size_t i = 0; i < scenario.workflow.size(); ++i) {
-    ComponentDeployment deployment;
+    sim::ComponentDeployment deployment;
     deployment.cluster = "c";
     deployment.cpu = cpu;
     deployment.memory_bytes = 1e9;
     deployment.parallelism = parallelism;
     scenario.deployments.push_back(deployment);
-    ComponentBehaviour behaviour;
+    sim::ComponentBehaviour behaviour;
     behaviour.work_base = 4e9;
     behaviour.output_files_per_input = 0;
     scenario.behaviours.push_back(behaviour);
@@ -79,38 +79,38 @@ Scenario MakeScenario(Workflow workflow, Platform platform, double cpu, int para
   return scenario;
 }
 
-Workflow OneComponent() {
-  Workflow workflow("one");
+workflow::Workflow OneComponent() {
+  workflow::Workflow workflow("one");
   workflow.AddComponent(MakeComponent("a", 2e8));
   return workflow;
 }
 
 struct Outcome {
-  Simulation::Summary summary;
+  sim::Simulation::Summary summary;
   std::vector<JobRecord> jobs;  // in finishing order
   std::string csv;
 };
 
-Outcome Simulate(const Scenario& scenario) {
-  ValidateScenario(scenario);
+Outcome Simulate(const sim::Scenario& scenario) {
+  sim::ValidateScenario(scenario);
   Outcome outcome;
   std::ostringstream csv;
-  Simulation::Options options;
+  sim::Simulation::Options options;
   options.jobs_csv = &csv;
   options.on_job = [&outcome](const JobRecord& record) { outcome.jobs.push_back(record); };
-  outcome.summary = Simulation(scenario).Run(options);
+  outcome.summary = sim::Simulation(scenario).Run(options);
   outcome.csv = csv.str();
   return outcome;
 }
 
 TEST(Simulation, OneJobOnAnIdleNode) {
-  Platform platform = OneCluster(1, 4, 2e9, 64e9, /*storage_bandwidth=*/1e8,
-                                 /*storage_latency=*/0.004);
+  platform::Platform platform = OneCluster(1, 4, 2e9, 64e9, /*storage_bandwidth=*/1e8,
+                                           /*storage_latency=*/0.004);
   platform.overheads.scheduling_s = 0.5;
   platform.overheads.pod_start_s = 1.5;
   platform.overheads.image_pull_bandwidth = 1e8;  // 2e8-byte image: 2 s
-  Scenario scenario = MakeScenario(OneComponent(), platform, 2, 1, 1, 3e7);
-  ComponentBehaviour& behaviour = scenario.behaviours[0];
+  sim::Scenario scenario = MakeScenario(OneComponent(), platform, 2, 1, 1, 3e7);
+  sim::ComponentBehaviour& behaviour = scenario.behaviours[0];
   behaviour.work_base = 3e9;
   behaviour.work_per_byte = 100;  // 3e9 more flops
   behaviour.serial_fraction = 0.25;
@@ -135,7 +135,7 @@ TEST(Simulation, OneJobOnAnIdleNode) {
   EXPECT_EQ(job.node, "c/n-0");
   EXPECT_EQ(job.component, "a");
   EXPECT_EQ(job.job_id, "a-1");
-  const SimulatedRun& result = outcome.summary.result;
+  const sim::SimulatedRun& result = outcome.summary.result;
   ExpectClose(result.makespan, job.t_finish, "makespan");
   EXPECT_EQ(result.image_pulls, 1);
   ExpectClose(result.cost, 0.36 * job.t_finish / 3600, "cost");
@@ -145,7 +145,7 @@ TEST(Simulation, OneJobOnAnIdleNode) {
 
 TEST(Simulation, ParallelismOneSerialisesJobs) {
   const int n = 5;
-  Scenario scenario = MakeScenario(OneComponent(), OneCluster(1, 4, 1e9), 1, 1, n);
+  sim::Scenario scenario = MakeScenario(OneComponent(), OneCluster(1, 4, 1e9), 1, 1, n);
   Outcome outcome = Simulate(scenario);
   ASSERT_EQ(outcome.jobs.size(), static_cast<size_t>(n));
   ExpectClose(outcome.summary.result.makespan, n * 4.0, "makespan = N x job");
@@ -158,7 +158,7 @@ TEST(Simulation, ParallelismOneSerialisesJobs) {
 TEST(Simulation, ParallelismOnEnoughCores) {
   const int n = 7;
   const int p = 3;
-  Scenario scenario = MakeScenario(OneComponent(), OneCluster(2, 2, 1e9), 1, p, n);
+  sim::Scenario scenario = MakeScenario(OneComponent(), OneCluster(2, 2, 1e9), 1, p, n);
   Outcome outcome = Simulate(scenario);
   ASSERT_EQ(outcome.jobs.size(), static_cast<size_t>(n));
   ExpectClose(outcome.summary.result.makespan, std::ceil(double(n) / p) * 4.0,
@@ -169,7 +169,7 @@ TEST(Simulation, ParallelismOnEnoughCores) {
 TEST(Simulation, ProcessorSharingOnFewerCores) {
   // 4 jobs request half a core each (so all fit on the 2-core node) but may use a whole one:
   // 4 threads share 2 cores, each runs at half speed.
-  Scenario scenario = MakeScenario(OneComponent(), OneCluster(1, 2, 1e9), 0.5, 4, 4);
+  sim::Scenario scenario = MakeScenario(OneComponent(), OneCluster(1, 2, 1e9), 0.5, 4, 4);
   scenario.deployments[0].cpu_limit = 1;
   Outcome outcome = Simulate(scenario);
   ASSERT_EQ(outcome.jobs.size(), 4u);
@@ -182,7 +182,7 @@ TEST(Simulation, ProcessorSharingOnFewerCores) {
 
 TEST(Simulation, FractionalCpuIsALimit) {
   // cpu 1.5: one full thread and one bounded to half a core: 4e9 / 1.5e9.
-  Scenario scenario = MakeScenario(OneComponent(), OneCluster(1, 4, 1e9), 1.5, 1, 1);
+  sim::Scenario scenario = MakeScenario(OneComponent(), OneCluster(1, 4, 1e9), 1.5, 1, 1);
   Outcome outcome = Simulate(scenario);
   ASSERT_EQ(outcome.jobs.size(), 1u);
   ExpectClose(outcome.jobs[0].compute_s(), 4e9 / 1.5e9, "compute");
@@ -191,16 +191,16 @@ TEST(Simulation, FractionalCpuIsALimit) {
 TEST(Simulation, WanTransferOfKnownSize) {
   // a runs on the edge, b in the cloud: b downloads a's output from the edge storage over the
   // WAN (12.5 MB/s, 10 ms), the only slow link.
-  Platform platform = OneCluster(1, 2, 1e9);
-  Cluster cloud = platform.clusters[0];
+  platform::Platform platform = OneCluster(1, 2, 1e9);
+  platform::Cluster cloud = platform.clusters[0];
   cloud.name = "cloud";
   platform.clusters.push_back(cloud);
   platform.links.push_back({"c", "cloud", {12.5e6, 0.01}, {}});
-  Workflow workflow("wan");
-  ComponentId a = workflow.AddComponent(MakeComponent("a"));
-  ComponentId b = workflow.AddComponent(MakeComponent("b"));
+  workflow::Workflow workflow("wan");
+  workflow::ComponentId a = workflow.AddComponent(MakeComponent("a"));
+  workflow::ComponentId b = workflow.AddComponent(MakeComponent("b"));
   workflow.AddDependency(a, b);
-  Scenario scenario = MakeScenario(std::move(workflow), platform, 1, 1, 1, 1e6);
+  sim::Scenario scenario = MakeScenario(std::move(workflow), platform, 1, 1, 1, 1e6);
   scenario.deployments[b].cluster = "cloud";
   scenario.behaviours[a].output_files_per_input = 1;
   scenario.behaviours[a].output_bytes = 25e6;
@@ -216,11 +216,11 @@ TEST(Simulation, WanTransferOfKnownSize) {
 }
 
 TEST(Simulation, ImagePulledOncePerNode) {
-  Platform platform = OneCluster(2, 2, 1e9);
+  platform::Platform platform = OneCluster(2, 2, 1e9);
   platform.overheads.pod_start_s = 1;
   platform.overheads.image_pull_bandwidth = 1e8;  // 2e8 bytes: 2 s
   // 8 jobs, 4 slots on 2 nodes of 2 cores: two waves of 4.
-  Scenario scenario = MakeScenario(OneComponent(), platform, 1, 4, 8);
+  sim::Scenario scenario = MakeScenario(OneComponent(), platform, 1, 4, 8);
   Outcome outcome = Simulate(scenario);
   ASSERT_EQ(outcome.jobs.size(), 8u);
   EXPECT_EQ(outcome.summary.result.image_pulls, 2);
@@ -242,7 +242,7 @@ TEST(Simulation, ImagePulledOncePerNode) {
 
 TEST(Simulation, MemoryRequestForbidsColocation) {
   // Plenty of cores, but memory for one job per node.
-  Scenario scenario = MakeScenario(OneComponent(), OneCluster(1, 8, 1e9, 4e9), 1, 3, 3);
+  sim::Scenario scenario = MakeScenario(OneComponent(), OneCluster(1, 8, 1e9, 4e9), 1, 3, 3);
   scenario.deployments[0].memory_bytes = 3e9;
   Outcome outcome = Simulate(scenario);
   ASSERT_EQ(outcome.jobs.size(), 3u);
@@ -254,11 +254,11 @@ TEST(Simulation, MemoryRequestForbidsColocation) {
 
 TEST(Simulation, FanOutIntoDownstreamJobs) {
   const int k = 5;
-  Workflow workflow("fan");
-  ComponentId a = workflow.AddComponent(MakeComponent("a"));
-  ComponentId b = workflow.AddComponent(MakeComponent("b"));
+  workflow::Workflow workflow("fan");
+  workflow::ComponentId a = workflow.AddComponent(MakeComponent("a"));
+  workflow::ComponentId b = workflow.AddComponent(MakeComponent("b"));
   workflow.AddDependency(a, b);
-  Scenario scenario = MakeScenario(std::move(workflow), OneCluster(1, 8, 1e9), 1, 8, 1);
+  sim::Scenario scenario = MakeScenario(std::move(workflow), OneCluster(1, 8, 1e9), 1, 8, 1);
   scenario.behaviours[a].output_files_per_input = k;
   scenario.behaviours[a].output_bytes = 1e6;
   scenario.behaviours[b].work_base = 1e9;
@@ -276,13 +276,13 @@ TEST(Simulation, FanOutIntoDownstreamJobs) {
 }
 
 TEST(Simulation, FanInCollectsEveryUpstreamFile) {
-  Workflow workflow("fan-in");
-  ComponentId a = workflow.AddComponent(MakeComponent("a"));
-  ComponentId b = workflow.AddComponent(MakeComponent("b"));
-  ComponentId c = workflow.AddComponent(MakeComponent("c"));
+  workflow::Workflow workflow("fan-in");
+  workflow::ComponentId a = workflow.AddComponent(MakeComponent("a"));
+  workflow::ComponentId b = workflow.AddComponent(MakeComponent("b"));
+  workflow::ComponentId c = workflow.AddComponent(MakeComponent("c"));
   workflow.AddDependency(a, c);
   workflow.AddDependency(b, c);
-  Scenario scenario = MakeScenario(std::move(workflow), OneCluster(1, 8, 1e9), 1, 4, 3);
+  sim::Scenario scenario = MakeScenario(std::move(workflow), OneCluster(1, 8, 1e9), 1, 4, 3);
   scenario.behaviours[a].output_files_per_input = 2;
   scenario.behaviours[b].output_files_per_input = 1;
   Outcome outcome = Simulate(scenario);
@@ -290,13 +290,13 @@ TEST(Simulation, FanInCollectsEveryUpstreamFile) {
 }
 
 TEST(Simulation, SameScenarioSameCsv) {
-  Workflow workflow("two");
-  ComponentId a = workflow.AddComponent(MakeComponent("a", 1e8));
-  ComponentId b = workflow.AddComponent(MakeComponent("b", 1e8));
+  workflow::Workflow workflow("two");
+  workflow::ComponentId a = workflow.AddComponent(MakeComponent("a", 1e8));
+  workflow::ComponentId b = workflow.AddComponent(MakeComponent("b", 1e8));
   workflow.AddDependency(a, b);
-  Platform platform = OneCluster(3, 4, 1e9, 8e9, 1e8, 0.001);
+  platform::Platform platform = OneCluster(3, 4, 1e9, 8e9, 1e8, 0.001);
   platform.overheads = {0.1, 0.5, 5e7, true};
-  Scenario scenario = MakeScenario(std::move(workflow), platform, 1, 3, 40, 1e6);
+  sim::Scenario scenario = MakeScenario(std::move(workflow), platform, 1, 3, 40, 1e6);
   scenario.workload.batch_size = 4;
   scenario.workload.inter_upload_time = 2;
   scenario.workload.exponential = true;
@@ -306,8 +306,8 @@ TEST(Simulation, SameScenarioSameCsv) {
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 40 + 80);
   EXPECT_EQ(csv.rfind("campaign,run_id,", 0), 0u);
   // A second Engine in this process is refused.
-  EXPECT_THROW(Simulation(scenario).Run({}), std::logic_error);
+  EXPECT_THROW(sim::Simulation(scenario).Run({}), std::logic_error);
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -5,11 +5,11 @@
 
 #include "sim/sync_service.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
-SyncSettings Settings(int concurrency, int min_scale, int max_scale) {
-  SyncSettings settings;
+sim::SyncSettings Settings(int concurrency, int min_scale, int max_scale) {
+  sim::SyncSettings settings;
   settings.enabled = true;
   settings.container_concurrency = concurrency;
   settings.min_scale = min_scale;
@@ -18,7 +18,7 @@ SyncSettings Settings(int concurrency, int min_scale, int max_scale) {
 }
 
 // A container placed on `node` and ready at `now`, serving nothing.
-int ReadyContainer(SyncContainers& sync, int node, double now) {
+int ReadyContainer(sim::SyncContainers& sync, int node, double now) {
   const int container = sync.CreatePending();
   sync.Place(container, node);
   sync.MarkReady(container);
@@ -27,7 +27,7 @@ int ReadyContainer(SyncContainers& sync, int node, double now) {
 }
 
 TEST(SyncContainers, MostRecentlyUsedIdleContainerFirst) {
-  SyncContainers sync(Settings(1, 0, 0));
+  sim::SyncContainers sync(Settings(1, 0, 0));
   EXPECT_FALSE(sync.TakeWarm().has_value());
   const int a = sync.CreatePending();
   const int b = sync.CreatePending();
@@ -53,7 +53,7 @@ TEST(SyncContainers, MostRecentlyUsedIdleContainerFirst) {
 }
 
 TEST(SyncContainers, ConcurrencyLeavesRoomInABusyContainer) {
-  SyncContainers sync(Settings(2, 0, 1));
+  sim::SyncContainers sync(Settings(2, 0, 1));
   const int a = sync.CreatePending();
   EXPECT_FALSE(sync.BelowMaxScale());  // max_scale 1
   sync.Place(a, 0);
@@ -69,7 +69,7 @@ TEST(SyncContainers, ConcurrencyLeavesRoomInABusyContainer) {
 }
 
 TEST(SyncContainers, OldestIdleSkipsContainersUsedSince) {
-  SyncContainers sync(Settings(1, 0, 0));
+  sim::SyncContainers sync(Settings(1, 0, 0));
   const int a = ReadyContainer(sync, 0, 1);
   const int b = ReadyContainer(sync, 0, 2);
   EXPECT_EQ(sync.OldestIdle(), std::make_pair(a, 1.0));
@@ -89,7 +89,7 @@ TEST(SyncContainers, OldestIdleSkipsContainersUsedSince) {
 }
 
 TEST(SyncContainers, PendingContainersCountAndCancel) {
-  SyncContainers sync(Settings(1, 0, 2));
+  sim::SyncContainers sync(Settings(1, 0, 2));
   const int a = sync.CreatePending();
   const int b = sync.CreatePending();
   EXPECT_EQ(sync.alive(), 2);
@@ -104,4 +104,4 @@ TEST(SyncContainers, PendingContainersCountAndCancel) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

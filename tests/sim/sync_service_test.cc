@@ -12,7 +12,7 @@
 #include "sim/process_pool.h"
 #include "sim/simulation.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 void ExpectClose(double actual, double expected, const std::string& what) {
@@ -23,19 +23,19 @@ void ExpectClose(double actual, double expected, const std::string& what) {
 constexpr double kScheduling = 0.5, kPull = 2, kStart = 1.5, kInit = 0.25, kCompute = 4;
 
 // `files` requests, `gap` seconds apart (all at t = 0 when gap is 0).
-Scenario SyncScenario(const SyncSettings& sync, int64_t files, double gap) {
-  Scenario scenario;
+sim::Scenario SyncScenario(const sim::SyncSettings& sync, int64_t files, double gap) {
+  sim::Scenario scenario;
   scenario.name = "sync";
-  Platform& platform = scenario.platform;
+  platform::Platform& platform = scenario.platform;
   platform.name = "test";
-  NodeType type;
+  platform::NodeType type;
   type.name = "n";
   type.arch = "x86_64";
   type.cores = 4;
   type.speed = 1e9;
   type.memory_bytes = 64e9;
   platform.node_types.push_back(type);
-  Cluster cluster;
+  platform::Cluster cluster;
   cluster.name = "c";
   cluster.nodes = {{"n", 1}};
   cluster.lan = {1e15, 0};
@@ -44,13 +44,13 @@ Scenario SyncScenario(const SyncSettings& sync, int64_t files, double gap) {
   platform.overheads.scheduling_s = kScheduling;
   platform.overheads.pod_start_s = kStart;
   platform.overheads.image_pull_bandwidth = 1e8;
-  Component component;
+  workflow::Component component;
   component.name = "a";
   component.script = "a.sh";
   component.image_size_bytes = kPull * 1e8;
-  scenario.workflow = Workflow("one");
+  scenario.workflow = workflow::Workflow("one");
   scenario.workflow.AddComponent(component);
-  ComponentDeployment deployment;
+  sim::ComponentDeployment deployment;
   deployment.cluster = "c";
   deployment.cpu = 1;
   deployment.memory_bytes = 1e9;
@@ -58,7 +58,7 @@ Scenario SyncScenario(const SyncSettings& sync, int64_t files, double gap) {
   deployment.sync.enabled = true;
   deployment.sync.init_s = kInit;
   scenario.deployments.push_back(deployment);
-  ComponentBehaviour behaviour;
+  sim::ComponentBehaviour behaviour;
   behaviour.work_base = kCompute * 1e9;
   behaviour.output_files_per_input = 0;
   scenario.behaviours.push_back(behaviour);
@@ -69,18 +69,18 @@ Scenario SyncScenario(const SyncSettings& sync, int64_t files, double gap) {
 }
 
 struct Outcome {
-  Simulation::Summary summary;
+  sim::Simulation::Summary summary;
   std::vector<JobRecord> jobs;  // by job number
 };
 
-Outcome Simulate(const Scenario& scenario) {
-  ValidateScenario(scenario);
+Outcome Simulate(const sim::Scenario& scenario) {
+  sim::ValidateScenario(scenario);
   Outcome outcome;
   std::ostringstream csv;
-  Simulation::Options options;
+  sim::Simulation::Options options;
   options.jobs_csv = &csv;
   options.on_job = [&outcome](const JobRecord& record) { outcome.jobs.push_back(record); };
-  outcome.summary = Simulation(scenario).Run(options);
+  outcome.summary = sim::Simulation(scenario).Run(options);
   std::sort(outcome.jobs.begin(), outcome.jobs.end(),
             [](const JobRecord& a, const JobRecord& b) { return a.job_id < b.job_id; });
   return outcome;
@@ -91,7 +91,7 @@ constexpr double kColdWithPull = kPull + kStart + kInit;
 constexpr double kColdCached = kStart + kInit;
 
 TEST(SyncService, WarmMinScaleContainerHasNoColdStart) {
-  SyncSettings sync;
+  sim::SyncSettings sync;
   sync.min_scale = 1;
   Outcome outcome = Simulate(SyncScenario(sync, 1, 0));
   ASSERT_EQ(outcome.jobs.size(), 1u);
@@ -104,7 +104,7 @@ TEST(SyncService, WarmMinScaleContainerHasNoColdStart) {
 }
 
 TEST(SyncService, FirstRequestColdStarts) {
-  Outcome outcome = Simulate(SyncScenario(SyncSettings{}, 1, 0));
+  Outcome outcome = Simulate(SyncScenario(sim::SyncSettings{}, 1, 0));
   ASSERT_EQ(outcome.jobs.size(), 1u);
   ExpectClose(outcome.jobs[0].wait_s(), kScheduling, "wait");
   ExpectClose(outcome.jobs[0].cold_start_s(), kColdWithPull, "cold start");
@@ -113,7 +113,7 @@ TEST(SyncService, FirstRequestColdStarts) {
 
 // The first request ends at 8.25 s; its container stays until 8.25 + keep_alive = 18.25 s.
 TEST(SyncService, RequestWithinKeepAliveIsWarm) {
-  SyncSettings sync;
+  sim::SyncSettings sync;
   sync.keep_alive_s = 10;
   Outcome outcome = Simulate(SyncScenario(sync, 2, 12));
   ASSERT_EQ(outcome.jobs.size(), 2u);
@@ -126,7 +126,7 @@ TEST(SyncService, RequestWithinKeepAliveIsWarm) {
 }
 
 TEST(SyncService, RequestAfterKeepAliveColdStartsAgain) {
-  SyncSettings sync;
+  sim::SyncSettings sync;
   sync.keep_alive_s = 10;
   Outcome outcome = Simulate(SyncScenario(sync, 2, 20));
   ASSERT_EQ(outcome.jobs.size(), 2u);
@@ -140,7 +140,7 @@ TEST(SyncService, RequestAfterKeepAliveColdStartsAgain) {
 }
 
 TEST(SyncService, MaxScaleQueuesTheSecondRequest) {
-  SyncSettings sync;
+  sim::SyncSettings sync;
   sync.max_scale = 1;
   Outcome outcome = Simulate(SyncScenario(sync, 2, 0));
   ASSERT_EQ(outcome.jobs.size(), 2u);
@@ -154,7 +154,7 @@ TEST(SyncService, MaxScaleQueuesTheSecondRequest) {
 }
 
 TEST(SyncService, MaxScaleRejectsTheSecondRequest) {
-  SyncSettings sync;
+  sim::SyncSettings sync;
   sync.max_scale = 1;
   sync.reject_when_full = true;
   Outcome outcome = Simulate(SyncScenario(sync, 2, 0));
@@ -171,7 +171,7 @@ TEST(SyncService, MaxScaleRejectsTheSecondRequest) {
 // starts, then shares it (each with its own 1-core limit on the 4-core node). Both waited for a
 // container that was not ready when they came: both are cold starts.
 TEST(SyncService, ConcurrencyShareOneContainer) {
-  SyncSettings sync;
+  sim::SyncSettings sync;
   sync.max_scale = 1;
   sync.container_concurrency = 2;
   Outcome outcome = Simulate(SyncScenario(sync, 2, 0));
@@ -187,7 +187,7 @@ TEST(SyncService, ConcurrencyShareOneContainer) {
 // Two simultaneous requests without max_scale: two containers, the second waits for the image
 // pull the first started on the same node.
 TEST(SyncService, SimultaneousRequestsStartTwoContainers) {
-  Outcome outcome = Simulate(SyncScenario(SyncSettings{}, 2, 0));
+  Outcome outcome = Simulate(SyncScenario(sim::SyncSettings{}, 2, 0));
   ASSERT_EQ(outcome.jobs.size(), 2u);
   for (const JobRecord& job : outcome.jobs) {
     ExpectClose(job.cold_start_s(), kColdWithPull, job.job_id + " cold start");
@@ -202,20 +202,20 @@ TEST(SyncService, SimultaneousRequestsStartTwoContainers) {
 // alone, but the node could be oversubscribed in principle) sends every task to the actors.
 // Every request must get the same times and the same cold or warm start.
 TEST(SyncService, TimedTasksMatchActorTasks) {
-  SyncSettings sync;
+  sim::SyncSettings sync;
   sync.keep_alive_s = 15;
   sync.reject_when_full = true;
-  Scenario scenario = SyncScenario(sync, 3000, 1.5);
+  sim::Scenario scenario = SyncScenario(sync, 3000, 1.5);
   scenario.workload.exponential = true;
   scenario.workload.seed = 7;
   scenario.behaviours[0].work_base = 0;
-  scenario.behaviours[0].service_time.kind = ServiceTime::Kind::kExponential;
+  scenario.behaviours[0].service_time.kind = sim::ServiceTime::Kind::kExponential;
   scenario.behaviours[0].service_time.mean_s = 3;
   std::vector<std::string> runs(2);
-  RunInChildProcesses(
+  sim::RunInChildProcesses(
       2, 1,
       [&scenario](size_t i) {
-        Scenario run = scenario;
+        sim::Scenario run = scenario;
         if (i == 1) run.deployments[0].cpu_limit = 1 + 1e-7;
         Outcome outcome = Simulate(run);
         std::ostringstream out;
@@ -228,7 +228,7 @@ TEST(SyncService, TimedTasksMatchActorTasks) {
         }
         return out.str();
       },
-      [&runs](size_t i, ChildOutcome outcome) {
+      [&runs](size_t i, sim::ChildOutcome outcome) {
         ASSERT_TRUE(outcome.ok) << outcome.failure;
         runs[i] = outcome.output;
       });
@@ -255,4 +255,4 @@ TEST(SyncService, TimedTasksMatchActorTasks) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

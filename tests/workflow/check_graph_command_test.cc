@@ -8,12 +8,12 @@
 #include "../cli/run_command.h"
 #include "temp_files.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-using twinprof::testing::RunTwinprof;
+using twinprof::test::RunTwinprof;
 
 const std::string kSource = TWINPROF_SOURCE_DIR;
 const std::string kFdl = std::string(TWINPROF_DATA_DIR) + "/fdl/oscar-examples/";
@@ -55,7 +55,7 @@ TEST(CheckCommand, DescribesEachKind) {
 }
 
 TEST(CheckCommand, ContinuesOverBadFilesAndExitsTwo) {
-  testing::TempDir dir;
+  TempDir dir;
   std::string cycle = dir.Write("cycle.yaml",
                                 "components:\n"
                                 "  a: {script: a.sh, cpu: 1, memory: 1Gi}\n"
@@ -87,7 +87,7 @@ TEST(CheckCommand, KnowsTrainingConfigurationsAndBehaviourFiles) {
   EXPECT_THAT(result.out,
               HasSubstr("ok  " + behaviour + "  (behaviour, 2 component behaviours)\n"));
 
-  testing::TempDir dir;
+  TempDir dir;
   std::string typo = dir.Write("typo.ini",
                                "[General]\ntechniques = ['LRRidge']\ny = 'y'\n"
                                "[DataPreparation]\ninput_path = '" +
@@ -136,7 +136,7 @@ TEST(GraphCommand, PrintsDot) {
 }
 
 TEST(GraphCommand, BadWorkflowIsExitTwo) {
-  testing::TempDir dir;
+  TempDir dir;
   std::string bad = dir.Write("bad.yaml", "components: {}\n");
   auto result = RunTwinprof({"graph", bad});
   EXPECT_EQ(result.exit_status, 2);
@@ -146,4 +146,4 @@ TEST(GraphCommand, BadWorkflowIsExitTwo) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -6,13 +6,12 @@
 #include "temp_files.h"
 #include "workflow/loaders.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
-using testing::TempDir;
 
 const std::string kFdl = std::string(TWINPROF_DATA_DIR) + "/fdl/oscar-examples/";
 
@@ -22,11 +21,11 @@ TEST(OscarFdl, EverySharedFileLoads) {
     if (entry.path().extension() != ".yaml") continue;  // README.md
     SCOPED_TRACE(entry.path().string());
     Warnings warnings;
-    Workflow w = LoadOscarFdl(entry.path().string(), &warnings);
+    workflow::Workflow w = workflow::LoadOscarFdl(entry.path().string(), &warnings);
     EXPECT_GE(w.size(), 1u);
     EXPECT_NO_THROW(w.TopologicalOrder());
     // LoadWorkflow recognises FDL by its `functions` section.
-    EXPECT_EQ(LoadWorkflow(entry.path().string(), nullptr).size(), w.size());
+    EXPECT_EQ(workflow::LoadWorkflow(entry.path().string(), nullptr).size(), w.size());
     ++files;
   }
   EXPECT_GE(files, 9);
@@ -36,13 +35,13 @@ TEST(OscarFdl, EverySharedFileLoads) {
 // delegating to the cloud one; `environment.Variables` capitalised, with placeholders.
 TEST(OscarFdl, FireDetectionReplicasIsTwoServicesOfOneNameInTwoClusters) {
   Warnings warnings;
-  Workflow w = LoadOscarFdl(kFdl + "fire_detection_replicas.yaml", &warnings);
+  workflow::Workflow w = workflow::LoadOscarFdl(kFdl + "fire_detection_replicas.yaml", &warnings);
   ASSERT_EQ(w.size(), 2u);
   const auto edge = w.Find("fire-detection@oscar-cluster-edge");
   const auto cloud = w.Find("fire-detection@oscar-cluster");
   ASSERT_TRUE(edge && cloud);
   EXPECT_FALSE(w.Find("fire-detection"));
-  const Component& e = w.component(*edge);
+  const workflow::Component& e = w.component(*edge);
   EXPECT_EQ(e.service_name, "fire-detection");
   EXPECT_EQ(e.cluster, "oscar-cluster-edge");
   EXPECT_EQ(w.component(*cloud).service_name, "fire-detection");
@@ -68,40 +67,40 @@ TEST(OscarFdl, FireDetectionReplicasIsTwoServicesOfOneNameInTwoClusters) {
 // Services without a script run their image's own command (rucio, kserve LLM); without cpu or
 // memory they get OSCAR's defaults. They cannot run on the local backend.
 TEST(OscarFdl, ServicesWithoutScriptRunTheirImagesCommand) {
-  Workflow rucio = LoadOscarFdl(kFdl + "rucio-service.yaml", nullptr);
+  workflow::Workflow rucio = workflow::LoadOscarFdl(kFdl + "rucio-service.yaml", nullptr);
   ASSERT_EQ(rucio.size(), 1u);
   EXPECT_TRUE(rucio.component(0).image_command);
   EXPECT_TRUE(rucio.component(0).script.empty());
   EXPECT_EQ(rucio.component(0).images.at("x86_64"), "ghcr.io/grycap/fish-detector:1.0.0");
   EXPECT_THAT(rucio.component(0).input_paths, ElementsAre("rucio/input"));
-  EXPECT_NO_THROW(RequireScripts(rucio, true));
+  EXPECT_NO_THROW(workflow::RequireScripts(rucio, true));
   try {
-    RequireScripts(rucio, false);
+    workflow::RequireScripts(rucio, false);
     ADD_FAILURE() << "a script-less component was accepted for local runs";
   } catch (const InputError& e) {
     EXPECT_EQ(e.where().line, 4);
     EXPECT_THAT(e.message(), HasSubstr("has no script: it runs its image's own command"));
     EXPECT_THAT(e.message(), HasSubstr("backend: oscar"));
   }
-  Workflow llm = LoadOscarFdl(kFdl + "kserve-llmisvc-qwen2-5.yaml", nullptr);
+  workflow::Workflow llm = workflow::LoadOscarFdl(kFdl + "kserve-llmisvc-qwen2-5.yaml", nullptr);
   ASSERT_EQ(llm.size(), 1u);
   EXPECT_TRUE(llm.component(0).image_command);
   EXPECT_DOUBLE_EQ(llm.component(0).cpu, 0.2);
   EXPECT_DOUBLE_EQ(llm.component(0).memory_bytes, 256.0 * 1048576);
-  Workflow sklearn = LoadOscarFdl(kFdl + "oscar-svc-sklearn.yaml", nullptr);
+  workflow::Workflow sklearn = workflow::LoadOscarFdl(kFdl + "oscar-svc-sklearn.yaml", nullptr);
   EXPECT_FALSE(sklearn.component(0).image_command);  // it has a script
 }
 
 TEST(OscarFdl, VideoProcessChainsSplitVideoToDarknet) {
   Warnings warnings;
-  Workflow w = LoadOscarFdl(kFdl + "video-process.yaml", &warnings);
+  workflow::Workflow w = workflow::LoadOscarFdl(kFdl + "video-process.yaml", &warnings);
   ASSERT_EQ(w.size(), 2u);
-  ComponentId split = *w.Find("split-video");
-  ComponentId darknet = *w.Find("darknet");
+  workflow::ComponentId split = *w.Find("split-video");
+  workflow::ComponentId darknet = *w.Find("darknet");
   EXPECT_THAT(w.Successors(split), ElementsAre(darknet));
   EXPECT_THAT(w.Sources(), ElementsAre(split));
   EXPECT_THAT(w.Sinks(), ElementsAre(darknet));
-  const Component& c = w.component(split);
+  const workflow::Component& c = w.component(split);
   EXPECT_EQ(c.cluster, "oscar-cluster");
   EXPECT_DOUBLE_EQ(c.cpu, 1.0);
   EXPECT_DOUBLE_EQ(c.memory_bytes, 1024.0 * 1048576);
@@ -117,11 +116,11 @@ TEST(OscarFdl, VideoProcessChainsSplitVideoToDarknet) {
   // The scripts are not in the shared folder: warned about, not fatal.
   ASSERT_EQ(warnings.size(), 2u);
   EXPECT_THAT(warnings[0].message, HasSubstr("not found"));
-  EXPECT_THROW(RequireScripts(w), InputError);
+  EXPECT_THROW(workflow::RequireScripts(w), InputError);
 }
 
 TEST(OscarFdl, MaskDetectorChainsAnonAndSplitToMaskDetector) {
-  Workflow w = LoadOscarFdl(kFdl + "mask-detector-workflow.yaml", nullptr);
+  workflow::Workflow w = workflow::LoadOscarFdl(kFdl + "mask-detector-workflow.yaml", nullptr);
   ASSERT_EQ(w.size(), 2u);
   EXPECT_THAT(w.Successors(*w.Find("anon-and-split")), ElementsAre(*w.Find("mask-detector")));
   EXPECT_EQ(w.component(*w.Find("mask-detector")).cluster, "my_oscar");
@@ -130,7 +129,7 @@ TEST(OscarFdl, MaskDetectorChainsAnonAndSplitToMaskDetector) {
 
 TEST(OscarFdl, SleepTestHasEnvironmentAndIgnoresKnownOscarFields) {
   Warnings warnings;
-  Workflow w = LoadOscarFdl(kFdl + "sleep-test.yaml", &warnings);
+  workflow::Workflow w = workflow::LoadOscarFdl(kFdl + "sleep-test.yaml", &warnings);
   ASSERT_EQ(w.size(), 1u);
   EXPECT_THAT(w.component(0).environment, ElementsAre(Pair("SLEEP_SECONDS", "30")));
   // allowed_users and log_level are OSCAR fields: no warning; only the missing script.
@@ -168,7 +167,7 @@ TEST(OscarFdl, ServicesOfSeveralClustersAndUnknownFields) {
       input: [{path: side}, {path: out}]
 )");
   Warnings warnings;
-  Workflow w = LoadOscarFdl(path, &warnings);
+  workflow::Workflow w = workflow::LoadOscarFdl(path, &warnings);
   ASSERT_EQ(w.size(), 3u);
   EXPECT_EQ(w.component(0).cluster, "edge");
   EXPECT_EQ(w.component(1).cluster, "cloud");
@@ -187,7 +186,7 @@ TEST(OscarFdl, ErrorsNameTheLine) {
   TempDir dir;
   auto error = [&](const std::string& text) {
     try {
-      LoadOscarFdl(dir.Write("f.yaml", text), nullptr);
+      workflow::LoadOscarFdl(dir.Write("f.yaml", text), nullptr);
     } catch (const InputError& e) {
       return std::to_string(e.where().line) + ": " + e.message();
     }
@@ -221,4 +220,4 @@ TEST(OscarFdl, ErrorsNameTheLine) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-namespace twinprof::testing {
+namespace twinprof::test {
 
 class TempDir {
  public:
@@ -35,4 +35,4 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-}  // namespace twinprof::testing
+}  // namespace twinprof::test

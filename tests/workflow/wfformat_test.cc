@@ -5,48 +5,47 @@
 #include "workflow/json_location.h"
 #include "workflow/loaders.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing::TempDir;
 
 const std::string kForkJoin =
     std::string(TWINPROF_SOURCE_DIR) + "/workflows/wfformat/fork-join.json";
 
 TEST(WfFormat, LoadsTheForkJoinExample) {
   Warnings warnings;
-  Workflow w = LoadWfFormat(kForkJoin, &warnings);
+  workflow::Workflow w = workflow::LoadWfFormat(kForkJoin, &warnings);
   EXPECT_TRUE(warnings.empty());
   EXPECT_EQ(w.name(), "fork-join");
   ASSERT_EQ(w.size(), 5u);
-  ComponentId split = *w.Find("split"), merge = *w.Find("merge");
+  workflow::ComponentId split = *w.Find("split"), merge = *w.Find("merge");
   EXPECT_THAT(w.Successors(split), ElementsAre(1, 2, 3));
   EXPECT_THAT(w.Predecessors(merge), ElementsAre(1, 2, 3));
   EXPECT_EQ(boost::num_edges(w.graph()), 6u);  // parents and children name each edge once
   EXPECT_THAT(w.Sources(), ElementsAre(split));
   EXPECT_THAT(w.Sinks(), ElementsAre(merge));
-  const Component& s = w.component(split);
+  const workflow::Component& s = w.component(split);
   EXPECT_DOUBLE_EQ(s.runtime_s, 8.0);
   EXPECT_DOUBLE_EQ(s.input_bytes, 3e8);
   EXPECT_DOUBLE_EQ(s.output_bytes, 3e8);
   EXPECT_DOUBLE_EQ(s.memory_bytes, 268435456);
   EXPECT_EQ(s.where.line, 10);
-  const Component& w2 = w.component(*w.Find("work_2"));
+  const workflow::Component& w2 = w.component(*w.Find("work_2"));
   EXPECT_DOUBLE_EQ(w2.cpu, 2);
   EXPECT_EQ(w2.task_cores, 2);
   EXPECT_DOUBLE_EQ(w2.input_bytes, 1e8);
   EXPECT_DOUBLE_EQ(w2.output_bytes, 2e6);
   // The critical path with the measured runtimes goes through the slowest worker.
   std::vector<double> runtimes;
-  for (ComponentId id : w.components()) runtimes.push_back(w.component(id).runtime_s);
-  CriticalPath path = w.FindCriticalPath(runtimes);
+  for (workflow::ComponentId id : w.components()) runtimes.push_back(w.component(id).runtime_s);
+  workflow::CriticalPath path = w.FindCriticalPath(runtimes);
   EXPECT_DOUBLE_EQ(path.length, 62.5);
   EXPECT_THAT(path.components, ElementsAre(split, *w.Find("work_2"), merge));
   // No scripts: loading is fine, running is not.
-  EXPECT_THROW(RequireScripts(w), InputError);
-  EXPECT_EQ(LoadWorkflow(kForkJoin, nullptr).size(), 5u);
+  EXPECT_THROW(workflow::RequireScripts(w), InputError);
+  EXPECT_EQ(workflow::LoadWorkflow(kForkJoin, nullptr).size(), 5u);
 }
 
 TEST(WfFormat, LoadsOlderInstancesWithTasksUnderWorkflow) {
@@ -60,7 +59,7 @@ TEST(WfFormat, LoadsOlderInstancesWithTasksUnderWorkflow) {
      "files": [{"link": "input", "name": "x", "sizeInBytes": 100}]}
   ]}
 })");
-  Workflow w = LoadWfFormat(path, nullptr);
+  workflow::Workflow w = workflow::LoadWfFormat(path, nullptr);
   ASSERT_EQ(w.size(), 2u);
   EXPECT_THAT(w.Successors(0), ElementsAre(1));
   EXPECT_EQ(boost::num_edges(w.graph()), 1u);
@@ -72,7 +71,7 @@ TEST(WfFormat, LoadsOlderInstancesWithTasksUnderWorkflow) {
 
 std::string ErrorOf(const TempDir& dir, const std::string& text) {
   try {
-    LoadWfFormat(dir.Write("bad.json", text), nullptr);
+    workflow::LoadWfFormat(dir.Write("bad.json", text), nullptr);
   } catch (const InputError& e) {
     return std::to_string(e.where().line) + ":" + std::to_string(e.where().column) + ": " +
            e.message();
@@ -126,8 +125,8 @@ TEST(WfFormat, ErrorsNameLineAndColumn) {
 }
 
 TEST(JsonLocation, OffsetsAndPointers) {
-  using workflow_internal::LocateJson;
-  using workflow_internal::LocationOfOffset;
+  using workflow::internal::LocateJson;
+  using workflow::internal::LocationOfOffset;
   using Pointer = nlohmann::json::json_pointer;
   EXPECT_EQ(LocationOfOffset("ab\ncd", 4, "f").ToString(), "f:2:2");
   EXPECT_EQ(LocationOfOffset("\xc3\xa9x", 2, "f").ToString(), "f:1:2");  // é is one column
@@ -141,4 +140,4 @@ TEST(JsonLocation, OffsetsAndPointers) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

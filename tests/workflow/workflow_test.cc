@@ -3,14 +3,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-Component Make(const std::string& name, int line = 0) {
-  Component c;
+workflow::Component Make(const std::string& name, int line = 0) {
+  workflow::Component c;
   c.name = name;
   c.script = name + ".sh";
   c.where = SourceLocation{"wf.yaml", line, 3};
@@ -18,8 +18,8 @@ Component Make(const std::string& name, int line = 0) {
 }
 
 // a -> b, a -> c, b -> d, c -> d (a diamond), plus e alone.
-Workflow Diamond() {
-  Workflow w("diamond");
+workflow::Workflow Diamond() {
+  workflow::Workflow w("diamond");
   auto a = w.AddComponent(Make("a"));
   auto b = w.AddComponent(Make("b"));
   auto c = w.AddComponent(Make("c"));
@@ -33,7 +33,7 @@ Workflow Diamond() {
 }
 
 TEST(Workflow, ComponentsFindAndNeighbours) {
-  Workflow w = Diamond();
+  workflow::Workflow w = Diamond();
   EXPECT_EQ(w.size(), 5u);
   EXPECT_THAT(w.components(), ElementsAre(0, 1, 2, 3, 4));
   ASSERT_TRUE(w.Find("c").has_value());
@@ -47,7 +47,7 @@ TEST(Workflow, ComponentsFindAndNeighbours) {
 }
 
 TEST(Workflow, TopologicalOrderBreaksTiesByInsertionOrder) {
-  Workflow w("order");
+  workflow::Workflow w("order");
   // Inserted as z, y, x with only x -> z: y and x are ready first; y was inserted first.
   auto z = w.AddComponent(Make("z"));
   auto y = w.AddComponent(Make("y"));
@@ -58,7 +58,7 @@ TEST(Workflow, TopologicalOrderBreaksTiesByInsertionOrder) {
 }
 
 TEST(Workflow, ParallelEdgesCountOnce) {
-  Workflow w("parallel");
+  workflow::Workflow w("parallel");
   auto a = w.AddComponent(Make("a"));
   auto b = w.AddComponent(Make("b"));
   w.AddDependency(a, b);
@@ -68,7 +68,7 @@ TEST(Workflow, ParallelEdgesCountOnce) {
 }
 
 TEST(Workflow, CycleIsNamedAndLocatedAtItsFirstComponent) {
-  Workflow w("cycle");
+  workflow::Workflow w("cycle");
   w.set_source_file("wf.yaml");
   auto s = w.AddComponent(Make("start", 2));
   auto a = w.AddComponent(Make("a", 5));
@@ -90,7 +90,7 @@ TEST(Workflow, CycleIsNamedAndLocatedAtItsFirstComponent) {
 }
 
 TEST(Workflow, SelfLoopIsACycle) {
-  Workflow w("self");
+  workflow::Workflow w("self");
   auto a = w.AddComponent(Make("a", 1));
   w.AddDependency(a, a);
   try {
@@ -102,7 +102,7 @@ TEST(Workflow, SelfLoopIsACycle) {
 }
 
 TEST(Workflow, CycleDownstreamOfAnotherIsStillNamed) {
-  Workflow w("tail");
+  workflow::Workflow w("tail");
   auto a = w.AddComponent(Make("a"));
   auto b = w.AddComponent(Make("b"));
   auto c = w.AddComponent(Make("c"));
@@ -120,8 +120,8 @@ TEST(Workflow, CycleDownstreamOfAnotherIsStillNamed) {
 }
 
 TEST(Workflow, CriticalPathFollowsTheHeaviestBranch) {
-  Workflow w = Diamond();
-  CriticalPath path = w.FindCriticalPath({1, 2, 5, 1, 3});
+  workflow::Workflow w = Diamond();
+  workflow::CriticalPath path = w.FindCriticalPath({1, 2, 5, 1, 3});
   EXPECT_DOUBLE_EQ(path.length, 7);
   EXPECT_THAT(path.components, ElementsAre(0, 2, 3));
   path = w.FindCriticalPath({1, 6, 5, 1, 3});
@@ -135,7 +135,7 @@ TEST(Workflow, CriticalPathFollowsTheHeaviestBranch) {
 }
 
 TEST(Workflow, DotHasEveryNodeAndEdge) {
-  Workflow w = Diamond();
+  workflow::Workflow w = Diamond();
   w.mutable_component(0).name = "say \"hi\"";
   std::string dot = w.ToDot();
   EXPECT_THAT(dot, HasSubstr("digraph"));
@@ -149,7 +149,7 @@ TEST(Workflow, DotHasEveryNodeAndEdge) {
 }
 
 TEST(Workflow, ValidateRejectsBadWorkflows) {
-  auto message = [](const Workflow& w) {
+  auto message = [](const workflow::Workflow& w) {
     try {
       w.Validate();
     } catch (const InputError& e) {
@@ -157,17 +157,17 @@ TEST(Workflow, ValidateRejectsBadWorkflows) {
     }
     return std::string("valid");
   };
-  Workflow empty("empty");
+  workflow::Workflow empty("empty");
   empty.set_source_file("e.yaml");
   EXPECT_THAT(message(empty), HasSubstr("no components"));
 
-  Workflow duplicate("dup");
+  workflow::Workflow duplicate("dup");
   duplicate.AddComponent(Make("a", 3));
   duplicate.AddComponent(Make("a", 7));
   EXPECT_THAT(message(duplicate), HasSubstr("wf.yaml:7:3 duplicate component name 'a'"));
 
-  Workflow no_script("no-script");
-  Component c = Make("a", 4);
+  workflow::Workflow no_script("no-script");
+  workflow::Component c = Make("a", 4);
   c.script.clear();
   no_script.AddComponent(c);
   EXPECT_THAT(message(no_script), HasSubstr("wf.yaml:4:3 component 'a' has no script"));
@@ -175,7 +175,7 @@ TEST(Workflow, ValidateRejectsBadWorkflows) {
   no_script.mutable_component(0) = c;
   EXPECT_EQ(message(no_script), "valid");
 
-  Workflow cpu("cpu");
+  workflow::Workflow cpu("cpu");
   c = Make("a", 2);
   c.cpu = 0;
   cpu.AddComponent(c);
@@ -183,7 +183,7 @@ TEST(Workflow, ValidateRejectsBadWorkflows) {
   cpu.mutable_component(0).cpu = -1;
   EXPECT_THAT(message(cpu), HasSubstr("cpu must be positive"));
 
-  Workflow memory("memory");
+  workflow::Workflow memory("memory");
   c = Make("a", 2);
   c.memory_bytes = 0;
   memory.AddComponent(c);
@@ -191,4 +191,4 @@ TEST(Workflow, ValidateRejectsBadWorkflows) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

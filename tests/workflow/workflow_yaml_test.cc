@@ -5,18 +5,17 @@
 #include "temp_files.h"
 #include "workflow/loaders.h"
 
-namespace twinprof {
+namespace twinprof::test {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
-using testing::TempDir;
 
 // The error a loader throws, as "LINE: MESSAGE" (or "ok").
 std::string ErrorOf(const std::string& path) {
   try {
-    LoadWorkflowYaml(path, nullptr);
+    workflow::LoadWorkflowYaml(path, nullptr);
   } catch (const InputError& e) {
     return std::to_string(e.where().line) + ": " + e.message();
   }
@@ -26,12 +25,12 @@ std::string ErrorOf(const std::string& path) {
 TEST(WorkflowYaml, LoadsTheMaskDetectionExample) {
   Warnings warnings;
   std::string path = std::string(TWINPROF_SOURCE_DIR) + "/workflows/mask-detection.yaml";
-  Workflow w = LoadWorkflowYaml(path, &warnings);
+  workflow::Workflow w = workflow::LoadWorkflowYaml(path, &warnings);
   EXPECT_TRUE(warnings.empty()) << warnings.front().ToString();
   EXPECT_EQ(w.name(), "mask-detection");
   EXPECT_EQ(w.source_file(), path);
   ASSERT_EQ(w.size(), 2u);
-  const Component& blur = w.component(*w.Find("blurry-faces"));
+  const workflow::Component& blur = w.component(*w.Find("blurry-faces"));
   EXPECT_EQ(blur.script, "scripts/blurry-faces.sh");
   EXPECT_EQ(blur.script_path,
             std::string(TWINPROF_SOURCE_DIR) + "/workflows/scripts/blurry-faces.sh");
@@ -42,12 +41,12 @@ TEST(WorkflowYaml, LoadsTheMaskDetectionExample) {
   EXPECT_DOUBLE_EQ(blur.memory_bytes, 2.0 * 1024 * 1024 * 1024);
   EXPECT_THAT(blur.environment, ElementsAre(Pair("FRAMES_PER_SECOND", "1")));
   EXPECT_EQ(blur.where.line, 10);
-  const Component& mask = w.component(*w.Find("mask-detector"));
+  const workflow::Component& mask = w.component(*w.Find("mask-detector"));
   EXPECT_EQ(mask.images.count("arm64"), 0u);
   EXPECT_THAT(w.Successors(*w.Find("blurry-faces")), ElementsAre(*w.Find("mask-detector")));
-  EXPECT_NO_THROW(RequireScripts(w));
+  EXPECT_NO_THROW(workflow::RequireScripts(w));
   // LoadWorkflow detects the format.
-  EXPECT_EQ(LoadWorkflow(path, nullptr).size(), 2u);
+  EXPECT_EQ(workflow::LoadWorkflow(path, nullptr).size(), 2u);
 }
 
 TEST(WorkflowYaml, FormatsDocQuotesTheExampleVerbatim) {
@@ -68,9 +67,9 @@ TEST(WorkflowYaml, MinimalFileWithDefaultsAndPlainImage) {
                                "    cpu: 500m\n"
                                "    memory: 256Mi\n");
   Warnings warnings;
-  Workflow w = LoadWorkflowYaml(path, &warnings);
+  workflow::Workflow w = workflow::LoadWorkflowYaml(path, &warnings);
   EXPECT_EQ(w.name(), "tiny");  // the file's stem
-  const Component& c = w.component(0);
+  const workflow::Component& c = w.component(0);
   EXPECT_DOUBLE_EQ(c.cpu, 0.5);
   EXPECT_DOUBLE_EQ(c.memory_bytes, 256.0 * 1048576);
   EXPECT_EQ(c.images.at("x86_64"), "ubuntu:24.04");
@@ -80,9 +79,9 @@ TEST(WorkflowYaml, MinimalFileWithDefaultsAndPlainImage) {
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_THAT(warnings[0].ToString(), HasSubstr("tiny.yaml:2:3: warning: script of component "
                                                 "'only' not found"));
-  EXPECT_THROW(RequireScripts(w), InputError);
+  EXPECT_THROW(workflow::RequireScripts(w), InputError);
   dir.Write("run.sh", "#!/bin/sh\n");
-  EXPECT_NO_THROW(RequireScripts(w));
+  EXPECT_NO_THROW(workflow::RequireScripts(w));
 }
 
 TEST(WorkflowYaml, ErrorsNameTheLine) {
@@ -134,4 +133,4 @@ TEST(WorkflowYaml, ErrorsNameTheLine) {
 }
 
 }  // namespace
-}  // namespace twinprof
+}  // namespace twinprof::test

@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 std::string Base64Encode(const std::string& bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
@@ -29,4 +29,4 @@ std::string Base64Decode(const std::string& text) {
   return out;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

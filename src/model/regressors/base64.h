@@ -4,10 +4,10 @@
 
 #include <string>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 std::string Base64Encode(const std::string& bytes);
 // Throws std::invalid_argument when `text` is not base64.
 std::string Base64Decode(const std::string& text);
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -13,7 +13,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -234,4 +234,4 @@ BoundedRun RunBounded(const std::function<std::string()>& work, double limit_sec
   return run;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

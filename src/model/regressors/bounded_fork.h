@@ -13,7 +13,7 @@
 #include <optional>
 #include <string>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 struct BoundedRun {
   std::optional<std::string> result;  // nullopt when the limit was hit (the child was killed)
@@ -62,4 +62,4 @@ class BoundedWorker {
   int channel_ = -1;  // our end of the socket pair
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

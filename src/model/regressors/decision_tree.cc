@@ -9,7 +9,7 @@
 #include "model/regressors/techniques.h"
 #include "model/regressors/tree_booster.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -45,4 +45,4 @@ std::unique_ptr<TechniqueRegressor> MakeDecisionTree(const nlohmann::json& hp, u
   return std::make_unique<DecisionTree>(HyperparameterReader("DecisionTree", hp), seed);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

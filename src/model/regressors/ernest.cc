@@ -15,7 +15,7 @@
 #include "model/regressors/nnls_solver.h"
 #include "model/regressors/techniques.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -105,4 +105,4 @@ std::unique_ptr<TechniqueRegressor> MakeErnest(const nlohmann::json& hp, uint64_
   return std::make_unique<Ernest>(HyperparameterReader("Ernest", hp), seed);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -8,30 +8,32 @@
 #include "model/regressor.h"
 #include "model/regressors/techniques.h"
 
-namespace twinprof {
+namespace twinprof::model {
 
 namespace {
 
-using Maker = std::function<std::unique_ptr<TechniqueRegressor>(const nlohmann::json&, uint64_t)>;
+using Maker =
+    std::function<std::unique_ptr<regressors::TechniqueRegressor>(const nlohmann::json&, uint64_t)>;
 
 const std::map<std::string, Maker>& Makers() {
   static const std::map<std::string, Maker> makers = {
-      {"LinearRegression", MakeLinearRegression},
-      {"LRRidge", MakeRidge},
-      {"Lasso", MakeLasso},
-      {"NNLS", MakeNnls},
-      {"Stepwise", MakeStepwise},
-      {"Ernest", MakeErnest},
-      {"DecisionTree", MakeDecisionTree},
-      {"RandomForest", MakeRandomForest},
-      {"XGBoost", MakeXGBoost},
-      {"SVR", MakeSvr},
+      {"LinearRegression", regressors::MakeLinearRegression},
+      {"LRRidge", regressors::MakeRidge},
+      {"Lasso", regressors::MakeLasso},
+      {"NNLS", regressors::MakeNnls},
+      {"Stepwise", regressors::MakeStepwise},
+      {"Ernest", regressors::MakeErnest},
+      {"DecisionTree", regressors::MakeDecisionTree},
+      {"RandomForest", regressors::MakeRandomForest},
+      {"XGBoost", regressors::MakeXGBoost},
+      {"SVR", regressors::MakeSvr},
   };
   return makers;
 }
 
-std::unique_ptr<TechniqueRegressor> Make(const std::string& technique,
-                                         const nlohmann::json& hyperparameters, uint64_t seed) {
+std::unique_ptr<regressors::TechniqueRegressor> Make(const std::string& technique,
+                                                     const nlohmann::json& hyperparameters,
+                                                     uint64_t seed) {
   auto it = Makers().find(technique);
   if (it == Makers().end()) {
     std::string known;
@@ -76,7 +78,7 @@ std::unique_ptr<Regressor> LoadRegressor(const nlohmann::json& saved) {
   } catch (const nlohmann::json::exception& e) {
     throw InputError(std::string("saved regressor: ") + e.what());
   }
-  std::unique_ptr<TechniqueRegressor> regressor =
+  std::unique_ptr<regressors::TechniqueRegressor> regressor =
       Make(technique, saved.value("hyperparameters", nlohmann::json::object()), seed);
   if (!saved.contains("state")) throw InputError(technique + ": saved regressor has no state");
   try {
@@ -94,4 +96,4 @@ void Regressor::ReduceTo(const nlohmann::json& point) {
   throw std::logic_error(technique() + ": cannot be reduced to " + point.dump());
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model

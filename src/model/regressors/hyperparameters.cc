@@ -5,7 +5,7 @@
 
 #include "core/error.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -126,4 +126,4 @@ void HyperparameterReader::Finish() const {
   }
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 class HyperparameterReader {
  public:
@@ -58,4 +58,4 @@ class HyperparameterReader {
   nlohmann::json used_ = nlohmann::json::object();
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

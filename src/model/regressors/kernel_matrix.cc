@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -85,4 +85,4 @@ Eigen::MatrixXd KernelMatrix(const KernelSpec& spec, const Eigen::MatrixXd& a,
   return KernelRows(spec, b).Compute(a);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

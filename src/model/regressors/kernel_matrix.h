@@ -17,7 +17,7 @@
 
 #include <Eigen/Dense>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 enum class KernelKind { kLinear, kPoly, kRbf, kSigmoid };
 
@@ -62,4 +62,4 @@ class KernelRows {
 Eigen::MatrixXd KernelMatrix(const KernelSpec& spec, const Eigen::MatrixXd& a,
                              const Eigen::MatrixXd& b);
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -10,7 +10,7 @@
 #include "model/regressors/linear_model.h"
 #include "model/regressors/techniques.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -106,4 +106,4 @@ std::unique_ptr<TechniqueRegressor> MakeLasso(const nlohmann::json& hp, uint64_t
   return std::make_unique<Lasso>(HyperparameterReader("Lasso", hp), seed);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

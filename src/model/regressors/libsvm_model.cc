@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -368,4 +368,4 @@ std::string TrainLibsvm(const LibsvmParams& params, const Eigen::MatrixXd& x,
   return LibsvmProblem(params, x, y).Train(params);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -16,7 +16,7 @@
 
 #include "model/regressors/kernel_matrix.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 struct LibsvmParams {
   std::string kernel = "rbf";  // linear, rbf, poly, sigmoid
@@ -117,4 +117,4 @@ std::string TrainLibsvm(const LibsvmParams& params, const Eigen::MatrixXd& x,
 // svm_check_parameter's complaint about `params`, or "" when libsvm accepts them.
 std::string CheckLibsvmParams(const LibsvmParams& params);
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -1,6 +1,6 @@
 #include "model/regressors/linear_model.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 Eigen::VectorXd LinearModelRegressor::Predict(const Eigen::MatrixXd& x) const {
   RequireFitted(fitted_);
@@ -40,4 +40,4 @@ CenteredData::CenteredData(const Eigen::MatrixXd& x_in, const Eigen::VectorXd& y
   }
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -7,7 +7,7 @@
 
 #include "model/regressors/technique.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 class LinearModelRegressor : public TechniqueRegressor {
  public:
@@ -43,4 +43,4 @@ struct CenteredData {
   double Intercept(const Eigen::VectorXd& coef) const { return y_mean - x_mean.dot(coef); }
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

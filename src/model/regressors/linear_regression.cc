@@ -6,7 +6,7 @@
 #include "model/regressors/linear_model.h"
 #include "model/regressors/techniques.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -39,4 +39,4 @@ std::unique_ptr<TechniqueRegressor> MakeLinearRegression(const nlohmann::json& h
   return std::make_unique<LinearRegression>(HyperparameterReader("LinearRegression", hp), seed);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

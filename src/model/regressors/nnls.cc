@@ -8,7 +8,7 @@
 #include "model/regressors/nnls_solver.h"
 #include "model/regressors/techniques.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -45,4 +45,4 @@ std::unique_ptr<TechniqueRegressor> MakeNnls(const nlohmann::json& hp, uint64_t 
   return std::make_unique<Nnls>(HyperparameterReader("NNLS", hp), seed);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

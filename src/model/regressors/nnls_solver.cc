@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -87,4 +87,4 @@ NnlsResult SolveNnls(const Eigen::MatrixXd& a, const Eigen::VectorXd& b, int max
   return result;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

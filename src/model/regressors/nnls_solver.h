@@ -5,7 +5,7 @@
 
 #include <Eigen/Dense>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 struct NnlsResult {
   Eigen::VectorXd x;       // the solution, every entry >= 0
@@ -17,4 +17,4 @@ struct NnlsResult {
 // Throws std::invalid_argument when a and b disagree.
 NnlsResult SolveNnls(const Eigen::MatrixXd& a, const Eigen::VectorXd& b, int max_iterations = 0);
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -30,7 +30,7 @@
 #include "model/regressors/techniques.h"
 #include "model/regressors/tree_booster.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -96,4 +96,4 @@ std::unique_ptr<TechniqueRegressor> MakeRandomForest(const nlohmann::json& hp, u
   return std::make_unique<RandomForest>(HyperparameterReader("RandomForest", hp), seed);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

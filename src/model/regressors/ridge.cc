@@ -8,7 +8,7 @@
 #include "model/regressors/linear_model.h"
 #include "model/regressors/techniques.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -61,4 +61,4 @@ std::unique_ptr<TechniqueRegressor> MakeRidge(const nlohmann::json& hp, uint64_t
   return std::make_unique<Ridge>(HyperparameterReader("LRRidge", hp), seed);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numeric>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -83,4 +83,4 @@ bool ColumnsHaveAtMostDistinct(const Eigen::MatrixXd& x, Eigen::Index limit) {
   return true;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -15,7 +15,7 @@
 #include <Eigen/Dense>
 #include <vector>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 class RowGroups {
  public:
@@ -41,4 +41,4 @@ class RowGroups {
 // Whether every column of `x` has at most `limit` distinct values (as float32).
 bool ColumnsHaveAtMostDistinct(const Eigen::MatrixXd& x, Eigen::Index limit);
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numeric>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -84,4 +84,4 @@ std::vector<Eigen::Index> SplitDistinctColumns(const Eigen::MatrixXd& x,
   return result;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

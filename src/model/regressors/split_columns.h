@@ -15,7 +15,7 @@
 #include <Eigen/Dense>
 #include <vector>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 struct SplitColumnsOptions {
   // A column with more distinct values than this keeps its own copies (XGBoost's hist updater
@@ -30,4 +30,4 @@ struct SplitColumnsOptions {
 std::vector<Eigen::Index> SplitDistinctColumns(const Eigen::MatrixXd& x,
                                                const SplitColumnsOptions& options = {});
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -22,7 +22,7 @@
 #include "model/regressors/linear_model.h"
 #include "model/regressors/techniques.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -207,4 +207,4 @@ std::unique_ptr<TechniqueRegressor> MakeStepwise(const nlohmann::json& hp, uint6
   return std::make_unique<Stepwise>(HyperparameterReader("Stepwise", hp), seed);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

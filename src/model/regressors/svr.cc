@@ -33,7 +33,7 @@
 #include "model/regressors/libsvm_model.h"
 #include "model/regressors/techniques.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -242,4 +242,4 @@ std::unique_ptr<TechniqueRegressor> MakeSvr(const nlohmann::json& hp, uint64_t s
   return std::make_unique<Svr>(HyperparameterReader("SVR", hp), seed);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -4,7 +4,7 @@
 
 #include "core/error.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 TechniqueRegressor::TechniqueRegressor(const HyperparameterReader& reader, uint64_t seed)
     : technique_(reader.technique()), hyperparameters_(reader.values()), seed_(seed) {
@@ -79,4 +79,4 @@ Eigen::MatrixXd MatrixFromJson(const nlohmann::json& j) {
   return m;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -13,7 +13,7 @@
 #include "model/regressor.h"
 #include "model/regressors/hyperparameters.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 class TechniqueRegressor : public Regressor {
  public:
@@ -63,4 +63,4 @@ Eigen::VectorXd VectorFromJson(const nlohmann::json& j);  // throws nlohmann::js
 nlohmann::json MatrixToJson(const Eigen::MatrixXd& m);    // array of rows
 Eigen::MatrixXd MatrixFromJson(const nlohmann::json& j);  // throws nlohmann::json::exception
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -8,7 +8,7 @@
 
 #include "model/regressors/technique.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 std::unique_ptr<TechniqueRegressor> MakeLinearRegression(const nlohmann::json& hp, uint64_t seed);
 std::unique_ptr<TechniqueRegressor> MakeRidge(const nlohmann::json& hp, uint64_t seed);
@@ -21,4 +21,4 @@ std::unique_ptr<TechniqueRegressor> MakeXGBoost(const nlohmann::json& hp, uint64
 std::unique_ptr<TechniqueRegressor> MakeSvr(const nlohmann::json& hp, uint64_t seed);
 std::unique_ptr<TechniqueRegressor> MakeErnest(const nlohmann::json& hp, uint64_t seed);
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -10,7 +10,7 @@
 #include "model/regressors/split_columns.h"
 #include "model/regressors/xgboost_model_check.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -551,4 +551,4 @@ std::vector<std::pair<std::string, std::string>> SklearnTreeParams::ToXgboost(
           {"alpha", "0"}};
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

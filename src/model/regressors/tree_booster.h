@@ -28,7 +28,7 @@
 #include "model/regressors/technique.h"
 #include "model/regressors/xgboost_handles.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 class TreeBoosterRegressor : public TechniqueRegressor {
  public:
@@ -162,4 +162,4 @@ struct SklearnTreeParams {
                                                              const std::string& technique) const;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

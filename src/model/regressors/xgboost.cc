@@ -9,7 +9,7 @@
 #include "model/regressors/techniques.h"
 #include "model/regressors/tree_booster.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -85,4 +85,4 @@ std::unique_ptr<TechniqueRegressor> MakeXGBoost(const nlohmann::json& hp, uint64
   return std::make_unique<XGBoost>(HyperparameterReader("XGBoost", hp), seed);
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

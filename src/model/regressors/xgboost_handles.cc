@@ -6,7 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -176,4 +176,4 @@ std::vector<double> XgbBooster::FeatureScore(const std::string& importance_type,
   return out;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 // A dense XGBoost data matrix (features converted to float, XGBoost's storage type).
 class XgbDMatrix {
@@ -74,4 +74,4 @@ class XgbBooster {
   BoosterHandle handle_ = nullptr;
 };
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -5,7 +5,7 @@
 #include "model/regressors/base64.h"
 #include "model/regressors/xgboost_handles.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 std::vector<double> XgboostFeatureImportance(const Regressor& fitted, size_t features,
                                              const std::string& importance_type) {
@@ -40,4 +40,4 @@ std::vector<double> XgboostFeatureImportance(const Regressor& fitted, size_t fea
   return out;
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -7,7 +7,7 @@
 
 #include "model/regressor.h"
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 // One score per column of the x `fitted` was fitted on (`features` columns), 0 for columns no
 // tree uses. `importance_type` as XgbBooster::FeatureScore(); "weight" counts splits, which is
@@ -16,4 +16,4 @@ namespace twinprof {
 std::vector<double> XgboostFeatureImportance(const Regressor& fitted, size_t features,
                                              const std::string& importance_type = "weight");
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 namespace {
 
@@ -125,4 +125,4 @@ void CheckXgboostModel(const std::string& ubj, long features, long trees) {
   }
 }
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors

@@ -7,7 +7,7 @@
 
 #include <string>
 
-namespace twinprof {
+namespace twinprof::model::regressors {
 
 // Throws std::invalid_argument, saying what is wrong, unless `ubj` is well-formed UBJSON holding
 // a gbtree regression model over `features` features with `trees` trees (any count when
@@ -16,6 +16,6 @@ namespace twinprof {
 // their split conditions finite and none of their splits categorical (twinprof writes none).
 void CheckXgboostModel(const std::string& ubj, long features, long trees);
 
-}  // namespace twinprof
+}  // namespace twinprof::model::regressors
 
 #endif  // TWINPROF_MODEL_REGRESSORS_XGBOOST_MODEL_CHECK_H_

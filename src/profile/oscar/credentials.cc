@@ -4,7 +4,7 @@
 
 #include "core/error.h"
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 namespace {
 
 std::string Env(const char* name) {
@@ -47,4 +47,4 @@ Credentials CredentialsFromEnvironment() {
       "read from files");
 }
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

@@ -9,7 +9,7 @@
 
 #include "profile/oscar/http_client.h"
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 
 struct Credentials {
   HttpAuth auth;
@@ -21,4 +21,4 @@ struct Credentials {
 // only half there (OSCAR_USER without OSCAR_PASSWORD, or the reverse), or empty.
 Credentials CredentialsFromEnvironment();
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

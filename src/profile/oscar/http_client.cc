@@ -6,7 +6,7 @@
 #include <cctype>
 #include <thread>
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 namespace {
 
 // Splits "scheme://host[:port][/...]"; a bare host means https.
@@ -238,4 +238,4 @@ HttpResponse HttpClient::Send(const Request& request) {
   }
 }
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

@@ -32,7 +32,7 @@ namespace httplib {
 class Client;
 }
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 
 // How a request authenticates. The secret is held here only; it is never printed.
 struct HttpAuth {
@@ -155,4 +155,4 @@ std::string DescribeRequest(const std::string& endpoint, const std::string& meth
 // Percent-encodes one path segment or query value (RFC 3986 unreserved characters pass).
 std::string UrlEncode(const std::string& text);
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 namespace {
 
 using nlohmann::json;
@@ -172,4 +172,4 @@ JobsPage ParseJobsPage(const std::string& body, const std::string& what) {
   return page;
 }
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

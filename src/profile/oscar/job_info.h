@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 
 enum class JobStatus { kPending, kRunning, kSucceeded, kFailed, kSuspended, kUnknown };
 
@@ -46,4 +46,4 @@ JobsPage ParseJobsPage(const std::string& body, const std::string& what);
 // (UTC). nullopt when malformed.
 std::optional<double> ParseRfc3339(const std::string& text);
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

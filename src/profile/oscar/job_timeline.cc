@@ -2,7 +2,7 @@
 
 #include <array>
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 
 TimelineFix FillTimes(const JobTimes& times, double run_start, JobRecord* record) {
   TimelineFix fix;
@@ -29,4 +29,4 @@ TimelineFix FillTimes(const JobTimes& times, double run_start, JobRecord* record
   return fix;
 }
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

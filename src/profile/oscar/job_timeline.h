@@ -23,7 +23,7 @@
 
 #include "core/job_record.h"
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 
 // The resolution of Kubernetes times (seconds).
 inline constexpr double kResolution = 1.0;
@@ -43,4 +43,4 @@ struct TimelineFix {
 // the rules above. `times.submit` must be known. Returns what had to be fixed.
 TimelineFix FillTimes(const JobTimes& times, double run_start, JobRecord* record);
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

@@ -2,7 +2,7 @@
 
 #include "profile/oscar/oscar_run.h"
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 
 OscarBackend::OscarBackend(OscarOptions options, Credentials credentials)
     : options_(std::move(options)), client_(options_.http, std::move(credentials)) {}
@@ -32,4 +32,4 @@ std::unique_ptr<Backend> MakeOscarBackend(const BackendConfig& config) {
   return std::make_unique<OscarBackend>(std::move(options), CredentialsFromEnvironment());
 }
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

@@ -31,7 +31,7 @@
 #include "profile/oscar/oscar_client.h"
 #include "profile/oscar/oscar_options.h"
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 
 class OscarBackend : public Backend {
  public:
@@ -54,4 +54,4 @@ class OscarBackend : public Backend {
 // the environment (InputError when either is wrong).
 std::unique_ptr<Backend> MakeOscarBackend(const BackendConfig& config);
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

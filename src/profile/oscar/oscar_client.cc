@@ -8,7 +8,7 @@
 #include "core/error.h"
 #include "core/units.h"
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 namespace {
 
 using nlohmann::json;
@@ -270,4 +270,4 @@ void OscarClient::DeleteJobs(const std::string& service) {
   System("DELETE", "/system/logs/" + UrlEncode(service) + "?all=true", "", true);
 }
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

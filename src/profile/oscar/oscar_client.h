@@ -18,7 +18,7 @@
 #include "profile/oscar/http_client.h"
 #include "profile/oscar/job_info.h"
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 
 // What the profiler sets on a service (FDL semantics). Quantities are Kubernetes strings.
 struct ServiceSpec {
@@ -92,4 +92,4 @@ class OscarClient {
   Credentials credentials_;
 };
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

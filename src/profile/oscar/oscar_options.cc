@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 namespace {
 
 std::chrono::milliseconds Millis(double seconds) {
@@ -93,4 +93,4 @@ OscarOptions ParseOscarOptions(const BackendConfig& config) {
   return options;
 }
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

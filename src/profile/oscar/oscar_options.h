@@ -8,7 +8,7 @@
 #include "profile/backend.h"
 #include "profile/oscar/http_client.h"
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 
 struct OscarOptions {
   HttpOptions http;             // endpoint, insecure, connect/read timeouts, attempts, backoff
@@ -27,4 +27,4 @@ struct OscarOptions {
 // change where jobs run).
 OscarOptions ParseOscarOptions(const BackendConfig& config);
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

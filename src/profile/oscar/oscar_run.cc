@@ -11,7 +11,7 @@
 #include "core/units.h"
 #include "profile/oscar/service_specs.h"
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 namespace {
 
 double Now() {
@@ -71,14 +71,14 @@ void OscarRun::Deploy(std::vector<std::string>* deployed_services) {
     component_of_[specs_[i].name] = request_.deployments[i].component;
     deployment_of_[specs_[i].name] = &request_.deployments[i];
   }
-  const Workflow& workflow = *request_.workflow;
-  for (ComponentId id : workflow.TopologicalOrder()) {
+  const workflow::Workflow& workflow = *request_.workflow;
+  for (workflow::ComponentId id : workflow.TopologicalOrder()) {
     const auto it = service_of_.find(workflow.component(id).name);
     if (it != service_of_.end()) order_.push_back(it->second);
   }
   for (const auto& [component, service] : service_of_) {
     if (const auto id = workflow.Find(component)) {
-      for (ComponentId before : workflow.Predecessors(*id)) {
+      for (workflow::ComponentId before : workflow.Predecessors(*id)) {
         const auto it = service_of_.find(workflow.component(before).name);
         if (it != service_of_.end()) upstream_of_[service].push_back(it->second);
       }
@@ -506,4 +506,4 @@ void OscarRun::Finish() {
   }
 }
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

@@ -39,7 +39,7 @@
 #include "profile/oscar/oscar_options.h"
 #include "profile/oscar/supervisor_log.h"
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 
 class OscarRun {
  public:
@@ -153,4 +153,4 @@ class OscarRun {
   std::map<std::string, JobStatus> last_status_;  // by job key
 };
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

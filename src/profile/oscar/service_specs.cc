@@ -5,10 +5,11 @@
 
 #include "core/yaml_file.h"
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 namespace {
 
-const Component& FindComponent(const Workflow& workflow, const std::string& name) {
+const workflow::Component& FindComponent(const workflow::Workflow& workflow,
+                                         const std::string& name) {
   const auto id = workflow.Find(name);
   if (!id) throw InputError("the run deploys '" + name + "', which is not in the workflow");
   return workflow.component(*id);
@@ -31,26 +32,26 @@ std::string DnsLabel(const std::string& text) {
 }
 
 std::vector<ServiceSpec> BuildServiceSpecs(const RunRequest& request, const OscarOptions& options) {
-  const Workflow& workflow = *request.workflow;
+  const workflow::Workflow& workflow = *request.workflow;
   const std::string bucket = options.bucket.empty() ? DnsLabel(workflow.name()) : options.bucket;
   std::set<std::string> deployed;
   for (const auto& d : request.deployments) deployed.insert(d.component);
 
-  const auto input_paths = [&](const Component& c) {
+  const auto input_paths = [&](const workflow::Component& c) {
     return c.input_paths.empty() ? std::vector<std::string>{bucket + "/" + DnsLabel(c.name)}
                                  : c.input_paths;
   };
 
   std::vector<ServiceSpec> specs;
   for (const auto& deployment : request.deployments) {
-    const Component& component = FindComponent(workflow, deployment.component);
+    const workflow::Component& component = FindComponent(workflow, deployment.component);
     const auto id = *workflow.Find(deployment.component);
     ServiceSpec spec;
     // The FDL's service name; a name used in several clusters is qualified (NAME@CLUSTER ->
     // name-cluster) when the run deploys more than one of them, as they share one endpoint.
     spec.name = DnsLabel(component.service_name.empty() ? component.name : component.service_name);
     for (const auto& other : request.deployments) {
-      const Component& c = FindComponent(workflow, other.component);
+      const workflow::Component& c = FindComponent(workflow, other.component);
       if (c.name != component.name && !c.service_name.empty() &&
           c.service_name == component.service_name) {
         spec.name = DnsLabel(component.name);
@@ -75,8 +76,8 @@ std::vector<ServiceSpec> BuildServiceSpecs(const RunRequest& request, const Osca
       // sending those outputs to a sink folder instead.
       for (const auto& path : component.output_paths) {
         bool to_undeployed = false;
-        for (ComponentId next : workflow.Successors(id)) {
-          const Component& s = workflow.component(next);
+        for (workflow::ComponentId next : workflow.Successors(id)) {
+          const workflow::Component& s = workflow.component(next);
           for (const auto& in : s.input_paths) {
             if (in == path && !deployed.count(s.name)) to_undeployed = true;
           }
@@ -84,8 +85,8 @@ std::vector<ServiceSpec> BuildServiceSpecs(const RunRequest& request, const Osca
         spec.output_paths.push_back(to_undeployed ? path + "-out" : path);
       }
     } else {
-      for (ComponentId next : workflow.Successors(id)) {
-        const Component& s = workflow.component(next);
+      for (workflow::ComponentId next : workflow.Successors(id)) {
+        const workflow::Component& s = workflow.component(next);
         if (!deployed.count(s.name)) continue;
         for (const auto& path : input_paths(s)) spec.output_paths.push_back(path);
       }
@@ -98,4 +99,4 @@ std::vector<ServiceSpec> BuildServiceSpecs(const RunRequest& request, const Osca
   return specs;
 }
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

@@ -14,7 +14,7 @@
 #include "profile/oscar/oscar_client.h"
 #include "profile/oscar/oscar_options.h"
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 
 // Throws InputError (at the component's definition) when a component has no image for
 // options.arch or its script cannot be read.
@@ -23,4 +23,4 @@ std::vector<ServiceSpec> BuildServiceSpecs(const RunRequest& request, const Osca
 // A DNS-1123 label from free text ("Video Process" -> "video-process"), as OSCAR names require.
 std::string DnsLabel(const std::string& text);
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

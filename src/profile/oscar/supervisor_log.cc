@@ -6,7 +6,7 @@
 
 #include "profile/oscar/job_info.h"
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 namespace {
 
 // "2024-05-01 10:20:30,123" (asctime) at the start of `text`, in seconds since the epoch as if
@@ -90,4 +90,4 @@ SupervisorLog ParseSupervisorLog(const std::string& log) {
   return out;
 }
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar

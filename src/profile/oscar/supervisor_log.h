@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-namespace twinprof::oscar {
+namespace twinprof::profile::oscar {
 
 // One output file the job uploaded.
 struct UploadedObject {
@@ -54,4 +54,4 @@ struct SupervisorLog {
 // time zone (the difference rounded to a quarter hour).
 SupervisorLog ParseSupervisorLog(const std::string& log);
 
-}  // namespace twinprof::oscar
+}  // namespace twinprof::profile::oscar
