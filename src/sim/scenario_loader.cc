@@ -1,6 +1,7 @@
 // LoadScenario: the YAML scenario format (docs/formats.md, "Scenario").
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include "core/yaml_file.h"
@@ -276,59 +277,101 @@ void ReadSyncSettings(const YamlFile& file, const YAML::Node& node, SyncSettings
   }
 }
 
-}  // namespace
+// One call of LoadScenario: the scenario grows phase by phase, one method per phase, in the order
+// Load() calls them. The order is the format's precedence: a calibration file first, so that the
+// scenario's own hardware, resources and behaviour replace its values.
+class ScenarioLoad {
+ public:
+  ScenarioLoad(const std::string& path,
+               const std::vector<std::pair<std::string, std::string>>& overrides,
+               bool behaviours_optional)
+      : file_(YamlFile::Load(path)), behaviours_optional_(behaviours_optional) {
+    scenario_.source_file = path;
+    scenario_.parameters = overrides;
+  }
 
-Scenario LoadScenario(const std::string& path,
-                      const std::vector<std::pair<std::string, std::string>>& overrides,
-                      bool behaviours_optional) {
-  YamlFile file = YamlFile::Load(path);
-  file.ExpectMap(file.root(), "a scenario");
-  YAML::Node root = file.root();
-  for (const auto& [key, value] : overrides) ApplyOverride(file, root, key, value);
-  file.CheckKeys(root,
-                 {"name", "workflow", "platform", "hardware", "placement", "resources",
-                  "scheduling", "workload", "behaviour", "behaviour_file", "calibration"},
-                 "a scenario", nullptr);
+  Scenario Load() {
+    ReadDocument();
+    ReadWorkflowAndPlatform();
+    ReadCalibrationAndHardware();
+    ReadPlacement();
+    ReadResources();
+    ReadScheduling();
+    ReadWorkload();
+    ReadBehaviour();
+    ValidateScenario(scenario_);
+    return std::move(scenario_);
+  }
 
-  Scenario scenario;
-  scenario.source_file = path;
-  scenario.parameters = overrides;
-  scenario.name = YamlFile::Optional(root, "name") ? file.String(root["name"], "name")
-                                                   : fs::path(path).stem().string();
-  scenario.workflow = workflow::LoadWorkflow(ExistingFile(file, root, "workflow"), nullptr);
-  scenario.platform = platform::LoadPlatform(ExistingFile(file, root, "platform"));
+ private:
+  // The document with the --set overrides applied, and its keys checked.
+  void ReadDocument() {
+    file_.ExpectMap(file_.root(), "a scenario");
+    root_ = file_.root();
+    for (const auto& [key, value] : scenario_.parameters) ApplyOverride(file_, root_, key, value);
+    file_.CheckKeys(root_,
+                    {"name", "workflow", "platform", "hardware", "placement", "resources",
+                     "scheduling", "workload", "behaviour", "behaviour_file", "calibration"},
+                    "a scenario", nullptr);
+  }
+
+  void ReadWorkflowAndPlatform() {
+    scenario_.name = YamlFile::Optional(root_, "name")
+                         ? file_.String(root_["name"], "name")
+                         : fs::path(scenario_.source_file).stem().string();
+    scenario_.workflow = workflow::LoadWorkflow(ExistingFile(file_, root_, "workflow"), nullptr);
+    scenario_.platform = platform::LoadPlatform(ExistingFile(file_, root_, "platform"));
+  }
+
   // A calibration file first: the scenario's own hardware and behaviour replace its values.
-  scenario.behaviours.resize(scenario.workflow.size());
-  std::vector<bool> given(scenario.workflow.size(), false);
-  if (YamlFile::Optional(root, "calibration")) {
-    ApplyCalibrationFile(ExistingFile(file, root, "calibration"), scenario.workflow,
-                         scenario.platform, scenario.behaviours, given);
+  void ReadCalibrationAndHardware() {
+    scenario_.behaviours.resize(scenario_.workflow.size());
+    given_.assign(scenario_.workflow.size(), false);
+    if (YamlFile::Optional(root_, "calibration")) {
+      ApplyCalibrationFile(ExistingFile(file_, root_, "calibration"), scenario_.workflow,
+                           scenario_.platform, scenario_.behaviours, given_);
+    }
+    if (YAML::Node hardware = YamlFile::Optional(root_, "hardware"); hardware) {
+      ApplyHardware(file_, hardware, scenario_.platform);
+    }
   }
-  if (YAML::Node hardware = YamlFile::Optional(root, "hardware"); hardware) {
-    ApplyHardware(file, hardware, scenario.platform);
-  }
-  const workflow::Workflow& workflow = scenario.workflow;
-  const platform::Platform& platform = scenario.platform;
 
-  // Placement: a cluster, a node type (of exactly one cluster), or {cluster, node_type}.
-  scenario.deployments.resize(workflow.size());
-  std::vector<bool> placed(workflow.size(), false);
-  YAML::Node placement = file.Required(root, "placement");
-  file.ExpectMap(placement, "'placement' ({component: cluster})");
-  for (const auto& entry : placement) {
-    std::string name = file.String(entry.first, "a component name");
-    std::optional<workflow::ComponentId> id = workflow.Find(name);
-    if (!id) file.Fail(entry.first, "unknown component '" + name + "'");
-    ComponentDeployment& deployment = scenario.deployments[*id];
-    deployment.where = file.Where(entry.second);
-    if (entry.second.IsMap()) {
-      file.CheckKeys(entry.second, {"cluster", "node_type"}, "a placement", nullptr);
-      deployment.cluster = file.String(file.Required(entry.second, "cluster"), "cluster");
-      if (YAML::Node type = YamlFile::Optional(entry.second, "node_type"); type) {
-        deployment.node_type = file.String(type, "node_type");
+  // Placement: a cluster, a node type (of exactly one cluster), or {cluster, node_type}. Every
+  // component must have one.
+  void ReadPlacement() {
+    const workflow::Workflow& workflow = scenario_.workflow;
+    scenario_.deployments.resize(workflow.size());
+    std::vector<bool> placed(workflow.size(), false);
+    YAML::Node placement = file_.Required(root_, "placement");
+    file_.ExpectMap(placement, "'placement' ({component: cluster})");
+    for (const auto& entry : placement) {
+      workflow::ComponentId id = FindComponent(entry.first);
+      ComponentDeployment& deployment = scenario_.deployments[id];
+      deployment.where = file_.Where(entry.second);
+      Place(entry.second, deployment);
+      const workflow::Component& component = workflow.component(id);
+      deployment.cpu = component.cpu;
+      deployment.memory_bytes = component.memory_bytes;
+      placed[id] = true;
+    }
+    for (workflow::ComponentId id : workflow.components()) {
+      if (!placed[id]) {
+        file_.Fail(placement, "component '" + workflow.component(id).name + "' has no placement");
+      }
+    }
+  }
+
+  // One placement entry's value: sets the deployment's cluster (and node type).
+  void Place(const YAML::Node& node, ComponentDeployment& deployment) {
+    const platform::Platform& platform = scenario_.platform;
+    if (node.IsMap()) {
+      file_.CheckKeys(node, {"cluster", "node_type"}, "a placement", nullptr);
+      deployment.cluster = file_.String(file_.Required(node, "cluster"), "cluster");
+      if (YAML::Node type = YamlFile::Optional(node, "node_type"); type) {
+        deployment.node_type = file_.String(type, "node_type");
       }
     } else {
-      std::string target = file.String(entry.second, "a cluster or node type");
+      std::string target = file_.String(node, "a cluster or node type");
       if (platform.FindCluster(target) != nullptr) {
         deployment.cluster = target;
       } else if (platform.FindNodeType(target) != nullptr) {
@@ -339,102 +382,121 @@ Scenario LoadScenario(const std::string& path,
           }
         }
         if (clusters.size() != 1) {
-          file.Fail(entry.second, "node type '" + target + "' is in " +
-                                      std::to_string(clusters.size()) +
-                                      " clusters; use {cluster: ..., node_type: ...}");
+          file_.Fail(node, "node type '" + target + "' is in " + std::to_string(clusters.size()) +
+                               " clusters; use {cluster: ..., node_type: ...}");
         }
         deployment.cluster = clusters.front();
         deployment.node_type = target;
       } else {
-        file.Fail(entry.second, "unknown cluster or node type '" + target + "'");
+        file_.Fail(node, "unknown cluster or node type '" + target + "'");
       }
     }
     if (platform.FindCluster(deployment.cluster) == nullptr) {
-      file.Fail(entry.second, "unknown cluster '" + deployment.cluster + "'");
+      file_.Fail(node, "unknown cluster '" + deployment.cluster + "'");
     }
     if (!deployment.node_type.empty() && platform.FindNodeType(deployment.node_type) == nullptr) {
-      file.Fail(entry.second, "unknown node type '" + deployment.node_type + "'");
-    }
-    const workflow::Component& component = workflow.component(*id);
-    deployment.cpu = component.cpu;
-    deployment.memory_bytes = component.memory_bytes;
-    placed[*id] = true;
-  }
-  for (workflow::ComponentId id : workflow.components()) {
-    if (!placed[id]) {
-      file.Fail(placement, "component '" + workflow.component(id).name + "' has no placement");
+      file_.Fail(node, "unknown node type '" + deployment.node_type + "'");
     }
   }
 
-  if (YAML::Node resources = YamlFile::Optional(root, "resources"); resources) {
-    file.ExpectMap(resources, "'resources' ({component: {cpu, memory, parallelism}})");
+  // Per component: cpu (request and limit), memory, parallelism, and the synchronous service's
+  // settings; they replace the workflow's values.
+  void ReadResources() {
+    YAML::Node resources = YamlFile::Optional(root_, "resources");
+    if (!resources) return;
+    file_.ExpectMap(resources, "'resources' ({component: {cpu, memory, parallelism}})");
     for (const auto& entry : resources) {
-      std::string name = file.String(entry.first, "a component name");
-      std::optional<workflow::ComponentId> id = workflow.Find(name);
-      if (!id) file.Fail(entry.first, "unknown component '" + name + "'");
-      file.CheckKeys(entry.second,
-                     {"cpu", "cpu_limit", "memory", "parallelism", "mode", "container_concurrency",
-                      "keep_alive", "min_scale", "max_scale", "reject_when_full", "init_time",
-                      "autoscaler", "knative"},
-                     "resources", nullptr);
-      ComponentDeployment& deployment = scenario.deployments[*id];
-      deployment.where = file.Where(entry.second);
+      workflow::ComponentId id = FindComponent(entry.first);
+      file_.CheckKeys(entry.second,
+                      {"cpu", "cpu_limit", "memory", "parallelism", "mode", "container_concurrency",
+                       "keep_alive", "min_scale", "max_scale", "reject_when_full", "init_time",
+                       "autoscaler", "knative"},
+                      "resources", nullptr);
+      ComponentDeployment& deployment = scenario_.deployments[id];
+      deployment.where = file_.Where(entry.second);
       if (YAML::Node cpu = YamlFile::Optional(entry.second, "cpu"); cpu) {
-        deployment.cpu = file.Cpu(cpu, "cpu");
-        if (ToMillicores(deployment.cpu) < 1) file.Fail(cpu, "cpu must be at least 1m");
+        deployment.cpu = file_.Cpu(cpu, "cpu");
+        if (ToMillicores(deployment.cpu) < 1) file_.Fail(cpu, "cpu must be at least 1m");
       }
       if (YAML::Node limit = YamlFile::Optional(entry.second, "cpu_limit"); limit) {
-        deployment.cpu_limit = file.Cpu(limit, "cpu_limit");
-        if (ToMillicores(deployment.cpu_limit) < 1) file.Fail(limit, "cpu_limit must be >= 1m");
+        deployment.cpu_limit = file_.Cpu(limit, "cpu_limit");
+        if (ToMillicores(deployment.cpu_limit) < 1) file_.Fail(limit, "cpu_limit must be >= 1m");
       }
       if (YAML::Node memory = YamlFile::Optional(entry.second, "memory"); memory) {
-        deployment.memory_bytes = file.Size(memory, "memory");
+        deployment.memory_bytes = file_.Size(memory, "memory");
       }
       if (YAML::Node parallelism = YamlFile::Optional(entry.second, "parallelism"); parallelism) {
         deployment.parallelism =
-            static_cast<int>(file.Integer(parallelism, "parallelism", 0, 1000000));
+            static_cast<int>(file_.Integer(parallelism, "parallelism", 0, 1000000));
       }
-      ReadSyncSettings(file, entry.second, deployment.sync);
+      ReadSyncSettings(file_, entry.second, deployment.sync);
     }
   }
 
-  if (YAML::Node scheduling = YamlFile::Optional(root, "scheduling"); scheduling) {
-    std::string policy = file.String(scheduling, "scheduling");
+  void ReadScheduling() {
+    YAML::Node scheduling = YamlFile::Optional(root_, "scheduling");
+    if (!scheduling) return;
+    std::string policy = file_.String(scheduling, "scheduling");
     if (policy == "first-fit") {
-      scenario.node_policy = NodePolicy::kFirstFit;
+      scenario_.node_policy = NodePolicy::kFirstFit;
     } else if (policy == "least-allocated") {
-      scenario.node_policy = NodePolicy::kLeastAllocated;
+      scenario_.node_policy = NodePolicy::kLeastAllocated;
     } else {
-      file.Fail(scheduling,
-                "scheduling must be first-fit or least-allocated, not '" + policy + "'");
+      file_.Fail(scheduling,
+                 "scheduling must be first-fit or least-allocated, not '" + policy + "'");
     }
   }
 
-  scenario.workload = ParseWorkload(file, file.Required(root, "workload"));
-  if (!(scenario.workload.input_size.kind != Distribution::Kind::kFixed ||
-        scenario.workload.input_size.a >= 0)) {
-    file.Fail(root["workload"], "input_size must be >= 0");
-  }
-
-  // Behaviour: the calibration's (above), a parameter file, then the scenario's own entries.
-  if (YAML::Node behaviour_file = YamlFile::Optional(root, "behaviour_file"); behaviour_file) {
-    YamlFile parameter_file = YamlFile::Load(ExistingFile(file, root, "behaviour_file"));
-    YAML::Node section = YamlFile::Optional(parameter_file.root(), "behaviour");
-    ReadBehaviours(parameter_file, section ? section : parameter_file.root(), workflow, platform,
-                   scenario.behaviours, given);
-  }
-  if (YAML::Node behaviour = YamlFile::Optional(root, "behaviour"); behaviour) {
-    ReadBehaviours(file, behaviour, workflow, platform, scenario.behaviours, given);
-  }
-  for (workflow::ComponentId id : workflow.components()) {
-    if (!given[id] && !behaviours_optional) {
-      file.Fail(root, "component '" + workflow.component(id).name +
-                          "' has no behaviour (add it under 'behaviour')");
+  void ReadWorkload() {
+    scenario_.workload = ParseWorkload(file_, file_.Required(root_, "workload"));
+    if (!(scenario_.workload.input_size.kind != Distribution::Kind::kFixed ||
+          scenario_.workload.input_size.a >= 0)) {
+      file_.Fail(root_["workload"], "input_size must be >= 0");
     }
   }
 
-  ValidateScenario(scenario);
-  return scenario;
+  // Behaviour: the calibration's (read first), a parameter file, then the scenario's own entries.
+  void ReadBehaviour() {
+    const workflow::Workflow& workflow = scenario_.workflow;
+    const platform::Platform& platform = scenario_.platform;
+    if (YAML::Node behaviour_file = YamlFile::Optional(root_, "behaviour_file"); behaviour_file) {
+      YamlFile parameter_file = YamlFile::Load(ExistingFile(file_, root_, "behaviour_file"));
+      YAML::Node section = YamlFile::Optional(parameter_file.root(), "behaviour");
+      ReadBehaviours(parameter_file, section ? section : parameter_file.root(), workflow, platform,
+                     scenario_.behaviours, given_);
+    }
+    if (YAML::Node behaviour = YamlFile::Optional(root_, "behaviour"); behaviour) {
+      ReadBehaviours(file_, behaviour, workflow, platform, scenario_.behaviours, given_);
+    }
+    for (workflow::ComponentId id : workflow.components()) {
+      if (!given_[id] && !behaviours_optional_) {
+        file_.Fail(root_, "component '" + workflow.component(id).name +
+                              "' has no behaviour (add it under 'behaviour')");
+      }
+    }
+  }
+
+  // The component a placement or resources key names; fails at the key when there is none.
+  workflow::ComponentId FindComponent(const YAML::Node& key) {
+    std::string name = file_.String(key, "a component name");
+    std::optional<workflow::ComponentId> id = scenario_.workflow.Find(name);
+    if (!id) file_.Fail(key, "unknown component '" + name + "'");
+    return *id;
+  }
+
+  YamlFile file_;
+  YAML::Node root_;
+  Scenario scenario_;
+  std::vector<bool> given_;  // components whose behaviour some source gave
+  const bool behaviours_optional_;
+};
+
+}  // namespace
+
+Scenario LoadScenario(const std::string& path,
+                      const std::vector<std::pair<std::string, std::string>>& overrides,
+                      bool behaviours_optional) {
+  return ScenarioLoad(path, overrides, behaviours_optional).Load();
 }
 
 }  // namespace twinprof::sim
