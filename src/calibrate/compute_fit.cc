@@ -137,6 +137,33 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
                                          : "no job ran with more than one cpu";
     }
   }
+  // Without jobs above one core their times cannot tell how a component would use more cores,
+  // but its jobs at exactly one core can: one that never exceeded its 1-core quota (the cgroup's
+  // throttling, JobRecord::throttled_fraction) ran one thread at a time. At c = 1 the parallel
+  // part's share of the time is the share f of quota periods throttled, so s = 1 - f (Amdahl as
+  // the simulator computes it). The estimate is kept fixed in the fit, as a prior would be.
+  std::vector<FittedValue> serial_from_throttling(components);
+  for (size_t k = 0; k < components; ++k) {
+    if (serial_free[k]) continue;
+    std::vector<double> serial;
+    for (const MeasuredJob& job : measured.jobs) {
+      const JobRecord& r = *job.record;
+      if (job.component == k && std::abs(r.cpu - 1) < 1e-9 && std::isfinite(r.throttled_fraction)) {
+        serial.push_back(1 - std::clamp(r.throttled_fraction, 0.0, 1.0));
+      }
+    }
+    if (serial.size() < 3) continue;
+    double mean = 0, squares = 0;
+    for (double s : serial) mean += s / serial.size();
+    for (double s : serial) squares += (s - mean) * (s - mean);
+    const double n = static_cast<double>(serial.size());
+    FittedValue& value = serial_from_throttling[k];
+    value.value = mean;
+    value.standard_error = std::sqrt(squares / (n - 1) / n);
+    value.why = "from the CPU throttling of its " + std::to_string(serial.size()) +
+                " jobs at cpu 1 (1 - the share of quota periods in which they wanted more)";
+    prior.serial[k] = mean;
+  }
   std::map<Pair, bool> ratio_free, interference_free;
   std::map<Pair, std::string> ratio_why, interference_why;
   for (const auto& [pair, n] : pair_jobs) {
@@ -462,6 +489,9 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
     FittedValue serial{"behaviour." + name + ".serial_fraction", b.serial_fraction};
     if (serial_free[k]) {
       serial.standard_error = std::sqrt(variance(&best.serial[k], &best.serial[k]));
+    } else if (!serial_from_throttling[k].why.empty()) {
+      serial.standard_error = serial_from_throttling[k].standard_error;
+      serial.why = serial_from_throttling[k].why;
     } else {
       serial.identified = false;
       serial.why = serial_why[k];

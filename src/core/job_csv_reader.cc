@@ -196,7 +196,9 @@ JobCsv ParseJobCsv(const std::string& text, const std::string& path) {
   }
   std::vector<std::string> missing;
   for (const JobColumn& column : JobColumns()) {
-    if (!column.derived() && seen.count(column.name()) == 0) missing.push_back(column.name());
+    if (!column.derived() && !column.added_later() && seen.count(column.name()) == 0) {
+      missing.push_back(column.name());
+    }
   }
   if (!missing.empty()) {
     throw InputError(SourceLocation{path, header.line, 1},

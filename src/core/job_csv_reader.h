@@ -6,14 +6,15 @@
 //
 // The file is RFC 4180 CSV (quoted fields may hold commas, quotes as "" and line breaks; CRLF or
 // LF line ends). The header names the columns; their order does not matter. Every column of
-// JobColumns() that is not derived must be there; the derived durations (wait_s ... total_s) may
-// be left out, and where present must equal what the timestamps give. Every other column is a
-// configuration parameter (`mode`, `grayify.cpu`, ...), kept in header order; an empty parameter
-// cell means the record lacks it.
-// Cells: integers in decimal; reals finite, and empty only where the column may be missing
-// (input_bytes, output_bytes, cpu_time_s, peak_memory_mb: NaN in the record); `run_id`,
-// `component` and `job_id` non-empty; `status` succeeded or failed. Blank lines are skipped. A
-// header without data rows gives no records.
+// JobColumns() that is not derived must be there (but a column added later, such as
+// throttled_fraction, may be absent: files written before it read as not measured); the derived
+// durations (wait_s ... total_s) may be left out, and where present must equal what the timestamps
+// give. Every other column is a configuration parameter (`mode`, `grayify.cpu`, ...), kept in
+// header order; an empty parameter cell means the record lacks it. Cells: integers in decimal;
+// reals finite, and empty only where the column may be missing (input_bytes, output_bytes,
+// cpu_time_s, throttled_fraction, peak_memory_mb: NaN in the record); `run_id`, `component` and
+// `job_id` non-empty; `status` succeeded or failed. Blank lines are skipped. A header without data
+// rows gives no records.
 //
 // Errors: InputError naming FILE:LINE:COLUMN (the column of the cell, counted in characters) and
 // the column's name: a missing or repeated column, a row with the wrong number of fields, an

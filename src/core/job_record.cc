@@ -147,6 +147,7 @@ const std::vector<JobColumn>& JobColumns() {
   const F key{.identifies = true};
   const F target{.target = true};
   const F measured{.may_be_missing = true, .target = true};  // NaN where the backend cannot tell
+  const F measured_since_v2{.may_be_missing = true, .target = true, .added_later = true};
   static const std::vector<JobColumn> kColumns = {
       // Which campaign, run, repetition, component and job.
       {"campaign", &R::campaign, plain},
@@ -188,6 +189,9 @@ const std::vector<JobColumn>& JobColumns() {
       {"cpu_time_s", &R::cpu_time_s, measured},
       {"peak_memory_mb", &R::peak_memory_mb, measured},
       {"limits", &R::limits, plain},
+      // Added later (stores and files written before lack them): at the end, so that a store
+      // given the column by ALTER TABLE has the same column order as a new one.
+      {"throttled_fraction", &R::throttled_fraction, measured_since_v2},
   };
   return kColumns;
 }

@@ -54,6 +54,11 @@ struct JobRecord {
   std::string failure_reason;
   // Resource use where the backend can read it (cgroup accounting); NaN otherwise.
   double cpu_time_s = kNotMeasured;
+  // The share of the job's CPU quota periods in which it was throttled, i.e. wanted more CPU than
+  // its limit (cgroup cpu.stat: nr_throttled / nr_periods). A job that never exceeds a 1-core
+  // limit runs one thread at a time; calibrate reads its serial fraction from this. NaN where the
+  // backend cannot read it or the job had no CPU quota.
+  double throttled_fraction = kNotMeasured;
   double peak_memory_mb = kNotMeasured;
   // "enforced", or what was not enforced and why (e.g. "cpu limit not enforced: cgroup read-only").
   std::string limits = "enforced";
@@ -87,6 +92,9 @@ class JobColumn {
     bool identifies = false;
     // A quantity a model may learn (`twinprof export --target`).
     bool target = false;
+    // Added after the first files were written: a CSV file or results store without the column
+    // reads as missing values (NaN) instead of being refused. Only with may_be_missing.
+    bool added_later = false;
   };
 
   JobColumn(std::string name, Member member, Flags flags, std::vector<std::string> allowed = {});
@@ -99,6 +107,7 @@ class JobColumn {
   bool may_be_missing() const { return flags_.may_be_missing; }
   bool identifies() const { return flags_.identifies; }
   bool target() const { return flags_.target; }
+  bool added_later() const { return flags_.added_later; }
   // The only valid values of a text column ("status": succeeded, failed); empty = any.
   const std::vector<std::string>& allowed() const { return allowed_; }
 

@@ -373,6 +373,12 @@ JobUsage JobCgroup::ReadUsage() const {
     auto it = dirs_.find(c);
     return it == dirs_.end() ? std::string() : it->second;
   };
+  // cpu.stat has nr_periods and nr_throttled in both versions (v1: the cpu controller's group).
+  if (!dir("cpu").empty()) {
+    const double periods = ReadKeyed(dir("cpu") + "/cpu.stat", "nr_periods");
+    const double throttled = ReadKeyed(dir("cpu") + "/cpu.stat", "nr_throttled");
+    if (periods > 0 && throttled >= 0) usage.throttled_fraction = throttled / periods;
+  }
   if (v2_) {
     if (!dir("cpu").empty())
       usage.cpu_time_s = ReadKeyed(dir("cpu") + "/cpu.stat", "usage_usec") / 1e6;

@@ -18,6 +18,7 @@
 // reason lands in notes() (say it once) and in JobCgroup::limits() (record it per job).
 #pragma once
 
+#include <cmath>
 #include <map>
 #include <memory>
 #include <string>
@@ -37,6 +38,9 @@ struct JobUsage {
   double cpu_time_s;
   double peak_memory_bytes;
   bool oom_killed = false;
+  // nr_throttled / nr_periods of the job's cpu group: the share of its quota periods in which it
+  // wanted more CPU than its limit. NaN without a quota (no periods) or without cpu.stat.
+  double throttled_fraction = std::nan("");
 };
 
 class JobCgroup;

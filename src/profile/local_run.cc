@@ -337,6 +337,7 @@ void LocalRun::FinishJob(RunningJob& job) {
   JobUsage usage = job.cgroup->ReadUsage();
   r.cpu_time_s = std::isnan(usage.cpu_time_s) ? exit.cpu_time_s : usage.cpu_time_s;
   r.peak_memory_mb = usage.peak_memory_bytes / 1048576;
+  r.throttled_fraction = usage.throttled_fraction;
   std::string failure = FailureReason(job, exit, usage);
   if (!failure.empty()) {
     r.status = "failed";

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <stdexcept>
 
 #include "core/error.h"
@@ -240,6 +241,7 @@ ResultsStore ResultsStore::Open(const std::string& dir) {
                                                "' is not the one this twinprof writes (" + kFormat +
                                                ")");
   }
+  store.AddColumnsAddedLater();
   return store;
 }
 
@@ -262,7 +264,30 @@ ResultsStore ResultsStore::OpenExisting(const std::string& dir) {
     throw InputError(SourceLocation{path},
                      "not a twinprof results store (format '" + format.value_or("") + "')");
   }
+  store.missing_job_columns_ = store.MissingJobColumns();
   return store;
+}
+
+std::set<std::string> ResultsStore::MissingJobColumns() const {
+  std::set<std::string> present, missing;
+  Statement columns(db_, "SELECT name FROM pragma_table_info('jobs')");
+  while (columns.Step()) present.insert(columns.Text(0));
+  for (const JobColumn& column : JobColumns()) {
+    if (column.added_later() && !present.count(column.name())) missing.insert(column.name());
+  }
+  return missing;
+}
+
+void ResultsStore::AddColumnsAddedLater() {
+  for (const std::string& name : MissingJobColumns()) {
+    const JobColumn& column = *FindJobColumn(name);
+    try {
+      Execute("ALTER TABLE jobs ADD COLUMN " + column.name() + " " + SqlType(column.type()));
+    } catch (const std::runtime_error& e) {
+      throw InputError(SourceLocation{path_}, "cannot add the column '" + column.name() +
+                                                  "' that this twinprof records: " + e.what());
+    }
+  }
 }
 
 void ResultsStore::Execute(const std::string& sql) const {
@@ -514,7 +539,12 @@ void ResultsStore::Migrate() {
 
 std::vector<StoredJob> ResultsStore::Jobs(const std::string& component) const {
   std::vector<StoredJob> jobs;
-  Statement s(db_, ("SELECT " + StoredColumnList() +
+  std::string columns = StoredColumnList();
+  for (const std::string& name : missing_job_columns_) {
+    const size_t at = (", " + columns + ",").find(", " + name + ",");
+    columns.replace(at, name.size(), "NULL AS " + name);
+  }
+  Statement s(db_, ("SELECT " + columns +
                     ", parameters, log_tail FROM jobs WHERE (? = '' OR component = ?) "
                     "ORDER BY run_id, seq")
                        .c_str());

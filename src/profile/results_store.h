@@ -30,6 +30,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -123,9 +124,15 @@ class ResultsStore {
   std::map<int, RunParameters> RecordedRunParameters() const;
   void InsertRunParameters(int run_id, const RunParameters& parameters,
                            const std::map<std::string, ParameterType>& declared);
+  // The job columns added after this store was written (JobColumn::added_later).
+  std::set<std::string> MissingJobColumns() const;
+  // Open (to write) gives such a store the columns, empty (NULL: not measured) for the jobs it
+  // holds; OpenExisting (to read) leaves the file alone and reads them as not measured.
+  void AddColumnsAddedLater();
 
   std::string path_;
   sqlite3* db_ = nullptr;
+  std::set<std::string> missing_job_columns_;  // read as NULL (OpenExisting of an older store)
   int format_ = 2;
 };
 

@@ -141,6 +141,51 @@ TEST_F(SyntheticRecovery, NarrowDesignFlagsWhatItCannotIdentify) {
   EXPECT_NEAR(parameters["behaviour.detect.work.base"]["value"].as<double>(), 4e9, 0.05 * 4e9);
 }
 
+// Jobs at cpu 0.5 and 1 only: their times cannot tell how the components would use a second
+// core, but the throttling of the cpu-1 jobs can (a job whose parallel part wanted more than its
+// 1-core quota was throttled for that share of the time). With the throttling the local backend
+// would have measured (1 - s, jittered), the serial fractions come back; without it they are
+// flagged, as before.
+TEST_F(SyntheticRecovery, SerialFractionFromThrottlingAtOneCore) {
+  std::vector<std::string> files = SimulateDesign(dir_, {"xa"}, {"0.5", "1"});
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> jitter(-0.03, 0.03);
+  const std::map<std::string, double> truth = {{"decode", 0.3}, {"detect", 0.1}};
+  std::vector<std::string> throttled_files;
+  for (const std::string& file : files) {
+    JobCsv csv = ReadJobCsv(file);
+    const std::string throttled = file + ".throttled.csv";
+    std::ofstream out(throttled);
+    JobCsvWriter writer(out, csv.parameter_names);
+    for (JobRecord record : csv.records) {
+      if (record.cpu == 1) {
+        record.throttled_fraction = 1 - truth.at(record.component) + jitter(random);
+      }
+      writer.Write(record);
+    }
+    throttled_files.push_back(throttled);
+  }
+  YAML::Node calibration = Calibrate(dir_, throttled_files);
+  for (const auto& [component, serial] : truth) {
+    const YAML::Node parameter =
+        calibration["fit"]["parameters"]["behaviour." + component + ".serial_fraction"];
+    ASSERT_TRUE(parameter) << component;
+    EXPECT_NEAR(parameter["value"].as<double>(), serial, 0.02) << component;
+    EXPECT_NE(parameter["standard_error"].as<std::string>(), "not identified") << component;
+    EXPECT_NE(parameter["note"].as<std::string>().find("throttling"), std::string::npos);
+    // The work is fitted with that serial fraction: cpu 0.5 and 1 both run the serial part at
+    // min(1, c), so the work stays what the times say.
+  }
+  EXPECT_NEAR(calibration["fit"]["parameters"]["behaviour.detect.work.base"]["value"].as<double>(),
+              4e9, 0.05 * 4e9);
+
+  fs::create_directories(dir_ / "without");
+  YAML::Node without = Calibrate(dir_ / "without", files);
+  EXPECT_EQ(without["fit"]["parameters"]["behaviour.decode.serial_fraction"]["standard_error"]
+                .as<std::string>(),
+            "not identified");
+}
+
 // A component whose file count grows with its input (a video split into frames): decode writes
 // one file per 10 MB. The fit finds the rate, and the calibrated simulation fans out as the truth
 // does; a constant count (the mean, 4.33 files) would start the wrong number of detect jobs for

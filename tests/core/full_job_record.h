@@ -1,4 +1,4 @@
-// A job record whose 27 fields all differ from their defaults and from each other, so a test that
+// A job record whose 28 fields all differ from their defaults and from each other, so a test that
 // round-trips it catches a swapped or dropped column.
 #pragma once
 
@@ -37,13 +37,14 @@ inline JobRecord FullJobRecord() {
   r.status = "failed";
   r.failure_reason = "exit 3, \"boom\"\nsecond line";
   r.cpu_time_s = 6.125;
+  r.throttled_fraction = 0.375;
   r.peak_memory_mb = 201.5;
   r.limits = "cpu limit not enforced: cgroup read-only";
   r.parameters = {{"grayify.cpu", "0.75"}, {"input", "clip-3.mp4"}};
   return r;
 }
 
-// Expects every one of the 27 fields of `actual` to equal `expected`'s (NaN equals NaN), field by
+// Expects every one of the 28 fields of `actual` to equal `expected`'s (NaN equals NaN), field by
 // field and independently of JobColumns(), so a mistake in the table shows too.
 inline void ExpectSameRecord(const JobRecord& actual, const JobRecord& expected) {
   auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
@@ -74,6 +75,8 @@ inline void ExpectSameRecord(const JobRecord& actual, const JobRecord& expected)
   EXPECT_PRED2(same, actual.cpu_time_s, expected.cpu_time_s) << "cpu_time_s";
   EXPECT_PRED2(same, actual.peak_memory_mb, expected.peak_memory_mb) << "peak_memory_mb";
   EXPECT_EQ(actual.limits, expected.limits) << "limits";
+  EXPECT_PRED2(same, actual.throttled_fraction, expected.throttled_fraction)
+      << "throttled_fraction";
   EXPECT_EQ(actual.parameters, expected.parameters);
 }
 

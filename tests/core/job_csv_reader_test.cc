@@ -127,11 +127,11 @@ TEST(JobCsvReader, NamesBadStructure) {
   // A repeated column names where it repeats.
   EXPECT_NE(ErrorOf(header + ",cpu\n").find("column 'cpu' appears twice"), std::string::npos);
   // Too few and too many fields.
-  EXPECT_NE(ErrorOf(header + "\na,1\n").find("jobs.csv:2:4: expected 33 fields"), std::string::npos)
+  EXPECT_NE(ErrorOf(header + "\na,1\n").find("jobs.csv:2:4: expected 34 fields"), std::string::npos)
       << ErrorOf(header + "\na,1\n");
   EXPECT_NE(ErrorOf(WithCell("limits", "x,y"))
-                .find("expected 33 fields (as in the header), "
-                      "found 34"),
+                .find("expected 34 fields (as in the header), "
+                      "found 35"),
             std::string::npos);
   // Quotes.
   EXPECT_NE(ErrorOf(header + "\n\"open").find("jobs.csv:2:1: unterminated quoted field"),

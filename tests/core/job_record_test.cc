@@ -56,8 +56,9 @@ TEST(JobRecord, DoublesRoundTrip) {
   EXPECT_EQ(FormatDouble(kNotMeasured), "");
 }
 
-// The CSV form, pinned byte for byte: the header as format 1 always wrote it, and every field of a
-// record whose fields all differ (a swapped column in the table changes this text).
+// The CSV form, pinned byte for byte: the header as format 1 always wrote it (with
+// throttled_fraction, added later, after limits), and every field of a record whose fields all
+// differ (a swapped column in the table changes this text).
 TEST(JobRecord, CsvFormIsPinned) {
   std::ostringstream out;
   JobCsvWriter writer(out, {"grayify.cpu", "input", "absent"});
@@ -67,11 +68,11 @@ TEST(JobRecord, CsvFormIsPinned) {
             "memory_mb,parallelism,input_bytes,output_bytes,output_files,t_submit,t_pod_start,"
             "t_container_start,t_exec_start,t_exec_end,t_finish,wait_s,cold_start_s,download_s,"
             "compute_s,upload_s,total_s,status,failure_reason,cpu_time_s,peak_memory_mb,limits,"
-            "grayify.cpu,input,absent\n"
+            "throttled_fraction,grayify.cpu,input,absent\n"
             "video-process,7,2,grayify,grayify:clip-3.mp4,oscar,edge,rpi-4,rpi4,arm64,0.75,384,3,"
             "1048576,65536.5,4,0.125,0.375,1.875,2.0625,9.5,10.25,0.25,1.5,0.1875,7.4375,0.75,"
             "10.125,failed,\"exit 3, \"\"boom\"\"\nsecond line\",6.125,201.5,"
-            "cpu limit not enforced: cgroup read-only,0.75,clip-3.mp4,\n");
+            "cpu limit not enforced: cgroup read-only,0.375,0.75,clip-3.mp4,\n");
 }
 
 TEST(JobRecord, NotMeasuredIsAnEmptyCell) {
@@ -82,12 +83,12 @@ TEST(JobRecord, NotMeasuredIsAnEmptyCell) {
   writer.Write(r);
   std::string text = out.str();
   EXPECT_EQ(text.substr(text.find('\n') + 1),
-            ",0,0,,,,,,,,0,0,1,,0,0,0,0,0,0,0,0,0,0,0,0,0,0,succeeded,,,,enforced\n");
+            ",0,0,,,,,,,,0,0,1,,0,0,0,0,0,0,0,0,0,0,0,0,0,0,succeeded,,,,enforced,\n");
 }
 
 TEST(JobColumns, DeclareTheRecordOnce) {
   const std::vector<JobColumn>& columns = JobColumns();
-  ASSERT_EQ(columns.size(), 33u);
+  ASSERT_EQ(columns.size(), 34u);
   std::set<std::string> names;
   int stored = 0;
   for (const JobColumn& column : columns) {
@@ -95,7 +96,8 @@ TEST(JobColumns, DeclareTheRecordOnce) {
     stored += column.derived() ? 0 : 1;
     EXPECT_EQ(FindJobColumn(column.name()), &column);
   }
-  EXPECT_EQ(stored, 27);
+  EXPECT_EQ(stored, 28);
+  EXPECT_EQ(columns.back().name(), "throttled_fraction") << "columns added later come last";
   EXPECT_EQ(FindJobColumn("nosuch"), nullptr);
   EXPECT_EQ(JobRecordColumns().size(), columns.size());
   EXPECT_EQ(JobRecordColumns()[22], "wait_s");

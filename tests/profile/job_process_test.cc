@@ -104,6 +104,38 @@ TEST(CgroupTest, CpuQuotaSlowsABusyLoopAndIsAccounted) {
   fs::remove_all(dir);
 }
 
+// The throttling share tells one thread from several: a single busy thread can never exceed a
+// 1-core quota, four busy threads exceed a 0.1-core quota in nearly every period (even when the
+// machine is busy: four threads get more than 0.1 core of 2 at any sane load).
+TEST(CgroupTest, ThrottlingTellsOneThreadFromSeveral) {
+  profile::local::Cgroups cgroups;
+  std::string unwritable = test::WhyCgroupsAreNotWritable("cpu");
+  if (!unwritable.empty()) {
+    GTEST_SKIP() << "cgroups not writable here, so CPU quotas cannot be enforced: " << unwritable;
+  }
+  ASSERT_TRUE(cgroups.can_limit_cpu());
+  fs::path dir = fs::temp_directory_path() / ("twinprof-throttle-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "one.sh") << "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done\n";
+  std::ofstream(dir / "four.sh")
+      << "for t in 1 2 3 4; do (i=0; while [ $i -lt 10000 ]; do i=$((i+1)); done) & done; wait\n";
+  auto throttled = [&](const std::string& script, double cpu) {
+    std::unique_ptr<profile::local::JobCgroup> group = cgroups.CreateJob(script, {cpu, 256e6, ""});
+    profile::local::ProcessSpec spec{(dir / script).string(), dir.string(),
+                                     {"PATH=/usr/bin:/bin"},  (dir / "out").string(),
+                                     (dir / "err").string(),  group->procs_files()};
+    profile::local::JobProcess process(spec);
+    profile::local::ProcessExit exit = process.Wait();
+    EXPECT_TRUE(exit.exited && exit.code == 0) << script;
+    return group->ReadUsage().throttled_fraction;
+  };
+  const double one = throttled("one.sh", 1.0);
+  const double four = throttled("four.sh", 0.1);
+  EXPECT_LT(one, 0.1) << "one thread at a 1-core quota";
+  EXPECT_GT(four, 0.5) << "four threads at a 0.1-core quota";
+  fs::remove_all(dir);
+}
+
 TEST(CgroupTest, MemoryLimitOomKills) {
   profile::local::Cgroups cgroups;
   std::string unwritable = test::WhyCgroupsAreNotWritable("memory");

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "../core/full_job_record.h"
 #include "core/error.h"
@@ -137,7 +138,7 @@ std::vector<std::string> Sql(const fs::path& dir, const std::string& sql) {
   return rows;
 }
 
-// Every one of the 27 fields comes back as it went in, NaN as NaN.
+// Every one of the 28 fields comes back as it went in, NaN as NaN.
 TEST_F(ResultsStoreTest, RoundTripsAllFields) {
   JobRecord full = test::FullJobRecord();
   JobRecord sparse = test::FullJobRecord();
@@ -145,6 +146,7 @@ TEST_F(ResultsStoreTest, RoundTripsAllFields) {
   sparse.input_bytes = kNotMeasured;
   sparse.output_bytes = kNotMeasured;
   sparse.cpu_time_s = kNotMeasured;
+  sparse.throttled_fraction = kNotMeasured;
   sparse.peak_memory_mb = kNotMeasured;
   sparse.t_finish = 0.1 + 0.2 + 1e6;
   {
@@ -218,6 +220,8 @@ TEST_F(ResultsStoreTest, OpensStoresOfFormatOne) {
     EXPECT_TRUE(std::isnan(b.output_bytes));
     EXPECT_TRUE(std::isnan(b.cpu_time_s));
     EXPECT_TRUE(std::isnan(b.peak_memory_mb));
+    // Added after format 1 was written: the column is added, empty.
+    EXPECT_TRUE(std::isnan(a.throttled_fraction));
     EXPECT_EQ(b.limits, "cpu limit not enforced: cgroup read-only");
     EXPECT_EQ(store.Runs().size(), 2u);
     // No declarations: typed from the runs' values, and nothing written.
@@ -251,10 +255,23 @@ TEST_F(ResultsStoreTest, OpensStoresOfFormatOne) {
   }
   fs::path fresh = dir_ / "fresh";
   profile::ResultsStore::Open(fresh.string());
-  for (const char* table : {"meta", "runs", "jobs", "parameters", "run_parameters"}) {
+  for (const char* table : {"meta", "runs", "parameters", "run_parameters"}) {
     std::string pragma = std::string("PRAGMA table_info(") + table + ")";
     EXPECT_EQ(Sql(fresh, pragma), Sql(dir_, pragma)) << table;
   }
+  // The jobs table: the same columns with the same types; a column added later (ALTER TABLE)
+  // comes after the store's own, so only the order differs.
+  auto column_set = [](const fs::path& dir) {
+    std::set<std::string> columns;
+    for (const std::string& row :
+         Sql(dir,
+             "SELECT name || '|' || type || '|' || \"notnull\" FROM pragma_table_info('jobs')")) {
+      columns.insert(row);
+    }
+    return columns;
+  };
+  EXPECT_EQ(column_set(fresh), column_set(dir_));
+  EXPECT_TRUE(column_set(dir_).count("throttled_fraction|REAL|0"));
   EXPECT_EQ(Sql(fresh, "PRAGMA index_list(jobs)").size(),
             Sql(dir_, "PRAGMA index_list(jobs)").size());
 }
