@@ -186,6 +186,44 @@ TEST_F(SyntheticRecovery, SerialFractionFromThrottlingAtOneCore) {
             "not identified");
 }
 
+// Jobs at cpu 1 that were never throttled (single-threaded programs, as ImageMagick's convert):
+// the serial fraction is (nearly) 1, and the fit must still run (it crashed once on exactly 1).
+TEST_F(SyntheticRecovery, NeverThrottledJobsAreSerial) {
+  std::vector<std::string> files = SimulateDesign(dir_, {"xa"}, {"0.5", "1"});
+  std::vector<std::string> never_throttled;
+  for (const std::string& file : files) {
+    JobCsv csv = ReadJobCsv(file);
+    never_throttled.push_back(file + ".never.csv");
+    std::ofstream out(never_throttled.back());
+    JobCsvWriter writer(out, csv.parameter_names);
+    for (JobRecord record : csv.records) {
+      if (record.cpu == 1) record.throttled_fraction = 0;
+      writer.Write(record);
+    }
+  }
+  YAML::Node calibration = Calibrate(dir_, never_throttled);
+  for (const char* component : {"decode", "detect"}) {
+    EXPECT_GE(calibration["behaviour"][component]["serial_fraction"].as<double>(), 0.99)
+        << component;
+  }
+}
+
+// The quickstart's training jobs as measured on this machine (tests/data/calibrate/): grayify
+// (ImageMagick) was never throttled at cpu 1, so its serial fraction is about 1; the fit held at
+// exactly 1 did not start on these jobs (every residual infinite, then a crash in the covariance).
+TEST_F(SyntheticRecovery, MeasuredSingleThreadedComponentConverges) {
+  CommandResult result = RunTwinprof(
+      {"calibrate", std::string(TWINPROF_SOURCE_DIR) + "/experiments/quickstart/scenario.yaml",
+       "--data",
+       std::string(TWINPROF_SOURCE_DIR) + "/tests/data/calibrate/quickstart-training-jobs.csv",
+       "-o", (dir_ / "calibration.yaml").string()});
+  ASSERT_EQ(result.exit_status, 0) << result.err;
+  EXPECT_NE(result.out.find("converged after"), std::string::npos) << result.out;
+  YAML::Node calibration = YAML::LoadFile((dir_ / "calibration.yaml").string());
+  EXPECT_GE(calibration["behaviour"]["grayify"]["serial_fraction"].as<double>(), 0.99);
+  EXPECT_LT(calibration["behaviour"]["split-video"]["serial_fraction"].as<double>(), 0.99);
+}
+
 // A component whose file count grows with its input (a video split into frames): decode writes
 // one file per 10 MB. The fit finds the rate, and the calibrated simulation fans out as the truth
 // does; a constant count (the mean, 4.33 files) would start the wrong number of detect jobs for
