@@ -127,7 +127,10 @@ PhaseFits FitPhases(const sim::Scenario& scenario, const MeasuredJobs& measured,
                                               "no job recorded its output bytes"));
       continue;
     }
-    Line line = FitLine(x, y);
+    // A negative constant is kept when there is a rate: a video's container bytes make no frames,
+    // so its frames' bytes are a line through a negative constant.
+    Line line = FitLine(x, y, /*negative_intercept_allowed=*/true);
+    if (!line.slope_identified || line.slope <= 0) line = FitLine(x, y);
     b.output_bytes = line.intercept;
     b.output_bytes_per_input_byte = line.slope;
     fits.parameters.push_back(

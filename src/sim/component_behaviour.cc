@@ -129,12 +129,18 @@ ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Nod
         file.Fail(files, "output files_per_input must be at most 1000000");
       }
     }
-    if (YAML::Node bytes = YamlFile::Optional(output, "bytes"); bytes) {
-      behaviour.output_bytes = file.Size(bytes, "output bytes");
-    }
     if (YAML::Node ratio = YamlFile::Optional(output, "bytes_per_input_byte"); ratio) {
       behaviour.output_bytes_per_input_byte =
           NonNegative(file, ratio, "output bytes_per_input_byte");
+    }
+    if (YAML::Node bytes = YamlFile::Optional(output, "bytes"); bytes) {
+      // With a rate per input byte the constant may be a negative number of bytes (input bytes
+      // that make no output: a video container's, when frames are written); alone it is a size.
+      const bool negative_number = bytes.IsScalar() && !bytes.Scalar().empty() &&
+                                   bytes.Scalar()[0] == '-' &&
+                                   behaviour.output_bytes_per_input_byte > 0;
+      behaviour.output_bytes =
+          negative_number ? file.Number(bytes, "output bytes") : file.Size(bytes, "output bytes");
     }
   }
   if (YAML::Node factors = YamlFile::Optional(node, "speed_factor"); factors) {

@@ -4,7 +4,8 @@
 // parallelism, four for the output. Everything is linear in the job's input size b:
 //
 //   work (flops)        = work_base + work_per_byte * b
-//   output bytes (job)  = output_bytes + output_bytes_per_input_byte * b
+//   output bytes (job)  = output_bytes + output_bytes_per_input_byte * b, at least 0 (with a
+//                         rate, output_bytes may be negative)
 //   output files (job)  = round(output_files_per_input + output_files_per_input_byte * b), at
 //                         least 0, each of (output bytes / output files) bytes (with a rate per
 //                         byte, output_files_per_input may be negative)
@@ -35,6 +36,7 @@
 // into work the same way. See compute_time_model.h.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -70,7 +72,7 @@ struct ComponentBehaviour {
 
   double Work(double input_bytes) const { return work_base + work_per_byte * input_bytes; }
   double OutputBytes(double input_bytes) const {
-    return output_bytes + output_bytes_per_input_byte * input_bytes;
+    return std::max(0.0, output_bytes + output_bytes_per_input_byte * input_bytes);
   }
   // The number of output files of a job (the formula above; never negative).
   int OutputFiles(double input_bytes) const;

@@ -124,7 +124,8 @@ void ValidateScenario(const Scenario& scenario) {
     if (!(behaviour.work_base >= 0) || !(behaviour.work_per_byte >= 0) ||
         !(behaviour.serial_fraction >= 0 && behaviour.serial_fraction <= 1) ||
         !(behaviour.output_files_per_input >= 0 || behaviour.output_files_per_input_byte > 0) ||
-        !(behaviour.output_files_per_input_byte >= 0) || !(behaviour.output_bytes >= 0) ||
+        !(behaviour.output_files_per_input_byte >= 0) ||
+        !(behaviour.output_bytes >= 0 || behaviour.output_bytes_per_input_byte > 0) ||
         !(behaviour.output_bytes_per_input_byte >= 0)) {
       throw InputError(
           where, "component '" + name + "': behaviour values must be >= 0 (serial fraction <= 1)");

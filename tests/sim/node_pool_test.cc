@@ -132,6 +132,19 @@ TEST(ComponentBehaviour, ParsesAndRejects) {
   }
 }
 
+// Output bytes through a negative constant (a video's container bytes make no frames): allowed
+// with a rate per input byte, never below 0; alone, a negative size is refused.
+TEST(ComponentBehaviour, OutputBytesMayHaveANegativeConstantWithARate) {
+  YamlFile file = YamlFile::Parse(
+      "frames: {output: {bytes: -120000, bytes_per_input_byte: 10}}\n"
+      "negative_alone: {output: {bytes: -1000}}\n",
+      "b.yaml");
+  sim::ComponentBehaviour frames = sim::ParseComponentBehaviour(file, file.root()["frames"]);
+  EXPECT_EQ(frames.OutputBytes(17200), 52000);
+  EXPECT_EQ(frames.OutputBytes(1000), 0);
+  EXPECT_THROW(sim::ParseComponentBehaviour(file, file.root()["negative_alone"]), InputError);
+}
+
 // A file count that grows with the input (frames of a video): the constant may then be negative,
 // the count is rounded and never below 0; alone, the constant must be a count >= 0.
 TEST(ComponentBehaviour, OutputFilesFollowTheInputSize) {
