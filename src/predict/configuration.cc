@@ -6,24 +6,15 @@
 
 #include "core/error.h"
 #include "core/job_record.h"
+#include "core/run_parameters.h"
 
 namespace twinprof::predict {
-
-std::optional<double> ParseNumber(const std::string& text) {
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
-      !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
-}
 
 std::string ConfigurationKey(const Parameters& parameters) {
   std::vector<std::pair<std::string, std::string>> sorted;
   for (const auto& [name, value] : parameters) {
     if (value.empty() || name == "mode") continue;
-    std::optional<double> number = ParseNumber(value);
+    std::optional<double> number = ParseParameterNumber(value);
     sorted.emplace_back(name, number ? FormatDouble(*number) : value);
   }
   std::sort(sorted.begin(), sorted.end());
@@ -35,7 +26,7 @@ std::string ConfigurationKey(const Parameters& parameters) {
 bool Condition::Holds(const Parameters& parameters) const {
   for (const auto& [name_, actual] : parameters) {
     if (name_ != name || actual.empty()) continue;
-    std::optional<double> a = ParseNumber(actual), b = ParseNumber(value);
+    std::optional<double> a = ParseParameterNumber(actual), b = ParseParameterNumber(value);
     int order = 0;
     if (a && b) {
       order = *a < *b ? -1 : (*a > *b ? 1 : 0);
@@ -88,7 +79,7 @@ TrainingSplit::TrainingSplit(const std::vector<Parameters>& training,
     keys_.push_back(ConfigurationKey(parameters));
     for (const auto& [name, value] : parameters) {
       if (value.empty() || name == "mode") continue;
-      std::optional<double> number = ParseNumber(value);
+      std::optional<double> number = ParseParameterNumber(value);
       auto declared = types.find(name);
       auto [it, added] = numeric.try_emplace(name, declared != types.end()
                                                        ? declared->second == ParameterType::kNumber
@@ -122,7 +113,7 @@ std::string TrainingSplit::Classify(const Parameters& parameters) const {
   for (const auto& [name, value] : parameters) {
     if (value.empty() || name == "mode") continue;
     if (auto range = ranges_.find(name); range != ranges_.end()) {
-      std::optional<double> number = ParseNumber(value);
+      std::optional<double> number = ParseParameterNumber(value);
       if (!number || *number < range->second.first || *number > range->second.second) {
         return "extrapolation";
       }

@@ -19,9 +19,6 @@ using Parameters = std::vector<std::pair<std::string, std::string>>;
 // Empty values (a parameter the run lacks) and `mode` are left out.
 std::string ConfigurationKey(const Parameters& parameters);
 
-// The text as a number when all of it is one (finite).
-std::optional<double> ParseNumber(const std::string& text);
-
 // One condition of --trained-where: NAME OP VALUE, OP one of <= < >= > = !=.
 struct Condition {
   std::string name;

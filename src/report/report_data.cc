@@ -7,23 +7,16 @@
 #include <string_view>
 
 #include "core/job_record.h"
+#include "core/run_parameters.h"
 
 namespace twinprof::report {
 
 namespace {
 
-// A number when the whole text is one (e.g. "1", "1.0", "2e3"), else nothing.
-bool ParseNumber(const std::string& text, double* value) {
-  const char* begin = text.data();
-  const char* end = begin + text.size();
-  auto [ptr, error] = std::from_chars(begin, end, *value);
-  return error == std::errc() && ptr == end && std::isfinite(*value);
-}
-
 bool SameValue(const std::string& a, const std::string& b) {
   if (a == b) return true;
-  double x = 0, y = 0;
-  return ParseNumber(a, &x) && ParseNumber(b, &y) && x == y;
+  std::optional<double> x = ParseParameterNumber(a), y = ParseParameterNumber(b);
+  return x && y && *x == *y;
 }
 
 }  // namespace
@@ -98,8 +91,8 @@ std::vector<std::pair<int, int>> PairRuns(const ReportData& data) {
 namespace {
 
 std::string ShortestNumber(const std::string& text) {
-  double value = 0;
-  return ParseNumber(text, &value) ? FormatDouble(value) : text;
+  std::optional<double> number = ParseParameterNumber(text);
+  return number ? FormatDouble(*number) : text;
 }
 
 // The run's parameters, canonical names and shortest numbers, sorted by name ("mode" left out).

@@ -5,20 +5,12 @@
 #include <optional>
 
 #include "core/error.h"
+#include "core/run_parameters.h"
 #include "sim/scenario.h"
 
 namespace twinprof::sim {
 
 namespace {
-
-std::optional<double> ParseNumber(const std::string& text) {
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
-}
 
 // A job-independent feature from the deployments ("C.cpu", ...), else from the parameters.
 std::optional<double> ScenarioFeature(const Scenario& scenario, const std::string& name,
@@ -41,7 +33,7 @@ std::optional<double> ScenarioFeature(const Scenario& scenario, const std::strin
   }
   for (const auto& [key, value] : scenario.parameters) {
     if (key != name) continue;
-    if (std::optional<double> number = ParseNumber(value)) return number;
+    if (std::optional<double> number = ParseParameterNumber(value)) return number;
     *why = "its value '" + value + "' is not a number";
     return std::nullopt;
   }
