@@ -68,6 +68,23 @@ struct Parameters {
   std::map<Pair, double> log_ratio, interference;
 };
 
+// One residual block per measured job, over its component's and (component, node type)'s
+// parameters in `p`, all under one Huber loss (the problem owns the costs and the loss).
+void AddComputeResiduals(const MeasuredJobs& measured,
+                         const std::vector<ComputeResidual>& residuals, double huber_scale,
+                         Parameters& p, ceres::Problem& problem) {
+  ceres::LossFunction* loss = new ceres::HuberLoss(huber_scale);
+  for (size_t j = 0; j < measured.jobs.size(); ++j) {
+    const MeasuredJob& job = measured.jobs[j];
+    const size_t k = job.component;
+    const Pair pair{job.component, job.node_type};
+    auto* cost = new ceres::AutoDiffCostFunction<ComputeResidual, 1, 1, 1, 1, 1, 1>(
+        new ComputeResidual(residuals[j]));
+    problem.AddResidualBlock(cost, loss, &p.base[k], &p.per_byte[k], &p.serial[k],
+                             &p.log_ratio[pair], &p.interference[pair]);
+  }
+}
+
 }  // namespace
 
 ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measured,
@@ -252,16 +269,7 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
       }
 
       ceres::Problem problem;
-      ceres::LossFunction* loss = new ceres::HuberLoss(options.huber_scale);
-      for (size_t j = 0; j < measured.jobs.size(); ++j) {
-        const MeasuredJob& job = measured.jobs[j];
-        const size_t k = job.component;
-        Pair pair{job.component, job.node_type};
-        auto* cost = new ceres::AutoDiffCostFunction<ComputeResidual, 1, 1, 1, 1, 1, 1>(
-            new ComputeResidual(residuals[j]));
-        problem.AddResidualBlock(cost, loss, &p.base[k], &p.per_byte[k], &p.serial[k],
-                                 &p.log_ratio[pair], &p.interference[pair]);
-      }
+      AddComputeResiduals(measured, residuals, options.huber_scale, p, problem);
       for (size_t k = 0; k < components; ++k) {
         if (count[k] == 0) continue;
         problem.SetParameterLowerBound(&p.base[k], 0, 1e-9);
@@ -330,16 +338,7 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
   std::vector<const double*> free_blocks;
   ceres::Problem problem;  // the best parameters again, for ceres::Covariance
   {
-    ceres::LossFunction* loss = new ceres::HuberLoss(options.huber_scale);
-    for (size_t j = 0; j < measured.jobs.size(); ++j) {
-      const MeasuredJob& job = measured.jobs[j];
-      const size_t k = job.component;
-      Pair pair{job.component, job.node_type};
-      auto* cost = new ceres::AutoDiffCostFunction<ComputeResidual, 1, 1, 1, 1, 1, 1>(
-          new ComputeResidual(residuals[j]));
-      problem.AddResidualBlock(cost, loss, &best.base[k], &best.per_byte[k], &best.serial[k],
-                               &best.log_ratio[pair], &best.interference[pair]);
-    }
+    AddComputeResiduals(measured, residuals, options.huber_scale, best, problem);
     for (size_t k = 0; k < components; ++k) {
       if (count[k] == 0) continue;
       free_blocks.push_back(&best.base[k]);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/job_record.h"
+#include "core/relative_path.h"
 #include "core/units.h"
 #include "core/yaml_file.h"
 #include "explore/axis_values.h"
@@ -14,12 +15,6 @@ namespace twinprof::explore {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Resolve(const std::string& base_file, const std::string& path) {
-  fs::path p(path);
-  if (p.is_absolute()) return path;
-  return (fs::path(base_file).parent_path() / p).lexically_normal().string();
-}
 
 // The types cluster `name` may have in some configuration: those the space lists, or else the
 // base scenario's.
@@ -412,7 +407,7 @@ Space LoadSpace(const std::string& path, std::vector<sim::Scenario>* bases,
   space.name = YamlFile::Optional(root, "name") ? file.String(root["name"], "name")
                                                 : fs::path(path).stem().string();
   YAML::Node scenario_node = file.Required(root, "scenario");
-  space.scenario_path = Resolve(path, file.String(scenario_node, "scenario"));
+  space.scenario_path = ResolveRelativeTo(path, file.String(scenario_node, "scenario"));
   std::error_code error;
   if (!fs::is_regular_file(space.scenario_path, error)) {
     file.Fail(scenario_node, "scenario file '" + space.scenario_path + "' does not exist");

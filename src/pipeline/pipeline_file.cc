@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "core/relative_path.h"
 #include "core/yaml_file.h"
 #include "pipeline/training_filter.h"
 
@@ -14,9 +15,7 @@ namespace {
 // A path in the file, resolved against the file's folder; the file must exist.
 std::string ExistingPath(const YamlFile& file, const YAML::Node& node, std::string_view what) {
   std::string text = file.String(node, what);
-  fs::path path = fs::path(text);
-  if (path.is_relative()) path = fs::path(file.path()).parent_path() / path;
-  path = path.lexically_normal();
+  const fs::path path = ResolveRelativeTo(file.path(), text);
   std::error_code error;
   if (!fs::is_regular_file(path, error)) {
     file.Fail(node, std::string(what) + " '" + text + "' is not a file (looked for " +

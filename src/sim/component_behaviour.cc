@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <limits>
 
+#include "core/relative_path.h"
+
 namespace twinprof::sim {
 
 double ComponentBehaviour::IdleComputeTime(double input_bytes, double cpu, double speed) const {
@@ -77,9 +79,8 @@ ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Nod
       file.Fail(model, "give either 'work' or 'model' (the model predicts the compute time)");
     }
     namespace fs = std::filesystem;
-    fs::path path(file.String(model, "model (a model file written by twinprof train)"));
-    if (path.is_relative()) path = fs::path(file.path()).parent_path() / path;
-    behaviour.model_path = path.lexically_normal().string();
+    behaviour.model_path = ResolveRelativeTo(
+        file.path(), file.String(model, "model (a model file written by twinprof train)"));
     std::error_code error;
     if (!fs::is_regular_file(behaviour.model_path, error)) {
       file.Fail(model, "model file '" + behaviour.model_path + "' does not exist");

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "core/relative_path.h"
 #include "core/yaml_file.h"
 #include "sim/calibration_file.h"
 #include "sim/node_pool.h"
@@ -15,12 +16,6 @@ namespace twinprof::sim {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Resolve(const std::string& base_file, const std::string& path) {
-  fs::path p(path);
-  if (p.is_absolute()) return path;
-  return (fs::path(base_file).parent_path() / p).lexically_normal().string();
-}
 
 // Applies "a.b.c" = value to the document, creating maps on the way. The value is parsed as
 // YAML, so "[1, 2]" is a list.
@@ -60,7 +55,7 @@ void ApplyOverride(YamlFile& file, YAML::Node root, const std::string& key,
 // The file named by root[key], resolved against the scenario's folder; it must exist.
 std::string ExistingFile(const YamlFile& file, const YAML::Node& root, const char* key) {
   YAML::Node node = file.Required(root, key);
-  std::string resolved = Resolve(file.path(), file.String(node, key));
+  std::string resolved = ResolveRelativeTo(file.path(), file.String(node, key));
   std::error_code error;
   if (!fs::is_regular_file(resolved, error)) {
     file.Fail(node, std::string(key) + " file '" + resolved + "' does not exist");

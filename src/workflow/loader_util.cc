@@ -3,15 +3,15 @@
 #include <filesystem>
 #include <map>
 
+#include "core/relative_path.h"
+
 namespace twinprof::workflow::internal {
 
 namespace fs = std::filesystem;
 
 void ResolveScript(Component& component, const std::string& file, Warnings* warnings) {
   if (component.script.empty()) return;
-  fs::path script(component.script);
-  if (script.is_relative()) script = fs::path(file).parent_path() / script;
-  component.script_path = script.lexically_normal().string();
+  component.script_path = ResolveRelativeTo(file, component.script);
   std::error_code error;
   if (!fs::is_regular_file(component.script_path, error) && warnings != nullptr) {
     warnings->push_back(Warning{component.where, "script of component '" + component.name +
