@@ -71,6 +71,7 @@ JobFlow::JobFlow(const Scenario& scenario, const platform::SimGridPlatform& plat
     pool_node.memory_bytes = static_cast<int64_t>(type->memory_bytes);
     pool_node.free_cpu_millis = pool_node.cpu_millis;
     pool_node.free_memory_bytes = pool_node.memory_bytes;
+    pool_node.arch = type->arch;
     pool_nodes.push_back(pool_node);
   }
   pool_.emplace(std::move(pool_nodes), scenario_.node_policy);
@@ -87,7 +88,7 @@ JobFlow::JobFlow(const Scenario& scenario, const platform::SimGridPlatform& plat
       state.service_times.emplace(ComponentSeed(scenario_.workload.seed, id));
     }
     state.cluster = ClusterIndex(scenario_.platform, state.deployment.cluster);
-    state.eligible = pool_->EligibleNodes(state.deployment);
+    state.eligible = pool_->EligibleNodes(state.deployment, workflow.component(id).images);
     state.request.eligible = &state.eligible;
     state.request.cpu_millis = ToMillicores(state.deployment.cpu);
     state.request.memory_bytes = static_cast<int64_t>(state.deployment.memory_bytes);

@@ -5,11 +5,13 @@ namespace twinprof::sim {
 NodePool::NodePool(std::vector<PoolNode> nodes, NodePolicy policy)
     : nodes_(std::move(nodes)), policy_(policy) {}
 
-std::vector<int> NodePool::EligibleNodes(const ComponentDeployment& deployment) const {
+std::vector<int> NodePool::EligibleNodes(const ComponentDeployment& deployment,
+                                         const std::map<std::string, std::string>& images) const {
   std::vector<int> eligible;
   for (size_t i = 0; i < nodes_.size(); ++i) {
     if (nodes_[i].cluster != deployment.cluster) continue;
     if (!deployment.node_type.empty() && nodes_[i].node_type != deployment.node_type) continue;
+    if (!images.empty() && !nodes_[i].arch.empty() && images.count(nodes_[i].arch) == 0) continue;
     eligible.push_back(static_cast<int>(i));
   }
   return eligible;

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@ struct PoolNode {
   int64_t memory_bytes = 0;  // capacity
   int64_t free_cpu_millis = 0;
   int64_t free_memory_bytes = 0;
+  std::string arch;  // the node type's architecture ("x86_64", "arm64"); empty = unknown
 };
 
 // What a job asks for: the nodes it may use (indices into the pool) and its requests.
@@ -41,8 +43,12 @@ class NodePool {
   NodePool(std::vector<PoolNode> nodes, NodePolicy policy);
 
   const std::vector<PoolNode>& nodes() const { return nodes_; }
-  // The indices of the nodes a deployment may use (its cluster, and node type when given).
-  std::vector<int> EligibleNodes(const ComponentDeployment& deployment) const;
+  // The indices of the nodes a deployment may use: its cluster, its node type when given, and,
+  // when the component names its images by architecture (`images`, not empty), only nodes of an
+  // architecture it has an image for (Kubernetes cannot start its container elsewhere). A node
+  // of unknown architecture is eligible.
+  std::vector<int> EligibleNodes(const ComponentDeployment& deployment,
+                                 const std::map<std::string, std::string>& images = {}) const;
 
   // Places the request now if a node has room (returns it, with the requests subtracted), or
   // returns nothing.

@@ -1,6 +1,7 @@
 // ValidateScenario: the checks a scenario must pass before it is simulated, wherever it came
 // from (the YAML loader or code).
 #include <cmath>
+#include <set>
 #include <string>
 
 #include "core/job_record.h"
@@ -60,7 +61,7 @@ void ValidateScenario(const Scenario& scenario) {
       }
       for (int i = 0; i < count; ++i) {
         nodes.push_back({cluster.name, type_name, ToMillicores(type->cores),
-                         static_cast<int64_t>(type->memory_bytes), 0, 0});
+                         static_cast<int64_t>(type->memory_bytes), 0, 0, type->arch});
       }
     }
   }
@@ -103,7 +104,22 @@ void ValidateScenario(const Scenario& scenario) {
     if (sync.max_scale > 0 && sync.min_scale > sync.max_scale) {
       throw InputError(where, "component '" + name + "': min_scale must be <= max_scale");
     }
-    std::vector<int> eligible = pool.EligibleNodes(deployment);
+    const std::map<std::string, std::string>& images = workflow.component(id).images;
+    if (pool.EligibleNodes(deployment, images).empty()) {
+      std::set<std::string> node_archs;
+      for (int i : pool.EligibleNodes(deployment)) node_archs.insert(pool.nodes()[i].arch);
+      if (!node_archs.empty()) {
+        std::string have, nodes_are;
+        for (const auto& [arch, image] : images) have += (have.empty() ? "" : ", ") + arch;
+        for (const std::string& arch : node_archs) {
+          nodes_are += (nodes_are.empty() ? "" : ", ") + arch;
+        }
+        throw InputError(where, "component '" + name + "' has images for " + have +
+                                    " only, but its nodes in cluster '" + deployment.cluster +
+                                    "' are " + nodes_are + ": none can start its container");
+      }
+    }
+    std::vector<int> eligible = pool.EligibleNodes(deployment, images);
     bool fits = false;
     for (int i : eligible) {
       const PoolNode& node = pool.nodes()[i];

@@ -11,7 +11,7 @@ namespace {
 
 std::vector<sim::PoolNode> ThreeNodes() {
   auto node = [](int64_t cpu, int64_t memory) {
-    return sim::PoolNode{"c", "t", cpu, memory, cpu, memory};
+    return sim::PoolNode{"c", "t", cpu, memory, cpu, memory, ""};
   };
   return {node(4000, 8 << 20), node(4000, 8 << 20), node(2000, 4 << 20)};
 }
@@ -70,6 +70,22 @@ TEST(NodePool, EligibleNodesFollowClusterAndType) {
   EXPECT_EQ(pool.EligibleNodes(deployment), (std::vector<int>{0, 2}));
   deployment.node_type = "small";
   EXPECT_EQ(pool.EligibleNodes(deployment), (std::vector<int>{2}));
+}
+
+TEST(NodePool, EligibleNodesHaveAnImageForTheirArchitecture) {
+  std::vector<sim::PoolNode> nodes = ThreeNodes();
+  nodes[0].arch = "x86_64";
+  nodes[1].arch = "arm64";
+  nodes[2].arch = "";  // unknown: eligible
+  sim::NodePool pool(nodes, sim::NodePolicy::kFirstFit);
+  sim::ComponentDeployment deployment;
+  deployment.cluster = "c";
+  EXPECT_EQ(pool.EligibleNodes(deployment, {{"x86_64", "grycap/mask-detector-yolo"}}),
+            (std::vector<int>{0, 2}));
+  EXPECT_EQ(pool.EligibleNodes(deployment, {{"arm64", "a"}}), (std::vector<int>{1, 2}));
+  EXPECT_EQ(pool.EligibleNodes(deployment, {{"x86_64", "a"}, {"arm64", "a"}}),
+            (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(pool.EligibleNodes(deployment, {}), (std::vector<int>{0, 1, 2}));  // images unknown
 }
 
 TEST(ImageCache, PullsOncePerNodeAndSharesAPullUnderWay) {

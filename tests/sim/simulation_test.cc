@@ -240,6 +240,59 @@ TEST(Simulation, ImagePulledOncePerNode) {
   EXPECT_EQ(per_node.size(), 2u);
 }
 
+// One cluster of an arm64 board and an x86_64 VM (one core each), two 4 s jobs that may run side
+// by side; the component's images are `images`.
+sim::Scenario BoardAndVm(const std::map<std::string, std::string>& images) {
+  platform::Platform platform = OneCluster(1, 1, 1e9);
+  platform::NodeType board = platform.node_types[0];
+  board.name = "board";
+  board.arch = "arm64";
+  platform.node_types.push_back(board);
+  platform.clusters[0].nodes = {{"board", 1}, {"n", 1}};
+  workflow::Workflow flow("one");
+  workflow::Component component = MakeComponent("a");
+  component.images = images;
+  flow.AddComponent(component);
+  return MakeScenario(std::move(flow), platform, 1, 2, 2);
+}
+
+TEST(Simulation, JobsRunOnlyWhereTheirImageHasTheNodesArchitecture) {
+  // An x86_64 image only: both jobs wait for the VM even though the board is idle.
+  Outcome outcome = Simulate(BoardAndVm({{"x86_64", "grycap/mask-detector-yolo"}}));
+  ASSERT_EQ(outcome.jobs.size(), 2u);
+  for (const JobRecord& job : outcome.jobs) {
+    EXPECT_EQ(job.arch, "x86_64");
+    EXPECT_EQ(job.node, "c/n-0");
+  }
+  ExpectClose(outcome.summary.result.makespan, 8, "two 4 s jobs one after the other on the VM");
+}
+
+TEST(Simulation, AnImageForEachArchitectureUsesEveryNode) {
+  Outcome outcome = Simulate(BoardAndVm(
+      {{"x86_64", "grycap/mask-detector-yolo"}, {"arm64", "grycap/mask-detector-yolo-arm64"}}));
+  ASSERT_EQ(outcome.jobs.size(), 2u);
+  EXPECT_NE(outcome.jobs[0].arch, outcome.jobs[1].arch);
+  ExpectClose(outcome.summary.result.makespan, 4, "side by side");
+}
+
+TEST(Simulation, AComponentWithNoImageForItsNodesIsRefused) {
+  platform::Platform platform = OneCluster(2, 4, 1e9);
+  workflow::Workflow flow("one");
+  workflow::Component component = MakeComponent("a");
+  component.images = {{"arm64", "ghcr.io/srisco/blurry-faces-arm64"}};
+  flow.AddComponent(component);
+  sim::Scenario scenario = MakeScenario(std::move(flow), platform, 1, 1, 1);
+  try {
+    sim::ValidateScenario(scenario);
+    FAIL() << "an arm64-only component on x86_64 nodes was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.message().find("component 'a' has images for arm64 only, but its nodes in "
+                               "cluster 'c' are x86_64"),
+              std::string::npos)
+        << e.message();
+  }
+}
+
 TEST(Simulation, MemoryRequestForbidsColocation) {
   // Plenty of cores, but memory for one job per node.
   sim::Scenario scenario = MakeScenario(OneComponent(), OneCluster(1, 8, 1e9, 4e9), 1, 3, 3);
