@@ -7,10 +7,10 @@
 #include <iostream>
 #include <string>
 
+#include "core/csv_table.h"
 #include "core/error.h"
-#include "model/csv_table.h"
-#include "model/feature_plan.h"
-#include "model/train_config.h"
+#include "model/config/train_config.h"
+#include "model/data/feature_plan.h"
 
 namespace twinprof {
 

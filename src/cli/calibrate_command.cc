@@ -6,12 +6,12 @@
 // nothing written.
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "calibrate/calibration.h"
 #include "cli/commands.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "profile/job_records_source.h"
 #include "sim/scenario.h"
@@ -30,7 +30,8 @@ struct CalibrateArguments {
   int starts = 3;
 };
 
-// Writes `text` to `path` through a temporary file, so a failure leaves no partial file.
+// Creates the folder of `path`, then writes `text` through a temporary file, so a failure leaves
+// no partial file.
 void WriteAtomically(const std::string& path, const std::string& text) {
   fs::path target(path);
   if (target.has_parent_path()) {
@@ -39,15 +40,7 @@ void WriteAtomically(const std::string& path, const std::string& text) {
     if (error)
       throw InputError(SourceLocation{path}, "cannot create its folder: " + error.message());
   }
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary);
-    out << text;
-    if (!out.flush()) throw InputError(SourceLocation{path}, "cannot write the file");
-  }
-  std::error_code error;
-  fs::rename(temporary, target, error);
-  if (error) throw InputError(SourceLocation{path}, "cannot write the file: " + error.message());
+  WriteFileAtomically(path, text);
 }
 
 }  // namespace

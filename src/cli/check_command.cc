@@ -15,7 +15,7 @@
 #include "core/error.h"
 #include "core/job_csv_reader.h"
 #include "core/yaml_file.h"
-#include "model/train_config.h"
+#include "model/config/train_config.h"
 #include "platform/platform.h"
 #include "profile/campaign.h"
 #include "profile/planner.h"

@@ -12,13 +12,14 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "core/atomic_file.h"
+#include "core/csv_table.h"
 #include "core/error.h"
 #include "core/job_record.h"
-#include "model/csv_table.h"
-#include "model/feature_plan.h"
+#include "model/config/train_config.h"
+#include "model/data/feature_plan.h"
 #include "model/metrics.h"
 #include "model/model_file.h"
-#include "model/train_config.h"
 
 namespace twinprof::cli {
 
@@ -100,7 +101,7 @@ void RunPredict(const PredictFlags& flags, const GlobalOptions& global) {
     csv << "\n";
   }
   std::string path = (fs::path(flags.out) / "prediction.csv").string();
-  model::WriteFileAtomically(path, csv.str());
+  WriteFileAtomically(path, csv.str());
   nlohmann::json about = {{"model", flags.model},
                           {"technique", model.technique()},
                           {"target", model.y()},
@@ -108,8 +109,7 @@ void RunPredict(const PredictFlags& flags, const GlobalOptions& global) {
                           {"rows", predicted.size()}};
   about["extrapolated_rows"] =
       ranges.empty() ? nlohmann::json() : nlohmann::json(extrapolated_rows);
-  model::WriteFileAtomically((fs::path(flags.out) / "prediction.json").string(),
-                             about.dump(2) + "\n");
+  WriteFileAtomically((fs::path(flags.out) / "prediction.json").string(), about.dump(2) + "\n");
 
   // A model chosen on its selection MAPE that did much worse on the validation rows.
   const nlohmann::json& metrics = model.metrics();

@@ -9,9 +9,10 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
+#include "model/config/train_config.h"
 #include "model/model_file.h"
-#include "model/train_config.h"
 #include "model/trainer.h"
 
 namespace twinprof::cli {
@@ -50,8 +51,8 @@ void RunTrain(const TrainFlags& flags, const GlobalOptions& global) {
   if (summary.best >= 0) {
     summary.techniques[summary.best].model->Save((out / "best.model").string());
   }
-  model::WriteFileAtomically((out / "results.txt").string(), summary.FullReport());
-  model::WriteFileAtomically(finished.string(), summary.ToJson().dump(2) + "\n");
+  WriteFileAtomically((out / "results.txt").string(), summary.FullReport());
+  WriteFileAtomically(finished.string(), summary.ToJson().dump(2) + "\n");
   std::cout << (global.verbose ? summary.FullReport() : summary.BriefReport() + "\n");
   if (summary.best < 0) {
     throw std::runtime_error("every technique failed; see " + (out / "results.txt").string());

@@ -1,12 +1,9 @@
 #include "model/model_file.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 
+#include "core/atomic_file.h"
 #include "core/yaml_file.h"
 
 namespace twinprof::model {
@@ -47,21 +44,6 @@ nlohmann::json ModelFile::ToJson() const {
     json["input_ranges"] = ranges;
   }
   return json;
-}
-
-void WriteFileAtomically(const std::string& path, const std::string& text) {
-  std::string temporary = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + temporary + ": " + std::strerror(errno));
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error("error while writing " + temporary);
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    throw std::runtime_error("cannot rename " + temporary + " to " + path + ": " +
-                             std::strerror(errno));
-  }
 }
 
 void ModelFile::Save(const std::string& path) const { WriteFileAtomically(path, ToJson().dump(1)); }

@@ -23,10 +23,10 @@
 #include <string>
 #include <vector>
 
-#include "model/csv_table.h"
-#include "model/feature_plan.h"
+#include "core/csv_table.h"
+#include "model/data/feature_plan.h"
+#include "model/data/scaler.h"
 #include "model/regressor.h"
-#include "model/scaler.h"
 
 namespace twinprof::model {
 
@@ -42,7 +42,8 @@ class ModelFile {
   static ModelFile FromJson(const nlohmann::json& json, const std::string& path);
 
   nlohmann::json ToJson() const;
-  // Writes ToJson() to `path` (through a temporary file and a rename).
+  // Writes ToJson() to `path` through WriteFileAtomically (core/atomic_file.h): a temporary
+  // file and a rename. Throws InputError at `path` when it cannot.
   void Save(const std::string& path) const;
 
   // Predictions for every row of `table` (columns as in the training file, before renames).
@@ -82,8 +83,5 @@ class ModelFile {
   nlohmann::json metrics_;
   std::map<std::string, std::pair<double, double>> input_ranges_;
 };
-
-// Writes `text` to `path` through a temporary file and a rename. Throws std::runtime_error.
-void WriteFileAtomically(const std::string& path, const std::string& text);
 
 }  // namespace twinprof::model

@@ -8,16 +8,16 @@
 #include <set>
 #include <sstream>
 
+#include "core/csv_table.h"
 #include "core/error.h"
-#include "model/csv_table.h"
-#include "model/feature_plan.h"
-#include "model/hyperparameter_grid.h"
-#include "model/parallel_for.h"
+#include "core/parallel_for.h"
+#include "model/data/feature_plan.h"
+#include "model/data/scaler.h"
+#include "model/data/splits.h"
+#include "model/data/xgboost_feature_selection.h"
 #include "model/regressor.h"
-#include "model/scaler.h"
-#include "model/splits.h"
-#include "model/tpe_search.h"
-#include "model/xgboost_feature_selection.h"
+#include "model/search/hyperparameter_grid.h"
+#include "model/search/tpe_search.h"
 
 namespace twinprof::model {
 
@@ -415,8 +415,9 @@ std::string Describe(SplitMethod method, const TrainConfig& config) {
   }
 }
 
-// hyperparameter_tuning = 'Hyperopt': Bayesian search (tpe_search.h) of one technique's
-// hyperparameters on one set of feature columns; every evaluation is kept like a grid point.
+// hyperparameter_tuning = 'Hyperopt': Bayesian search (model/search/tpe_search.h) of one
+// technique's hyperparameters on one set of feature columns; every evaluation is kept like a grid
+// point.
 struct BayesianRun {
   size_t technique = 0;
   std::vector<int> columns;

@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "model/config/train_config.h"
 #include "model/metrics.h"
 #include "model/model_file.h"
-#include "model/train_config.h"
 
 namespace twinprof::model {
 

@@ -14,9 +14,10 @@
 #include <sstream>
 #include <thread>
 
+#include "core/atomic_file.h"
+#include "core/csv_table.h"
 #include "core/error.h"
 #include "core/yaml_file.h"
-#include "model/csv_table.h"
 #include "pipeline/child_process.h"
 #include "pipeline/pipeline_file.h"
 #include "pipeline/step_stamp.h"
@@ -106,16 +107,6 @@ std::string SetIniValue(const std::string& ini, const std::string& section, cons
     out << key << " = " << value << '\n';
   }
   return out.str();
-}
-
-void WriteText(const std::string& path, const std::string& text) {
-  std::string temporary = path + ".partial";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << text;
-    if (!out) throw InputError(SourceLocation{path}, "cannot write this file");
-  }
-  fs::rename(temporary, path);
 }
 
 class Pipeline {
@@ -221,7 +212,7 @@ PlannedStep Pipeline::PlanTrain() const {
                               ini = SetIniValue(ini, "General", "y", "\"compute_s\"");
                               ini = SetIniValue(ini, "DataPreparation", "input_path",
                                                 "\"" + data + "\"");
-                              WriteText(config, ini);
+                              WriteFileAtomically(config, ini);
                             }});
     step.actions.push_back(
         {"train " + component,
@@ -275,8 +266,8 @@ PlannedStep Pipeline::PlanValidate() const {
            {"export", Dir("profile"), "--jobs", "--component", component, "-o", jobs},
            nullptr});
       step.actions.push_back({"configure ml " + component, {}, [config, jobs] {
-                                WriteText(config,
-                                          "[DataPreparation]\ninput_path = \"" + jobs + "\"\n");
+                                WriteFileAtomically(
+                                    config, "[DataPreparation]\ninput_path = \"" + jobs + "\"\n");
                               }});
       step.actions.push_back({"ml " + component,
                               {"predict", "-r", Dir("train") + "/" + component + "/best.model",

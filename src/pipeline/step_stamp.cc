@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 namespace twinprof::pipeline {
@@ -89,13 +90,7 @@ bool StepStamp::Read(const std::string& path, StepStamp* stamp) {
 void StepStamp::Write(const std::string& path) const {
   nlohmann::json json = {
       {"step", step}, {"digest", digest}, {"finished", finished}, {"seconds", seconds}};
-  std::string temporary = path + ".partial";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << json.dump(2) << '\n';
-    if (!out) throw std::runtime_error("cannot write " + temporary);
-  }
-  fs::rename(temporary, path);
+  WriteFileAtomically(path, json.dump(2) + "\n");
 }
 
 }  // namespace twinprof::pipeline

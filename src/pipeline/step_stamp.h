@@ -42,7 +42,8 @@ struct StepStamp {
 
   // Reads `path`; returns false when it is absent or unreadable (a step never finished).
   static bool Read(const std::string& path, StepStamp* stamp);
-  // Writes atomically (temporary file + rename).
+  // Writes atomically (WriteFileAtomically: temporary file + rename); InputError at `path` when
+  // it cannot.
   void Write(const std::string& path) const;
 };
 

@@ -1,12 +1,12 @@
 #include "pipeline/training_filter.h"
 
 #include <charconv>
-#include <fstream>
 #include <regex>
 #include <sstream>
 
+#include "core/atomic_file.h"
+#include "core/csv_table.h"
 #include "core/yaml_file.h"
-#include "model/csv_table.h"
 
 namespace twinprof::pipeline {
 
@@ -98,13 +98,7 @@ FilterResult FilterCsvRows(const std::string& input, const std::string& output,
       if (!lines[line - 1].empty()) kept << lines[line - 1] << '\n';
     }
   }
-  std::string temporary = output + ".partial";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << kept.str();
-    if (!out) throw InputError(SourceLocation{output}, "cannot write this file");
-  }
-  std::rename(temporary.c_str(), output.c_str());
+  WriteFileAtomically(output, kept.str());
   return result;
 }
 

@@ -2,8 +2,8 @@
 
 #include <map>
 
+#include "core/csv_table.h"
 #include "core/error.h"
-#include "model/csv_table.h"
 
 namespace twinprof::predict {
 

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/csv_table.h"
 #include "core/job_csv_reader.h"
-#include "model/csv_table.h"
 
 namespace twinprof::predict {
 

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "model/metrics.h"
 #include "model/model_file.h"
@@ -479,10 +480,9 @@ ValidationSummary RunValidation(const ValidateOptions& options) {
     std::error_code error;
     fs::create_directories(options.output_dir, error);
     if (error) throw InputError("cannot create output folder " + options.output_dir);
-    model::WriteFileAtomically((fs::path(options.output_dir) / "validate.csv").string(),
-                               summary.Csv());
-    model::WriteFileAtomically((fs::path(options.output_dir) / "validate.json").string(),
-                               summary.ToJson().dump(2) + "\n");
+    WriteFileAtomically((fs::path(options.output_dir) / "validate.csv").string(), summary.Csv());
+    WriteFileAtomically((fs::path(options.output_dir) / "validate.json").string(),
+                        summary.ToJson().dump(2) + "\n");
   }
   return summary;
 }

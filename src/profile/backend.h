@@ -1,7 +1,7 @@
-// A Backend runs configuration runs of a campaign somewhere real: local processes (local_backend.h)
-// or an OSCAR cluster through its REST API. The profiler (profiler.h) plans the runs, hands them to
-// the backend one at a time, and commits each job record the backend reports to the results
-// store the moment it arrives.
+// A Backend runs configuration runs of a campaign somewhere real: local processes
+// (local/local_backend.h) or an OSCAR cluster through its REST API. The profiler (profiler.h) plans
+// the runs, hands them to the backend one at a time, and commits each job record the backend
+// reports to the results store the moment it arrives.
 //
 // One run = deploy every component of the request with its cpu, memory and parallelism, upload
 // the request's input files at their times (the arrival pattern), let each output file of a job

@@ -1,6 +1,6 @@
 // One line per backend: the name used in campaigns -> the backend.
 #include "profile/backend.h"
-#include "profile/local_backend.h"
+#include "profile/local/local_backend.h"
 #include "profile/oscar/oscar_backend.h"
 
 namespace twinprof::profile {

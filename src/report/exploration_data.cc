@@ -3,9 +3,9 @@
 #include <cmath>
 #include <filesystem>
 
+#include "core/csv_table.h"
 #include "core/error.h"
 #include "core/job_record.h"
-#include "model/csv_table.h"
 #include "report/json_file.h"
 
 namespace twinprof::report {

@@ -2,10 +2,9 @@
 
 #include <chrono>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 
+#include "core/atomic_file.h"
 #include "report/calibration_section.h"
 #include "report/exploration_section.h"
 #include "report/report_inputs.h"
@@ -15,8 +14,6 @@
 namespace twinprof::report {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 std::string Megabytes(size_t bytes) {
   char text[32];
@@ -71,17 +68,7 @@ ReportSummary WriteReport(const ReportOptions& options) {
   HtmlPage page = BuildReportPage(data, options);
   std::string html = page.Render();
 
-  fs::path output(options.output);
-  fs::path temporary = output;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + temporary.string());
-    out << html;
-    out.close();
-    if (!out) throw std::runtime_error("error writing " + temporary.string());
-  }
-  fs::rename(temporary, output);
+  WriteFileAtomically(options.output, html);
 
   ReportSummary summary;
   summary.output = options.output;

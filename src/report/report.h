@@ -54,7 +54,7 @@ HtmlPage BuildReportPage(const ReportData& data, const ReportOptions& options);
 
 // Reads options.inputs, builds the page and writes it to options.output (through a temporary
 // file renamed into place, so a failure never leaves half a page). Throws InputError for bad
-// input, std::runtime_error when the file cannot be written.
+// input, and at options.output when the file cannot be written.
 ReportSummary WriteReport(const ReportOptions& options);
 
 }  // namespace twinprof::report

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "../golden_file.h"
-#include "model/train_config.h"
+#include "model/config/train_config.h"
 #include "model/trainer.h"
 
 namespace twinprof::test {

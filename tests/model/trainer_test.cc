@@ -6,13 +6,12 @@
 #include <fstream>
 #include <random>
 
-#include "model/csv_table.h"
-#include "model/feature_plan.h"
-#include "model/hyperparameter_grid.h"
-#include "model/parallel_for.h"
+#include "core/csv_table.h"
+#include "model/data/feature_plan.h"
+#include "model/data/scaler.h"
+#include "model/data/splits.h"
 #include "model/regressor.h"
-#include "model/scaler.h"
-#include "model/splits.h"
+#include "model/search/hyperparameter_grid.h"
 #include "model_test_util.h"
 
 namespace twinprof::test {
@@ -211,20 +210,6 @@ TEST(HyperparameterGrid, ExpandsInFileOrderAndSamplesASeededSubset) {
   EXPECT_EQ(model::SampleGrid(grid, 10, 9), grid);
   EXPECT_EQ(model::ExpandGrid(model::TechniqueSpace{"T", {}, {}}),
             std::vector<nlohmann::json>{nlohmann::json::object()});
-}
-
-TEST(ParallelFor, RunsEveryIndexAndRethrowsTheFirstError) {
-  std::vector<int> out(100, 0);
-  ParallelFor(out.size(), 3, [&](size_t i) { out[i] = static_cast<int>(i) * 2; });
-  for (size_t i = 0; i < out.size(); ++i) EXPECT_EQ(out[i], static_cast<int>(i) * 2);
-  try {
-    ParallelFor(10, 2, [](size_t i) {
-      if (i == 3 || i == 7) throw std::runtime_error("task " + std::to_string(i));
-    });
-    FAIL();
-  } catch (const std::runtime_error& e) {
-    EXPECT_STREQ(e.what(), "task 3");
-  }
 }
 
 }  // namespace

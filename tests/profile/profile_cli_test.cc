@@ -17,8 +17,8 @@
 
 #include "../cli/run_command.h"
 #include "../profile/kill_while_profiling.h"
-#include "cgroup_probe.h"
-#include "profile/cgroup.h"
+#include "local/cgroup_probe.h"
+#include "profile/local/cgroup.h"
 #include "profile/results_store.h"
 
 namespace twinprof::test {
