@@ -4,25 +4,19 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <new>
 #include <stdexcept>
 #include <vector>
 
+#include "model/regressors/libsvm_solver.h"
+
 namespace twinprof::model::regressors {
 
 namespace {
-
-void Quiet(const char*) {}
-
-// libsvm prints progress to stdout unless given another print function (a libsvm-wide setting).
-void SilenceLibsvm() {
-  static std::once_flag once;
-  std::call_once(once, [] { svm_set_print_string_function(&Quiet); });
-}
 
 KernelKind ToKernelKind(const std::string& kernel) {
   if (kernel == "linear") return KernelKind::kLinear;
@@ -195,10 +189,19 @@ void Append(std::string& out, const void* data, size_t size) {
   out.append(static_cast<const char*>(data), size);
 }
 
+bool SolvesDirectly(const LibsvmParams& params) {
+  return params.precompute && params.direct_solver && DirectSolverAvailable();
+}
+
+// Bytes of the kernel matrix as training holds it for `rows` rows.
+double KernelBytes(const LibsvmParams& params, Eigen::Index rows) {
+  return SolvesDirectly(params) ? KernelTableBytes(rows) : PrecomputedBytes(rows);
+}
+
 }  // namespace
 
 bool PrecomputesKernel(const LibsvmParams& params, Eigen::Index rows) {
-  return params.precompute && PrecomputedBytes(rows) <= params.cache_mb * kMegabyte;
+  return params.precompute && KernelBytes(params, rows) <= params.cache_mb * kMegabyte;
 }
 
 LibsvmModel::LibsvmModel(LibsvmParams params, Eigen::MatrixXd support_vectors, Eigen::VectorXd coef,
@@ -286,7 +289,12 @@ std::string CheckLibsvmParams(const LibsvmParams& params) {
 }
 
 struct LibsvmProblem::Nodes {
-  // The training rows point into one of these (the trained model points into them too).
+  // The kernel matrix for libsvm's Solver (SolvesDirectly), and the solutions of the earlier
+  // Train() calls (warm starts), newest last.
+  std::unique_ptr<KernelTable> table;
+  std::vector<EpsilonSvrSolution> solutions;
+  // Otherwise the training rows for svm_train point into one of these (the trained model points
+  // into them too).
   std::unique_ptr<PrecomputedRows> precomputed;
   std::unique_ptr<NodeRows> plain;
 };
@@ -300,7 +308,9 @@ LibsvmProblem::LibsvmProblem(const LibsvmParams& params, const Eigen::MatrixXd& 
   if (y.size() != x.rows()) {
     throw std::invalid_argument("libsvm: as many targets as rows of x are needed");
   }
-  if (PrecomputesKernel(params, x.rows())) {
+  if (PrecomputesKernel(params, x.rows()) && SolvesDirectly(params)) {
+    nodes_->table = std::make_unique<KernelTable>(BuildKernelTable(ToKernelSpec(params), x));
+  } else if (PrecomputesKernel(params, x.rows())) {
     nodes_->precomputed = std::make_unique<PrecomputedRows>(ToKernelSpec(params), x);
   } else {
     nodes_->plain = std::make_unique<NodeRows>(x);
@@ -309,12 +319,14 @@ LibsvmProblem::LibsvmProblem(const LibsvmParams& params, const Eigen::MatrixXd& 
 
 LibsvmProblem::~LibsvmProblem() = default;
 
-bool LibsvmProblem::precomputed() const { return nodes_->precomputed != nullptr; }
+bool LibsvmProblem::precomputed() const {
+  return nodes_->table != nullptr || nodes_->precomputed != nullptr;
+}
 
 bool LibsvmProblem::Accepts(const LibsvmParams& params) const {
   const LibsvmParams& b = built_for_;
   if (params.kernel != b.kernel || params.cache_mb != b.cache_mb ||
-      params.precompute != b.precompute) {
+      params.precompute != b.precompute || params.direct_solver != b.direct_solver) {
     return false;
   }
   switch (ToKernelKind(params.kernel)) {
@@ -338,7 +350,9 @@ std::string LibsvmProblem::Train(const LibsvmParams& params) const {
   svm_parameter param = ToLibsvm(params);
   // libsvm takes non-const arrays (it reads them only): hand it copies of the small ones.
   std::vector<double> labels = labels_;
-  std::vector<svm_node*> rows = precomputed() ? nodes_->precomputed->rows : nodes_->plain->rows;
+  std::vector<svm_node*> rows;
+  if (nodes_->precomputed) rows = nodes_->precomputed->rows;
+  if (nodes_->plain) rows = nodes_->plain->rows;
   svm_problem problem{};
   problem.l = static_cast<int>(x_.rows());
   problem.y = labels.data();
@@ -346,6 +360,7 @@ std::string LibsvmProblem::Train(const LibsvmParams& params) const {
   if (const char* error = svm_check_parameter(&problem, &param)) {
     throw std::invalid_argument(std::string("libsvm: ") + error);
   }
+  if (nodes_->table) return TrainDirectly(params);
   if (precomputed()) {
     param.kernel_type = PRECOMPUTED;
     param.cache_size = std::max(1.0, params.cache_mb - PrecomputedBytes(x_.rows()) / kMegabyte);
@@ -361,6 +376,46 @@ std::string LibsvmProblem::Train(const LibsvmParams& params) const {
     coef(i) = model->sv_coef[0][i];
   }
   return LibsvmModel(params, std::move(sv), std::move(coef), model->rho[0]).ToBytes();
+}
+
+std::string LibsvmProblem::TrainDirectly(const LibsvmParams& params) const {
+  // The start: the kept solution at the largest C no larger than this one (feasible here), at
+  // the nearest epsilon, the newest among equals.
+  const EpsilonSvrSolution* start = nullptr;
+  if (params.warm_start) {
+    for (const EpsilonSvrSolution& s : nodes_->solutions) {
+      if (s.c > params.c) continue;
+      if (start == nullptr || s.c > start->c ||
+          (s.c == start->c &&
+           std::abs(s.epsilon - params.epsilon) <= std::abs(start->epsilon - params.epsilon))) {
+        start = &s;
+      }
+    }
+  }
+  EpsilonSvrSolution solution = SolveEpsilonSvr(*nodes_->table, labels_, params.c, params.epsilon,
+                                                params.tol, params.shrinking, start);
+  // As svm_train builds its model: the rows with a non-zero coefficient, in order.
+  const Eigen::Index l = x_.rows();
+  std::vector<Eigen::Index> support;
+  for (Eigen::Index i = 0; i < l; ++i) {
+    const size_t r = static_cast<size_t>(i);
+    if (solution.alpha[r] - solution.alpha[r + static_cast<size_t>(l)] != 0.0) support.push_back(i);
+  }
+  Eigen::MatrixXd sv(static_cast<Eigen::Index>(support.size()), x_.cols());
+  Eigen::VectorXd coef(sv.rows());
+  for (Eigen::Index k = 0; k < sv.rows(); ++k) {
+    const size_t r = static_cast<size_t>(support[static_cast<size_t>(k)]);
+    sv.row(k) = x_.row(support[static_cast<size_t>(k)]);
+    coef(k) = solution.alpha[r] - solution.alpha[r + static_cast<size_t>(l)];
+  }
+  const double rho = solution.rho;
+  constexpr size_t kKeptSolutions = 16;
+  if (params.warm_start) {
+    if (nodes_->solutions.size() == kKeptSolutions)
+      nodes_->solutions.erase(nodes_->solutions.begin());
+    nodes_->solutions.push_back(std::move(solution));
+  }
+  return LibsvmModel(params, std::move(sv), std::move(coef), rho).ToBytes();
 }
 
 std::string TrainLibsvm(const LibsvmParams& params, const Eigen::MatrixXd& x,

@@ -7,6 +7,7 @@
 #include "model/regressor.h"
 #include "model/regressors/kernel_matrix.h"
 #include "model/regressors/libsvm_model.h"
+#include "model/regressors/libsvm_solver.h"
 #include "regressors_test_util.h"
 
 namespace twinprof::test {
@@ -98,7 +99,14 @@ double RelativeDifference(double a, double b, double scale) {
 
 TEST(LibsvmModelTest, PrecomputedKernelOnlyWhenItFitsTheCache) {
   model::regressors::LibsvmParams params;
-  params.cache_mb = 1.0;  // 2^20 bytes: 16 l (l + 2) <= 2^20 up to l = 254 (l even)
+  params.cache_mb = 1.0;  // 2^20 bytes
+  if (model::regressors::DirectSolverAvailable()) {
+    // A table of floats and the diagonal in doubles: 4 l^2 + 8 l <= 2^20 up to l = 511.
+    EXPECT_TRUE(model::regressors::PrecomputesKernel(params, 511));
+    EXPECT_FALSE(model::regressors::PrecomputesKernel(params, 512));
+  }
+  // libsvm's own form, for svm_train: 16 l (l + 2) <= 2^20 up to l = 254 (l even).
+  params.direct_solver = false;
   EXPECT_TRUE(model::regressors::PrecomputesKernel(params, 254));
   EXPECT_FALSE(model::regressors::PrecomputesKernel(params, 255));
   params.precompute = false;

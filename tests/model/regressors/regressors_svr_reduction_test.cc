@@ -1,6 +1,7 @@
 // Regressor::ReduceTo on SVR: a fit that kept its precomputed kernel matrix, solved again at
-// another C, epsilon, tol, shrinking or max_seconds, is bit for bit the fresh fit at that point;
-// nothing else can be reduced.
+// another C, epsilon, tol, shrinking or max_seconds, is the fresh fit at that point: bit for bit
+// when no kept solution has a C as small (a solve from zero), otherwise (a warm start,
+// libsvm_solver.h) the same problem solved to the same tolerance; nothing else can be reduced.
 #include <gtest/gtest.h>
 
 #include <stdexcept>
@@ -21,8 +22,12 @@ void Data(Eigen::MatrixXd& x, Eigen::VectorXd& y) {
 }
 
 // Fits SVR at `base`, reduces it to each of `points` in turn (each checked reachable) and
-// compares every reduction with a fresh fit at that point: predictions and saved form.
-void ExpectReductionsExact(const nlohmann::json& base, const std::vector<nlohmann::json>& points) {
+// compares every reduction with a fresh fit at that point: the same predictions and saved form
+// where the reduction solves from zero (`exact`), predictions within 1e-2 after a warm start (ten
+// times libsvm's tolerance, 1e-3, on targets that span about 6: two solutions meeting libsvm's
+// stopping rule differ by a few times the tolerance, a wrong one by far more).
+void ExpectReductionsMatch(const nlohmann::json& base, const std::vector<nlohmann::json>& points,
+                           const std::vector<bool>& exact) {
   SCOPED_TRACE(base.dump());
   Eigen::MatrixXd x;
   Eigen::VectorXd y;
@@ -30,7 +35,8 @@ void ExpectReductionsExact(const nlohmann::json& base, const std::vector<nlohman
   Eigen::MatrixXd probe = RandomMatrix(100, 4, 33, -0.5, 2.5);
   auto reduced = model::MakeRegressor("SVR", base, 5);
   reduced->Fit(x, y);
-  for (const nlohmann::json& point : points) {
+  for (size_t k = 0; k < points.size(); ++k) {
+    const nlohmann::json& point = points[k];
     SCOPED_TRACE(point.dump());
     ASSERT_TRUE(reduced->CanReduceTo(point));
     reduced->ReduceTo(point);
@@ -40,26 +46,40 @@ void ExpectReductionsExact(const nlohmann::json& base, const std::vector<nlohman
       Eigen::VectorXd p = reduced->Predict(*rows);
       Eigen::VectorXd q = fresh->Predict(*rows);
       ASSERT_EQ(p.size(), q.size());
-      for (Eigen::Index i = 0; i < p.size(); ++i) ASSERT_EQ(p(i), q(i)) << "row " << i;
+      for (Eigen::Index i = 0; i < p.size(); ++i) {
+        if (exact[k]) {
+          ASSERT_EQ(p(i), q(i)) << "row " << i;
+        } else {
+          ASSERT_NEAR(p(i), q(i), 1e-2) << "row " << i;
+        }
+      }
     }
-    EXPECT_EQ(reduced->Save(), fresh->Save());
+    if (exact[k]) {
+      EXPECT_EQ(reduced->Save(), fresh->Save());
+    } else {
+      EXPECT_EQ(reduced->Save()["hyperparameters"], fresh->Save()["hyperparameters"]);
+    }
   }
   ExpectReloadIdentical(*reduced, probe);
 }
 
 TEST(SvrReductionTest, RbfAtOtherCAndEpsilonIsTheFreshFit) {
-  ExpectReductionsExact({{"gamma", 0.5}, {"C", 1}},
+  // C 10 and C 100 start from the C 1 and C 10 solutions; C 0.5 from zero (no kept C is as
+  // small); C 3 from C 1's.
+  ExpectReductionsMatch({{"gamma", 0.5}, {"C", 1}},
                         {{{"gamma", 0.5}, {"C", 10}},
                          {{"gamma", 0.5}, {"C", 100}, {"epsilon", 0.02}},
                          {{"gamma", 0.5}, {"C", 0.5}, {"epsilon", 0.3}, {"max_seconds", 0}},
-                         {{"gamma", 0.5}, {"C", 3}, {"tol", 1e-5}, {"shrinking", false}}});
+                         {{"gamma", 0.5}, {"C", 3}, {"tol", 1e-5}, {"shrinking", false}}},
+                        {false, false, true, false});
 }
 
 TEST(SvrReductionTest, PolyAtOtherCAndEpsilonIsTheFreshFit) {
-  ExpectReductionsExact(
+  ExpectReductionsMatch(
       {{"kernel", "poly"}, {"degree", 2}, {"coef0", 1.0}, {"gamma", "scale"}, {"C", 100}},
       {{{"kernel", "poly"}, {"degree", 2}, {"coef0", 1.0}, {"gamma", "scale"}, {"C", 1}},
-       {{"kernel", "poly"}, {"degree", 2}, {"coef0", 1.0}, {"C", 10}, {"epsilon", 0.05}}});
+       {{"kernel", "poly"}, {"degree", 2}, {"coef0", 1.0}, {"C", 10}, {"epsilon", 0.05}}},
+      {true, false});
 }
 
 TEST(SvrReductionTest, GammaIsComparedOnceResolved) {
@@ -78,7 +98,8 @@ TEST(SvrReductionTest, GammaIsComparedOnceResolved) {
   r->ReduceTo(quarter);
   auto fresh = model::MakeRegressor("SVR", quarter, 5);
   fresh->Fit(x, y);
-  EXPECT_EQ(r->Predict(x), fresh->Predict(x));
+  // A warm start from the C 1 fit: the same problem to libsvm's tolerance.
+  EXPECT_LT((r->Predict(x) - fresh->Predict(x)).cwiseAbs().maxCoeff(), 1e-2);
 }
 
 TEST(SvrReductionTest, KernelChangesAreNotReductions) {
@@ -106,9 +127,10 @@ TEST(SvrReductionTest, FitWithoutPrecomputedKernelCannotBeReduced) {
   Eigen::MatrixXd x;
   Eigen::VectorXd y;
   Data(x, y);
-  // 300 rows take about 1.4 MB in precomputed form: more than a 1 MB cache.
-  auto r = model::MakeRegressor("SVR", {{"gamma", 0.5}, {"cache_size", 1}}, 5);
-  const nlohmann::json point = {{"gamma", 0.5}, {"cache_size", 1}, {"C", 10}};
+  // 300 rows take about 360 KB as a kernel table (1.4 MB in libsvm's precomputed form): more
+  // than a 0.25 MB cache.
+  auto r = model::MakeRegressor("SVR", {{"gamma", 0.5}, {"cache_size", 0.25}}, 5);
+  const nlohmann::json point = {{"gamma", 0.5}, {"cache_size", 0.25}, {"C", 10}};
   EXPECT_TRUE(r->CanReduceTo(point));  // might be, before the fit
   r->Fit(x, y);
   EXPECT_FALSE(r->CanReduceTo(point));
