@@ -45,7 +45,7 @@ void AttachModelBehaviours(sim::Scenario& scenario) {
     std::shared_ptr<const ModelComputeTime>& model = loaded[behaviour.model_path];
     if (!model) model = std::make_shared<const ModelComputeTime>(behaviour.model_path);
     // Checks now that the scenario supplies every feature (the simulator builds the same plan).
-    sim::FeatureRowPlan check(scenario, model->inputs(), model->source());
+    sim::FeatureRowPlan check(scenario, id, *model);
     behaviour.compute_model = model;
   }
 }

@@ -9,6 +9,7 @@
 // model file and what does not match.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ class ModelComputeTime : public sim::ComputeTimeModel {
   explicit ModelComputeTime(const std::string& path);
 
   const std::vector<std::string>& inputs() const override { return inputs_; }
+  const std::map<std::string, std::pair<double, double>>& input_ranges() const override {
+    return model_.input_ranges();
+  }
   double Seconds(const std::vector<double>& row) const override;
   const std::string& source() const override { return path_; }
 

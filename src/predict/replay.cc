@@ -1,11 +1,10 @@
 #include "predict/replay.h"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <set>
 
 #include "core/error.h"
+#include "sim/configuration_parameter.h"
 
 namespace twinprof::predict {
 
@@ -15,19 +14,6 @@ std::string Join(const std::set<std::string>& names) {
   std::string text;
   for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
   return text.empty() ? "none" : text;
-}
-
-double Number(const MeasuredRuns& measured, const MeasuredRun& run, const std::string& name,
-              const std::string& value) {
-  double number = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
-  if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(number) ||
-      number < 0) {
-    throw InputError(SourceLocation{measured.path}, "run " + std::to_string(run.run_id) +
-                                                        ": parameter " + name + " = '" + value +
-                                                        "' is not a number >= 0");
-  }
-  return number;
 }
 
 }  // namespace
@@ -53,21 +39,13 @@ std::vector<sim::ScenarioRun> ReplayScenarios(const sim::Scenario& base,
     sim::ScenarioRun replay{base, run.run_id, run.repetition};
     sim::Scenario& scenario = replay.scenario;
     for (const auto& [name, value] : run.parameters) {
-      size_t dot = name.rfind('.');
-      if (dot == std::string::npos || value.empty()) continue;
-      std::optional<workflow::ComponentId> id = workflow.Find(name.substr(0, dot));
-      if (!id) continue;
-      sim::ComponentDeployment& deployment = scenario.deployments[*id];
-      const std::string field = name.substr(dot + 1);
-      if (field == "cpu") {
-        const double cpu = Number(measured, run, name, value);
-        deployment.cpu_limit = cpu;
-        deployment.cpu = reserves_cores ? cpu : 0.001;
-      } else if (field == "memory_mb") {
-        deployment.memory_bytes = Number(measured, run, name, value) * 1048576;
-      } else if (field == "parallelism") {
-        deployment.parallelism = static_cast<int>(Number(measured, run, name, value));
-      }
+      std::optional<sim::ConfigurationParameter> parameter =
+          sim::ParseConfigurationParameter(workflow, name);
+      if (!parameter || !sim::ChangesDeployment(*parameter) || value.empty()) continue;
+      sim::ApplyConfigurationParameter(
+          *parameter, "run " + std::to_string(run.run_id) + ": parameter " + name, value,
+          reserves_cores ? sim::CpuRequest::kEqualsLimit : sim::CpuRequest::kReserveNothing,
+          SourceLocation{measured.path}, scenario.deployments);
     }
     std::vector<std::pair<double, double>> uploads;
     for (const JobRecord& job : run.jobs) {

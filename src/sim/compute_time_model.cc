@@ -1,6 +1,6 @@
 #include "sim/compute_time_model.h"
 
-#include <charconv>
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -13,14 +13,17 @@ namespace twinprof::sim {
 namespace {
 
 // A job-independent feature from the deployments ("C.cpu", ...), else from the parameters.
+// `deployment_feature` tells which.
 std::optional<double> ScenarioFeature(const Scenario& scenario, const std::string& name,
-                                      std::string* why) {
+                                      bool* deployment_feature, std::string* why) {
+  *deployment_feature = false;
   size_t dot = name.rfind('.');
   if (dot != std::string::npos) {
     std::optional<workflow::ComponentId> id = scenario.workflow.Find(name.substr(0, dot));
     std::string field = name.substr(dot + 1);
     if (id) {
       const ComponentDeployment& deployment = scenario.deployments[*id];
+      *deployment_feature = field == "cpu" || field == "memory_mb" || field == "parallelism";
       if (field == "cpu") return deployment.limit();
       if (field == "memory_mb") return deployment.memory_bytes / 1048576;
       if (field == "parallelism") {
@@ -45,8 +48,11 @@ std::optional<double> ScenarioFeature(const Scenario& scenario, const std::strin
 
 }  // namespace
 
-FeatureRowPlan::FeatureRowPlan(const Scenario& scenario, const std::vector<std::string>& inputs,
-                               const std::string& model_source) {
+FeatureRowPlan::FeatureRowPlan(const Scenario& scenario, workflow::ComponentId component,
+                               const ComputeTimeModel& model) {
+  const std::vector<std::string>& inputs = model.inputs();
+  const std::string own_cpu = scenario.workflow.component(component).name + ".cpu";
+  evaluation_cpu_ = scenario.deployments[component].limit();
   constants_.assign(inputs.size(), 0);
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (inputs[i] == "input_bytes") {
@@ -54,11 +60,17 @@ FeatureRowPlan::FeatureRowPlan(const Scenario& scenario, const std::vector<std::
       continue;
     }
     std::string why;
-    std::optional<double> value = ScenarioFeature(scenario, inputs[i], &why);
+    bool deployment_feature = false;
+    std::optional<double> value = ScenarioFeature(scenario, inputs[i], &deployment_feature, &why);
     if (!value) {
-      throw InputError(SourceLocation{model_source},
+      throw InputError(SourceLocation{model.source()},
                        "the model needs feature '" + inputs[i] + "', which scenario " +
                            scenario.source_file + " cannot supply: " + why);
+    }
+    auto range = model.input_ranges().find(inputs[i]);
+    if (deployment_feature && range != model.input_ranges().end()) {
+      *value = std::clamp(*value, range->second.first, range->second.second);
+      if (inputs[i] == own_cpu) evaluation_cpu_ = *value;
     }
     constants_[i] = *value;
   }

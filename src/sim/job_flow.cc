@@ -104,7 +104,7 @@ JobFlow::JobFlow(const Scenario& scenario, const platform::SimGridPlatform& plat
     }
     state.successors = workflow.Successors(id);
     if (const ComputeTimeModel* model = state.behaviour.compute_model.get()) {
-      state.features.emplace(scenario_, model->inputs(), model->source());
+      state.features.emplace(scenario_, id, *model);
     } else if (!state.behaviour.model_path.empty()) {
       throw std::logic_error("component '" + state.name + "': model " + state.behaviour.model_path +
                              " was not loaded before the simulation");
@@ -192,8 +192,10 @@ double JobFlow::JobWork(ComponentState& component, const NodeInfo& node, const J
   if (added) it->second = behaviour.compute_model->Seconds(it->first);
   // A regression may predict a negative time for a configuration far from its data: no work.
   const double seconds = std::max(0.0, it->second);
-  // The model predicts this node type's time already: Compute's speed factor must not change it.
-  return behaviour.WorkForSeconds(seconds, component.deployment.limit(), node.type->speed) *
+  // The seconds hold at the cpu the model was evaluated at (the limit, or the nearest cpu it was
+  // trained on): as work, Compute runs them at the job's own cpu. The model predicts this node
+  // type's time already: Compute's speed factor must not change it.
+  return behaviour.WorkForSeconds(seconds, component.features->evaluation_cpu(), node.type->speed) *
          behaviour.SpeedFactor(node.type->name);
 }
 

@@ -7,6 +7,7 @@
 #include "core/relative_path.h"
 #include "core/yaml_file.h"
 #include "sim/calibration_file.h"
+#include "sim/configuration_parameter.h"
 #include "sim/node_pool.h"
 #include "sim/scenario.h"
 #include "workflow/loaders.h"
@@ -291,6 +292,7 @@ class ScenarioLoad {
     ReadCalibrationAndHardware();
     ReadPlacement();
     ReadResources();
+    ApplyRunParameters();
     ReadScheduling();
     ReadWorkload();
     ReadBehaviour();
@@ -299,11 +301,19 @@ class ScenarioLoad {
   }
 
  private:
-  // The document with the --set overrides applied, and its keys checked.
+  // The document with the --set overrides applied, and its keys checked. An override whose first
+  // part is no scenario key is a run parameter (ApplyRunParameters, once the workflow is known).
   void ReadDocument() {
     file_.ExpectMap(file_.root(), "a scenario");
     root_ = file_.root();
-    for (const auto& [key, value] : scenario_.parameters) ApplyOverride(file_, root_, key, value);
+    for (const auto& [key, value] : scenario_.parameters) {
+      if (std::find(std::begin(kScenarioKeys), std::end(kScenarioKeys),
+                    key.substr(0, key.find('.'))) == std::end(kScenarioKeys)) {
+        run_parameters_.emplace_back(key, value);
+        continue;
+      }
+      ApplyOverride(file_, root_, key, value);
+    }
     file_.CheckKeys(root_,
                     {"name", "workflow", "platform", "hardware", "placement", "resources",
                      "scheduling", "workload", "behaviour", "behaviour_file", "calibration"},
@@ -428,6 +438,35 @@ class ScenarioLoad {
     }
   }
 
+  // --set/--sweep keys named as a campaign names its run parameters (split-video.cpu, ...): they
+  // replace the resources above (sim/configuration_parameter.h).
+  void ApplyRunParameters() {
+    for (const auto& [key, value] : run_parameters_) {
+      const SourceLocation flag{"--set " + key + "=" + value};
+      std::optional<ConfigurationParameter> parameter =
+          ParseConfigurationParameter(scenario_.workflow, key);
+      if (!parameter) {
+        std::string keys;
+        for (const char* name : kScenarioKeys)
+          keys += (keys.empty() ? "" : ", ") + std::string(name);
+        throw InputError(flag, "'" + key + "' is neither a key of scenario " +
+                                   scenario_.source_file + " (" + keys +
+                                   ") nor a run parameter of its workflow (" +
+                                   ConfigurationParameterNames(scenario_.workflow) + ")");
+      }
+      if (parameter->kind == ConfigurationParameter::Kind::kCpuset) {
+        throw InputError(flag, "the simulator does not model cpusets: '" + key +
+                                   "' cannot be set (scenario " + scenario_.source_file + ")");
+      }
+      try {
+        ApplyConfigurationParameter(*parameter, key, value, CpuRequest::kAsTheScenario, flag,
+                                    scenario_.deployments);
+      } catch (const InputError& e) {
+        throw InputError(e.where(), e.message() + " (scenario " + scenario_.source_file + ")");
+      }
+    }
+  }
+
   void ReadScheduling() {
     YAML::Node scheduling = YamlFile::Optional(root_, "scheduling");
     if (!scheduling) return;
@@ -479,9 +518,15 @@ class ScenarioLoad {
     return *id;
   }
 
+  // The top-level keys (as CheckKeys above lists them).
+  static constexpr const char* kScenarioKeys[] = {
+      "name",       "workflow", "platform",  "hardware",       "placement",  "resources",
+      "scheduling", "workload", "behaviour", "behaviour_file", "calibration"};
+
   YamlFile file_;
   YAML::Node root_;
   Scenario scenario_;
+  std::vector<std::pair<std::string, std::string>> run_parameters_;  // of scenario_.parameters
   std::vector<bool> given_;  // components whose behaviour some source gave
   const bool behaviours_optional_;
 };

@@ -97,6 +97,78 @@ class ModelBehaviour : public ::testing::Test {
     return path.string();
   }
 
+  // Trains a LinearRegression of compute_s on burn.cpu, its inverse, input_bytes and their
+  // products, normalized (as experiments/accuracy/train-hybrid.ini does), on jobs that take
+  // CpuBoundSeconds at each of `cpus`; returns the model file.
+  std::string TrainOnCpus(const std::string& name, const std::vector<double>& cpus) {
+    std::ofstream csv(dir_ / (name + ".csv"));
+    csv << "burn.cpu,input_bytes,compute_s\n";
+    for (double cpu : cpus) {
+      for (double bytes : {1e5, 2e5, 4e5, 8e5}) {
+        csv << cpu << "," << bytes << "," << CpuBoundSeconds(bytes, cpu) << "\n";
+      }
+    }
+    csv.close();
+    std::ofstream ini(dir_ / (name + ".ini"));
+    ini << "[General]\nrun_num = 1\ntechniques = ['LinearRegression']\nhp_selection = All\n"
+        << "validation = All\ny = \"compute_s\"\n\n[DataPreparation]\ninput_path = \"" << name
+        << ".csv\"\ninverse = ['burn.cpu']\nproduct_max_degree = 2\nnormalization = True\n";
+    ini.close();
+    auto result = RunTwinprof(
+        {"train", "-c", (dir_ / (name + ".ini")).string(), "-o", (dir_ / name).string()});
+    EXPECT_EQ(result.exit_status, 0) << result.err;
+    return (dir_ / name / "best.model").string();
+  }
+
+  // `twinprof predict` of `model` on rows (burn.cpu, input_bytes): the pred column.
+  std::vector<double> Predict(const std::string& model,
+                              const std::vector<std::pair<double, double>>& rows) {
+    std::ofstream csv(dir_ / "rows.csv");
+    csv << "burn.cpu,input_bytes\n";
+    for (const auto& [cpu, bytes] : rows) csv << cpu << "," << bytes << "\n";
+    csv.close();
+    std::ofstream ini(dir_ / "predict.ini");
+    ini << "[DataPreparation]\ninput_path = \"" << (dir_ / "rows.csv").string() << "\"\n";
+    ini.close();
+    auto result = RunTwinprof({"predict", "-r", model, "-c", (dir_ / "predict.ini").string(), "-o",
+                               (dir_ / "predicted").string()});
+    EXPECT_EQ(result.exit_status, 0) << result.err;
+    std::vector<double> predicted;
+    for (const auto& row : ReadJobs(dir_ / "predicted/prediction.csv")) {
+      predicted.push_back(Number(row, "pred"));
+    }
+    return predicted;
+  }
+
+  // One job of `bytes` alone on the two-core node, with `behaviour` (YAML), swept over
+  // resources.burn.cpu_limit; the compute_s of each run's job, in sweep order.
+  std::vector<double> SimulateAlone(const std::string& behaviour, double bytes,
+                                    const std::string& cpu_limits) {
+    const fs::path source(TWINPROF_SOURCE_DIR);
+    fs::path path = dir_ / "alone.yaml";
+    std::ofstream out(path);
+    out << "name: hybrid\n"
+        << "workflow: " << (source / "workflows/cpu-burn.yaml").string() << "\n"
+        << "platform: " << (source / "tests/data/predict/two-core.yaml").string() << "\n"
+        << "placement: {burn: local}\n"
+        << "resources: {burn: {cpu: 100m, memory: 128Mi, parallelism: 1}}\n"
+        << "workload: {files: 1, input_size: " << static_cast<long>(bytes) << "}\n"
+        << "behaviour: {burn: " << behaviour << "}\n";
+    out.close();
+    auto result = RunTwinprof({"simulate", path.string(), "-o", (dir_ / "alone").string(),
+                               "--sweep", "resources.burn.cpu_limit=" + cpu_limits, "--force"});
+    EXPECT_EQ(result.exit_status, 0) << result.err;
+    std::vector<double> seconds;
+    for (const auto& job : ReadJobs(dir_ / "alone/jobs.csv")) {
+      seconds.push_back(Number(job, "compute_s"));
+    }
+    return seconds;
+  }
+
+  // A job whose work scales with its CPU quota up to one core: a start of 50 ms of CPU and
+  // 0.4 us of CPU per byte, at `cpu` cores.
+  static double CpuBoundSeconds(double bytes, double cpu) { return (0.05 + 4e-7 * bytes) / cpu; }
+
   fs::path dir_;
 };
 
@@ -144,6 +216,47 @@ TEST_F(ModelBehaviour, AFeatureTheScenarioCannotSupplyIsNamed) {
   EXPECT_EQ(result.exit_status, 2) << result.err;
   EXPECT_NE(result.err.find("needs feature 'extra.knob'"), std::string::npos) << result.err;
   EXPECT_FALSE(fs::exists(dir_ / "out/jobs.csv"));
+}
+
+}  // namespace
+}  // namespace twinprof::test
+
+namespace twinprof::test {
+namespace {
+
+// The model file gives the same seconds whether `twinprof predict` or the simulator evaluates it,
+// at every cpu of its training range (its features: the cpu, its inverse, the input size and
+// their products, normalized).
+TEST_F(ModelBehaviour, SimulatorAndPredictGiveTheSameSecondsAtEachCpu) {
+  std::string model = TrainOnCpus("cpus", {0.25, 0.5, 1});
+  std::vector<double> predicted = Predict(model, {{0.25, 3e5}, {0.5, 3e5}, {1, 3e5}});
+  std::vector<double> simulated =
+      SimulateAlone("{model: " + model + ", serial_fraction: 0.5}", 3e5, "0.25,0.5,1");
+  ASSERT_EQ(predicted.size(), 3u);
+  ASSERT_EQ(simulated.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_NEAR(simulated[i], predicted[i], 1e-6 * predicted[i]) << "cpu #" << i;
+  }
+  // Not one number three times: the model follows the cpu (and fits the data).
+  EXPECT_NEAR(predicted[0], CpuBoundSeconds(3e5, 0.25), 1e-3 * predicted[0]);
+  EXPECT_NEAR(predicted[2], CpuBoundSeconds(3e5, 1), 1e-3 * predicted[2]);
+}
+
+// Beyond the cpus it was trained on, the model is not extrapolated: the simulator takes its
+// seconds at the nearest trained cpu and scales them with the behaviour's serial fraction
+// (Amdahl), as it does any work. Trained on cpu <= 1, where the job's time is work / cpu, a
+// regression on 1/cpu would say twice as fast at 2 cores; with half the work serial the
+// simulator says (0.5 + 0.5 / 2) of the time at 1 core.
+TEST_F(ModelBehaviour, BeyondItsTrainingCpusTheSimulatorScalesTheModel) {
+  std::string model = TrainOnCpus("cpus", {0.25, 0.5, 1});
+  std::vector<double> predicted = Predict(model, {{1, 3e5}, {0.25, 3e5}});
+  ASSERT_EQ(predicted.size(), 2u);
+  std::vector<double> simulated =
+      SimulateAlone("{model: " + model + ", serial_fraction: 0.5}", 3e5, "2,0.125");
+  ASSERT_EQ(simulated.size(), 2u);
+  EXPECT_NEAR(simulated[0], predicted[0] * (0.5 + 0.5 / 2), 1e-6 * predicted[0]);
+  // Below the range: the time at 0.25 core, at half the quota.
+  EXPECT_NEAR(simulated[1], predicted[1] * 0.25 / 0.125, 1e-6 * predicted[1]);
 }
 
 }  // namespace

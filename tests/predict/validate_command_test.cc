@@ -209,6 +209,35 @@ TEST_F(ValidateCommand, SetsWithNothingInCommonAreRefused) {
   EXPECT_NE(result.err.find("only here: workload.files"), std::string::npos) << result.err;
 }
 
+// A simulation swept over the campaign's own parameter names (not a replay) names its
+// configurations as the measurements do: validate joins it with them.
+TEST_F(ValidateCommand, ASweepOverTheMeasuredParameterNamesJoinsTheMeasurements) {
+  const fs::path source(TWINPROF_SOURCE_DIR);
+  std::ofstream scenario(dir_ / "sweep.yaml");
+  scenario << "name: burn-sweep\n"
+           << "workflow: " << (source / "workflows/cpu-burn.yaml").string() << "\n"
+           << "platform: " << (source / "tests/data/predict/two-core.yaml").string() << "\n"
+           << "placement: {burn: local}\n"
+           << "workload: {files: 2, batch_size: 2, input_size: 3000000}\n"
+           << "calibration: " << (dir_ / "calibration.yaml").string() << "\n";
+  scenario.close();
+  auto swept = RunTwinprof(
+      {"simulate", (dir_ / "sweep.yaml").string(), "-o", (dir_ / "swept").string(), "--set",
+       "input=kb=3000", "--set", "input.kb=3000", "--set", "burn.memory_mb=128", "--set",
+       "burn.parallelism=2", "--set", "burn.env.ROUNDS=3", "--sweep", "burn.cpu=0.5,1"});
+  ASSERT_EQ(swept.exit_status, 0) << swept.err;
+  JobCsv simulated = ReadJobCsv((dir_ / "swept/jobs.csv").string());
+  ASSERT_EQ(simulated.records.size(), 4u);
+  for (const JobRecord& job : simulated.records) {
+    EXPECT_EQ(job.cpu, std::stod(Parameter(job, "burn.cpu"))) << job.job_id;
+  }
+  auto result = RunTwinprof({"validate", "--measured", (dir_ / "measured").string(), "--predicted",
+                             "sweep=" + (dir_ / "swept").string(), "-o", (dir_ / "vs").string()});
+  ASSERT_EQ(result.exit_status, 0) << result.err;
+  nlohmann::json json = nlohmann::json::parse(Slurp(dir_ / "vs/validate.json"));
+  EXPECT_EQ(json["predictors"][0]["joined"], 2) << json["predictors"].dump();
+}
+
 TEST_F(ValidateCommand, AReplayOfAnotherWorkflowIsRefused) {
   auto result = RunTwinprof({"simulate", "experiments/sim/edge-cloud/scenario.yaml", "--replay",
                              (dir_ / "measured").string(), "-o", (dir_ / "other").string()});

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -175,6 +176,94 @@ TEST_F(SimulateCommand, BadFlagsExitTwoNamingTheFlag) {
       << nested.err;
   EXPECT_NE(nested.err.find("cpu"), std::string::npos) << nested.err;
   EXPECT_EQ(nested.err.find("<input>"), std::string::npos) << nested.err;
+}
+
+// The columns of a jobs.csv (no field holds a comma): one map per job.
+std::vector<std::map<std::string, std::string>> JobRows(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> header;
+  std::vector<std::map<std::string, std::string>> rows;
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> fields;
+    std::istringstream row(line);
+    for (std::string field; std::getline(row, field, ',');) fields.push_back(field);
+    if (header.empty()) {
+      header = fields;
+      continue;
+    }
+    std::map<std::string, std::string> job;
+    for (size_t i = 0; i < header.size() && i < fields.size(); ++i) job[header[i]] = fields[i];
+    rows.push_back(job);
+  }
+  return rows;
+}
+
+// --set and --sweep take the names a campaign gives its run parameters (COMPONENT.cpu, ...):
+// they change the deployment as the scenario's own keys do, and jobs.csv records them under
+// those names.
+TEST_F(SimulateCommand, RunParametersAreNamedAsACampaignNamesThem) {
+  auto named = RunTwinprof({"simulate", kExample, "-o", Out("named"), "--set", "workload.files=6",
+                            "--set", "blurry-faces.cpu=1", "--set", "mask-detector.parallelism=3",
+                            "--set", "mask-detector.memory_mb=512", "--set", "input.seconds=2",
+                            "--sweep", "mask-detector.cpu=1.5,0.5"});
+  ASSERT_EQ(named.exit_status, 0) << named.err;
+  std::vector<std::map<std::string, std::string>> jobs = JobRows(Slurp(dir_ / "named/jobs.csv"));
+  ASSERT_EQ(jobs.size(), 2u * (6 + 6 * 12));
+  for (const auto& job : jobs) {
+    EXPECT_EQ(job.at("workload.files"), "6");
+    EXPECT_EQ(job.at("blurry-faces.cpu"), "1");
+    EXPECT_EQ(job.at("input.seconds"), "2");
+    EXPECT_EQ(job.at("mask-detector.memory_mb"), "512");
+    if (job.at("component") == "blurry-faces") {
+      EXPECT_EQ(job.at("cpu"), "1");
+      continue;
+    }
+    // The cpu limit (the scenario's request of 1 core capped at it), memory and slots.
+    EXPECT_EQ(job.at("cpu"), job.at("run_id") == "1" ? "1.5" : "0.5") << job.at("job_id");
+    EXPECT_EQ(job.at("mask-detector.cpu"), job.at("cpu"));
+    EXPECT_EQ(job.at("memory_mb"), "512");
+    EXPECT_EQ(job.at("parallelism"), "3");
+  }
+  // The scenario's own keys for the same configuration: the same simulation.
+  auto keys = RunTwinprof(
+      {"simulate", kExample, "-o", Out("keys"), "--set", "workload.files=6", "--set",
+       "resources.blurry-faces.cpu=1", "--set", "resources.mask-detector.parallelism=3", "--set",
+       "resources.mask-detector.memory=512Mi", "--set", "resources.mask-detector.cpu_limit=1.5"});
+  ASSERT_EQ(keys.exit_status, 0) << keys.err;
+  nlohmann::json by_name = nlohmann::json::parse(Slurp(dir_ / "named/run-1/summary.json"));
+  nlohmann::json by_key = nlohmann::json::parse(Slurp(dir_ / "keys/summary.json"));
+  EXPECT_EQ(by_name["makespan_s"], by_key["makespan_s"]);
+  EXPECT_EQ(by_name["components"], by_key["components"]);
+  EXPECT_EQ(by_name["nodes"], by_key["nodes"]);
+}
+
+// A key that is neither a scenario key nor a run parameter, a value that is not one, or a
+// parameter the simulator cannot set: exit 2 naming the flag and the key.
+TEST_F(SimulateCommand, BadRunParametersExitTwoNamingTheKey) {
+  auto expect_refused = [&](const std::vector<std::string>& flags, const std::string& prefix,
+                            const std::string& piece) {
+    std::vector<std::string> args = {"simulate", kExample, "-o", Out("bad")};
+    args.insert(args.end(), flags.begin(), flags.end());
+    auto result = RunTwinprof(args);
+    EXPECT_EQ(result.exit_status, 2) << result.err;
+    EXPECT_EQ(result.err.rfind(prefix + ": error: ", 0), 0u) << result.err;
+    EXPECT_NE(result.err.find(piece), std::string::npos) << result.err;
+    EXPECT_FALSE(fs::exists(dir_ / "bad/jobs.csv"));
+  };
+  expect_refused({"--set", "mask-detector.cpus=2"}, "--set mask-detector.cpus=2",
+                 "'mask-detector.cpus' is neither a key of scenario " + kExample);
+  expect_refused({"--sweep", "mask-detecter.cpu=1,2"}, "--set mask-detecter.cpu=1",
+                 "for the components blurry-faces, mask-detector");
+  expect_refused({"--sweep", "mask-detector.cpu=1,lots"}, "--set mask-detector.cpu=lots",
+                 "a cpu is a number of cores");
+  expect_refused({"--set", "mask-detector.cpu=500m"}, "--set mask-detector.cpu=500m",
+                 "0.5, not 500m");
+  expect_refused({"--set", "mask-detector.parallelism=1.5"}, "--set mask-detector.parallelism=1.5",
+                 "parallelism is a whole number");
+  expect_refused({"--set", "mask-detector.memory_mb=0"}, "--set mask-detector.memory_mb=0",
+                 "memory_mb is a number of MiB > 0");
+  expect_refused({"--set", "mask-detector.cpuset=0-1"}, "--set mask-detector.cpuset=0-1",
+                 "does not model cpusets");
 }
 
 }  // namespace
