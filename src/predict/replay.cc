@@ -31,6 +31,15 @@ std::vector<sim::ScenarioRun> ReplayScenarios(const sim::Scenario& base,
                          Join(simulated) + ", the measurements in " + measured.path + " have " +
                          Join(recorded));
   }
+  // A run parameter given with --set would be replaced by each run's own value while its name
+  // still labels the run: refused, so that the records never say what was not simulated.
+  for (const auto& [name, value] : base.parameters) {
+    if (sim::ParseConfigurationParameter(workflow, name)) {
+      throw InputError(SourceLocation{"--set " + name + "=" + value},
+                       "--replay simulates each measured run with its own " + name +
+                           ": it cannot be set as well");
+    }
+  }
   const std::string source = workflow.component(workflow.Sources().front()).name;
   const bool reserves_cores = measured.backend != "local";
 

@@ -19,8 +19,9 @@ namespace twinprof::predict {
 //  - the workload replaced by the run's uploads: each job of the first source component, at its
 //    t_submit, of its input_bytes;
 //  - the run's parameters (same names and values) and its run_id and repetition.
-// Throws InputError when the scenario's components are not the measured ones, or a parameter
-// value is not a number where one is needed.
+// Throws InputError when the scenario's components are not the measured ones, a parameter
+// value is not a number where one is needed, or `base` was given a run parameter (`--set
+// split-video.cpu=2`: each run's own value replaces it).
 std::vector<sim::ScenarioRun> ReplayScenarios(const sim::Scenario& base,
                                               const MeasuredRuns& measured);
 

@@ -238,6 +238,17 @@ TEST_F(ValidateCommand, ASweepOverTheMeasuredParameterNamesJoinsTheMeasurements)
   EXPECT_EQ(json["predictors"][0]["joined"], 2) << json["predictors"].dump();
 }
 
+// --replay takes each run's parameters: one given with --set as well is refused, naming it.
+TEST_F(ValidateCommand, AReplayRefusesARunParameterSetByHand) {
+  auto result = RunTwinprof({"simulate", "tests/data/predict/burn-scenario.yaml", "--replay",
+                             (dir_ / "measured").string(), "--set", "burn.cpu=2", "-o",
+                             (dir_ / "replay-set").string()});
+  EXPECT_EQ(result.exit_status, 2);
+  EXPECT_EQ(result.err.rfind("--set burn.cpu=2: error: ", 0), 0u) << result.err;
+  EXPECT_NE(result.err.find("with its own burn.cpu"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(dir_ / "replay-set/jobs.csv"));
+}
+
 TEST_F(ValidateCommand, AReplayOfAnotherWorkflowIsRefused) {
   auto result = RunTwinprof({"simulate", "experiments/sim/edge-cloud/scenario.yaml", "--replay",
                              (dir_ / "measured").string(), "-o", (dir_ / "other").string()});
