@@ -71,7 +71,7 @@ ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Nod
   file.ExpectMap(node, "a component behaviour");
   file.CheckKeys(node,
                  {"work", "model", "serial_fraction", "output", "speed_factor", "interference",
-                  "service_time"},
+                  "service_time", "cold_service_time"},
                  "a component behaviour", nullptr);
   ComponentBehaviour behaviour;
   if (YAML::Node model = YamlFile::Optional(node, "model"); model) {
@@ -100,6 +100,14 @@ ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Nod
     behaviour.service_time = ParseServiceTime(file, time);
     if (!behaviour.service_time.FromModel() && YamlFile::Optional(node, "work")) {
       file.Fail(time, "give either work or a service_time distribution, not both");
+    }
+  }
+  if (YAML::Node time = YamlFile::Optional(node, "cold_service_time"); time) {
+    behaviour.cold_service_time = ParseServiceTime(file, time, "cold_service_time");
+    if (behaviour.cold_service_time.FromModel()) {
+      file.Fail(time,
+                "cold_service_time must be a distribution (leave it out to draw cold requests' "
+                "times as warm ones')");
     }
   }
   if (YAML::Node serial = YamlFile::Optional(node, "serial_fraction"); serial) {

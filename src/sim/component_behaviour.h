@@ -31,7 +31,11 @@
 //
 // Instead of the work, a component may draw each job's compute time on an idle node from a
 // distribution (`service_time`, sim/service_time.h); the time is then turned into work with the
-// same formula, so contention is still simulated.
+// same formula, so contention is still simulated. A cold request (one its container started for,
+// or that waited for a starting container; every asynchronous job) may draw from a distribution
+// of its own (`cold_service_time`): a fresh runtime's first request is often slower (lazy
+// loading, JIT, empty caches), and serverless models such as SimFaaS give the cold request's
+// duration as one distribution.
 // With `model: PATH` an ML model predicts each job's compute seconds instead (the hybrid), turned
 // into work the same way. See compute_time_model.h.
 #pragma once
@@ -66,6 +70,8 @@ struct ComponentBehaviour {
   std::shared_ptr<const ComputeTimeModel> compute_model;
 
   ServiceTime service_time;  // kModel: the work above
+  // The compute time of a cold request; kModel (absent): as a warm one's.
+  ServiceTime cold_service_time;
 
   double SpeedFactor(const std::string& node_type) const;
   double Interference(const std::string& node_type) const;
@@ -93,7 +99,8 @@ struct ComponentBehaviour {
 // model file that does not exist,
 // and (when `platform` is given) node types the platform lacks.
 // or with `service_time: {distribution: exponential, mean: 2s}` (sim/service_time.h) instead of
-// `work`. Every key is optional (defaults above). Throws InputError at the offending node:
+// `work`, and `cold_service_time: {distribution: ...}` (a distribution, not `model`) for cold
+// requests. Every key is optional (defaults above). Throws InputError at the offending node:
 // negative numbers, a serial fraction outside [0, 1], a speed factor that is not positive, a bad
 // distribution, `work` beside a service_time distribution, unknown keys, and (when `platform` is
 // given) node types the platform lacks.

@@ -34,8 +34,10 @@ int64_t MaxConcurrentJobs(const NodePool& pool, const PodRequest& request) {
 
 // A seed of its own for each component's service times, so that changing one component's
 // distribution leaves the arrivals and the other components' draws alone (SplitMix64's mixer).
-uint64_t ComponentSeed(uint64_t seed, workflow::ComponentId id) {
-  uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (static_cast<uint64_t>(id) + 1);
+// `stream` tells apart a component's streams: 0 service times, 1 cold service times, 2 routing.
+uint64_t ComponentSeed(uint64_t seed, workflow::ComponentId id, uint64_t stream = 0) {
+  uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (static_cast<uint64_t>(id) + 1) +
+               0xd1b54a32d192ed03ULL * stream;
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
@@ -87,6 +89,9 @@ JobFlow::JobFlow(const Scenario& scenario, const platform::SimGridPlatform& plat
     if (!state.behaviour.service_time.FromModel()) {
       state.service_times.emplace(ComponentSeed(scenario_.workload.seed, id));
     }
+    if (!state.behaviour.cold_service_time.FromModel()) {
+      state.cold_service_times.emplace(ComponentSeed(scenario_.workload.seed, id, 1));
+    }
     state.cluster = ClusterIndex(scenario_.platform, state.deployment.cluster);
     state.eligible = pool_->EligibleNodes(state.deployment, workflow.component(id).images);
     state.request.eligible = &state.eligible;
@@ -97,7 +102,8 @@ JobFlow::JobFlow(const Scenario& scenario, const platform::SimGridPlatform& plat
     int64_t slots = state.deployment.parallelism > 0 ? state.deployment.parallelism : fit;
     state.slots = static_cast<int>(std::max<int64_t>(1, std::min(slots, fit)));
     if (const SyncSettings& sync = state.deployment.sync; sync.enabled) {
-      state.sync = std::make_unique<SyncContainers>(sync);
+      state.sync =
+          std::make_unique<SyncContainers>(sync, ComponentSeed(scenario_.workload.seed, id, 2));
       int64_t containers = sync.max_scale > 0 ? std::min<int64_t>(sync.max_scale, fit) : fit;
       state.sync_capped = sync.max_scale > 0 && sync.max_scale <= fit;
       state.slots = static_cast<int>(std::max<int64_t>(1, containers) * sync.container_concurrency);
@@ -140,6 +146,11 @@ void JobFlow::Submit(int component, Job job) {
   ComponentState& state = components_[component];
   job.number = ++state.submitted;
   if (state.service_times) job.service_s = state.service_times->Draw(state.behaviour.service_time);
+  // Every asynchronous job is a cold start; a synchronous request learns whether it is one when a
+  // container takes it (ColdServiceTime).
+  if (state.cold_service_times && !state.deployment.sync.enabled) {
+    job.service_s = state.cold_service_times->Draw(state.behaviour.cold_service_time);
+  }
   ++outstanding_;
   if (state.deployment.sync.enabled) {
     SubmitSync(state, job);

@@ -84,8 +84,10 @@ class JobFlow {
     std::deque<Job> queue;
     std::deque<Worker*> idle;
     int64_t submitted = 0;
-    // Draws service times when the behaviour gives a distribution.
+    // Draws service times when the behaviour gives a distribution; cold requests' times from
+    // their own stream when it gives cold_service_time.
     std::optional<ServiceTimeSampler> service_times;
+    std::optional<ServiceTimeSampler> cold_service_times;
     // Synchronous services only: the containers, the requests waiting for a slot, the pending
     // containers (container, pool ticket; newest last), and the keep-alive actor.
     std::unique_ptr<SyncContainers> sync;
@@ -189,6 +191,9 @@ class JobFlow {
   std::optional<SyncTask> ContainerReady(ComponentState& component, const SyncTask& start,
                                          double t_pod_start, double t_container_start);
   bool TakeNextQueued(ComponentState& component, SyncTask& task);
+  // A request turned out cold (its container was not ready when it came): its compute time is
+  // drawn again from cold_service_time, if the behaviour gives one.
+  void ColdServiceTime(ComponentState& component, Job& job);
   void FreeSlot(ComponentState& component, int container);
   // Timer-driven parts (job_flow_direct.cc). Marks the components whose tasks may run on timers;
   // whether `task` can (no data to move); runs it so; the arrivals.

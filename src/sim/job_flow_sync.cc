@@ -207,6 +207,7 @@ std::optional<JobFlow::SyncTask> JobFlow::ContainerReady(ComponentState& compone
     mine = start;
     mine->kind = SyncTask::Kind::kServe;
     mine->cold = true;
+    ColdServiceTime(component, mine->job);
     mine->t_pod_start = std::max(start.job.t_submit, t_pod_start);
     mine->t_container_start = t_container_start;
   }
@@ -217,6 +218,7 @@ std::optional<JobFlow::SyncTask> JobFlow::ContainerReady(ComponentState& compone
     serve.job = component.sync_queue.front();
     component.sync_queue.pop_front();
     serve.cold = true;
+    ColdServiceTime(component, serve.job);
     serve.t_pod_start = std::max(serve.job.t_submit, t_pod_start);
     serve.t_container_start = t_container_start;
     sync.TakeSlot(container);
@@ -232,6 +234,11 @@ std::optional<JobFlow::SyncTask> JobFlow::ContainerReady(ComponentState& compone
     component.keeper->resume();
   }
   return mine;
+}
+
+void JobFlow::ColdServiceTime(ComponentState& component, Job& job) {
+  if (!component.cold_service_times) return;
+  job.service_s = component.cold_service_times->Draw(component.behaviour.cold_service_time);
 }
 
 bool JobFlow::TakeNextQueued(ComponentState& component, SyncTask& task) {

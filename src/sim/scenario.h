@@ -25,6 +25,15 @@ enum class NodePolicy {
   kLeastAllocated,  // the node with the smallest fraction of its cpu and memory requested
 };
 
+// Which ready container with a free slot a request goes to, when several have one: a property of
+// the platform's load balancer (docs/formats.md, "routing").
+enum class Routing {
+  kMostRecentlyUsed,  // the one whose slot was freed last (the least recently used ones expire)
+  kNewest,            // the one created last (SimFaaS)
+  kOldest,            // the one created first
+  kRandom,            // any, uniformly (kube-proxy's random endpoint)
+};
+
 // A synchronous service (OSCAR /run, Knative underneath): requests go to warm containers, which
 // stay up after serving; see sim/sync_service.h for the model.
 struct SyncSettings {
@@ -35,6 +44,7 @@ struct SyncSettings {
   int max_scale = 0;              // 0 = as many as the nodes hold
   bool reject_when_full = false;  // at max_scale: reject a request instead of queueing it
   double init_s = 0;              // application init in a new container, after it starts
+  Routing routing = Routing::kMostRecentlyUsed;  // among ready containers with a free slot
   // `autoscaler: knative`: Knative's KPA decides how many containers run (keep_alive unused);
   // otherwise a container starts per request that finds none free (sim/sync_service.h).
   bool knative = false;

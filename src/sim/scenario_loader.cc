@@ -211,6 +211,9 @@ void ReadBehaviours(const YamlFile& file, const YAML::Node& node,
       if (YamlFile::Optional(entry.second, "interference")) {
         merged.interference = parsed.interference;
       }
+      if (YamlFile::Optional(entry.second, "cold_service_time")) {
+        merged.cold_service_time = parsed.cold_service_time;
+      }
       parsed = merged;
     }
     behaviours[*id] = parsed;
@@ -228,7 +231,7 @@ void ReadSyncSettings(const YamlFile& file, const YAML::Node& node, SyncSettings
     sync.enabled = name == "sync";
   }
   for (const char* key : {"container_concurrency", "keep_alive", "min_scale", "max_scale",
-                          "reject_when_full", "init_time", "autoscaler", "knative"}) {
+                          "reject_when_full", "init_time", "routing", "autoscaler", "knative"}) {
     if (YAML::Node value = YamlFile::Optional(node, key); value && !sync.enabled) {
       file.Fail(value, std::string(key) + " applies only to synchronous services (mode: sync)");
     }
@@ -251,6 +254,21 @@ void ReadSyncSettings(const YamlFile& file, const YAML::Node& node, SyncSettings
   }
   if (YAML::Node value = YamlFile::Optional(node, "init_time"); value) {
     sync.init_s = file.Duration(value, "init_time");
+  }
+  if (YAML::Node value = YamlFile::Optional(node, "routing"); value) {
+    const std::string name = file.String(value, "routing");
+    if (name == "most-recently-used") {
+      sync.routing = Routing::kMostRecentlyUsed;
+    } else if (name == "newest") {
+      sync.routing = Routing::kNewest;
+    } else if (name == "oldest") {
+      sync.routing = Routing::kOldest;
+    } else if (name == "random") {
+      sync.routing = Routing::kRandom;
+    } else {
+      file.Fail(value,
+                "routing must be most-recently-used, newest, oldest or random, not '" + name + "'");
+    }
   }
   if (YAML::Node value = YamlFile::Optional(node, "autoscaler"); value) {
     std::string name = file.String(value, "autoscaler");
@@ -415,7 +433,7 @@ class ScenarioLoad {
       file_.CheckKeys(entry.second,
                       {"cpu", "cpu_limit", "memory", "parallelism", "mode", "container_concurrency",
                        "keep_alive", "min_scale", "max_scale", "reject_when_full", "init_time",
-                       "autoscaler", "knative"},
+                       "routing", "autoscaler", "knative"},
                       "resources", nullptr);
       ComponentDeployment& deployment = scenario_.deployments[id];
       deployment.where = file_.Where(entry.second);

@@ -24,56 +24,57 @@ double ServiceTime::Mean() const {
 
 namespace {
 
-// A duration that must be > 0 (or >= 0 when `zero_allowed`).
-double Seconds(const YamlFile& file, const YAML::Node& node, const std::string& what,
-               bool zero_allowed) {
-  const double seconds = file.Duration(node, what);
+// A duration that must be > 0 (or >= 0 when `zero_allowed`); `key` names the distribution.
+double Seconds(const YamlFile& file, const YAML::Node& node, const std::string& key,
+               const std::string& what, bool zero_allowed) {
+  const double seconds = file.Duration(node, key + " " + what);
   if (zero_allowed ? !(seconds >= 0) : !(seconds > 0)) {
-    file.Fail(node, "service_time " + what + " must be a duration " +
-                        (zero_allowed ? ">= 0" : "> 0") + ", not '" + node.Scalar() + "'");
+    file.Fail(node, key + " " + what + " must be a duration " + (zero_allowed ? ">= 0" : "> 0") +
+                        ", not '" + node.Scalar() + "'");
   }
   return seconds;
 }
 
 }  // namespace
 
-ServiceTime ParseServiceTime(const YamlFile& file, const YAML::Node& node) {
+ServiceTime ParseServiceTime(const YamlFile& file, const YAML::Node& node, const std::string& key) {
   ServiceTime time;
   if (node.IsScalar()) {
     const std::string name = node.Scalar();
     if (name != "model") {
-      file.Fail(node, "service_time must be 'model' or a distribution map, not '" + name + "'");
+      file.Fail(node, key + " must be 'model' or a distribution map, not '" + name + "'");
     }
     return time;
   }
-  file.ExpectMap(node, "service_time ('model', {distribution: ...} or {values: [...]})");
+  file.ExpectMap(node, key + " ('model', {distribution: ...} or {values: [...]})");
   if (YAML::Node values = YamlFile::Optional(node, "values"); values) {
-    file.CheckKeys(node, {"values"}, "service_time", nullptr);
-    file.ExpectSequence(values, "service_time values (a list of durations)");
+    file.CheckKeys(node, {"values"}, key, nullptr);
+    file.ExpectSequence(values, key + " values (a list of durations)");
     time.kind = ServiceTime::Kind::kEmpirical;
     for (const YAML::Node& value : values) {
-      time.values_s.push_back(Seconds(file, value, "value", /*zero_allowed=*/true));
+      time.values_s.push_back(Seconds(file, value, key, "value", /*zero_allowed=*/true));
     }
-    if (time.values_s.empty()) file.Fail(values, "service_time values: the list is empty");
+    if (time.values_s.empty()) file.Fail(values, key + " values: the list is empty");
     return time;
   }
   const YAML::Node kind = file.Required(node, "distribution");
-  const std::string name = file.String(kind, "service_time distribution");
+  const std::string name = file.String(kind, key + " distribution");
   if (name == "deterministic" || name == "fixed") {
-    file.CheckKeys(node, {"distribution", "value"}, "service_time", nullptr);
+    file.CheckKeys(node, {"distribution", "value"}, key, nullptr);
     time.kind = ServiceTime::Kind::kDeterministic;
-    time.mean_s = Seconds(file, file.Required(node, "value"), "value", /*zero_allowed=*/true);
+    time.mean_s = Seconds(file, file.Required(node, "value"), key, "value", /*zero_allowed=*/true);
   } else if (name == "exponential") {
-    file.CheckKeys(node, {"distribution", "mean"}, "service_time", nullptr);
+    file.CheckKeys(node, {"distribution", "mean"}, key, nullptr);
     time.kind = ServiceTime::Kind::kExponential;
-    time.mean_s = Seconds(file, file.Required(node, "mean"), "mean", /*zero_allowed=*/false);
+    time.mean_s = Seconds(file, file.Required(node, "mean"), key, "mean", /*zero_allowed=*/false);
   } else if (name == "lognormal" || name == "log-normal") {
-    file.CheckKeys(node, {"distribution", "mean", "stddev"}, "service_time", nullptr);
+    file.CheckKeys(node, {"distribution", "mean", "stddev"}, key, nullptr);
     time.kind = ServiceTime::Kind::kLogNormal;
-    time.mean_s = Seconds(file, file.Required(node, "mean"), "mean", /*zero_allowed=*/false);
-    time.stddev_s = Seconds(file, file.Required(node, "stddev"), "stddev", /*zero_allowed=*/true);
+    time.mean_s = Seconds(file, file.Required(node, "mean"), key, "mean", /*zero_allowed=*/false);
+    time.stddev_s =
+        Seconds(file, file.Required(node, "stddev"), key, "stddev", /*zero_allowed=*/true);
   } else {
-    file.Fail(kind, "service_time distribution '" + name +
+    file.Fail(kind, key + " distribution '" + name +
                         "' is not one of deterministic, exponential, lognormal (or give "
                         "values: [...], or 'model')");
   }

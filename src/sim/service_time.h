@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "core/yaml_file.h"
@@ -40,10 +41,12 @@ struct ServiceTime {
   double Mean() const;
 };
 
-// Reads `model` or a distribution map. Throws InputError at the offending node: an unknown
-// distribution name, a mean or value not > 0 (a deterministic value may be 0), a negative
-// standard deviation, an empty or negative list, unknown keys.
-ServiceTime ParseServiceTime(const YamlFile& file, const YAML::Node& node);
+// Reads `model` or a distribution map; `key` names it in messages (`service_time`,
+// `cold_service_time`). Throws InputError at the offending node: an unknown distribution name, a
+// mean or value not > 0 (a deterministic value may be 0), a negative standard deviation, an
+// empty or negative list, unknown keys.
+ServiceTime ParseServiceTime(const YamlFile& file, const YAML::Node& node,
+                             const std::string& key = "service_time");
 
 class ServiceTimeSampler {
  public:

@@ -6,12 +6,21 @@ namespace twinprof::sim {
 
 int SyncContainers::Add(Container container) {
   containers_.push_back(container);
+  free_position_.push_back(-1);
   ++alive_;
   most_alive_ = std::max(most_alive_, alive_);
   return static_cast<int>(containers_.size()) - 1;
 }
 
 std::optional<int> SyncContainers::TakeWarm() {
+  if (settings_.routing != Routing::kMostRecentlyUsed) {
+    const std::optional<int> picked = PickFree();
+    if (!picked) return std::nullopt;
+    Container& c = containers_[*picked];
+    ++c.busy;
+    if (c.busy >= settings_.container_concurrency) MarkFull(*picked);
+    return picked;
+  }
   while (!warm_.empty()) {
     const Entry entry = warm_.back();
     Container& c = containers_[entry.container];
@@ -27,7 +36,14 @@ std::optional<int> SyncContainers::TakeWarm() {
   return std::nullopt;
 }
 
-void SyncContainers::TakeSlot(int container) { ++containers_[container].busy; }
+void SyncContainers::TakeSlot(int container) {
+  Container& c = containers_[container];
+  ++c.busy;
+  if (settings_.routing != Routing::kMostRecentlyUsed &&
+      c.busy >= settings_.container_concurrency) {
+    MarkFull(container);
+  }
+}
 
 bool SyncContainers::Release(int container, double now) {
   Container& c = containers_[container];
@@ -68,7 +84,14 @@ void SyncContainers::MarkReady(int container) {
 void SyncContainers::Publish(int container, double now) {
   Container& c = containers_[container];
   ++c.generation;
-  if (c.busy < settings_.container_concurrency) warm_.push_back({container, c.generation, now});
+  const bool has_room = c.busy < settings_.container_concurrency;
+  if (settings_.routing == Routing::kMostRecentlyUsed) {
+    if (has_room) warm_.push_back({container, c.generation, now});
+  } else if (has_room) {
+    MarkFree(container);
+  } else {
+    MarkFull(container);
+  }
   if (c.busy == 0) idle_.push_back({container, c.generation, now});
 }
 
@@ -78,6 +101,52 @@ void SyncContainers::Remove(int container) {
   if (c.state == State::kStarting) --starting_;
   c.state = State::kGone;
   --alive_;
+  if (settings_.routing != Routing::kMostRecentlyUsed) MarkFull(container);
+}
+
+void SyncContainers::MarkFree(int container) {
+  if (settings_.routing == Routing::kRandom) {
+    if (free_position_[container] >= 0) return;
+    free_position_[container] = static_cast<int>(free_list_.size());
+    free_list_.push_back(container);
+    return;
+  }
+  free_.insert(container);
+}
+
+void SyncContainers::MarkFull(int container) {
+  if (settings_.routing == Routing::kRandom) {
+    const int position = free_position_[container];
+    if (position < 0) return;
+    const int last = free_list_.back();  // takes the removed one's place
+    free_list_[position] = last;
+    free_position_[last] = position;
+    free_list_.pop_back();
+    free_position_[container] = -1;
+    return;
+  }
+  free_.erase(container);
+}
+
+std::optional<int> SyncContainers::PickFree() {
+  switch (settings_.routing) {
+    case Routing::kNewest:
+      if (free_.empty()) return std::nullopt;
+      return *free_.rbegin();
+    case Routing::kOldest:
+      if (free_.empty()) return std::nullopt;
+      return *free_.begin();
+    case Routing::kRandom: {
+      if (free_list_.empty()) return std::nullopt;
+      // A uniform double in [0, 1) from the top 53 bits: the same picks on every standard
+      // library (std::uniform_int_distribution's algorithm is the library's choice).
+      const double u = static_cast<double>(random_() >> 11) * 0x1.0p-53;
+      return free_list_[static_cast<size_t>(u * static_cast<double>(free_list_.size()))];
+    }
+    case Routing::kMostRecentlyUsed:
+      break;
+  }
+  return std::nullopt;  // most-recently-used keeps warm_ instead
 }
 
 std::optional<std::pair<int, double>> SyncContainers::OldestIdle() {

@@ -3,7 +3,8 @@
 //
 // The model (docs/architecture.md, "Simulator"; docs/formats.md, "Scenario"):
 // - a request goes to a ready container with a free slot (`container_concurrency` requests at a
-//   time), the most recently used one; it then has no wait and no cold start;
+//   time), the one `routing` picks (the most recently used one, the newest or oldest by creation,
+//   or any at random); it then has no wait and no cold start;
 // - otherwise it joins the service's FIFO queue, and a new container is started for it when the
 //   queue holds more requests than the starting containers have slots and there are fewer than
 //   `max_scale` containers. A new container needs a node with room for its cpu and memory
@@ -27,6 +28,8 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <random>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -43,10 +46,14 @@ class SyncContainers {
     kGone,      // removed, or cancelled while pending
   };
 
-  explicit SyncContainers(const SyncSettings& settings) : settings_(settings) {}
+  // `seed` drives the choices of `routing: random` only.
+  explicit SyncContainers(const SyncSettings& settings, uint64_t seed = 1)
+      : settings_(settings), random_(seed) {}
 
   // --- Requests.
-  // Takes a slot of the ready container with a free slot used most recently, if any.
+  // Takes a slot of a ready container with a free slot, if any: the one settings().routing picks.
+  // Containers are numbered in creation order (CreatePending, CreateReady), which is what
+  // `newest` and `oldest` go by.
   std::optional<int> TakeWarm();
   // Takes a slot of `container` (ready, with room): a queued request it serves.
   void TakeSlot(int container);
@@ -104,13 +111,26 @@ class SyncContainers {
   };
 
   int Add(Container container);
+  // The ready containers with a free slot, for the routings other than most-recently-used (which
+  // keeps `warm_`): `container` has a free slot now, or no longer has one (full or removed).
+  // Both are idempotent.
+  void MarkFree(int container);
+  void MarkFull(int container);
+  std::optional<int> PickFree();
 
   SyncSettings settings_;
   std::vector<Container> containers_;
-  // Ready containers with a free slot, most recently used last; idle ones, longest idle first.
-  // Entries go stale (generation) instead of being searched for and erased.
+  // Ready containers with a free slot, most recently used last (most-recently-used routing);
+  // idle ones, longest idle first. Entries go stale (generation) instead of being searched for
+  // and erased.
   std::deque<Entry> warm_;
   std::deque<Entry> idle_;
+  // Other routings: the ready containers with a free slot, exactly; by number (newest, oldest),
+  // or as a list with each member's position in it (random: O(1) draw and removal).
+  std::set<int> free_;
+  std::vector<int> free_list_;
+  std::vector<int> free_position_;  // per container; -1 = not in free_list_
+  std::mt19937_64 random_;
   int alive_ = 0;
   int pending_ = 0;
   int starting_ = 0;

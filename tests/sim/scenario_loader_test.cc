@@ -84,11 +84,15 @@ TEST(LoadScenario, SimFaasServiceTimeExample) {
   const sim::ServiceTime& time = scenario.behaviours[function].service_time;
   EXPECT_EQ(time.kind, sim::ServiceTime::Kind::kExponential);
   EXPECT_DOUBLE_EQ(time.mean_s, 1.991);
+  const sim::ServiceTime& cold = scenario.behaviours[function].cold_service_time;
+  EXPECT_EQ(cold.kind, sim::ServiceTime::Kind::kExponential);
+  EXPECT_DOUBLE_EQ(cold.mean_s, 2.244);
   const sim::SyncSettings& sync = scenario.deployments[function].sync;
   EXPECT_TRUE(sync.enabled);
   EXPECT_EQ(sync.keep_alive_s, 600);
   EXPECT_TRUE(sync.reject_when_full);
-  EXPECT_DOUBLE_EQ(sync.init_s, 0.253);
+  EXPECT_EQ(sync.init_s, 0);
+  EXPECT_EQ(sync.routing, sim::Routing::kNewest);
   EXPECT_FALSE(sync.knative);
   std::string docs = ReadAll(std::string(TWINPROF_SOURCE_DIR) + "/docs/formats.md");
   EXPECT_NE(docs.find(ReadAll(path)), std::string::npos) << "formats.md does not quote " << path;
@@ -136,6 +140,31 @@ TEST(LoadScenario, ServiceTimeDistributions) {
   EXPECT_DOUBLE_EQ(empirical.Mean(), 3);
   EXPECT_THROW(with("{distribution: exponential, mean: 0s}"), InputError);
   EXPECT_THROW(with("gamma"), InputError);
+}
+
+// Every `routing` of docs/formats.md; most-recently-used when absent.
+TEST(LoadScenario, SyncRoutings) {
+  const std::string path =
+      std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/simfaas/scenario.yaml";
+  auto with = [&](const std::string& value) {
+    return sim::LoadScenario(path, {{"resources.function.routing", value}})
+        .deployments[0]
+        .sync.routing;
+  };
+  EXPECT_EQ(with("most-recently-used"), sim::Routing::kMostRecentlyUsed);
+  EXPECT_EQ(with("newest"), sim::Routing::kNewest);
+  EXPECT_EQ(with("oldest"), sim::Routing::kOldest);
+  EXPECT_EQ(with("random"), sim::Routing::kRandom);
+  EXPECT_THROW(with("round-robin"), InputError);
+  EXPECT_EQ(sim::LoadScenario(kExample).deployments[0].sync.routing,
+            sim::Routing::kMostRecentlyUsed);
+  // cold_service_time: any distribution, not `model`.
+  sim::Scenario lognormal = sim::LoadScenario(path, {{"behaviour.function.cold_service_time",
+                                                      "{distribution: lognormal, mean: 3s, "
+                                                      "stddev: 1s}"}});
+  EXPECT_EQ(lognormal.behaviours[0].cold_service_time.kind, sim::ServiceTime::Kind::kLogNormal);
+  EXPECT_THROW(sim::LoadScenario(path, {{"behaviour.function.cold_service_time", "model"}}),
+               InputError);
 }
 
 TEST(LoadScenario, OverridesReplaceAndAddValues) {

@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "sim/process_pool.h"
 #include "sim/simulation.h"
@@ -194,6 +197,113 @@ TEST(SyncService, SimultaneousRequestsStartTwoContainers) {
     ExpectClose(job.t_finish, kScheduling + kColdWithPull + kCompute, job.job_id + " finish");
   }
   EXPECT_EQ(outcome.summary.result.image_pulls, 1);
+}
+
+// Routing among idle containers, seen from the records: three requests at t = 0 start three
+// containers, one per 1-core node (first-fit, so in creation order), computing 4, 6 and 2 s
+// (input bytes x 1e9 flops per byte): they are freed third, first, second. A fourth request at
+// t = 30, within keep_alive, finds all three idle and goes to the one its routing promises: the
+// most recently used (the second), the newest (the third), the oldest (the first), or any
+// (random: over 12 seeds, more than one of them, and only those).
+TEST(SyncService, EachRoutingSendsTheRequestToTheContainerItPromises) {
+  struct Run {
+    sim::Routing routing;
+    uint64_t seed;
+  };
+  std::vector<Run> runs = {
+      {sim::Routing::kMostRecentlyUsed, 1}, {sim::Routing::kNewest, 1}, {sim::Routing::kOldest, 1}};
+  for (uint64_t seed = 1; seed <= 12; ++seed) runs.push_back({sim::Routing::kRandom, seed});
+  std::vector<std::vector<std::string>> nodes(runs.size());
+  sim::RunInChildProcesses(
+      runs.size(), 2,
+      [&runs](size_t i) {
+        sim::SyncSettings sync;
+        sync.keep_alive_s = 100;
+        sync.routing = runs[i].routing;
+        sim::Scenario scenario = SyncScenario(sync, 4, 0);
+        scenario.platform.node_types[0].cores = 1;
+        scenario.platform.clusters[0].nodes = {{"n", 3}};
+        scenario.node_policy = sim::NodePolicy::kFirstFit;
+        scenario.behaviours[0].work_base = 0;
+        scenario.behaviours[0].work_per_byte = 1e9;
+        scenario.workload.uploads = {{0, 4}, {0, 6}, {0, 2}, {30, 1}};
+        scenario.workload.seed = runs[i].seed;
+        Outcome outcome = Simulate(scenario);
+        std::string out;
+        for (const JobRecord& job : outcome.jobs) {
+          out += job.node + " " + (job.cold_start_s() > 0 ? "cold" : "warm") + "\n";
+        }
+        return out;
+      },
+      [&nodes](size_t i, sim::ChildOutcome outcome) {
+        ASSERT_TRUE(outcome.ok) << outcome.failure;
+        std::istringstream in(outcome.output);
+        std::string node, start;
+        while (in >> node >> start) nodes[i].push_back(node + " " + start);
+      });
+  for (const std::vector<std::string>& run : nodes) ASSERT_EQ(run.size(), 4u);
+  const std::vector<std::string>& first = nodes[0];
+  EXPECT_NE(first[0], first[1]);
+  EXPECT_NE(first[1], first[2]);
+  EXPECT_NE(first[0], first[2]);
+  auto warm = [](const std::string& cold_record) {
+    return cold_record.substr(0, cold_record.find(' ')) + " warm";
+  };
+  for (size_t i = 0; i < runs.size(); ++i) {
+    for (int k = 0; k < 3; ++k) EXPECT_EQ(nodes[i][k], first[k]) << "run " << i;  // same start
+  }
+  EXPECT_EQ(nodes[0][3], warm(first[1])) << "most-recently-used";
+  EXPECT_EQ(nodes[1][3], warm(first[2])) << "newest";
+  EXPECT_EQ(nodes[2][3], warm(first[0])) << "oldest";
+  std::set<std::string> random;
+  for (size_t i = 3; i < runs.size(); ++i) {
+    EXPECT_TRUE(nodes[i][3] == warm(first[0]) || nodes[i][3] == warm(first[1]) ||
+                nodes[i][3] == warm(first[2]))
+        << nodes[i][3];
+    random.insert(nodes[i][3]);
+  }
+  EXPECT_GE(random.size(), 2u);  // all 12 alike by chance: 3 x (1/3)^12 = 6e-6
+}
+
+// cold_service_time: a cold request computes for a time of its own distribution (here always
+// 7 s), a warm one for service_time's (4 s). With container_concurrency 2 and max_scale 1, the
+// second request at t = 0 waits for the starting container: it is cold too. The third, at
+// t = 20, finds the container warm.
+TEST(SyncService, ColdRequestsDrawTheirOwnServiceTime) {
+  sim::SyncSettings sync;
+  sync.max_scale = 1;
+  sync.container_concurrency = 2;
+  sync.keep_alive_s = 100;
+  sim::Scenario scenario = SyncScenario(sync, 3, 0);
+  scenario.workload.uploads = {{0, 0}, {0, 0}, {20, 0}};
+  sim::ComponentBehaviour& behaviour = scenario.behaviours[0];
+  behaviour.work_base = 0;
+  behaviour.service_time.kind = sim::ServiceTime::Kind::kDeterministic;
+  behaviour.service_time.mean_s = kCompute;
+  behaviour.cold_service_time.kind = sim::ServiceTime::Kind::kDeterministic;
+  behaviour.cold_service_time.mean_s = 7;
+  Outcome outcome = Simulate(scenario);
+  ASSERT_EQ(outcome.jobs.size(), 3u);
+  ExpectClose(outcome.jobs[0].compute_s(), 7, "first (cold) compute");
+  ExpectClose(outcome.jobs[1].compute_s(), 7, "second (waited for the new container) compute");
+  ExpectClose(outcome.jobs[1].cold_start_s(), kColdWithPull, "second cold start");
+  ExpectClose(outcome.jobs[2].cold_start_s(), 0, "third is warm");
+  ExpectClose(outcome.jobs[2].compute_s(), kCompute, "third (warm) compute");
+}
+
+// Every job of an asynchronous component starts its own container: all draw cold_service_time.
+TEST(SyncService, AsynchronousJobsDrawColdServiceTime) {
+  sim::Scenario scenario = SyncScenario(sim::SyncSettings{}, 2, 12);
+  scenario.deployments[0].sync = sim::SyncSettings{};  // mode: async
+  sim::ComponentBehaviour& behaviour = scenario.behaviours[0];
+  behaviour.work_base = 0;
+  behaviour.service_time.kind = sim::ServiceTime::Kind::kDeterministic;
+  behaviour.service_time.mean_s = kCompute;
+  behaviour.cold_service_time.kind = sim::ServiceTime::Kind::kDeterministic;
+  behaviour.cold_service_time.mean_s = 7;
+  Outcome outcome = Simulate(scenario);
+  ASSERT_EQ(outcome.jobs.size(), 2u);
+  for (const JobRecord& job : outcome.jobs) ExpectClose(job.compute_s(), 7, job.job_id);
 }
 
 // Where a service's node can never hold more computing than it has cores, its requests run on

@@ -4,6 +4,8 @@
 # SimFaaS's figures. At 10^6 requests a run has only ~1,400 (λ 0.9/s) or ~2,000 (λ 10/s) cold
 # starts, so one seed's P(cold) is off by a few percent by chance alone; the mean over seeds is not.
 #   experiments/sim/simfaas/seeds.sh [TWINPROF_BINARY] [REQUESTS] [SEEDS]  (from the repository root)
+# SIMULATE_ARGS (split on spaces) is passed to every `twinprof simulate`, e.g. another routing:
+#   SIMULATE_ARGS="--set resources.function.routing=random" experiments/sim/simfaas/seeds.sh
 set -eu
 twinprof=${1:-build/src/cli/twinprof}
 requests=${2:-1000000}
@@ -15,8 +17,9 @@ for case in "scenario 0.001381 7.7005" "scenario-busy 0.002007 13.355"; do
   set -- $case
   seed=1
   while [ "$seed" -le "$seeds" ]; do
+    # shellcheck disable=SC2086  # SIMULATE_ARGS is a list of words
     "$twinprof" simulate "$here/$1.yaml" -o "$out/$1-$seed" --seed "$seed" \
-      --set "workload.files=$requests" > /dev/null
+      --set "workload.files=$requests" ${SIMULATE_ARGS:-} > /dev/null
     rm -f "$out/$1-$seed/jobs.csv"  # 270 MB at 10^6; only summary.json is read
     seed=$((seed + 1))
   done
