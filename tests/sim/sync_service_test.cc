@@ -310,17 +310,25 @@ TEST(SyncService, AsynchronousJobsDrawColdServiceTime) {
 // SimGrid timers instead of helper actors (job_flow_direct.cc). The same Poisson stream of
 // exponential requests both ways: a cpu limit a hair above the request (the same compute time
 // alone, but the node could be oversubscribed in principle) sends every task to the actors.
-// Every request must get the same times and the same cold or warm start.
-TEST(SyncService, TimedTasksMatchActorTasks) {
+// Every request must get the same times and the same cold or warm start; so with SimFaaS's
+// semantics (routing: newest, cold requests' own exponential times).
+class TimedTasks : public ::testing::TestWithParam<bool> {};
+
+TEST_P(TimedTasks, MatchActorTasks) {
   sim::SyncSettings sync;
   sync.keep_alive_s = 15;
   sync.reject_when_full = true;
+  if (GetParam()) sync.routing = sim::Routing::kNewest;
   sim::Scenario scenario = SyncScenario(sync, 3000, 1.5);
   scenario.workload.exponential = true;
   scenario.workload.seed = 7;
   scenario.behaviours[0].work_base = 0;
   scenario.behaviours[0].service_time.kind = sim::ServiceTime::Kind::kExponential;
   scenario.behaviours[0].service_time.mean_s = 3;
+  if (GetParam()) {
+    scenario.behaviours[0].cold_service_time.kind = sim::ServiceTime::Kind::kExponential;
+    scenario.behaviours[0].cold_service_time.mean_s = 5;
+  }
   std::vector<std::string> runs(2);
   sim::RunInChildProcesses(
       2, 1,
@@ -363,6 +371,12 @@ TEST(SyncService, TimedTasksMatchActorTasks) {
   EXPECT_EQ(jobs, 3000);
   EXPECT_GT(cold, 20);  // keep-alive expiries happen: both paths start containers again
 }
+
+INSTANTIATE_TEST_SUITE_P(SyncService, TimedTasks, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return std::string(info.param ? "NewestWithColdServiceTime"
+                                                         : "MostRecentlyUsed");
+                         });
 
 }  // namespace
 }  // namespace twinprof::test
