@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <set>
+#include <string>
 
 namespace twinprof::calibrate {
 
@@ -13,6 +15,21 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int kOccupancyPasses = 5;
+// The bounds of the fit (work in reference-core seconds, per_byte relative to the mean input).
+constexpr double kMinBase = 1e-9;
+constexpr double kMaxLogRatio = 7;
+constexpr double kMaxInterference = 3;
+
+// A fitted value that ended on a bound of its box: the data ask for a value beyond it, the
+// linearised covariance (which ignores the box) does not describe its uncertainty, and it would
+// inflate the others' through their correlation with it. Such a value is reported "at its bound"
+// and held fixed when the others' standard errors are computed (their errors given it).
+bool AtBound(double value, double lower, double upper) {
+  // The parameters are of order one (seconds of a reference core, fractions, log ratios).
+  const double range = std::isfinite(upper - lower) ? upper - lower : 1.0;
+  const double tolerance = 1e-6 * std::max(1.0, range);
+  return value <= lower + tolerance || value >= upper - tolerance;
+}
 
 // The cores a job with serial fraction s under a cpu limit c keeps busy on average on an idle
 // node: its work over its Amdahl time (the simulator runs the serial part on one thread, the
@@ -272,7 +289,7 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
       AddComputeResiduals(measured, residuals, options.huber_scale, p, problem);
       for (size_t k = 0; k < components; ++k) {
         if (count[k] == 0) continue;
-        problem.SetParameterLowerBound(&p.base[k], 0, 1e-9);
+        problem.SetParameterLowerBound(&p.base[k], 0, kMinBase);
         problem.SetParameterLowerBound(&p.per_byte[k], 0, 0);
         if (!per_byte_free[k]) problem.SetParameterBlockConstant(&p.per_byte[k]);
         problem.SetParameterLowerBound(&p.serial[k], 0, 0);
@@ -283,8 +300,8 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
         if (!ratio_free[pair]) {
           problem.SetParameterBlockConstant(&value);
         } else {
-          problem.SetParameterLowerBound(&value, 0, -7);
-          problem.SetParameterUpperBound(&value, 0, 7);
+          problem.SetParameterLowerBound(&value, 0, -kMaxLogRatio);
+          problem.SetParameterUpperBound(&value, 0, kMaxLogRatio);
         }
       }
       for (auto& [pair, value] : p.interference) {
@@ -292,7 +309,7 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
           problem.SetParameterBlockConstant(&value);
         } else {
           problem.SetParameterLowerBound(&value, 0, 0);
-          problem.SetParameterUpperBound(&value, 0, 3);
+          problem.SetParameterUpperBound(&value, 0, kMaxInterference);
         }
       }
       ceres::Solver::Options solver;
@@ -336,34 +353,39 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
     log_residuals.push_back(std::log(residuals[j].measured) - std::log(model));
   }
   std::vector<const double*> free_blocks;
+  std::set<const double*> at_bound;
   ceres::Problem problem;  // the best parameters again, for ceres::Covariance
   {
     AddComputeResiduals(measured, residuals, options.huber_scale, best, problem);
+    // A free block enters the covariance unless it ended on a bound (AtBound).
+    auto add = [&](double* block, bool free, double lower, double upper) {
+      if (free && AtBound(*block, lower, upper)) at_bound.insert(block);
+      if (free && !at_bound.count(block))
+        free_blocks.push_back(block);
+      else
+        problem.SetParameterBlockConstant(block);
+    };
+    const double unbounded = std::numeric_limits<double>::infinity();
     for (size_t k = 0; k < components; ++k) {
       if (count[k] == 0) continue;
-      free_blocks.push_back(&best.base[k]);
-      if (per_byte_free[k])
-        free_blocks.push_back(&best.per_byte[k]);
-      else
-        problem.SetParameterBlockConstant(&best.per_byte[k]);
-      if (serial_free[k])
-        free_blocks.push_back(&best.serial[k]);
-      else
-        problem.SetParameterBlockConstant(&best.serial[k]);
+      add(&best.base[k], true, kMinBase, unbounded);
+      add(&best.per_byte[k], per_byte_free[k], 0, unbounded);
+      add(&best.serial[k], serial_free[k], 0, 1);
     }
     for (auto& [pair, value] : best.log_ratio) {
-      if (ratio_free[pair])
-        free_blocks.push_back(&value);
-      else
-        problem.SetParameterBlockConstant(&value);
+      add(&value, ratio_free[pair], -kMaxLogRatio, kMaxLogRatio);
     }
     for (auto& [pair, value] : best.interference) {
-      if (interference_free[pair])
-        free_blocks.push_back(&value);
-      else
-        problem.SetParameterBlockConstant(&value);
+      add(&value, interference_free[pair], 0, kMaxInterference);
     }
   }
+  // What the report says of a value on a bound, in place of a standard error.
+  auto bound_note = [&](const double* block, const std::string& meaning) {
+    return at_bound.count(block) ? "at a bound of the fit (" + meaning +
+                                       "): the data ask for a value beyond it, so it has no "
+                                       "standard error; the others' are given it"
+                                 : std::string();
+  };
   std::map<std::pair<const double*, const double*>, double> covariance;
   const double dof = static_cast<double>(log_residuals.size()) - free_blocks.size();
   double rss = 0;
@@ -474,16 +496,19 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
           std::exp(log_mean[type] - prior.log_ratio[{static_cast<workflow::ComponentId>(k), type}]);
     }
     const double to_flops = reference_speed * rescale;
-    b.work_base = best.base[k] * to_flops;
+    // On its bound the base is the fit's positivity floor, a nanosecond: it means none.
+    b.work_base = at_bound.count(&best.base[k]) ? 0 : best.base[k] * to_flops;
     b.work_per_byte = best.per_byte[k] * to_flops / mean_input[k];
     b.serial_fraction = best.serial[k];
     FittedValue base{"behaviour." + name + ".work.base", b.work_base,
                      std::sqrt(variance(&best.base[k], &best.base[k])) * to_flops};
+    base.why = bound_note(&best.base[k], "no fixed work per job: all of it grows with the input");
     fit.parameters.push_back(base);
     FittedValue per_byte{"behaviour." + name + ".work.per_byte", b.work_per_byte};
     if (per_byte_free[k]) {
       per_byte.standard_error =
           std::sqrt(variance(&best.per_byte[k], &best.per_byte[k])) * to_flops / mean_input[k];
+      per_byte.why = bound_note(&best.per_byte[k], "no work per input byte");
     } else {
       per_byte.identified = false;
       per_byte.why = per_byte_why[k];
@@ -492,6 +517,8 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
     FittedValue serial{"behaviour." + name + ".serial_fraction", b.serial_fraction};
     if (serial_free[k]) {
       serial.standard_error = std::sqrt(variance(&best.serial[k], &best.serial[k]));
+      serial.why =
+          bound_note(&best.serial[k], best.serial[k] < 0.5 ? "fully parallel" : "fully serial");
     } else if (!serial_from_throttling[k].why.empty()) {
       serial.standard_error = serial_from_throttling[k].standard_error;
       serial.why = serial_from_throttling[k].why;
@@ -505,6 +532,8 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
       FittedValue interference{"behaviour." + name + ".interference." + pair.node_type, value};
       if (interference_free[pair]) {
         interference.standard_error = std::sqrt(variance(&value, &value));
+        interference.why = bound_note(&value, value < 1 ? "no slowdown from sharing a node"
+                                                        : "the largest slowdown the fit allows");
         b.interference[pair.node_type] = value;
       } else {
         interference.identified = false;

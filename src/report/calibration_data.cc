@@ -87,11 +87,17 @@ void LoadCalibration(const std::string& path, ReportData* data) {
           parameter.identified = false;
           parameter.standard_error = std::nan("");
         } else if (error.as<std::string>() == ".nan") {
-          // calibrate writes .nan where the data give no spread to estimate an error from (an
-          // output file count that never varied): shown as unknown, like an unidentified one.
-          parameter.identified = false;
+          // calibrate writes .nan where no standard error applies: with a note, a value fitted
+          // on a bound of the fit (the note says which); without, the data gave no spread to
+          // estimate an error from (an output file count that never varied), shown as unknown
+          // like an unidentified one.
           parameter.standard_error = std::nan("");
-          parameter.why = "calibrate could not estimate its standard error";
+          if (YAML::Node note = YamlFile::Optional(entry.second, "note")) {
+            parameter.why = file.String(note, what + ".note");
+          } else {
+            parameter.identified = false;
+            parameter.why = "calibrate could not estimate its standard error";
+          }
         } else {
           parameter.standard_error = file.Number(error, what + ".standard_error");
           if (!(parameter.standard_error >= 0)) {

@@ -31,9 +31,11 @@ Section CalibrationSection(const ReportData& data) {
     }
     json parameters = json::array();
     for (const auto& parameter : set.parameters) {
-      double relative = parameter.identified && parameter.value != 0
-                            ? 100 * parameter.standard_error / std::fabs(parameter.value)
-                            : 0;
+      // A fitted value without a standard error (on a bound of the fit) draws no bar.
+      double relative =
+          parameter.identified && parameter.value != 0 && std::isfinite(parameter.standard_error)
+              ? 100 * parameter.standard_error / std::fabs(parameter.value)
+              : 0;
       parameters.push_back({{"name", parameter.name},
                             {"relative", Rounded(relative, 4)},
                             {"value", Rounded(parameter.value, 6)},
@@ -125,8 +127,10 @@ Section CalibrationSection(const ReportData& data) {
     for (const auto& parameter : set.parameters) {
       table.rows.push_back(
           {parameter.name, Figure(parameter.value),
-           parameter.identified ? Figure(parameter.standard_error) : "not identified",
-           parameter.identified && parameter.value != 0
+           !parameter.identified                     ? "not identified"
+           : std::isfinite(parameter.standard_error) ? Figure(parameter.standard_error)
+                                                     : "none (see note)",
+           parameter.identified && parameter.value != 0 && std::isfinite(parameter.standard_error)
                ? Figure(100 * parameter.standard_error / std::fabs(parameter.value)) + "%"
                : "",
            parameter.why});

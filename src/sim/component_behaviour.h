@@ -93,17 +93,13 @@ struct ComponentBehaviour {
 //    output: {files_per_input: 12, bytes_per_input_byte: 0.3, bytes: 2KB},
 //    (or output: {files_per_input: 0, files_per_input_byte: 1.2e-5, ...}: files grow with input)
 //    speed_factor: {rpi4: 1.3}, interference: {vm-medium: 0.05}}
-// or {model: PATH/best.model, ...} instead of work (not both `work` and `model`).
+// with, instead of `work`, either `model: PATH/best.model` (the hybrid) or `service_time:
+// {distribution: exponential, mean: 2s}` (sim/service_time.h), and optionally
+// `cold_service_time: {distribution: ...}` (a distribution, not a model) for cold requests.
 // Every key is optional (defaults above). Throws InputError at the offending node: negative
-// numbers, a serial fraction outside [0, 1], a speed factor that is not positive, unknown keys, a
-// model file that does not exist,
-// and (when `platform` is given) node types the platform lacks.
-// or with `service_time: {distribution: exponential, mean: 2s}` (sim/service_time.h) instead of
-// `work`, and `cold_service_time: {distribution: ...}` (a distribution, not `model`) for cold
-// requests. Every key is optional (defaults above). Throws InputError at the offending node:
-// negative numbers, a serial fraction outside [0, 1], a speed factor that is not positive, a bad
-// distribution, `work` beside a service_time distribution, unknown keys, and (when `platform` is
-// given) node types the platform lacks.
+// numbers, a serial fraction outside [0, 1], a speed factor that is not positive, a bad
+// distribution, `work` beside `model` or a service_time distribution, a model file that does not
+// exist, unknown keys, and (when `platform` is given) node types the platform lacks.
 ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Node& node,
                                            const platform::Platform* platform = nullptr);
 
