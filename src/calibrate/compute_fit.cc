@@ -9,6 +9,8 @@
 #include <set>
 #include <string>
 
+#include "sim/interference.h"
+
 namespace twinprof::calibrate {
 
 namespace {
@@ -29,14 +31,6 @@ bool AtBound(double value, double lower, double upper) {
   const double range = std::isfinite(upper - lower) ? upper - lower : 1.0;
   const double tolerance = 1e-6 * std::max(1.0, range);
   return value <= lower + tolerance || value >= upper - tolerance;
-}
-
-// The cores a job with serial fraction s under a cpu limit c keeps busy on average on an idle
-// node: its work over its Amdahl time (the simulator runs the serial part on one thread, the
-// rest on c).
-double CoresUsed(double s, double c) {
-  if (!(c > 1)) return c > 0 ? c : 1;
-  return 1.0 / (s + (1.0 - s) / c);
 }
 
 // One job's compute time (see compute_fit.h). Work is in seconds of one reference core, per_byte
@@ -233,8 +227,8 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
   std::vector<double> serial_used = prior.serial;
   std::vector<ComputeResidual> residuals;
   for (int pass = 0; pass < kOccupancyPasses; ++pass) {
-    UpdateOversubscription(occupied, [&](const MeasuredJob& job) {
-      return CoresUsed(serial_used[job.component], job.record->cpu);
+    UpdateCoreSharing(occupied, [&](const MeasuredJob& job) {
+      return sim::CoresWanted(serial_used[job.component], job.record->cpu, job.node_cores);
     });
     residuals.clear();
     best_cost = INFINITY;

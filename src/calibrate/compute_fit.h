@@ -8,9 +8,11 @@
 //   measured = idle * H,  H = T / (integral over the compute of dt / f(t))
 //   f(t)  = (1 + a_kT * others(t)) * max(1, cores wanted by the jobs computing / cores)
 //
-// where others(t) is the number of other jobs computing on the node (from the records), and a
-// job wants c cores when c <= 1, else 1 / (s + (1 - s) / c) (a single-threaded job under a 2-core
-// limit wants one): the wanted cores depend on the serial fractions, so the fit runs in passes,
+// where others(t) counts the other jobs computing on the node at the same moment (from the
+// records; on an oversubscribed node only the share of them the job's free cores hold,
+// sim::OthersAtOnce), and a job wants c cores when c <= 1, else 1 / (s + (1 - s) / c) (a
+// single-threaded job under a 2-core limit wants one, sim::CoresWanted): the wanted cores, and
+// so both terms, depend on the serial fractions, so the fit runs in passes,
 // each counting the serial fractions the previous one found, until they settle. The
 // residual is log(measured) - log(model), under a Huber loss; parameters are bounded (work >= 0,
 // s in [0, 1], a in [0, 3]); the fit starts from several points and keeps the lowest cost.

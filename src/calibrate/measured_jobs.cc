@@ -5,6 +5,8 @@
 #include <map>
 #include <tuple>
 
+#include "sim/interference.h"
+
 namespace twinprof::calibrate {
 
 double MeasuredJob::MeanOthers() const {
@@ -54,17 +56,13 @@ void AnnotateGroup(std::vector<MeasuredJob*>& node_jobs, const MeasuredJob* firs
       const double mid = (a + b) / 2;
       OccupancyPiece piece;
       piece.seconds = b - a;
-      double demand = job->record->cpu;
       piece.computing.push_back(static_cast<size_t>(job - first));
       for (const MeasuredJob* other : node_jobs) {
         if (other == job) continue;
         if (other->record->t_exec_start <= mid && other->record->t_exec_end > mid) {
-          piece.others += 1;
-          demand += other->record->cpu;
           piece.computing.push_back(static_cast<size_t>(other - first));
         }
       }
-      piece.oversubscription = std::max(1.0, demand / job->node_cores);
       job->occupancy.push_back(piece);
     }
   }
@@ -191,6 +189,11 @@ MeasuredJobs CollectMeasuredJobs(const sim::Scenario& scenario,
       job->slot_was_free = used <= job->node_cores + 1e-9;
     }
   }
+  // Until the fit knows the serial fractions, a job wants the cores of its cpu limit.
+  UpdateCoreSharing(measured, [](const MeasuredJob& job) {
+    const double cpu = job.record->cpu > 0 ? job.record->cpu : 1;
+    return std::min<double>(cpu, job.node_cores);
+  });
   // Concurrent transfers on each cluster's storage link.
   std::map<std::tuple<int, int, int, std::string>, std::vector<MeasuredJob*>> by_cluster;
   for (MeasuredJob& job : measured.jobs) {
@@ -219,15 +222,18 @@ MeasuredJobs CollectMeasuredJobs(const sim::Scenario& scenario,
   return measured;
 }
 
-void UpdateOversubscription(MeasuredJobs& measured,
-                            const std::function<double(const MeasuredJob&)>& cores_used) {
+void UpdateCoreSharing(MeasuredJobs& measured,
+                       const std::function<double(const MeasuredJob&)>& cores_wanted) {
   std::vector<double> cores;
-  for (const MeasuredJob& job : measured.jobs) cores.push_back(cores_used(job));
-  for (MeasuredJob& job : measured.jobs) {
+  for (const MeasuredJob& job : measured.jobs) cores.push_back(cores_wanted(job));
+  for (size_t j = 0; j < measured.jobs.size(); ++j) {
+    MeasuredJob& job = measured.jobs[j];
     for (OccupancyPiece& piece : job.occupancy) {
       double demand = 0;
       for (size_t other : piece.computing) demand += cores[other];
       piece.oversubscription = std::max(1.0, demand / job.node_cores);
+      piece.others = sim::OthersAtOnce(static_cast<double>(piece.computing.size()) - 1,
+                                       demand - cores[j], cores[j], job.node_cores);
     }
   }
 }

@@ -22,9 +22,11 @@ namespace twinprof::calibrate {
 // A stretch of a job's compute during which the node's occupancy did not change.
 struct OccupancyPiece {
   double seconds = 0;
-  double others = 0;  // other jobs computing on the node
-  // max(1, cores wanted by all computing jobs / node cores); CollectMeasuredJobs counts each
-  // job's cpu limit, UpdateOversubscription the cores its Amdahl law lets it use.
+  // Other jobs computing on the node at the same moment as this one (sim::OthersAtOnce: all
+  // of them while their cores fit beside its own, the share its free cores hold otherwise).
+  double others = 0;
+  // max(1, cores wanted by all computing jobs / node cores). CollectMeasuredJobs counts each
+  // job's cpu limit, UpdateCoreSharing the cores its Amdahl law lets it use (here and in others).
   double oversubscription = 1;
   std::vector<size_t> computing;  // the jobs computing (itself included), MeasuredJobs::jobs index
 };
@@ -66,9 +68,9 @@ struct MeasuredJobs {
 MeasuredJobs CollectMeasuredJobs(const sim::Scenario& scenario,
                                  const std::vector<profile::JobRecordSet>& data);
 
-// Recomputes every piece's oversubscription with `cores_used(job)` cores wanted by each job
-// computing then (a single-threaded job under a 2-core limit wants 1 core, not 2).
-void UpdateOversubscription(MeasuredJobs& measured,
-                            const std::function<double(const MeasuredJob&)>& cores_used);
+// Recomputes every piece's oversubscription and others with `cores_wanted(job)` cores wanted by
+// each job computing then (a single-threaded job under a 2-core limit wants 1 core, not 2).
+void UpdateCoreSharing(MeasuredJobs& measured,
+                       const std::function<double(const MeasuredJob&)>& cores_wanted);
 
 }  // namespace twinprof::calibrate

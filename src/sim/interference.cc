@@ -1,20 +1,37 @@
 #include "sim/interference.h"
 
+#include <algorithm>
 #include <simgrid/Exception.hpp>
 
 namespace twinprof::sim {
 
 namespace sg4 = simgrid::s4u;
 
-double NodeInterference::Slowdown(const Job& job) const {
-  const double others = static_cast<double>(computing_[job.node].size()) - 1;
-  return 1 + job.interference * others;
+double CoresWanted(double serial_fraction, double cpu, double node_cores) {
+  const double c = std::min(cpu, node_cores);
+  if (!(c > 1)) return c > 0 ? c : 1;
+  return 1 / (serial_fraction + (1 - serial_fraction) / c);
 }
 
-NodeInterference::Job* NodeInterference::Enter(int node, double interference) {
+double OthersAtOnce(double others, double others_cores, double own_cores, double node_cores) {
+  const double room = std::max(0.0, node_cores - own_cores);
+  return others_cores > room ? others * room / others_cores : others;
+}
+
+double NodeInterference::Slowdown(const Job& job) const {
+  if (job.interference == 0) return 1;
+  const std::list<Job>& jobs = computing_[static_cast<size_t>(job.node)];
+  double others_cores = -job.cores;
+  for (const Job& other : jobs) others_cores += other.cores;
+  return 1 + job.interference * OthersAtOnce(static_cast<double>(jobs.size()) - 1, others_cores,
+                                             job.cores, node_cores_[static_cast<size_t>(job.node)]);
+}
+
+NodeInterference::Job* NodeInterference::Enter(int node, double interference, double cores) {
   Job& job = computing_[node].emplace_back();
   job.node = node;
   job.interference = interference;
+  job.cores = cores;
   Rerate(node);
   return &job;
 }

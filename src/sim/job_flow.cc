@@ -11,6 +11,17 @@ namespace sg4 = simgrid::s4u;
 
 namespace {
 
+// The cores of each simulated node, in the platform's node order (NodeInterference's C).
+std::vector<double> NodeCores(const platform::Platform& platform,
+                              const platform::SimGridPlatform& built) {
+  std::vector<double> cores;
+  for (const platform::SimNode& node : built.nodes) {
+    const platform::NodeType* type = platform.FindNodeType(node.node_type);
+    cores.push_back(type != nullptr ? type->cores : 1);
+  }
+  return cores;
+}
+
 int ClusterIndex(const platform::Platform& platform, const std::string& name) {
   for (size_t i = 0; i < platform.clusters.size(); ++i) {
     if (platform.clusters[i].name == name) return static_cast<int>(i);
@@ -56,7 +67,7 @@ JobFlow::JobFlow(const Scenario& scenario, const platform::SimGridPlatform& plat
       run_id_(run_id),
       repetition_(repetition),
       images_(platform.nodes.size(), scenario.platform.overheads.images_cached),
-      interference_(platform.nodes.size()) {
+      interference_(NodeCores(scenario.platform, platform)) {
   std::vector<PoolNode> pool_nodes;
   for (const platform::SimNode& node : platform_.nodes) {
     const platform::NodeType* type = scenario_.platform.FindNodeType(node.node_type);
@@ -222,7 +233,8 @@ void JobFlow::Compute(const ComponentState& component, int node_index, double fl
   const double serial = flops * behaviour.serial_fraction;
   const double parallel = flops - serial;
   NodeInterference::Job* job =
-      interference_.Enter(node_index, behaviour.Interference(node.type->name));
+      interference_.Enter(node_index, behaviour.Interference(node.type->name),
+                          CoresWanted(behaviour.serial_fraction, cpu, node.type->cores));
   if (cpu <= 1) {
     // With c <= 1 core both parts run at c x speed: one activity does.
     interference_.Run(job, node.host, {{flops, cpu < 1 ? cpu * speed : 0}});

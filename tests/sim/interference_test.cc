@@ -1,5 +1,6 @@
 // The interference model and the speed factor in the simulator, against closed forms: a job
-// progresses 1 + a (n - 1) times slower while n jobs compute on its node (src/sim/interference.h),
+// progresses 1 + a m times slower while m other jobs compute at the same moment on its node
+// (n - 1 of n while their cores fit beside its own; src/sim/interference.h),
 // and speed_factor g divides its work on that node type. Relative error <= 1e-6.
 
 #include <gtest/gtest.h>
@@ -97,15 +98,27 @@ TEST(Interference, PerComponent) {
   ExpectClose(times["k0"], 2 + (4e9 - 2e9 / 1.5) / 1e9, "k0");
 }
 
-// Interference multiplies processor sharing: two jobs on one core each get half of it, and
-// need 1.5 times the work.
-TEST(Interference, CombinesWithProcessorSharing) {
+// Interference comes from jobs running at the same moment: two jobs time-sliced on one core
+// never do, so each takes what processor sharing alone gives (half the core: 4 s for 2e9).
+TEST(Interference, TimeSlicedJobsOnOneCoreDoNotInterfere) {
   sim::Scenario scenario = Make(1, 0.5, {2e9, 2e9});  // requests fit, limits of 1 core compete
   for (sim::ComponentDeployment& deployment : scenario.deployments) deployment.cpu_limit = 1;
   for (sim::ComponentBehaviour& behaviour : scenario.behaviours) behaviour.interference["n"] = 0.5;
   auto times = ComputeTimes(scenario);
-  ExpectClose(times["k0"], 6, "k0");
-  ExpectClose(times["k1"], 6, "k1");
+  ExpectClose(times["k0"], 4, "k0");
+  ExpectClose(times["k1"], 4, "k1");
+}
+
+// Interference multiplies processor sharing on an oversubscribed node, counting the jobs that
+// run at once: four single-threaded jobs on two cores each get half a core, and beside each one
+// runs one other at a time (3 others x the 1 free core / their 3 cores), so f = 1 + 0.5 x 1 and
+// 2e9 flops take 2e9 x 1.5 / 0.5e9 = 6 s (10 s if all three others counted).
+TEST(Interference, OnAnOversubscribedNodeCountsTheJobsRunningAtOnce) {
+  sim::Scenario scenario = Make(2, 0.5, {2e9, 2e9, 2e9, 2e9});  // requests fit, limits compete
+  for (sim::ComponentDeployment& deployment : scenario.deployments) deployment.cpu_limit = 1;
+  for (sim::ComponentBehaviour& behaviour : scenario.behaviours) behaviour.interference["n"] = 0.5;
+  auto times = ComputeTimes(scenario);
+  for (const char* job : {"k0", "k1", "k2", "k3"}) ExpectClose(times[job], 6, job);
 }
 
 // Multi-threaded jobs (cpu 2.5: two full threads and a bounded one) with a serial part, both
