@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
+#include <string>
 
 namespace twinprof::calibrate {
 
@@ -119,8 +121,16 @@ PhaseFits FitPhases(const sim::Scenario& scenario, const MeasuredJobs& measured,
     } else {
       b.output_files_per_input = std::round(mean_files);
       b.output_files_per_input_byte = 0;
-      fits.parameters.push_back(
-          {"behaviour." + name + ".output.files_per_input", b.output_files_per_input});
+      // The standard error of the mean count (0 when every job wrote as many files).
+      const double n = static_cast<double>(files_x.size());
+      FittedValue count{"behaviour." + name + ".output.files_per_input", b.output_files_per_input,
+                        n > 1 ? std::sqrt(constant_rss / (n - 1) / n) : kNaN};
+      if (std::abs(mean_files - b.output_files_per_input) > 1e-9) {
+        char mean[32];
+        std::snprintf(mean, sizeof mean, "%.3g", mean_files);
+        count.why = std::string("the mean count, ") + mean + ", rounded to whole files";
+      }
+      fits.parameters.push_back(count);
     }
     if (x.empty()) {
       fits.parameters.push_back(NotIdentified("behaviour." + name + ".output.bytes", b.output_bytes,
