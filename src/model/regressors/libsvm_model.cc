@@ -392,8 +392,9 @@ std::string LibsvmProblem::TrainDirectly(const LibsvmParams& params) const {
       }
     }
   }
-  EpsilonSvrSolution solution = SolveEpsilonSvr(*nodes_->table, labels_, params.c, params.epsilon,
-                                                params.tol, params.shrinking, start);
+  EpsilonSvrSolution solution =
+      SolveEpsilonSvr(*nodes_->table, labels_, params.c, params.epsilon, params.tol,
+                      params.shrinking, start, params.column_cache_mb);
   // As svm_train builds its model: the rows with a non-zero coefficient, in order.
   const Eigen::Index l = x_.rows();
   std::vector<Eigen::Index> support;

@@ -42,6 +42,10 @@ struct LibsvmParams {
   // on the same problem at the largest C no larger (libsvm_solver.h: a feasible start), which
   // needs far fewer of the solver's iterations at large C; false: always from zero.
   bool warm_start = true;
+  // With the direct solver: memory for the solver's computed Q columns, in MB (2^20 bytes), on
+  // top of the kernel matrix (libsvm_solver.h's column cache: the same answers, fewer gathers
+  // from the matrix); 0: none.
+  double column_cache_mb = 32.0;
 };
 
 // Whether TrainLibsvm hands libsvm a precomputed kernel matrix for `rows` training rows: when

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "model/regressors/svr_columns.h"
+
 // libsvm 3.24's internal classes, declared as its svm.cpp declares them (names, virtual functions
 // in order, data members in order): libsvm.so defines and exports their functions and vtables,
 // and Solver::Solve is called on an object laid out here. Verified against Debian's libsvm3
@@ -72,75 +74,23 @@ namespace twinprof::model::regressors {
 
 namespace {
 
-// epsilon-SVR's Q over its 2 l variables, as libsvm's SVR_Q: Q[s][t] = sign_s sign_t K[s mod l]
-// [t mod l], read from the table instead of libsvm's kernel cache, in the solver's current order of
-// the variables (swap_index follows its shrinking). The solver holds at most two columns at once,
-// so there are two buffers; a request for a column a buffer already holds (at least as long)
-// returns that buffer instead of filling it again: libsvm's select_working_set and the update
-// after it ask for the same column in turn, and those refills were a third of the solver's time.
+// epsilon-SVR's Q over its 2 l variables for libsvm's Solver, as libsvm's SVR_Q: the columns
+// from the kernel table through SvrColumns (svr_columns.h: a cache that follows the solver's
+// reordering) instead of libsvm's kernel cache.
 class SvrQ final : public QMatrix {
  public:
-  explicit SvrQ(const KernelTable& k)
-      : l_(static_cast<int>(k.rows)),
-        values_(k.values.data()),
-        sign_(static_cast<size_t>(2 * l_)),
-        index_(static_cast<size_t>(2 * l_)),
-        qd_(static_cast<size_t>(2 * l_)) {
-    for (int i = 0; i < l_; ++i) {
-      sign_[static_cast<size_t>(i)] = 1.0f;
-      sign_[static_cast<size_t>(i + l_)] = -1.0f;
-      index_[static_cast<size_t>(i)] = i;
-      index_[static_cast<size_t>(i + l_)] = i;
-      qd_[static_cast<size_t>(i)] = k.diagonal[static_cast<size_t>(i)];
-      qd_[static_cast<size_t>(i + l_)] = qd_[static_cast<size_t>(i)];
-    }
-    for (Buffer& b : buffers_) b.values.resize(static_cast<size_t>(2 * l_));
-  }
+  SvrQ(const KernelTable& k, int slots) : columns_(k, slots) {}
 
-  Qfloat* get_Q(int i, int len) const override {
-    for (int b = 0; b < 2; ++b) {
-      if (buffers_[b].column == i && buffers_[b].length >= len) {
-        last_ = b;
-        return buffers_[b].values.data();
-      }
-    }
-    last_ = 1 - last_;  // the buffer not handed out last
-    Buffer& buffer = buffers_[last_];
-    buffer.column = i;
-    buffer.length = len;
-    const float* row =
-        values_ + static_cast<size_t>(index_[static_cast<size_t>(i)]) * static_cast<size_t>(l_);
-    const Qfloat si = sign_[static_cast<size_t>(i)];
-    const float* sign = sign_.data();
-    const int* index = index_.data();
-    Qfloat* out = buffer.values.data();
-    // The same products as SVR_Q::get_Q (multiplying by +-1 is exact either way).
-    for (int j = 0; j < len; ++j) out[j] = si * sign[j] * row[index[j]];
-    return out;
-  }
-  double* get_QD() const override { return qd_.data(); }
-  void swap_index(int i, int j) const override {
-    for (Buffer& b : buffers_) b.column = -1;
-    std::swap(sign_[static_cast<size_t>(i)], sign_[static_cast<size_t>(j)]);
-    std::swap(index_[static_cast<size_t>(i)], index_[static_cast<size_t>(j)]);
-    std::swap(qd_[static_cast<size_t>(i)], qd_[static_cast<size_t>(j)]);
-  }
+  Qfloat* get_Q(int i, int len) const override { return columns_.Column(i, len); }
+  double* get_QD() const override { return columns_.diagonal(); }
+  void swap_index(int i, int j) const override { columns_.Swap(i, j); }
+
+  const ColumnCacheStats& stats() const { return columns_.stats(); }
 
  private:
-  struct Buffer {
-    std::vector<Qfloat> values;
-    int column = -1;  // the variable whose column it holds, -1 none
-    int length = 0;   // entries [0, length) are filled
-  };
-  int l_;
-  const float* values_;
   // libsvm's QMatrix is "const" while the solver reorders it: the order lives in mutable state,
   // as in libsvm's own SVR_Q.
-  mutable std::vector<float> sign_;
-  mutable std::vector<int> index_;
-  mutable std::vector<double> qd_;
-  mutable Buffer buffers_[2];
-  mutable int last_ = 1;
+  mutable SvrColumns columns_;
 };
 
 void Quiet(const char*) {}
@@ -191,7 +141,8 @@ bool DirectSolverAvailable() { return LIBSVM_VERSION == 324 && libsvm_version ==
 
 EpsilonSvrSolution SolveEpsilonSvr(const KernelTable& k, const std::vector<double>& y, double c,
                                    double epsilon, double tol, bool shrinking,
-                                   const EpsilonSvrSolution* start) {
+                                   const EpsilonSvrSolution* start, double column_cache_mb,
+                                   ColumnCacheStats* stats) {
   if (!DirectSolverAvailable()) {
     throw std::logic_error("libsvm: the direct solver needs libsvm 3.24");
   }
@@ -215,11 +166,14 @@ EpsilonSvrSolution SolveEpsilonSvr(const KernelTable& k, const std::vector<doubl
   solution.alpha = start != nullptr ? start->alpha : std::vector<double>(2 * l, 0.0);
   SilenceLibsvm();
   Solver::SolutionInfo info{};
-  SvrQ q(k);
+  const double column_bytes = 2.0 * static_cast<double>(l) * sizeof(Qfloat);
+  const double slots = column_cache_mb * double{1 << 20} / column_bytes;
+  SvrQ q(k, column_cache_mb > 0.0 ? static_cast<int>(std::min(std::max(slots, 2.0), 2.0 * l)) : 0);
   Solver solver;
   solver.Solve(static_cast<int>(2 * l), q, linear.data(), signs.data(), solution.alpha.data(), c, c,
                tol, &info, shrinking ? 1 : 0);
   solution.rho = info.rho;
+  if (stats != nullptr) *stats = q.stats();
   return solution;
 }
 

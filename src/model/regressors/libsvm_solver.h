@@ -12,6 +12,10 @@
 // against Debian's libsvm3 3.24+ds-6) and calls Solver::Solve itself. It runs only when the libsvm
 // at build and at run time is 3.24 (DirectSolverAvailable()); otherwise callers use svm_train.
 //
+// The solver asks for a column of Q twice per iteration; computing one is a gather from the table
+// in the solver's current order of the variables. Computed columns are kept in a bounded LRU
+// cache that follows that order as the solver reorders (svr_columns.h).
+//
 // From zero, SolveEpsilonSvr gives bit for bit what svm_train gives on the same kernel values
 // handed to it as a PRECOMPUTED kernel (the same Solver, the same single-precision Q columns, the
 // same diagonal). From a warm start it stops at libsvm's own criterion (the maximal violating
@@ -59,13 +63,27 @@ struct EpsilonSvrSolution {
   double rho = 0.0;
 };
 
+// What the column cache of one SolveEpsilonSvr did (for tests and measurements): get_Q requests,
+// those answered without computing any value (hits), those that extended a shorter cached column,
+// columns evicted, variables swapped by the solver's shrinking, and cached columns cut short by a
+// swap (their entries past the first swapped position are filled again when asked for).
+struct ColumnCacheStats {
+  long requests = 0, hits = 0, extensions = 0, evictions = 0, swaps = 0, truncations = 0;
+};
+
 // Solves epsilon-SVR on kernel `k` and targets `y` with libsvm's Solver (C, epsilon, stopping
 // tolerance tol, shrinking heuristics), as libsvm's solve_epsilon_svr does, starting from `start`
 // when given (its alpha must be feasible for c: each in [0, c] and the two halves of equal sum,
-// which any solution at a C no larger than c is) and from zero otherwise. Throws
-// std::logic_error when !DirectSolverAvailable() or the sizes disagree.
+// which any solution at a C no larger than c is) and from zero otherwise. The solver's Q columns
+// (2 x rows floats each) are kept in a cache of at most `column_cache_mb` MB (2^20 bytes; at
+// least two columns, at most all 2 x rows; 0: none, every column is computed afresh from the
+// table each time it is asked for): it changes the time, never the answer (its columns hold
+// what a fresh computation gives, bit for bit).
+// When `stats` is given, it receives what the cache did. Throws std::logic_error when
+// !DirectSolverAvailable() or the sizes disagree.
 EpsilonSvrSolution SolveEpsilonSvr(const KernelTable& k, const std::vector<double>& y, double c,
                                    double epsilon, double tol, bool shrinking,
-                                   const EpsilonSvrSolution* start);
+                                   const EpsilonSvrSolution* start, double column_cache_mb,
+                                   ColumnCacheStats* stats = nullptr);
 
 }  // namespace twinprof::model::regressors

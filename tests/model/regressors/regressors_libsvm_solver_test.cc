@@ -13,6 +13,7 @@ namespace twinprof::test {
 namespace {
 
 using model::regressors::BuildKernelTable;
+using model::regressors::ColumnCacheStats;
 using model::regressors::DirectSolverAvailable;
 using model::regressors::EpsilonSvrSolution;
 using model::regressors::KernelKind;
@@ -100,12 +101,12 @@ TEST(LibsvmSolverTest, WarmStartMeetsTheStoppingCriterionAndPredictsAsFromZero) 
   const KernelTable k = BuildKernelTable(KernelSpec{KernelKind::kRbf, 0.2, 3, 0.0}, x);
   const std::vector<double> labels(y.data(), y.data() + y.size());
   const double tol = 1e-3;
-  EpsilonSvrSolution previous = SolveEpsilonSvr(k, labels, 1.0, 0.1, tol, true, nullptr);
+  EpsilonSvrSolution previous = SolveEpsilonSvr(k, labels, 1.0, 0.1, tol, true, nullptr, 8.0);
   for (double c : {10.0, 100.0}) {
     for (double epsilon : {0.1, 0.01}) {
       SCOPED_TRACE("C " + std::to_string(c) + " epsilon " + std::to_string(epsilon));
-      EpsilonSvrSolution warm = SolveEpsilonSvr(k, labels, c, epsilon, tol, true, &previous);
-      EpsilonSvrSolution cold = SolveEpsilonSvr(k, labels, c, epsilon, tol, true, nullptr);
+      EpsilonSvrSolution warm = SolveEpsilonSvr(k, labels, c, epsilon, tol, true, &previous, 8.0);
+      EpsilonSvrSolution cold = SolveEpsilonSvr(k, labels, c, epsilon, tol, true, nullptr, 8.0);
       // Feasible, and optimal to libsvm's tolerance (a little slack: libsvm's gradient is updated
       // incrementally, ours is summed afresh).
       double up = 0.0, down = 0.0;
@@ -134,6 +135,56 @@ TEST(LibsvmSolverTest, WarmStartMeetsTheStoppingCriterionAndPredictsAsFromZero) 
       previous = warm;
     }
   }
+}
+
+// The column cache (svr_columns.h) changes the time, not the answer: the solver takes the same
+// path, to the same alphas and rho bit for bit, with no cache, with two columns (an eviction on
+// nearly every request), with a few dozen, and with all of them; from zero and from a warm start,
+// with and without shrinking (which swaps variables under the cached columns).
+TEST(LibsvmSolverTest, TheColumnCacheChangesNothingBitForBit) {
+  if (!DirectSolverAvailable()) GTEST_SKIP() << "libsvm is not 3.24";
+  Eigen::MatrixXd x;
+  Eigen::VectorXd y;
+  Data(x, y);
+  y += RandomMatrix(400, 1, 43, -0.5, 0.5).col(0);  // noisier: many multipliers at C
+  const KernelTable k = BuildKernelTable(KernelSpec{KernelKind::kRbf, 0.5, 3, 0.0}, x);
+  const std::vector<double> labels(y.data(), y.data() + y.size());
+  const double tol = 1e-3;
+  const double column_mb = 2.0 * static_cast<double>(x.rows()) * sizeof(float) / (1 << 20);
+  const EpsilonSvrSolution start = SolveEpsilonSvr(k, labels, 1.0, 0.1, tol, true, nullptr, 0.0);
+  ColumnCacheStats total;
+  for (bool shrinking : {true, false}) {
+    for (bool warm : {false, true}) {
+      for (double c : {0.1, 1.0, 100.0}) {
+        for (double epsilon : {0.01, 0.1}) {
+          SCOPED_TRACE("shrinking " + std::to_string(shrinking) + " warm " + std::to_string(warm) +
+                       " C " + std::to_string(c) + " epsilon " + std::to_string(epsilon));
+          const EpsilonSvrSolution* from = warm && c >= 1.0 ? &start : nullptr;
+          const EpsilonSvrSolution fresh =
+              SolveEpsilonSvr(k, labels, c, epsilon, tol, shrinking, from, 0.0);
+          for (double columns : {2.0, 37.0, 2.0 * static_cast<double>(x.rows())}) {
+            SCOPED_TRACE(std::to_string(columns) + " columns");
+            ColumnCacheStats stats;
+            const EpsilonSvrSolution cached = SolveEpsilonSvr(k, labels, c, epsilon, tol, shrinking,
+                                                              from, columns * column_mb, &stats);
+            ASSERT_EQ(cached.alpha, fresh.alpha);
+            ASSERT_EQ(cached.rho, fresh.rho);
+            EXPECT_GT(stats.hits, 0);
+            if (columns < 3.0) {
+              EXPECT_GT(stats.evictions, 0);
+            }
+            total.requests += stats.requests;
+            total.hits += stats.hits;
+            total.extensions += stats.extensions;
+            total.swaps += stats.swaps;
+          }
+        }
+      }
+    }
+  }
+  // The solves went through shrinking's swaps and extensions of shorter columns.
+  EXPECT_GT(total.swaps, 1000);
+  EXPECT_GT(total.extensions, 10);
 }
 
 TEST(LibsvmSolverTest, ProblemWarmStartsFromTheLargestSmallerC) {
