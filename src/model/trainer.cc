@@ -1,5 +1,6 @@
 #include "model/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -195,6 +196,35 @@ std::vector<std::vector<size_t>> Families(const std::string& technique,
     families.push_back(std::move(family));
   }
   return families;
+}
+
+// A rough relative cost of fitting `technique` at `point` on `rows` rows of `columns` features,
+// to start the expensive fits first when `jobs` threads share them (longest first, so that the
+// threads finish together instead of one running the last long fit alone). It only orders work:
+// every fit's result is the same whatever the order. SVR's solver works on a rows x rows kernel
+// matrix, and needs more iterations at larger C (on stereomatch's selection folds, tenths of a
+// second per fit at C 1, up to about 5 s at C 100); the others make passes over the rows, once
+// per tree for ensembles.
+double FitCostEstimate(const std::string& technique, const nlohmann::json& point, double rows,
+                       double columns) {
+  if (technique == "SVR") {
+    const nlohmann::json* c = point.contains("C") ? &point.at("C") : nullptr;
+    const double c_value = c != nullptr && c->is_number() ? c->get<double>() : 1.0;
+    return rows * rows * (1.0 + std::log10(std::max(1.0, c_value)));
+  }
+  const nlohmann::json* trees =
+      point.contains("n_estimators") ? &point.at("n_estimators") : nullptr;
+  return rows * columns * (trees != nullptr && trees->is_number() ? trees->get<double>() : 1.0);
+}
+
+// The order in which to run tasks of estimated costs `cost`: the most expensive first, ties in
+// their given order.
+std::vector<size_t> LongestFirst(const std::vector<double>& cost) {
+  std::vector<size_t> order(cost.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return cost[a] > cost[b]; });
+  return order;
 }
 
 struct PointScore {
@@ -623,8 +653,7 @@ class TrainingRun {
     ChoosePoints();
     SelectHyperparameters();
     SummariseSelection();
-    MeasureBestPoints();
-    RefitBestPoints();
+    MeasureAndRefitBestPoints();
     PickWinner();
     summary_.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -754,8 +783,19 @@ class TrainingRun {
         for (size_t s = 0; s < splits.size(); ++s) family_tasks.push_back({t, s, family});
       }
     }
-    ParallelFor(family_tasks.size(), options_.jobs, [&](size_t i) {
+    // The families' fits, longest first (FitCostEstimate): each writes only its own results.
+    std::vector<double> cost(family_tasks.size(), 0.0);
+    for (size_t i = 0; i < family_tasks.size(); ++i) {
       const FamilyTask& task = family_tasks[i];
+      const double rows = static_cast<double>(splits[task.s].rows->train.size());
+      const double columns = static_cast<double>(splits[task.s].outer->columns.size());
+      for (size_t g : task.family) {
+        cost[i] += FitCostEstimate(config_.techniques[task.t], points_[task.t][g], rows, columns);
+      }
+    }
+    const std::vector<size_t> order = LongestFirst(cost);
+    ParallelFor(family_tasks.size(), options_.jobs, [&](size_t k) {
+      const FamilyTask& task = family_tasks[order[k]];
       std::vector<const nlohmann::json*> family;
       for (size_t g : task.family) family.push_back(&points_[task.t][g]);
       std::vector<SplitScore> scores = ScoreFamily(
@@ -820,21 +860,36 @@ class TrainingRun {
   }
 
   // 2. Train and validation figures of each technique's best point, per validation split, and
-  // the relative validation residuals (prediction intervals).
-  void MeasureBestPoints() {
+  // the relative validation residuals (prediction intervals); 3. each technique's best point
+  // refitted on all rows: the model that is saved. The refit needs none of the validation fits'
+  // figures until the model is put together, so all these fits share the threads at once,
+  // longest first (FitCostEstimate): on one core SVR's validation fit, on the other its refit,
+  // rather than one core idle while the other runs each. A technique whose validation fit fails
+  // drops its refit unseen, as if it had not run.
+  void MeasureAndRefitBestPoints() {
     struct Measure {
       bool ok = false;
       Metrics train, validation;
       std::vector<double> residuals;
       std::vector<std::string> notes;
     };
+    struct Refit {
+      Scaler x_scaler, y_scaler;
+      FitResult fit;
+    };
     std::vector<std::pair<size_t, size_t>> measure_tasks;
+    std::vector<size_t> refit_tasks;
     for (size_t t = 0; t < points_.size(); ++t) {
       if (!summary_.techniques[t].ok) continue;
       for (size_t o = 0; o < data_.outers.size(); ++o) measure_tasks.emplace_back(t, o);
+      refit_tasks.push_back(t);
     }
     std::vector<Measure> measures(measure_tasks.size());
-    ParallelFor(measure_tasks.size(), options_.jobs, [&](size_t i) {
+    std::vector<Refit> refits(points_.size());
+    std::vector<int> all_rows(table_.rows());
+    for (size_t r = 0; r < all_rows.size(); ++r) all_rows[r] = static_cast<int>(r);
+
+    auto measure = [&](size_t i) {
       auto [t, o] = measure_tasks[i];
       const Outer& outer = data_.outers[o];
       size_t g = outer_point_[t][o];
@@ -854,7 +909,45 @@ class TrainingRun {
         double p = fit.predictions[1](r);
         if (p != 0) m.residuals.push_back((real(r) - p) / p);
       }
+    };
+    auto refit = [&](size_t t) {
+      const TechniqueResult& result = summary_.techniques[t];
+      const std::vector<int>& columns = scores_[t][best_point_[t]].columns;
+      Refit& r = refits[t];
+      Eigen::MatrixXd x_all = x_;
+      Eigen::VectorXd y_all = y_;
+      if (config_.normalization) {
+        r.x_scaler = Scaler::Fit(x_, all_rows);
+        r.y_scaler = Scaler::FitVector(y_, all_rows);
+        x_all = r.x_scaler.Apply(x_);
+        y_all = r.y_scaler.ApplyVector(y_);
+      }
+      r.fit = FitPredict(result.technique, result.hyperparameters, config_.seed, x_all, y_all,
+                         r.y_scaler, all_rows, columns, {&all_rows});
+      // The saved model never reduces: free its kernel matrix, trees.
+      if (r.fit.regressor) r.fit.regressor->ReleaseFitData();
+    };
+    std::vector<double> cost;
+    const double features = static_cast<double>(feature_count_);
+    for (auto [t, o] : measure_tasks) {
+      cost.push_back(FitCostEstimate(config_.techniques[t], points_[t][outer_point_[t][o]],
+                                     static_cast<double>(data_.outers[o].split.train.size()),
+                                     features));
+    }
+    for (size_t t : refit_tasks) {
+      cost.push_back(FitCostEstimate(config_.techniques[t], points_[t][best_point_[t]],
+                                     static_cast<double>(all_rows.size()), features));
+    }
+    const std::vector<size_t> order = LongestFirst(cost);
+    ParallelFor(order.size(), options_.jobs, [&](size_t k) {
+      const size_t i = order[k];
+      if (i < measure_tasks.size()) {
+        measure(i);
+      } else {
+        refit(refit_tasks[i - measure_tasks.size()]);
+      }
     });
+
     residuals_.resize(points_.size());
     for (size_t t = 0; t < points_.size(); ++t) {
       std::vector<Metrics> train, validation;
@@ -876,48 +969,35 @@ class TrainingRun {
         summary_.techniques[t].validation = MeanMetrics(validation);
       }
     }
+    for (size_t t : refit_tasks)
+      SaveRefit(t, refits[t].x_scaler, refits[t].y_scaler, std::move(refits[t].fit));
   }
 
-  // 3. Refit each technique's best point on all rows: the model that is saved.
-  void RefitBestPoints() {
-    std::vector<int> all_rows(table_.rows());
-    for (size_t r = 0; r < all_rows.size(); ++r) all_rows[r] = static_cast<int>(r);
-    ParallelFor(points_.size(), options_.jobs, [&](size_t t) {
-      TechniqueResult& result = summary_.techniques[t];
-      if (!result.ok) return;
-      const std::vector<int>& columns = scores_[t][best_point_[t]].columns;
-      Scaler x_scaler, y_scaler;
-      Eigen::MatrixXd x_all = x_;
-      Eigen::VectorXd y_all = y_;
-      if (config_.normalization) {
-        x_scaler = Scaler::Fit(x_, all_rows);
-        y_scaler = Scaler::FitVector(y_, all_rows);
-        x_all = x_scaler.Apply(x_);
-        y_all = y_scaler.ApplyVector(y_);
+  // The model of technique t from its refit on all rows (MeasureAndRefitBestPoints), when the
+  // technique is still ok.
+  void SaveRefit(size_t t, const Scaler& x_scaler, const Scaler& y_scaler, FitResult fit) {
+    TechniqueResult& result = summary_.techniques[t];
+    if (!result.ok) return;
+    const std::vector<int>& columns = scores_[t][best_point_[t]].columns;
+    result.fits += 1;
+    for (const std::string& note : fit.notes) ++result.notes[note];
+    if (!fit.ok) {
+      result.ok = false;
+      return;
+    }
+    result.refit = ComputeMetrics(y_, fit.predictions[0]);
+    for (int c : fit.regressor->SelectedFeatures()) {
+      if (c >= 0 && static_cast<size_t>(c) < columns.size()) {
+        result.model_features.push_back(plan_.names()[columns[c]]);
       }
-      FitResult fit = FitPredict(result.technique, result.hyperparameters, config_.seed, x_all,
-                                 y_all, y_scaler, all_rows, columns, {&all_rows});
-      result.fits += 1;
-      for (const std::string& note : fit.notes) ++result.notes[note];
-      if (!fit.ok) {
-        result.ok = false;
-        return;
-      }
-      result.refit = ComputeMetrics(y_, fit.predictions[0]);
-      fit.regressor->ReleaseFitData();  // the saved model never reduces: free its kernel, trees
-      for (int c : fit.regressor->SelectedFeatures()) {
-        if (c >= 0 && static_cast<size_t>(c) < columns.size()) {
-          result.model_features.push_back(plan_.names()[columns[c]]);
-        }
-      }
-      nlohmann::json metrics = {{"train", result.train.ToJson()},
-                                {"selection", result.selection.ToJson()},
-                                {"validation", result.validation.ToJson()}};
-      result.model = std::make_shared<ModelFile>(
-          result.technique, config_.y, result.hyperparameters, plan_, columns,
-          x_scaler.Select(columns), y_scaler, std::move(fit.regressor), residuals_[t], metrics);
-      result.model->set_input_ranges(plan_.InputRanges(table_));
-    });
+    }
+    nlohmann::json metrics = {{"train", result.train.ToJson()},
+                              {"selection", result.selection.ToJson()},
+                              {"validation", result.validation.ToJson()}};
+    result.model = std::make_shared<ModelFile>(result.technique, config_.y, result.hyperparameters,
+                                               plan_, columns, x_scaler.Select(columns), y_scaler,
+                                               std::move(fit.regressor), residuals_[t], metrics);
+    result.model->set_input_ranges(plan_.InputRanges(table_));
   }
 
   // The winner: the lowest selection MAPE.

@@ -97,6 +97,46 @@ TEST(Trainer, SameSeedSameResultsWhateverTheThreadCount) {
   EXPECT_NE(WithoutTime(one.ToJson()).dump(), WithoutTime(other.ToJson()).dump());
 }
 
+// The fits run longest first (SVR's before the trees' and the linear models'), and the
+// validation fits and final refits share the threads: each result is its own fit's, whatever
+// thread runs it when. SVR's families warm-start within themselves, in their own order.
+TEST(Trainer, SameResultsWhateverTheThreadCountWithSvrAndTrees) {
+  ScratchDir dir;
+  const std::string path = dir.Write("c.ini",
+                                     "[General]\n"
+                                     "techniques = ['LRRidge', 'DecisionTree', 'SVR']\n"
+                                     "y = 'ave_response_time'\n"
+                                     "hp_selection = KFold\n"
+                                     "folds = 3\n"
+                                     "validation = HoldOut\n"
+                                     "hold_out_ratio = 0.2\n"
+                                     "[DataPreparation]\n"
+                                     "input_path = '" +
+                                         Dataset("faas_test.csv") +
+                                         "'\n"
+                                         "normalization = True\n"
+                                         "[LRRidge]\n"
+                                         "alpha = [0.001, 0.1]\n"
+                                         "[DecisionTree]\n"
+                                         "max_depth = [2, 4]\n"
+                                         "[SVR]\n"
+                                         "C = [1, 10, 100]\n"
+                                         "epsilon = [0.01, 0.1]\n"
+                                         "gamma = [0.1, 1]\n");
+  model::TrainConfig config = model::LoadTrainConfig(path);
+  model::TrainSummary one = model::Train(config, model::TrainOptions{1});
+  model::TrainSummary three = model::Train(config, model::TrainOptions{3});
+  EXPECT_EQ(WithoutTime(one.ToJson()).dump(), WithoutTime(three.ToJson()).dump());
+  ASSERT_EQ(one.techniques.size(), 3u);
+  for (size_t t = 0; t < 3; ++t) {
+    ASSERT_TRUE(one.techniques[t].ok) << one.techniques[t].technique;
+    EXPECT_EQ(one.techniques[t].model->ToJson().dump(), three.techniques[t].model->ToJson().dump())
+        << one.techniques[t].technique;
+  }
+  // 12 points x 3 folds + 1 validation fit + 1 refit.
+  EXPECT_EQ(one.techniques[2].fits, 38u);
+}
+
 // aMLLibrary normalises inside hyperparameter selection: each selection fold's model sees data
 // scaled on that fold's training rows, never on rows it is scored on. The selection MAPE is then
 // the mean over the folds of models fitted on fold-scaled data (here recomputed by hand from the
