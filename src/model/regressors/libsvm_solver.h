@@ -14,7 +14,9 @@
 //
 // The solver asks for a column of Q twice per iteration; computing one is a gather from the table
 // in the solver's current order of the variables. Computed columns are kept in a bounded LRU
-// cache that follows that order as the solver reorders (svr_columns.h).
+// cache that follows that order as the solver reorders (svr_columns.h). The solver's working-set
+// selection, then most of its time, runs vectorised where the processor allows, choosing what
+// libsvm's own chooses (svr_solver.h).
 //
 // From zero, SolveEpsilonSvr gives bit for bit what svm_train gives on the same kernel values
 // handed to it as a PRECOMPUTED kernel (the same Solver, the same single-precision Q columns, the
@@ -69,6 +71,8 @@ struct EpsilonSvrSolution {
 // swap (their entries past the first swapped position are filled again when asked for).
 struct ColumnCacheStats {
   long requests = 0, hits = 0, extensions = 0, evictions = 0, swaps = 0, truncations = 0;
+  // With check_working_set: selections where ours and libsvm's own disagreed (always 0).
+  long working_set_disagreements = 0;
 };
 
 // Solves epsilon-SVR on kernel `k` and targets `y` with libsvm's Solver (C, epsilon, stopping
@@ -84,6 +88,7 @@ struct ColumnCacheStats {
 EpsilonSvrSolution SolveEpsilonSvr(const KernelTable& k, const std::vector<double>& y, double c,
                                    double epsilon, double tol, bool shrinking,
                                    const EpsilonSvrSolution* start, double column_cache_mb,
-                                   ColumnCacheStats* stats = nullptr);
+                                   ColumnCacheStats* stats = nullptr,
+                                   bool check_working_set = false);
 
 }  // namespace twinprof::model::regressors

@@ -187,6 +187,50 @@ TEST(LibsvmSolverTest, TheColumnCacheChangesNothingBitForBit) {
   EXPECT_GT(total.extensions, 10);
 }
 
+// The working-set selection (libsvm_solver.cc's AVX2 one where the processor has AVX2) chooses
+// what libsvm's own Solver::select_working_set chooses, at every iteration: both run on each
+// selection and any disagreement is counted. The data has exact ties (every row twice: equal
+// gradients and equal columns, in the same vector lane) and a size that is no multiple of the
+// vector width.
+TEST(LibsvmSolverTest, TheWorkingSetIsLibsvmsOwnAtEveryIteration) {
+  if (!DirectSolverAvailable()) GTEST_SKIP() << "libsvm is not 3.24";
+  Eigen::MatrixXd x0;
+  Eigen::VectorXd y0;
+  Data(x0, y0);
+  // Rows 0..199 twice, 200 apart (a multiple of 8: the twins start in the same vector lane),
+  // then 3 more.
+  const Eigen::Index half = 200, extra = 3;
+  Eigen::MatrixXd x(2 * half + extra, x0.cols());
+  Eigen::VectorXd y(2 * half + extra);
+  x << x0.topRows(half), x0.topRows(half), x0.middleRows(half, extra);
+  y << y0.head(half), y0.head(half), y0.segment(half, extra);
+  const KernelTable k = BuildKernelTable(KernelSpec{KernelKind::kRbf, 0.5, 3, 0.0}, x);
+  const std::vector<double> labels(y.data(), y.data() + y.size());
+  const EpsilonSvrSolution start = SolveEpsilonSvr(k, labels, 1.0, 0.1, 1e-3, true, nullptr, 8.0);
+  long selections = 0;
+  for (bool shrinking : {true, false}) {
+    for (double c : {0.1, 1.0, 100.0}) {
+      for (double epsilon : {0.01, 0.1}) {
+        for (bool warm : {false, true}) {
+          SCOPED_TRACE("shrinking " + std::to_string(shrinking) + " C " + std::to_string(c) +
+                       " epsilon " + std::to_string(epsilon) + " warm " + std::to_string(warm));
+          const EpsilonSvrSolution* from = warm && c >= 1.0 ? &start : nullptr;
+          ColumnCacheStats stats;
+          const EpsilonSvrSolution checked =
+              SolveEpsilonSvr(k, labels, c, epsilon, 1e-3, shrinking, from, 8.0, &stats, true);
+          EXPECT_EQ(stats.working_set_disagreements, 0);
+          selections += stats.requests;
+          const EpsilonSvrSolution plain =
+              SolveEpsilonSvr(k, labels, c, epsilon, 1e-3, shrinking, from, 8.0);
+          EXPECT_EQ(plain.alpha, checked.alpha);
+          EXPECT_EQ(plain.rho, checked.rho);
+        }
+      }
+    }
+  }
+  EXPECT_GT(selections, 10000);
+}
+
 TEST(LibsvmSolverTest, ProblemWarmStartsFromTheLargestSmallerC) {
   if (!DirectSolverAvailable()) GTEST_SKIP() << "libsvm is not 3.24";
   Eigen::MatrixXd x;
