@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <sstream>
 
 #include "sim/calibration_file.h"
@@ -12,6 +13,19 @@ namespace twinprof::calibrate {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Over the jobs Mape counts (measured > 0, predicted finite): the phase's mean where it was
+// judged, so that the two are read together.
+double MeasuredMean(const std::vector<double>& measured, const std::vector<double>& predicted) {
+  double sum = 0;
+  int n = 0;
+  for (size_t i = 0; i < measured.size(); ++i) {
+    if (!(measured[i] > 0) || !std::isfinite(predicted[i])) continue;
+    sum += measured[i];
+    ++n;
+  }
+  return n > 0 ? sum / n : kNaN;
+}
 
 double Mape(const std::vector<double>& measured, const std::vector<double>& predicted) {
   double sum = 0;
@@ -104,6 +118,11 @@ Summary Calibrate(const sim::Scenario& scenario, const std::vector<profile::JobR
     mape.upload = Mape(m[2], p[2]);
     mape.cold_start = Mape(m[3], p[3]);
     mape.wait = Mape(m[4], p[4]);
+    mape.mean_compute_s = MeasuredMean(m[0], p[0]);
+    mape.mean_download_s = MeasuredMean(m[1], p[1]);
+    mape.mean_upload_s = MeasuredMean(m[2], p[2]);
+    mape.mean_cold_start_s = MeasuredMean(m[3], p[3]);
+    mape.mean_wait_s = MeasuredMean(m[4], p[4]);
     summary.mape.push_back(mape);
   }
   summary.wall_seconds =
@@ -165,6 +184,14 @@ std::string Summary::FullReport() const {
                   m.jobs, Percent(m.compute).c_str(), Percent(m.download).c_str(),
                   Percent(m.upload).c_str(), Percent(m.cold_start).c_str(),
                   Percent(m.wait).c_str());
+    out << line;
+  }
+  out << "mean measured (s)          jobs  compute  download  upload  cold_start  wait\n";
+  for (const PhaseMape& m : mape) {
+    char line[256];
+    std::snprintf(line, sizeof line, "%-26s %5d  %7.3g  %8.3g  %6.3g  %10.3g  %4.3g\n",
+                  m.component.c_str(), m.jobs, m.mean_compute_s, m.mean_download_s, m.mean_upload_s,
+                  m.mean_cold_start_s, m.mean_wait_s);
     out << line;
   }
   return out.str();
@@ -235,6 +262,13 @@ std::string Summary::CalibrationFile() const {
     out << "    " << Quoted(m.component) << ": {compute: " << Number(m.compute)
         << ", download: " << Number(m.download) << ", upload: " << Number(m.upload)
         << ", cold_start: " << Number(m.cold_start) << ", wait: " << Number(m.wait) << "}\n";
+  }
+  out << "  mean_seconds:\n";
+  for (const PhaseMape& m : mape) {
+    out << "    " << Quoted(m.component) << ": {compute: " << Number(m.mean_compute_s)
+        << ", download: " << Number(m.mean_download_s) << ", upload: " << Number(m.mean_upload_s)
+        << ", cold_start: " << Number(m.mean_cold_start_s) << ", wait: " << Number(m.mean_wait_s)
+        << "}\n";
   }
   out << "  parameters:\n";
   for (const FittedValue& p : parameters) {

@@ -57,22 +57,28 @@ void LoadCalibration(const std::string& path, ReportData* data) {
             static_cast<int>(file.Integer(entry.second, "fit.records", 0, 1'000'000'000)));
       }
     }
-    if (YAML::Node mape = YamlFile::Optional(fit, "mape")) {
-      file.ExpectMap(mape, "fit.mape");
-      for (const auto& component : mape) {
+    // {component: {phase: number}}, for fit.mape and fit.mean_seconds.
+    auto read_phases = [&](const char* key, CalibrationSet::PhaseValues& into) {
+      YAML::Node node = YamlFile::Optional(fit, key);
+      if (!node) return;
+      const std::string what = std::string("fit.") + key;
+      file.ExpectMap(node, what);
+      for (const auto& component : node) {
         std::string name = component.first.as<std::string>();
-        file.ExpectMap(component.second, "fit.mape." + name);
+        file.ExpectMap(component.second, what + "." + name);
         std::vector<std::pair<std::string, double>> phases;
         for (const auto& phase : component.second) {
           std::string phase_name = phase.first.as<std::string>();
           // `calibrate` writes .nan for a phase it had no records of: nothing to draw.
           if (phase.second.IsScalar() && phase.second.as<std::string>() == ".nan") continue;
           phases.emplace_back(phase_name,
-                              file.Number(phase.second, "fit.mape." + name + "." + phase_name));
+                              file.Number(phase.second, what + "." + name + "." + phase_name));
         }
-        set.mape.emplace_back(name, std::move(phases));
+        into.emplace_back(name, std::move(phases));
       }
-    }
+    };
+    read_phases("mape", set.mape);
+    read_phases("mean_seconds", set.mean_seconds);
     if (YAML::Node parameters = YamlFile::Optional(fit, "parameters")) {
       file.ExpectMap(parameters, "fit.parameters");
       for (const auto& entry : parameters) {

@@ -93,11 +93,46 @@ Section CalibrationSection(const ReportData& data) {
       chart.spec = std::move(spec);
       section.charts.push_back(std::move(chart));
     }
+    // A phase that takes under 1% of the component's measured time (a 20 us download beside a
+    // 2 s compute) is left out of the chart: its relative error, however large, says nothing of
+    // the predictions, and its bar would flatten the others. The note names what was left out.
     json errors = json::array();
+    std::vector<std::string> negligible;
     for (const auto& [component, phases] : set.mape) {
-      for (const auto& [phase, mape] : phases) {
-        errors.push_back({{"component", component}, {"phase", phase}, {"mape", Rounded(mape, 4)}});
+      const std::vector<std::pair<std::string, double>>* means = nullptr;
+      for (const auto& entry : set.mean_seconds) {
+        if (entry.first == component) means = &entry.second;
       }
+      double total = 0;
+      if (means != nullptr) {
+        for (const auto& [phase, seconds] : *means) total += std::max(0.0, seconds);
+      }
+      for (const auto& [phase, mape] : phases) {
+        double mean = std::nan("");
+        if (means != nullptr) {
+          for (const auto& [name, seconds] : *means) {
+            if (name == phase) mean = seconds;
+          }
+        }
+        if (total > 0 && mean < 0.01 * total) {
+          negligible.push_back(component + " " + phase + " (mean " + Figure(mean) + " s, MAPE " +
+                               Figure(mape) + "%)");
+          continue;
+        }
+        errors.push_back({{"component", component},
+                          {"phase", phase},
+                          {"mape", Rounded(mape, 4)},
+                          {"mean_s", Rounded(mean, 4)}});
+      }
+    }
+    if (!negligible.empty()) {
+      std::string list;
+      for (const std::string& entry : negligible) list += (list.empty() ? "" : "; ") + entry;
+      section.notes.push_back(set.path +
+                              ": phases under 1% of their component's measured time are left out "
+                              "of the fit-error chart (their relative errors say nothing of the "
+                              "predictions): " +
+                              list + ".");
     }
     if (!errors.empty()) {
       json spec = {

@@ -110,7 +110,12 @@ struct CalibrationSet {
   bool converged = true;
   std::vector<std::string> data;                     // what it was fitted on
   std::vector<std::pair<std::string, int>> records;  // component -> records used
-  std::vector<std::pair<std::string, std::vector<std::pair<std::string, double>>>> mape;
+  // component -> (phase -> MAPE %) of the model on its own records, and (phase -> measured mean
+  // seconds) where the file gives them (`fit.mean_seconds`, written since 2026-12-07).
+  using PhaseValues =
+      std::vector<std::pair<std::string, std::vector<std::pair<std::string, double>>>>;
+  PhaseValues mape;
+  PhaseValues mean_seconds;
   std::vector<Parameter> parameters;
 };
 

@@ -149,10 +149,19 @@ TEST(ReportInputsTest, ReadsACalibrationFile) {
   EXPECT_NE(set.parameters[1].why.find("one node type only"), std::string::npos);
   ASSERT_EQ(set.mape.size(), 2u);
   EXPECT_EQ(set.mape[1].second[0], (std::pair<std::string, double>{"compute", 4.4}));
+  ASSERT_EQ(set.mean_seconds.size(), 2u);
+  EXPECT_EQ(set.mean_seconds[0].second[2], (std::pair<std::string, double>{"upload", 0.002}));
   report::Section section = report::CalibrationSection(data);
   EXPECT_EQ(section.charts.size(), 2u);
   ASSERT_EQ(section.tables.size(), 1u);
   EXPECT_EQ(section.tables[0].rows[1][2], "not identified");
+  // blurry-faces' upload (2 ms of its 2.7 s) is under 1%: out of the fit-error chart, in a note.
+  const std::string errors = section.charts[1].spec.dump();
+  EXPECT_EQ(errors.find("\"mean_s\":0.002"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("\"mean_s\":0.15"), std::string::npos) << errors;
+  ASSERT_EQ(section.notes.size(), 1u);
+  EXPECT_NE(section.notes[0].find("blurry-faces upload (mean 0.002 s, MAPE 5%)"), std::string::npos)
+      << section.notes[0];
   // A YAML file that is not a calibration file is not taken for one.
   EXPECT_THROW(report::DetectInput(std::string(TWINPROF_SOURCE_DIR) + "/platforms/x86-vms.yaml"),
                InputError);

@@ -64,9 +64,10 @@ TEST(ReportRenderTest, EveryChartIsDrawnOfflineWithoutConsoleErrors) {
   EXPECT_EQ(marks.value("runs-makespan", 0), 6);
   // Validation: 12 configurations x 3 components per predictor, plus the lines and bands.
   EXPECT_GE(marks.value("validation-1", 0), 36);
-  // Calibration: 3 parameters (bars and one "not identified" label); 2 components x 3 phases.
+  // Calibration: 3 parameters (bars and one "not identified" label); 2 components x 3 phases,
+  // less blurry-faces' upload (2 ms of its 2.7 s: under 1% of its time, left out).
   EXPECT_EQ(marks.value("calibration-1", 0), 3 + 1);
-  EXPECT_EQ(marks.value("calibration-2", 0), 6);
+  EXPECT_EQ(marks.value("calibration-2", 0), 5);
   // Explore: up to 144 candidates, the front, the chosen one, the deadline.
   EXPECT_GE(marks.value("explore-1", 0), 100);
 }
