@@ -15,7 +15,7 @@
 #include <map>
 #include <random>
 
-#include "../cli/run_command.h"
+#include "../subprocess.h"
 #include "core/job_csv_reader.h"
 #include "core/job_record.h"
 

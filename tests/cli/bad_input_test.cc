@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "run_command.h"
+#include "../subprocess.h"
 
 namespace twinprof::test {
 namespace {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "run_command.h"
+#include "../subprocess.h"
 
 namespace twinprof::test {
 namespace {

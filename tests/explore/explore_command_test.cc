@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "../cli/run_command.h"
+#include "../subprocess.h"
 #include "explore_test_util.h"
 
 namespace twinprof::test {

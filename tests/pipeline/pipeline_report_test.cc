@@ -12,9 +12,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "../cli/run_command.h"
 #include "../report/headless_chromium.h"
 #include "../report/rendered_report.h"
+#include "../subprocess.h"
 
 namespace twinprof::test {
 namespace {

@@ -15,8 +15,8 @@
 #include <sstream>
 #include <thread>
 
-#include "../cli/run_command.h"
 #include "../profile/kill_while_profiling.h"
+#include "../subprocess.h"
 #include "profile/results_store.h"
 
 namespace twinprof::test {

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "../cli/run_command.h"
+#include "../subprocess.h"
 #include "platform/simgrid_platform.h"
 
 namespace twinprof::test {

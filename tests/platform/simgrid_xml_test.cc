@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "../cli/run_command.h"
+#include "../subprocess.h"
 #include "platform/simgrid_platform.h"
 #include "platform_probe.h"
 #include "simgrid_test_platforms.h"

@@ -10,7 +10,7 @@
 #include <map>
 #include <sstream>
 
-#include "../cli/run_command.h"
+#include "../subprocess.h"
 
 namespace twinprof::test {
 namespace {

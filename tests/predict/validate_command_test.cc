@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "../cli/run_command.h"
+#include "../subprocess.h"
 #include "core/job_csv_reader.h"
 
 namespace twinprof::test {

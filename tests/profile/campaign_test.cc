@@ -11,7 +11,7 @@
 #include <set>
 #include <sstream>
 
-#include "../cli/run_command.h"
+#include "../subprocess.h"
 #include "profile/planner.h"
 #include "profile/results_store.h"
 

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "../cli/run_command.h"
+#include "../subprocess.h"
 #include "report/report_data.h"
 #include "report_fixture.h"
 

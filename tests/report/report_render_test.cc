@@ -10,7 +10,7 @@
 #include <fstream>
 #include <set>
 
-#include "../cli/run_command.h"
+#include "../subprocess.h"
 #include "headless_chromium.h"
 #include "rendered_report.h"
 #include "report_fixture.h"

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "../cli/run_command.h"
+#include "../subprocess.h"
 
 namespace twinprof::test {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "../cli/run_command.h"
+#include "../subprocess.h"
 #include "temp_files.h"
 
 namespace twinprof::test {

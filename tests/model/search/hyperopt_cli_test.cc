@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "../../cli/run_command.h"
+#include "../../subprocess.h"
 #include "../model_test_util.h"
 
 namespace twinprof::test {

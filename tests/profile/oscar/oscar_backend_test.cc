@@ -12,7 +12,7 @@
 #include <set>
 #include <sstream>
 
-#include "../../cli/run_command.h"
+#include "../../subprocess.h"
 #include "campaign_fixture.h"
 #include "core/error.h"
 #include "profile/export.h"

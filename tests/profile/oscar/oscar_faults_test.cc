@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "../../cli/run_command.h"
+#include "../../subprocess.h"
 #include "campaign_fixture.h"
 #include "core/error.h"
 
