@@ -159,4 +159,17 @@ double ObjectiveTime(const Objective& objective, const sim::Scenario& base,
   return result.p95[ComponentIndex(base, objective.component)];
 }
 
+Score ScoreOf(const Space& space, const sim::Scenario& base, const CandidateResult& result,
+              const Verdict& verdict) {
+  Score score;
+  score.simulated = result.status == CandidateResult::Status::kSimulated;
+  score.feasible = verdict.feasible;
+  score.violation = verdict.violation;
+  score.cost = result.cost;
+  for (const Objective& objective : space.objectives) {
+    score.times.push_back(score.simulated ? ObjectiveTime(objective, base, result) : 0);
+  }
+  return score;
+}
+
 }  // namespace twinprof::explore

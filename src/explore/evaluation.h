@@ -6,10 +6,12 @@
 // parent's outputs are the same bytes whichever child finished first.
 #pragma once
 
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "explore/score.h"
 #include "explore/space.h"
 #include "sim/scenario.h"
 
@@ -56,5 +58,19 @@ Verdict Judge(const Space& space, const sim::Scenario& base, const CandidateResu
 // The objective's time of a simulated candidate: the makespan or a component's p95.
 double ObjectiveTime(const Objective& objective, const sim::Scenario& base,
                      const CandidateResult& result);
+
+// One evaluated candidate: a configuration under one workload, simulated and judged.
+struct Candidate {
+  uint64_t number = 0;  // the configuration's number (configuration.h)
+  int round = 0;        // the search round that proposed it (0 for an exhaustive run)
+  std::vector<std::string> configuration;  // configuration.h's ConfigurationValues
+  CandidateResult result;
+  Verdict verdict;
+  Score score;  // the search's view of result and verdict
+};
+
+// The search's view of a judged candidate.
+Score ScoreOf(const Space& space, const sim::Scenario& base, const CandidateResult& result,
+              const Verdict& verdict);
 
 }  // namespace twinprof::explore

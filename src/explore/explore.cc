@@ -8,6 +8,7 @@
 #include "explore/configuration.h"
 #include "explore/outputs.h"
 #include "explore/progress.h"
+#include "explore/search.h"
 #include "sim/process_pool.h"
 
 namespace twinprof::explore {

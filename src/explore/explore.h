@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "explore/analysis.h"
+#include "explore/best_candidates.h"
 #include "explore/space.h"
 
 namespace twinprof::explore {

@@ -1,12 +1,10 @@
 #include "explore/search.h"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <set>
-#include <tuple>
+
+#include "explore/pareto_front.h"
 
 namespace twinprof::explore {
 
@@ -34,14 +32,6 @@ class Random {
  private:
   uint64_t state_;
 };
-
-// One sort key for the ranking: smaller is better.
-std::tuple<int, double, double, uint64_t> RankKey(const Score& score, uint64_t number) {
-  if (!score.simulated) return {2, 0, 0, number};
-  double time = score.times.empty() ? 0 : score.times.front();
-  if (score.feasible) return {0, CostKey(score.cost), time, number};
-  return {1, score.violation, CostKey(score.cost), number};
-}
 
 class LocalSearcher {
  public:
@@ -143,13 +133,15 @@ class LocalSearcher {
 
   // The best-ranked simulated candidates.
   std::vector<uint64_t> Elites() const {
-    std::vector<std::pair<std::tuple<int, double, double, uint64_t>, uint64_t>> ranked;
+    std::vector<std::pair<const Score*, uint64_t>> ranked;
     for (const auto& [number, score] : scores_) {
-      if (score.simulated) ranked.push_back({RankKey(score, number), number});
+      if (score.simulated) ranked.push_back({&score, number});
     }
     size_t keep = std::min(options_.elites, ranked.size());
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
-                      ranked.end());
+                      ranked.end(), [](const auto& a, const auto& b) {
+                        return RanksBefore(*a.first, a.second, *b.first, b.second);
+                      });
     std::vector<uint64_t> elites;
     for (size_t i = 0; i < keep; ++i) elites.push_back(ranked[i].second);
     return elites;
@@ -218,37 +210,6 @@ class LocalSearcher {
 };
 
 }  // namespace
-
-double CostKey(double cost) {
-  if (!std::isfinite(cost) || cost == 0) return cost;
-  char text[32];
-  std::snprintf(text, sizeof text, "%.12g", cost);
-  return std::strtod(text, nullptr);
-}
-
-bool RanksBefore(const Score& a, uint64_t number_a, const Score& b, uint64_t number_b) {
-  return RankKey(a, number_a) < RankKey(b, number_b);
-}
-
-std::vector<uint64_t> ParetoFront(const std::vector<std::pair<uint64_t, const Score*>>& scores,
-                                  size_t objective) {
-  std::vector<std::tuple<double, double, uint64_t>> points;  // cost, time, number
-  for (const auto& [number, score] : scores) {
-    if (score->simulated && score->feasible) {
-      points.emplace_back(CostKey(score->cost), score->times.at(objective), number);
-    }
-  }
-  std::sort(points.begin(), points.end());
-  std::vector<uint64_t> front;
-  double best_time = std::numeric_limits<double>::infinity();
-  for (const auto& [cost, time, number] : points) {
-    if (time < best_time) {
-      front.push_back(number);
-      best_time = time;
-    }
-  }
-  return front;
-}
 
 SearchTrace LocalSearch(const std::vector<uint64_t>& sizes, const std::vector<bool>& ordered,
                         const SearchOptions& options, const EvaluateRound& evaluate) {

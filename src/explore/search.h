@@ -16,41 +16,17 @@
 //        when those are too, a restart: `restart` more random configurations. The search stops
 //        after `max_idle_restarts` restarts in a row that improve nothing (neither the best
 //        candidate nor a front), when the budget is spent, or when the space is exhausted.
-// Ranking (ties by number, so it is total): feasible candidates by cost, then time (the first
-// objective), then infeasible ones by violation, then candidates that could not be simulated.
+// "Best-ranked" is score.h's ranking; the fronts are pareto_front.h's.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <limits>
 #include <string>
 #include <vector>
 
+#include "explore/score.h"
+
 namespace twinprof::explore {
-
-// What the search needs to know of an evaluated candidate.
-struct Score {
-  bool simulated = false;  // false: invalid or failed (it costs no budget and ranks last)
-  bool feasible = false;
-  double violation = std::numeric_limits<double>::infinity();
-  double cost = 0;
-  std::vector<double> times;  // one per objective
-};
-
-// A cost as the rankings compare it: rounded to 12 significant digits, because the same prices
-// summed in another order differ in the last bits (2 x 0.17 is not 0.34 in binary), and such
-// candidates cost the same.
-double CostKey(double cost);
-
-// Whether (a, number_a) ranks before (b, number_b).
-bool RanksBefore(const Score& a, uint64_t number_a, const Score& b, uint64_t number_b);
-
-// The Pareto front of `objective`'s time against cost among feasible candidates: the numbers of
-// those no other feasible candidate beats on both (at least as good on both, better on one),
-// sorted by cost (then time, then number). Of candidates with equal time and cost only the
-// lowest-numbered is kept. Costs are compared as CostKey.
-std::vector<uint64_t> ParetoFront(const std::vector<std::pair<uint64_t, const Score*>>& scores,
-                                  size_t objective);
 
 struct SearchOptions {
   uint64_t budget = 1000;  // most simulations (candidates that could not be simulated are free)

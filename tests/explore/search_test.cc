@@ -1,5 +1,5 @@
-// The search's logic on synthetic spaces (no simulation): ranking, Pareto fronts, determinism,
-// the budget, and stopping.
+// The search's logic on synthetic spaces (no simulation): ranking, determinism, the budget, and
+// stopping.
 
 #include "explore/search.h"
 
@@ -8,33 +8,10 @@
 #include <algorithm>
 #include <set>
 
+#include "score_test_util.h"
+
 namespace twinprof::test {
 namespace {
-
-explore::Score Feasible(double cost, double time) {
-  explore::Score score;
-  score.simulated = true;
-  score.feasible = true;
-  score.violation = 0;
-  score.cost = cost;
-  score.times = {time};
-  return score;
-}
-
-TEST(ParetoFront, KeepsTheUndominatedByIncreasingCost) {
-  std::vector<explore::Score> scores = {
-      Feasible(3, 10), Feasible(1, 30), Feasible(2, 20), Feasible(2, 25),  // dominated by (2, 20)
-      Feasible(4, 10),                                                     // dominated by (3, 10)
-      Feasible(1, 30),  // the same as #1: only the lower number stays
-      Feasible(5, 5)};
-  explore::Score infeasible = Feasible(0.5, 1);
-  infeasible.feasible = false;
-  infeasible.violation = 0.1;
-  scores.push_back(infeasible);
-  std::vector<std::pair<uint64_t, const explore::Score*>> all;
-  for (size_t i = 0; i < scores.size(); ++i) all.emplace_back(i, &scores[i]);
-  EXPECT_EQ(explore::ParetoFront(all, 0), (std::vector<uint64_t>{1, 2, 0, 6}));
-}
 
 TEST(RanksBefore, FeasibleByCostThenInfeasibleByViolationThenUnsimulated) {
   explore::Score cheap = Feasible(1, 50), dear = Feasible(2, 10);

@@ -1,9 +1,8 @@
-#include "explore/analysis.h"
+#include "explore/hardware_findings.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <map>
-#include <tuple>
 #include <unordered_map>
 
 #include "explore/configuration.h"
@@ -43,7 +42,7 @@ double Median(std::vector<double> values) {
   return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-// Findings about one ordered axis whose steps up cost more (see Analysis::findings).
+// Findings about one ordered axis whose steps up cost more (see HardwareFindings).
 void AxisFindings(const Space& space, size_t axis_index, const std::vector<Candidate>& candidates,
                   const std::unordered_map<uint64_t, size_t>& by_number,
                   const std::string& time_name, std::vector<std::string>& findings) {
@@ -109,67 +108,19 @@ void AxisFindings(const Space& space, size_t axis_index, const std::vector<Candi
 
 }  // namespace
 
-Score ScoreOf(const Space& space, const sim::Scenario& base, const CandidateResult& result,
-              const Verdict& verdict) {
-  Score score;
-  score.simulated = result.status == CandidateResult::Status::kSimulated;
-  score.feasible = verdict.feasible;
-  score.violation = verdict.violation;
-  score.cost = result.cost;
-  for (const Objective& objective : space.objectives) {
-    score.times.push_back(score.simulated ? ObjectiveTime(objective, base, result) : 0);
-  }
-  return score;
-}
-
-Analysis Analyse(const Space& space, const std::vector<Candidate>& candidates) {
-  Analysis analysis;
+std::vector<std::string> HardwareFindings(const Space& space,
+                                          const std::vector<Candidate>& candidates) {
   std::unordered_map<uint64_t, size_t> by_number;
   for (size_t i = 0; i < candidates.size(); ++i) by_number[candidates[i].number] = i;
-
-  auto time = [&](size_t i) { return candidates[i].score.times.front(); };
-  auto cost = [&](size_t i) { return CostKey(candidates[i].score.cost); };
-  auto number = [&](size_t i) { return candidates[i].number; };
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    const Score& score = candidates[i].score;
-    if (!score.simulated) continue;
-    if (score.feasible) {
-      if (!analysis.cheapest ||
-          std::make_tuple(cost(i), time(i), number(i)) <
-              std::make_tuple(cost(*analysis.cheapest), time(*analysis.cheapest),
-                              number(*analysis.cheapest))) {
-        analysis.cheapest = i;
-      }
-    }
-    // A feasible candidate always beats an infeasible one for "fastest".
-    bool better = !analysis.fastest || (score.feasible && !analysis.fastest_feasible) ||
-                  (score.feasible == analysis.fastest_feasible &&
-                   std::make_tuple(time(i), cost(i), number(i)) <
-                       std::make_tuple(time(*analysis.fastest), cost(*analysis.fastest),
-                                       number(*analysis.fastest)));
-    if (better) {
-      analysis.fastest = i;
-      analysis.fastest_feasible = score.feasible;
-    }
-  }
-
-  std::vector<std::pair<uint64_t, const Score*>> scores;
-  for (const Candidate& candidate : candidates)
-    scores.emplace_back(candidate.number, &candidate.score);
-  for (size_t k = 0; k < space.objectives.size(); ++k) {
-    std::vector<size_t> front;
-    for (uint64_t n : ParetoFront(scores, k)) front.push_back(by_number.at(n));
-    analysis.fronts.push_back(front);
-  }
-
+  std::vector<std::string> findings;
   const std::string time_name = space.objectives.front().component.empty()
                                     ? "makespan"
                                     : space.objectives.front().component + " p95";
   for (size_t axis = 0; axis < space.axes.size(); ++axis) {
     if (space.axes[axis].kind != Axis::Kind::kNodeCount) continue;
-    AxisFindings(space, axis, candidates, by_number, time_name, analysis.findings);
+    AxisFindings(space, axis, candidates, by_number, time_name, findings);
   }
-  return analysis;
+  return findings;
 }
 
 }  // namespace twinprof::explore
