@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "report/chart_style.h"
+#include "report/chart_numbers.h"
 
 namespace twinprof::report {
 

@@ -1,8 +1,9 @@
 // The JavaScript that report.html inlines: the prebuilt bundles of Vega, Vega-Lite and
 // vega-embed, copied into the binary at build time from the npm packages that
-// src/report/web/package-lock.json pins (src/report/CMakeLists.txt runs `npm ci`, then
-// web/embed_scripts.cmake writes them as C++ source). The report command therefore needs no file
-// and no network at run time, and a page opens offline. docs/report.md says how to update them.
+// src/report/vega_packages/package-lock.json pins (src/report/CMakeLists.txt runs `npm ci`, then
+// vega_packages/embed_scripts.cmake writes them as C++ source). The report command therefore
+// needs no file and no network at run time, and a page opens offline. docs/report.md says how to
+// update them.
 #pragma once
 
 #include <string_view>

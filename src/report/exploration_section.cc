@@ -4,7 +4,7 @@
 #include <cmath>
 #include <map>
 
-#include "report/chart_style.h"
+#include "report/chart_numbers.h"
 
 namespace twinprof::report {
 

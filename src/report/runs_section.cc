@@ -7,7 +7,8 @@
 #include <set>
 
 #include "core/job_record.h"
-#include "report/chart_style.h"
+#include "report/chart_colors.h"
+#include "report/chart_numbers.h"
 #include "report/timeline_layout.h"
 
 namespace twinprof::report {

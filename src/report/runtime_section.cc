@@ -8,7 +8,7 @@
 #include <set>
 #include <tuple>
 
-#include "report/chart_style.h"
+#include "report/chart_numbers.h"
 
 namespace twinprof::report {
 

@@ -4,7 +4,8 @@
 #include <cmath>
 #include <string>
 
-#include "report/chart_style.h"
+#include "report/chart_colors.h"
+#include "report/chart_numbers.h"
 #include "report/timeline_layout.h"
 
 namespace twinprof::report {
@@ -23,6 +24,13 @@ std::string Seconds(double value) {
 }
 
 json TimeAxis() { return {{"tickCount", 12}, {"labelOverlap", true}}; }
+
+// A Vega expression for `strings[index_expression]` (a literal array indexed at view time).
+std::string IndexedStringExpression(const std::vector<std::string>& strings,
+                                    const std::string& index_expression) {
+  json array = strings;
+  return array.dump() + "[" + index_expression + "]";
+}
 
 // The jobs drawn for one run, and why not all of them.
 struct DrawnRun {

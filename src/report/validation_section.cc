@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "report/chart_style.h"
+#include "report/chart_numbers.h"
 
 namespace twinprof::report {
 

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "report/chart_style.h"
+#include "report/chart_numbers.h"
 #include "report/embedded_scripts.h"
 
 namespace twinprof::test {
@@ -23,7 +23,7 @@ std::string ReadFile(const std::string& path) {
 
 // The build compiled exactly the files npm installed from the lock file, byte for byte.
 TEST(EmbeddedScriptsTest, AreThePackagesThatTheLockFilePins) {
-  const std::string modules = TWINPROF_REPORT_WEB_MODULES;
+  const std::string modules = TWINPROF_REPORT_VEGA_MODULES;
   struct Bundle {
     std::string_view text, version;
     std::string package, file;
@@ -38,11 +38,11 @@ TEST(EmbeddedScriptsTest, AreThePackagesThatTheLockFilePins) {
     ASSERT_GT(installed.size(), 10000u) << bundle.package;
     EXPECT_TRUE(bundle.text == installed) << bundle.package << ": the embedded copy differs";
     nlohmann::json lock = nlohmann::json::parse(
-        ReadFile(std::string(TWINPROF_SOURCE_DIR) + "/src/report/web/package-lock.json"));
+        ReadFile(std::string(TWINPROF_SOURCE_DIR) + "/src/report/vega_packages/package-lock.json"));
     EXPECT_EQ(bundle.version,
               lock["packages"]["node_modules/" + bundle.package]["version"].get<std::string>());
     nlohmann::json package = nlohmann::json::parse(
-        ReadFile(std::string(TWINPROF_SOURCE_DIR) + "/src/report/web/package.json"));
+        ReadFile(std::string(TWINPROF_SOURCE_DIR) + "/src/report/vega_packages/package.json"));
     // package.json names exact versions, the same the lock file holds.
     EXPECT_EQ(bundle.version, package["dependencies"][bundle.package].get<std::string>());
   }

@@ -1,19 +1,9 @@
-#include "report/chart_style.h"
+#include "report/chart_numbers.h"
 
 #include <cmath>
 #include <cstdio>
 
 namespace twinprof::report {
-
-nlohmann::json PhaseColorScale() {
-  return {{"domain", {"wait", "cold start", "download", "compute", "upload"}},
-          {"range", {"#c9ced6", "#f28e2b", "#4e79a7", "#59a14f", "#9cc3e6"}}};
-}
-
-nlohmann::json SourceColorScale() {
-  return {{"domain", {"measured", "simulated", "model"}},
-          {"range", {"#2f6db5", "#e15759", "#222222"}}};
-}
 
 std::string Figure(double value) {
   char text[32];
@@ -45,12 +35,6 @@ nlohmann::json RoundedTo(double value, double step) {
     return static_cast<long long>(rounded);
   }
   return rounded;
-}
-
-std::string IndexedStringExpression(const std::vector<std::string>& strings,
-                                    const std::string& index_expression) {
-  nlohmann::json array = strings;
-  return array.dump() + "[" + index_expression + "]";
 }
 
 }  // namespace twinprof::report
