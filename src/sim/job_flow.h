@@ -39,7 +39,7 @@
 #include "sim/run_statistics.h"
 #include "sim/scenario.h"
 #include "sim/service_time.h"
-#include "sim/sync_service.h"
+#include "sim/sync_containers.h"
 #include "sim/time_integral.h"
 
 namespace twinprof::sim {

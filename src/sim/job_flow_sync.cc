@@ -1,4 +1,4 @@
-// JobFlow's synchronous services (sim/sync_service.h has the model). A request is plain data: it
+// JobFlow's synchronous services (sim/sync_containers.h has the model). A request is plain data: it
 // takes a container slot at once or waits in the service's queue. Serving a request and
 // cold-starting a container are tasks run by helper actors, which go back to a pool when done,
 // or on SimGrid timers where nothing can contend (job_flow_direct.cc).

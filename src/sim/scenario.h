@@ -35,7 +35,7 @@ enum class Routing {
 };
 
 // A synchronous service (OSCAR /run, Knative underneath): requests go to warm containers, which
-// stay up after serving; see sim/sync_service.h for the model.
+// stay up after serving; see sim/sync_containers.h for the model.
 struct SyncSettings {
   bool enabled = false;           // `mode: sync`; asynchronous (one container per job) otherwise
   int container_concurrency = 1;  // requests one container serves at a time
@@ -46,7 +46,7 @@ struct SyncSettings {
   double init_s = 0;              // application init in a new container, after it starts
   Routing routing = Routing::kMostRecentlyUsed;  // among ready containers with a free slot
   // `autoscaler: knative`: Knative's KPA decides how many containers run (keep_alive unused);
-  // otherwise a container starts per request that finds none free (sim/sync_service.h).
+  // otherwise a container starts per request that finds none free (sim/sync_containers.h).
   bool knative = false;
   KnativeSettings knative_settings;
 };

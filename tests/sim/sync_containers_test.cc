@@ -1,13 +1,13 @@
 // SyncContainers: which container a request gets, what is pending or starting, and which idle
 // container expires first.
 
+#include "sim/sync_containers.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <map>
 #include <vector>
-
-#include "sim/sync_service.h"
 
 namespace twinprof::test {
 namespace {

@@ -1,4 +1,4 @@
-// Closed-form checks of synchronous services (sim/sync_service.h): warm containers, keep-alive,
+// Closed-form checks of synchronous services (sim/sync_containers.h): warm containers, keep-alive,
 // max_scale queueing and rejection. One node of 4 cores at 1e9 flops per core; each request does
 // 4e9 flops on 1 core (4 s). Overheads: scheduling 0.5 s, image pull 2 s (first time on the
 // node), container start 1.5 s, application init 0.25 s. Relative error <= 1e-6.

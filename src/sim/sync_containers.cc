@@ -1,4 +1,4 @@
-#include "sim/sync_service.h"
+#include "sim/sync_containers.h"
 
 #include <algorithm>
 
