@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/atomic_file.h"
 #include "core/yaml_file.h"
 #include "workflow/loaders.h"
 
@@ -406,43 +407,42 @@ void PrepareInputs(Campaign& campaign, const std::string& output_dir) {
     input.path = target;
     if (fs::exists(target)) continue;
     fs::create_directories(fs::path(target).parent_path());
-    std::string partial =
-        fs::path(target).parent_path() / (".partial-" + fs::path(target).filename().string());
-    std::string log = partial + ".log";
-    std::string command = input.command;
-    for (size_t at; (at = command.find("{out}")) != std::string::npos;) {
-      command.replace(at, 5, ShellQuote(partial));
-    }
-    fs::remove(partial);
-    // Everything the shell says, `cd` included, goes to the log.
-    std::string shell = "{ cd " + ShellQuote(campaign.dir) + " && { " + command +
-                        "\n} ; } </dev/null >" + ShellQuote(log) + " 2>&1";
-    int status = std::system(shell.c_str());
-    if (status != 0 || !fs::exists(partial)) {
-      std::string tail;
-      {
-        std::ifstream in(log);
-        std::stringstream buffer;
-        buffer << in.rdbuf();
-        tail = buffer.str();
-        while (!tail.empty() && std::isspace(static_cast<unsigned char>(tail.back()))) {
-          tail.pop_back();
-        }
-        if (tail.size() > 600) tail = "..." + tail.substr(tail.size() - 600);
+    // The command writes {out}, a temporary renamed onto `target` once it succeeded, so a killed
+    // or failed generation never leaves a file that looks generated.
+    ProduceFileAtomically(target, [&](const std::string& partial) {
+      std::string log = partial + ".log";
+      std::string command = input.command;
+      for (size_t at; (at = command.find("{out}")) != std::string::npos;) {
+        command.replace(at, 5, ShellQuote(partial));
       }
-      fs::remove(partial);
+      // Everything the shell says, `cd` included, goes to the log.
+      std::string shell = "{ cd " + ShellQuote(campaign.dir) + " && { " + command +
+                          "\n} ; } </dev/null >" + ShellQuote(log) + " 2>&1";
+      int status = std::system(shell.c_str());
+      if (status != 0 || !fs::exists(partial)) {
+        std::string tail;
+        {
+          std::ifstream in(log);
+          std::stringstream buffer;
+          buffer << in.rdbuf();
+          tail = buffer.str();
+          while (!tail.empty() && std::isspace(static_cast<unsigned char>(tail.back()))) {
+            tail.pop_back();
+          }
+          if (tail.size() > 600) tail = "..." + tail.substr(tail.size() - 600);
+        }
+        fs::remove(log);
+        std::string reason = status == 0         ? "it wrote no {out} file"
+                             : WIFEXITED(status) ? "exit " + std::to_string(WEXITSTATUS(status))
+                                                 : "killed";
+        throw InputError(input.where, "generating input '" + input.name + "' failed (" + reason +
+                                          (tail.empty() ? ", no output" : "") +
+                                          "); fix the command and run the same command line "
+                                          "again (inputs already generated are kept)" +
+                                          (tail.empty() ? "" : ":\n" + tail));
+      }
       fs::remove(log);
-      std::string reason = status == 0         ? "it wrote no {out} file"
-                           : WIFEXITED(status) ? "exit " + std::to_string(WEXITSTATUS(status))
-                                               : "killed";
-      throw InputError(input.where, "generating input '" + input.name + "' failed (" + reason +
-                                        (tail.empty() ? ", no output" : "") +
-                                        "); fix the command and run the same command line "
-                                        "again (inputs already generated are kept)" +
-                                        (tail.empty() ? "" : ":\n" + tail));
-    }
-    fs::remove(log);
-    fs::rename(partial, target);
+    });
   }
 }
 

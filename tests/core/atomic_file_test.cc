@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,33 @@ TEST_F(AtomicFileTest, AFailedRenameLeavesThePathAsItWasAndRemovesTheTemporary) 
   }
   EXPECT_TRUE(fs::is_directory(path / "kept"));
   EXPECT_EQ(Names(), std::vector<std::string>{"out.json"});
+}
+
+TEST_F(AtomicFileTest, AProducedFileAppearsWholeFromATemporaryWithTheSameExtension) {
+  const std::string path = (dir_ / "video.mp4").string();
+  std::ofstream((dir_ / ".partial-video.mp4").string()) << "left by a killed attempt";
+  std::string given;
+  ProduceFileAtomically(path, [&](const std::string& temporary) {
+    given = temporary;
+    EXPECT_FALSE(fs::exists(temporary));  // the stale one is gone before the producer runs
+    EXPECT_FALSE(fs::exists(path));
+    std::ofstream(temporary, std::ios::binary) << "frames";
+  });
+  EXPECT_EQ(fs::path(given).parent_path(), dir_);
+  EXPECT_EQ(fs::path(given).extension(), ".mp4");  // ffmpeg picks the format from it
+  EXPECT_EQ(Read(path), "frames");
+  EXPECT_EQ(Names(), std::vector<std::string>{"video.mp4"});
+}
+
+TEST_F(AtomicFileTest, AProducerThatThrowsLeavesNeitherThePathNorTheTemporary) {
+  const std::string path = (dir_ / "video.mp4").string();
+  EXPECT_THROW(ProduceFileAtomically(path,
+                                     [](const std::string& temporary) {
+                                       std::ofstream(temporary) << "half";
+                                       throw std::runtime_error("the command failed");
+                                     }),
+               std::runtime_error);
+  EXPECT_TRUE(Names().empty());
 }
 
 }  // namespace
