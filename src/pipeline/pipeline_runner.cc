@@ -7,21 +7,18 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
-#include "core/atomic_file.h"
 #include "core/csv_table.h"
 #include "core/error.h"
-#include "core/yaml_file.h"
 #include "pipeline/child_process.h"
 #include "pipeline/pipeline_file.h"
+#include "pipeline/step_plans.h"
 #include "pipeline/step_stamp.h"
-#include "pipeline/training_filter.h"
 #include "profile/campaign.h"
 
 namespace twinprof::pipeline {
@@ -29,26 +26,6 @@ namespace twinprof::pipeline {
 namespace fs = std::filesystem;
 
 namespace {
-
-// One thing a step does: a twinprof subcommand in a child process, or work done in this process
-// (filtering a CSV, writing a configuration). Its label enters the step's digest.
-struct Action {
-  std::string label;
-  std::vector<std::string> arguments;  // twinprof's arguments; empty for a function
-  std::function<void()> function;
-};
-
-// A step as planned: what it reads, what it does.
-struct PlannedStep {
-  PlannedStep(std::string step_name, std::vector<std::string> reads = {})
-      : name(std::move(step_name)), upstream(std::move(reads)) {}
-
-  std::string name;
-  std::string not_configured;  // non-empty: the step is not run, and this says why
-  std::vector<std::string> upstream;
-  std::vector<std::string> input_files;
-  std::vector<Action> actions;
-};
 
 RunSummary::Step Outcome(std::string name, std::string status, std::string detail = "",
                          double seconds = 0) {
@@ -70,75 +47,30 @@ std::string FormatSeconds(double seconds) {
   return out.str();
 }
 
-// Replaces, in an aMLLibrary .ini, the value of `key` in `section` (adding it when absent).
-std::string SetIniValue(const std::string& ini, const std::string& section, const std::string& key,
-                        const std::string& value) {
-  std::istringstream in(ini);
-  std::ostringstream out;
-  std::string current;
-  bool done = false;
-  auto trim = [](std::string s) {
-    s.erase(0, s.find_first_not_of(" \t\r"));
-    s.erase(s.find_last_not_of(" \t\r") + 1);
-    return s;
-  };
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    std::string line = trim(lines[i]);
-    if (!line.empty() && line.front() == '[') {
-      if (current == section && !done) {
-        out << key << " = " << value << '\n';
-        done = true;
-      }
-      current = line.substr(1, line.find(']') - 1);
-    } else if (current == section && !done && !line.empty() && line[0] != '#' && line[0] != ';') {
-      size_t equals = line.find_first_of("=:");
-      if (equals != std::string::npos && trim(line.substr(0, equals)) == key) {
-        out << key << " = " << value << '\n';
-        done = true;
-        continue;
-      }
-    }
-    out << lines[i] << '\n';
-  }
-  if (!done) {
-    if (current != section) out << '[' << section << "]\n";
-    out << key << " = " << value << '\n';
-  }
-  return out.str();
-}
-
 class Pipeline {
  public:
-  Pipeline(const RunOptions& options, PipelineFile file)
-      : options_(options), file_(std::move(file)) {
-    output_ = options.output_dir.empty() ? "run-" + file_.name : options.output_dir;
-    output_ = fs::absolute(output_).lexically_normal().string();
-    campaign_ = profile::LoadCampaign(file_.campaign);
-    for (workflow::ComponentId id : campaign_.workflow.components()) {
-      components_.push_back(campaign_.workflow.component(id).name);
+  Pipeline(const RunOptions& options, PipelineFile file) : options_(options) {
+    context_.file = std::move(file);
+    context_.output = options.output_dir.empty() ? "run-" + context_.file.name : options.output_dir;
+    context_.output = fs::absolute(context_.output).lexically_normal().string();
+    profile::Campaign campaign = profile::LoadCampaign(context_.file.campaign);
+    context_.campaign_files = {campaign.file, campaign.workflow.source_file()};
+    for (workflow::ComponentId id : campaign.workflow.components()) {
+      context_.campaign_files.push_back(campaign.workflow.component(id).script_path);
+      context_.components.push_back(campaign.workflow.component(id).name);
     }
-    jobs_ = file_.jobs > 0 ? file_.jobs
-                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-    for (const std::string& text : file_.train_where) {
-      conditions_.push_back(Condition::Parse(text, file_.train_where_location));
+    context_.jobs = context_.file.jobs > 0
+                        ? context_.file.jobs
+                        : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    for (const std::string& text : context_.file.train_where) {
+      context_.conditions.push_back(Condition::Parse(text, context_.file.train_where_location));
     }
   }
 
   RunSummary Run();
 
  private:
-  std::string Dir(const std::string& step) const { return output_ + "/" + step; }
-  std::vector<PlannedStep> Plan() const;
-  PlannedStep PlanProfile() const;
-  PlannedStep PlanExport() const;
-  PlannedStep PlanTrain() const;
-  PlannedStep PlanCalibrate() const;
-  PlannedStep PlanValidate() const;
-  PlannedStep PlanSimulate() const;
-  PlannedStep PlanExplore() const;
-  PlannedStep PlanReport() const;
+  std::string Dir(const std::string& step) const { return context_.Dir(step); }
   std::string Digest(const PlannedStep& step) const;
   // Clears what an unfinished or stale step left, so that its commands start afresh.
   void PrepareFolder(const PlannedStep& step, bool stale) const;
@@ -150,198 +82,8 @@ class Pipeline {
   }
 
   RunOptions options_;
-  PipelineFile file_;
-  std::string output_;
-  profile::Campaign campaign_;
-  std::vector<std::string> components_;
-  std::vector<Condition> conditions_;
-  int jobs_ = 1;
+  PlanContext context_;  // the plans' in-process actions read it while the pipeline runs
 };
-
-PlannedStep Pipeline::PlanProfile() const {
-  PlannedStep step("profile");
-  step.input_files = {campaign_.file, campaign_.workflow.source_file()};
-  for (workflow::ComponentId id : campaign_.workflow.components()) {
-    step.input_files.push_back(campaign_.workflow.component(id).script_path);
-  }
-  std::vector<std::string> arguments = {"profile", file_.campaign, "-o", Dir("profile")};
-  step.actions.push_back({"profile CAMPAIGN", arguments, nullptr});
-  return step;
-}
-
-PlannedStep Pipeline::PlanExport() const {
-  PlannedStep step("export", {"profile"});
-  std::string profile = Dir("profile");
-  std::string out = Dir("export");
-  step.actions.push_back(
-      {"export jobs", {"export", profile, "--jobs", "-o", out + "/jobs.csv"}, nullptr});
-  std::string conditions;
-  for (const std::string& condition : file_.train_where) conditions += condition + ";";
-  step.actions.push_back({"training jobs where " + conditions, {}, [this, out] {
-                            FilterCsvRows(out + "/jobs.csv", out + "/training-jobs.csv",
-                                          conditions_, file_.train_where_location);
-                          }});
-  for (const std::string& component : components_) {
-    std::string all = out + "/" + component + ".compute_s.all.csv";
-    step.actions.push_back({"export " + component,
-                            {"export", profile, "--jobs", "--component", component, "--target",
-                             "compute_s", "-o", all},
-                            nullptr});
-    step.actions.push_back(
-        {"training rows of " + component + " where " + conditions, {}, [this, all, out, component] {
-           FilterCsvRows(all, out + "/" + component + ".compute_s.csv", conditions_,
-                         file_.train_where_location);
-         }});
-  }
-  return step;
-}
-
-PlannedStep Pipeline::PlanTrain() const {
-  PlannedStep step("train", {"export"});
-  if (file_.models_config.empty()) {
-    step.not_configured = "no `models:` section";
-    return step;
-  }
-  step.input_files = {file_.models_config};
-  std::string out = Dir("train");
-  for (const std::string& component : components_) {
-    std::string config = out + "/" + component + ".ini";
-    std::string data = Dir("export") + "/" + component + ".compute_s.csv";
-    step.actions.push_back({"configure " + component, {}, [this, config, data] {
-                              std::string ini = ReadTextFile(file_.models_config);
-                              ini = SetIniValue(ini, "General", "y", "\"compute_s\"");
-                              ini = SetIniValue(ini, "DataPreparation", "input_path",
-                                                "\"" + data + "\"");
-                              WriteFileAtomically(config, ini);
-                            }});
-    step.actions.push_back(
-        {"train " + component,
-         {"train", "-c", config, "-o", out + "/" + component, "-j", std::to_string(jobs_)},
-         nullptr});
-  }
-  return step;
-}
-
-PlannedStep Pipeline::PlanCalibrate() const {
-  PlannedStep step("calibrate", {"export"});
-  if (file_.scenario.empty()) {
-    step.not_configured = "no `scenario:`";
-    return step;
-  }
-  step.input_files = {file_.scenario};
-  step.actions.push_back(
-      {"calibrate",
-       {"calibrate", file_.scenario, "--data", Dir("export") + "/training-jobs.csv", "-o",
-        Dir("calibrate") + "/calibration.yaml"},
-       nullptr});
-  return step;
-}
-
-PlannedStep Pipeline::PlanValidate() const {
-  PlannedStep step("validate", {"profile", "export", "train", "calibrate"});
-  if (file_.scenario.empty()) {
-    step.not_configured = "no `scenario:`";
-    return step;
-  }
-  step.input_files = {file_.scenario};
-  std::string out = Dir("validate");
-  std::string calibration = "calibration=" + Dir("calibrate") + "/calibration.yaml";
-  std::vector<std::string> validate = {"validate", "--measured", Dir("profile"), "-o", out};
-  step.actions.push_back({"replay with the calibrated simulator",
-                          {"simulate", file_.scenario, "--set", calibration, "--replay",
-                           Dir("profile"), "-o", out + "/sim", "-j", std::to_string(jobs_)},
-                          nullptr});
-  validate.insert(validate.end(), {"--predicted", "sim=" + out + "/sim"});
-  if (!file_.models_config.empty()) {
-    std::vector<std::string> hybrid = {"simulate", file_.scenario, "--set", calibration};
-    for (const std::string& component : components_) {
-      hybrid.insert(hybrid.end(), {"--set", "behaviour." + component + ".model=" + Dir("train") +
-                                                "/" + component + "/best.model"});
-      // The pure-ML baseline: each component's model on every measured job of it (one
-      // predictor, "ml", whose folders validate joins by run_id and job_id).
-      std::string jobs = out + "/jobs-" + component + ".csv";
-      std::string config = out + "/predict-" + component + ".ini";
-      step.actions.push_back(
-          {"export the jobs of " + component,
-           {"export", Dir("profile"), "--jobs", "--component", component, "-o", jobs},
-           nullptr});
-      step.actions.push_back({"configure ml " + component, {}, [config, jobs] {
-                                WriteFileAtomically(
-                                    config, "[DataPreparation]\ninput_path = \"" + jobs + "\"\n");
-                              }});
-      step.actions.push_back({"ml " + component,
-                              {"predict", "-r", Dir("train") + "/" + component + "/best.model",
-                               "-c", config, "-o", out + "/ml-" + component},
-                              nullptr});
-      validate.insert(validate.end(), {"--predicted", "ml=" + out + "/ml-" + component});
-    }
-    hybrid.insert(hybrid.end(),
-                  {"--replay", Dir("profile"), "-o", out + "/hybrid", "-j", std::to_string(jobs_)});
-    step.actions.push_back({"replay with the hybrid", hybrid, nullptr});
-    validate.insert(validate.end(), {"--predicted", "hybrid=" + out + "/hybrid"});
-  }
-  if (!file_.train_where.empty()) {
-    std::string where;
-    for (const std::string& condition : file_.train_where) {
-      where += (where.empty() ? "" : ",") + condition;
-    }
-    validate.insert(validate.end(), {"--trained-where", where});
-  }
-  step.actions.push_back({"validate", validate, nullptr});
-  return step;
-}
-
-PlannedStep Pipeline::PlanSimulate() const {
-  PlannedStep step("simulate", {"calibrate"});
-  if (file_.target.empty()) {
-    step.not_configured = "no `target:`";
-    return step;
-  }
-  step.input_files = {file_.target};
-  std::vector<std::string> arguments = {"simulate", file_.target, "-o", Dir("simulate")};
-  if (!file_.scenario.empty()) {
-    arguments.insert(arguments.end(),
-                     {"--set", "calibration=" + Dir("calibrate") + "/calibration.yaml"});
-  }
-  step.actions.push_back({"simulate the target", arguments, nullptr});
-  return step;
-}
-
-PlannedStep Pipeline::PlanExplore() const {
-  PlannedStep step("explore", {"calibrate"});
-  if (file_.explore.empty()) {
-    step.not_configured = "no `explore:`";
-    return step;
-  }
-  step.input_files = {file_.explore};
-  std::vector<std::string> arguments = {"explore",      file_.explore, "-o",
-                                        Dir("explore"), "-j",          std::to_string(jobs_)};
-  if (!file_.scenario.empty()) {
-    arguments.insert(arguments.end(),
-                     {"--set", "calibration=" + Dir("calibrate") + "/calibration.yaml"});
-  }
-  step.actions.push_back({"explore", arguments, nullptr});
-  return step;
-}
-
-PlannedStep Pipeline::PlanReport() const {
-  PlannedStep step("report", {"profile", "calibrate", "validate", "simulate", "explore"});
-  std::vector<std::string> arguments = {"report", Dir("profile")};
-  if (!file_.scenario.empty()) {
-    arguments.push_back(Dir("calibrate") + "/calibration.yaml");
-    arguments.push_back(Dir("validate"));
-  }
-  if (!file_.target.empty()) arguments.push_back(Dir("simulate"));
-  if (!file_.explore.empty()) arguments.push_back(Dir("explore"));
-  arguments.insert(arguments.end(), {"-o", Dir("report") + "/report.html"});
-  step.actions.push_back({"report", arguments, nullptr});
-  return step;
-}
-
-std::vector<PlannedStep> Pipeline::Plan() const {
-  return {PlanProfile(),  PlanExport(),   PlanTrain(),   PlanCalibrate(),
-          PlanValidate(), PlanSimulate(), PlanExplore(), PlanReport()};
-}
 
 std::string Pipeline::Digest(const PlannedStep& step) const {
   StepDigest digest;
@@ -367,7 +109,7 @@ void Pipeline::PrepareFolder(const PlannedStep& step, bool stale) const {
     if (stale) {
       fs::path aside;
       for (int i = 1;; ++i) {
-        aside = output_ + "/profile.previous-" + std::to_string(i);
+        aside = context_.output + "/profile.previous-" + std::to_string(i);
         if (!fs::exists(aside)) break;
       }
       fs::rename(dir, aside);
@@ -433,11 +175,11 @@ RunSummary Pipeline::Run() {
     }
   }
   RunSummary summary;
-  summary.pipeline = file_.file;
-  summary.output_dir = output_;
-  fs::create_directories(output_);
+  summary.pipeline = context_.file.file;
+  summary.output_dir = context_.output;
+  fs::create_directories(context_.output);
   auto start = std::chrono::steady_clock::now();
-  std::vector<PlannedStep> steps = Plan();
+  std::vector<PlannedStep> steps = PlanSteps(context_);
   // --from S: every step runs, S and the later ones even when up to date. --only S: S alone, even
   // when up to date. Either way the steps before S must have finished: their outputs are read.
   size_t first_forced = steps.size();
@@ -465,7 +207,7 @@ RunSummary Pipeline::Run() {
         if (read && earlier.not_configured.empty() && !StepIsFinished(earlier.name) &&
             (!options_.only.empty() || &earlier < &steps[first_forced])) {
           throw InputError("step " + step.name + " reads the outputs of step " + earlier.name +
-                           ", which has not finished in " + output_ +
+                           ", which has not finished in " + context_.output +
                            ": run the pipeline without --from/--only first");
         }
       }

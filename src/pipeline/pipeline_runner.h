@@ -11,11 +11,12 @@
 //   explore    the target's hardware mixes: candidates, Pareto front, cheapest feasible
 //   report     report.html from all of the above
 //
-// Every step writes under DIR/STEP/ (its commands in DIR/STEP/commands.txt, so it can be rerun by
-// hand) and, once all its commands succeeded, DIR/STEP/step.json with a digest of its inputs
-// (step_stamp.h). A rerun skips a step whose digest is unchanged; a step whose inputs changed is
-// redone from scratch, except that measurements are never deleted: a stale profile folder is moved
-// aside, and an unfinished one (a killed run) is resumed with `profile --resume`.
+// What each step runs is step_plans.h's; this runs them. Every step writes under DIR/STEP/ (its
+// commands in DIR/STEP/commands.txt, so it can be rerun by hand) and, once all its commands
+// succeeded, DIR/STEP/step.json with a digest of its inputs (step_stamp.h). A rerun skips a step
+// whose digest is unchanged; a step whose inputs changed is redone from scratch, except that
+// measurements are never deleted: a stale profile folder is moved aside, and an unfinished one (a
+// killed run) is resumed with `profile --resume`.
 #pragma once
 
 #include <string>
