@@ -1,5 +1,6 @@
-// One Make function per technique file; factory.cc maps aMLLibrary names to them. Each throws
-// InputError for unknown or bad hyperparameters (message naming the technique and the key).
+// One Make function per technique (least_squares.cc holds two: LinearRegression and NNLS);
+// factory.cc maps aMLLibrary names to them. Each throws InputError for unknown or bad
+// hyperparameters (message naming the technique and the key).
 #pragma once
 
 #include <cstdint>
