@@ -15,6 +15,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/base64.h"
+
 namespace twinprof::test {
 
 namespace {
@@ -22,27 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-std::string Base64Decode(const std::string& text) {
-  static const std::string kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string bytes;
-  bytes.reserve(text.size() * 3 / 4);
-  unsigned value = 0;
-  int bits = 0;
-  for (char c : text) {
-    if (c == '=') break;
-    size_t digit = kAlphabet.find(c);
-    if (digit == std::string::npos) continue;  // line breaks
-    value = (value << 6) | static_cast<unsigned>(digit);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push_back(static_cast<char>((value >> bits) & 0xff));
-    }
-  }
-  return bytes;
-}
 
 // The text of a console call's arguments, as the DevTools console shows them.
 std::string ArgumentsText(const json& arguments) {

@@ -5,8 +5,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "core/base64.h"
 #include "core/error.h"
-#include "model/regressors/base64.h"
 #include "model/regressors/split_columns.h"
 #include "model/regressors/xgboost_model_check.h"
 

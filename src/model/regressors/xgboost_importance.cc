@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "model/regressors/base64.h"
+#include "core/base64.h"
 #include "model/regressors/xgboost_handles.h"
 
 namespace twinprof::model::regressors {

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/base64.h"
 #include "core/error.h"
 #include "core/units.h"
 
@@ -12,34 +14,6 @@ namespace twinprof::profile::oscar {
 namespace {
 
 using nlohmann::json;
-
-std::string Base64(const std::string& data) {
-  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    const uint32_t n =
-        (uint8_t(data[i]) << 16) | (uint8_t(data[i + 1]) << 8) | uint8_t(data[i + 2]);
-    out += kAlphabet[n >> 18];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += kAlphabet[n & 63];
-  }
-  if (i + 1 == data.size()) {
-    const uint32_t n = uint8_t(data[i]) << 16;
-    out += kAlphabet[n >> 18];
-    out += kAlphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == data.size()) {
-    const uint32_t n = (uint8_t(data[i]) << 16) | (uint8_t(data[i + 1]) << 8);
-    out += kAlphabet[n >> 18];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
 
 json StorageList(const std::vector<std::string>& paths) {
   json list = json::array();
@@ -181,7 +155,7 @@ void OscarClient::InvokeAsync(const std::string& service, const std::string& tok
   HttpClient::Request request;
   request.method = "POST";
   request.path = "/job/" + UrlEncode(service);
-  request.body = Base64(input);
+  request.body = Base64Encode(input);
   request.content_type = "application/octet-stream";
   request.auth = HttpAuth::Bearer(token);
   request.idempotent = false;
@@ -189,73 +163,73 @@ void OscarClient::InvokeAsync(const std::string& service, const std::string& tok
   if (http_.Send(request).status == 404) ServiceGone("POST", request.path, service);
 }
 
-std::map<std::string, JobInfo> OscarClient::ListJobs(const std::string& service) {
-  std::map<std::string, JobInfo> jobs;
-  const std::string base = "/system/logs/" + UrlEncode(service);
+void OscarClient::ReadPages(const std::string& base,
+                            const std::function<std::string(const HttpResponse&, const std::string&,
+                                                            const std::string&)>& read_page) {
   std::string page_token;
   std::set<std::string> seen_tokens;
   for (;;) {
     const std::string path = page_token.empty() ? base : base + "?page=" + UrlEncode(page_token);
     const std::string what = DescribeRequest(http_.endpoint(), "GET", path);
-    const HttpResponse response = System("GET", path, "", true);
-    if (response.status == 404) ServiceGone("GET", path, service);
-    JobsPage page = ParseJobsPage(response.body, what);
-    jobs.merge(page.jobs);
-    if (!page.paginated || page.next_page.empty()) break;
-    if (!seen_tokens.insert(page.next_page).second) {
-      throw InputError(what + ": field 'next_page' repeats an earlier page token ('" +
-                       page.next_page + "'); the listing would never end");
+    const std::string next = read_page(System("GET", path, "", true), path, what);
+    if (next.empty()) return;
+    if (!seen_tokens.insert(next).second) {
+      throw InputError(what + ": field 'next_page' repeats an earlier page token ('" + next +
+                       "'); the listing would never end");
     }
-    page_token = page.next_page;
+    page_token = next;
   }
+}
+
+std::map<std::string, JobInfo> OscarClient::ListJobs(const std::string& service) {
+  std::map<std::string, JobInfo> jobs;
+  ReadPages("/system/logs/" + UrlEncode(service),
+            [&](const HttpResponse& response, const std::string& path,
+                const std::string& what) -> std::string {
+              if (response.status == 404) ServiceGone("GET", path, service);
+              JobsPage page = ParseJobsPage(response.body, what);
+              jobs.merge(page.jobs);
+              return page.paginated ? page.next_page : "";
+            });
   return jobs;
 }
 
 std::map<std::string, double> OscarClient::ListBucket(const std::string& bucket) {
   std::map<std::string, double> objects;
-  const std::string base = "/system/buckets/" + UrlEncode(bucket);
-  std::string page_token;
-  std::set<std::string> seen_tokens;
-  for (;;) {
-    const std::string path = page_token.empty() ? base : base + "?page=" + UrlEncode(page_token);
-    const std::string what = DescribeRequest(http_.endpoint(), "GET", path);
-    const HttpResponse response = System("GET", path, "", true);
-    if (response.status == 404) return objects;
-    json doc;
-    try {
-      doc = json::parse(response.body);
-    } catch (const json::parse_error& e) {
-      throw InputError(what + ": the answer is not valid JSON (" + std::string(e.what()) +
-                       "); expected a bucket's details");
-    }
-    if (!doc.is_object()) throw InputError(what + ": the answer should be a JSON object");
-    const auto list = doc.find("objects");
-    if (list != doc.end() && !list->is_null()) {
-      if (!list->is_array()) throw InputError(what + ": field 'objects' should be an array");
-      for (size_t i = 0; i < list->size(); ++i) {
-        const json& object = (*list)[i];
-        const std::string where = "objects[" + std::to_string(i) + "]";
-        if (!object.is_object() || !object.contains("object_name") ||
-            !object["object_name"].is_string() || !object.contains("size_bytes") ||
-            !object["size_bytes"].is_number()) {
-          throw InputError(what + ": field '" + where +
-                           "' should be an object with object_name (string) and size_bytes "
-                           "(number)");
+  ReadPages(
+      "/system/buckets/" + UrlEncode(bucket),
+      [&](const HttpResponse& response, const std::string& /*path*/,
+          const std::string& what) -> std::string {
+        if (response.status == 404) return "";
+        json doc;
+        try {
+          doc = json::parse(response.body);
+        } catch (const json::parse_error& e) {
+          throw InputError(what + ": the answer is not valid JSON (" + std::string(e.what()) +
+                           "); expected a bucket's details");
         }
-        objects[object["object_name"].get<std::string>()] = object["size_bytes"].get<double>();
-      }
-    }
-    const auto next = doc.find("next_page");
-    if (next == doc.end() || next->is_null()) break;
-    if (!next->is_string()) throw InputError(what + ": field 'next_page' should be a string");
-    if (next->get<std::string>().empty()) break;
-    if (!seen_tokens.insert(next->get<std::string>()).second) {
-      throw InputError(what +
-                       ": field 'next_page' repeats an earlier page token; the listing "
-                       "would never end");
-    }
-    page_token = next->get<std::string>();
-  }
+        if (!doc.is_object()) throw InputError(what + ": the answer should be a JSON object");
+        const auto list = doc.find("objects");
+        if (list != doc.end() && !list->is_null()) {
+          if (!list->is_array()) throw InputError(what + ": field 'objects' should be an array");
+          for (size_t i = 0; i < list->size(); ++i) {
+            const json& object = (*list)[i];
+            const std::string where = "objects[" + std::to_string(i) + "]";
+            if (!object.is_object() || !object.contains("object_name") ||
+                !object["object_name"].is_string() || !object.contains("size_bytes") ||
+                !object["size_bytes"].is_number()) {
+              throw InputError(what + ": field '" + where +
+                               "' should be an object with object_name (string) and size_bytes "
+                               "(number)");
+            }
+            objects[object["object_name"].get<std::string>()] = object["size_bytes"].get<double>();
+          }
+        }
+        const auto next = doc.find("next_page");
+        if (next == doc.end() || next->is_null()) return "";
+        if (!next->is_string()) throw InputError(what + ": field 'next_page' should be a string");
+        return next->get<std::string>();
+      });
   return objects;
 }
 

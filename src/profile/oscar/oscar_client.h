@@ -9,6 +9,7 @@
 // service is gone, not to check the endpoint: CheckReachable() has checked the endpoint.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
@@ -84,6 +85,14 @@ class OscarClient {
  private:
   HttpResponse System(const std::string& method, const std::string& path,
                       const std::string& body = "", bool not_found_ok = false);
+  // Reads a paginated listing (OSCAR's `?page=TOKEN`) starting at `base`: `read_page` gets each
+  // page's answer (a 404 included), its path and `what` (the request, for messages) and returns
+  // the next page's token, "" after the last page. Throws InputError when a token repeats (the
+  // listing would never end).
+  void ReadPages(
+      const std::string& base,
+      const std::function<std::string(const HttpResponse& response, const std::string& path,
+                                      const std::string& what)>& read_page);
   // InputError for a 404 of `method` `path` about `service`, which the run deployed.
   [[noreturn]] void ServiceGone(const std::string& method, const std::string& path,
                                 const std::string& service);

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "core/base64.h"
 #include "model/regressor.h"
-#include "model/regressors/base64.h"
 #include "model/regressors/xgboost_model_check.h"
 #include "regressors_test_util.h"
 
@@ -32,7 +32,7 @@ SavedBooster FitAndSave() {
   SavedBooster out;
   out.saved = r->Save();
   out.booster = nlohmann::json::from_ubjson(
-      model::regressors::Base64Decode(out.saved["state"]["booster_ubj_base64"].get<std::string>()));
+      Base64Decode(out.saved["state"]["booster_ubj_base64"].get<std::string>()));
   return out;
 }
 
@@ -44,7 +44,7 @@ std::string Ubjson(const nlohmann::json& booster) {
 // Loads `saved` with its booster replaced by `booster` re-encoded; returns the error, or "" when
 // it loads.
 std::string LoadWith(nlohmann::json saved, const nlohmann::json& booster) {
-  saved["state"]["booster_ubj_base64"] = model::regressors::Base64Encode(Ubjson(booster));
+  saved["state"]["booster_ubj_base64"] = Base64Encode(Ubjson(booster));
   try {
     model::LoadRegressor(saved);
     return "";
@@ -68,8 +68,8 @@ nlohmann::json& FirstTree(nlohmann::json& booster) {
 // their errors must be the check's. Undamaged, the same re-encoding passes the check.
 TEST(XgboostModelCheckTest, AnUndamagedModelPassesAsSavedAndReencoded) {
   SavedBooster model = FitAndSave();
-  std::string saved_bytes = model::regressors::Base64Decode(
-      model.saved["state"]["booster_ubj_base64"].get<std::string>());
+  std::string saved_bytes =
+      Base64Decode(model.saved["state"]["booster_ubj_base64"].get<std::string>());
   EXPECT_NO_THROW(model::regressors::CheckXgboostModel(saved_bytes, 3, 5));
   EXPECT_NO_THROW(model::regressors::CheckXgboostModel(Ubjson(model.booster), 3, 5));
   EXPECT_THROW(model::regressors::CheckXgboostModel(saved_bytes, 3, 6), std::invalid_argument);
@@ -78,8 +78,7 @@ TEST(XgboostModelCheckTest, AnUndamagedModelPassesAsSavedAndReencoded) {
 
 TEST(XgboostModelCheckTest, ATruncatedModelIsRefusedWithoutReadingPastItsEnd) {
   SavedBooster model = FitAndSave();
-  std::string bytes = model::regressors::Base64Decode(
-      model.saved["state"]["booster_ubj_base64"].get<std::string>());
+  std::string bytes = Base64Decode(model.saved["state"]["booster_ubj_base64"].get<std::string>());
   for (size_t keep : {size_t{0}, size_t{1}, bytes.size() / 3, bytes.size() / 2, bytes.size() - 1}) {
     EXPECT_THROW(model::regressors::CheckXgboostModel(bytes.substr(0, keep), 3, -1),
                  std::invalid_argument)
@@ -88,8 +87,7 @@ TEST(XgboostModelCheckTest, ATruncatedModelIsRefusedWithoutReadingPastItsEnd) {
   // Through the model-file path: refused with the check's reason (XGBoost itself allocated
   // gigabytes for a length it read past the end of such a model).
   nlohmann::json truncated = model.saved;
-  truncated["state"]["booster_ubj_base64"] =
-      model::regressors::Base64Encode(bytes.substr(0, bytes.size() / 2));
+  truncated["state"]["booster_ubj_base64"] = Base64Encode(bytes.substr(0, bytes.size() / 2));
   try {
     model::LoadRegressor(truncated);
     ADD_FAILURE() << "a truncated model loaded";

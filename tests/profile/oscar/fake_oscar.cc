@@ -9,7 +9,9 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 
+#include "core/base64.h"
 #include "core/units.h"
 #include "profile/local/cgroup.h"
 #include "profile/local/job_process.h"
@@ -62,30 +64,6 @@ std::string LogLine(double t, const std::string& message) {
   std::snprintf(line, sizeof line, "%sT%s.%09ldZ %s %s,%03ld - supervisor - INFO - ", date, clock,
                 nanos, date, clock, nanos / 1000000);
   return line + message + "\n";
-}
-
-std::string Base64Decode(const std::string& text, bool* ok) {
-  static const std::string kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  *ok = true;
-  for (char c : text) {
-    if (c == '=' || c == '\n' || c == '\r') continue;
-    const auto pos = kAlphabet.find(c);
-    if (pos == std::string::npos) {
-      *ok = false;
-      return {};
-    }
-    buffer = (buffer << 6) | static_cast<uint32_t>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xFF);
-    }
-  }
-  return out;
 }
 
 std::string ReadFile(const fs::path& path) {
@@ -558,9 +536,12 @@ void FakeOscar::Route() {
                     res.status = 401;
                     return;
                   }
-                  bool ok = false;
-                  std::string input = Base64Decode(req.body, &ok);
-                  if (!ok) input = req.body;  // the supervisor would store a JSON event as it is
+                  std::string input;
+                  try {
+                    input = Base64Decode(req.body);
+                  } catch (const std::invalid_argument&) {
+                    input = req.body;  // the supervisor would store a JSON event as it is
+                  }
                   const fs::path file =
                       fs::path(options_.work_dir) / "inputs" / ("event-file-" + Uuid4());
                   WriteFile(file, input);

@@ -1,10 +1,10 @@
-#include "model/regressors/base64.h"
+#include "core/base64.h"
 
 #include <openssl/evp.h>
 
 #include <stdexcept>
 
-namespace twinprof::model::regressors {
+namespace twinprof {
 
 std::string Base64Encode(const std::string& bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
@@ -29,4 +29,4 @@ std::string Base64Decode(const std::string& text) {
   return out;
 }
 
-}  // namespace twinprof::model::regressors
+}  // namespace twinprof
