@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <limits>
 #include <set>
+#include <utility>
 
 #include "core/job_record.h"
 #include "core/relative_path.h"
@@ -81,6 +82,16 @@ void CheckImage(const Space& space, const sim::Scenario& base, const workflow::C
   }
 }
 
+// Adds `axis` to the space with the values written at `node` (ParseAxisValues); returns its index.
+size_t AddAxisOfValues(const YamlFile& file, const YAML::Node& node, Quantity quantity, double min,
+                       const std::string& what, Axis axis, Space& space) {
+  AxisValues values = ParseAxisValues(file, node, quantity, min, what);
+  axis.numbers = values.numbers;
+  axis.value_where = values.value_where;
+  space.axes.push_back(std::move(axis));
+  return space.axes.size() - 1;
+}
+
 void ParseHardware(const YamlFile& file, const YAML::Node& node, const sim::Scenario& base,
                    Space& space) {
   file.ExpectMap(node, "'hardware' ({cluster: {nodes: ...}})");
@@ -126,12 +137,8 @@ void ParseHardware(const YamlFile& file, const YAML::Node& node, const sim::Scen
       Axis count;
       count.cluster = name;
       count.where = file.Where(nodes);
-      AxisValues values =
-          ParseAxisValues(file, nodes, Quantity::kCount, 1, "node count of cluster '" + name + "'");
-      count.numbers = values.numbers;
-      count.value_where = values.value_where;
-      hardware.count_axes.push_back(space.axes.size());
-      space.axes.push_back(count);
+      hardware.count_axes.push_back(AddAxisOfValues(
+          file, nodes, Quantity::kCount, 1, "node count of cluster '" + name + "'", count, space));
     } else {
       // A mix: one count axis per node type.
       file.ExpectMap(nodes, "nodes ({node_type: counts}, or counts with node_types: [...])");
@@ -141,12 +148,9 @@ void ParseHardware(const YamlFile& file, const YAML::Node& node, const sim::Scen
         count.cluster = name;
         count.node_type = check_type(type_entry.first);
         count.where = file.Where(type_entry.first);
-        AxisValues values = ParseAxisValues(file, type_entry.second, Quantity::kCount, 0,
-                                            "count of '" + count.node_type + "' in '" + name + "'");
-        count.numbers = values.numbers;
-        count.value_where = values.value_where;
-        hardware.count_axes.push_back(space.axes.size());
-        space.axes.push_back(count);
+        hardware.count_axes.push_back(
+            AddAxisOfValues(file, type_entry.second, Quantity::kCount, 0,
+                            "count of '" + count.node_type + "' in '" + name + "'", count, space));
       }
     }
     space.hardware.push_back(hardware);
@@ -181,13 +185,24 @@ PlacementChoice ParsePlacementChoice(const YamlFile& file, const YAML::Node& nod
   return choice;
 }
 
+// The component a map key names, and its id; InputError at the key when the base scenario's
+// workflow has none of that name ("unknown component 'x'", after `about` when given:
+// "constraint on unknown component 'x'").
+std::pair<std::string, workflow::ComponentId> ComponentKey(const YamlFile& file,
+                                                           const YAML::Node& key,
+                                                           const sim::Scenario& base,
+                                                           const std::string& about = "") {
+  std::string name = file.String(key, "a component name");
+  std::optional<workflow::ComponentId> id = base.workflow.Find(name);
+  if (!id) file.Fail(key, about + (about.empty() ? "" : " ") + "unknown component '" + name + "'");
+  return {name, *id};
+}
+
 void ParsePlacement(const YamlFile& file, const YAML::Node& node, const sim::Scenario& base,
                     Space& space) {
   file.ExpectMap(node, "'placement' ({component: [choices]})");
   for (const auto& entry : node) {
-    std::string name = file.String(entry.first, "a component name");
-    std::optional<workflow::ComponentId> id = base.workflow.Find(name);
-    if (!id) file.Fail(entry.first, "unknown component '" + name + "'");
+    const auto [name, id] = ComponentKey(file, entry.first, base);
     Axis axis;
     axis.kind = Axis::Kind::kPlacement;
     axis.component = name;
@@ -211,7 +226,7 @@ void ParsePlacement(const YamlFile& file, const YAML::Node& node, const sim::Sce
           file.Fail(choice_node, "placement '" + choice.Label() + "' is listed twice");
         }
       }
-      CheckImage(space, base, base.workflow.component(*id), choice, file.Where(choice_node), true);
+      CheckImage(space, base, base.workflow.component(id), choice, file.Where(choice_node), true);
       axis.placements.push_back(choice);
       axis.value_where.push_back(file.Where(choice_node));
     }
@@ -223,9 +238,7 @@ void ParseResources(const YamlFile& file, const YAML::Node& node, const sim::Sce
                     Space& space) {
   file.ExpectMap(node, "'resources' ({component: {cpu, memory, parallelism}})");
   for (const auto& entry : node) {
-    std::string name = file.String(entry.first, "a component name");
-    std::optional<workflow::ComponentId> id = base.workflow.Find(name);
-    if (!id) file.Fail(entry.first, "unknown component '" + name + "'");
+    const auto [name, id] = ComponentKey(file, entry.first, base);
     file.CheckKeys(entry.second, {"cpu", "memory", "parallelism"}, "resources", nullptr);
     struct Key {
       const char* key;
@@ -238,7 +251,7 @@ void ParseResources(const YamlFile& file, const YAML::Node& node, const sim::Sce
                            Key{"parallelism", Axis::Kind::kParallelism, Quantity::kCount, 0}}) {
       YAML::Node values_node = YamlFile::Optional(entry.second, key.key);
       if (!values_node) continue;
-      if (key.kind == Axis::Kind::kParallelism && base.deployments[*id].sync.enabled) {
+      if (key.kind == Axis::Kind::kParallelism && base.deployments[id].sync.enabled) {
         file.Fail(values_node,
                   "'" + name + "' is a synchronous service: parallelism does not apply to it");
       }
@@ -251,11 +264,8 @@ void ParseResources(const YamlFile& file, const YAML::Node& node, const sim::Sce
       axis.kind = key.kind;
       axis.component = name;
       axis.where = file.Where(values_node);
-      AxisValues values = ParseAxisValues(file, values_node, key.quantity, key.min,
-                                          std::string(key.key) + " of '" + name + "'");
-      axis.numbers = values.numbers;
-      axis.value_where = values.value_where;
-      space.axes.push_back(axis);
+      AddAxisOfValues(file, values_node, key.quantity, key.min,
+                      std::string(key.key) + " of '" + name + "'", axis, space);
     }
   }
 }
@@ -274,14 +284,12 @@ void ParseConstraints(const YamlFile& file, const YAML::Node& node, const sim::S
     file.ExpectMap(map, std::string(key) + " ({component: limit})");
     if (map.size() == 0) file.Fail(map, std::string(key) + ": no components");
     for (const auto& entry : map) {
-      std::string name = file.String(entry.first, "a component name");
-      std::optional<workflow::ComponentId> id = base.workflow.Find(name);
-      if (!id) file.Fail(entry.first, "constraint on unknown component '" + name + "'");
+      const auto [name, id] = ComponentKey(file, entry.first, base, "constraint on");
       Constraint constraint{kind, name, 0, file.Where(entry.second)};
       if (kind == Constraint::Kind::kP95) {
         constraint.limit = file.Duration(entry.second, "p95 deadline");
       } else {
-        if (!base.deployments[*id].sync.enabled) {
+        if (!base.deployments[id].sync.enabled) {
           file.Fail(entry.first, "rejection_rate applies to synchronous services (mode: sync); '" +
                                      name + "' is asynchronous");
         }

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "core/units.h"
 
@@ -31,6 +32,14 @@ const Cluster* Platform::FindCluster(const std::string& cluster_name) const {
     if (cluster.name == cluster_name) return &cluster;
   }
   return nullptr;
+}
+
+NodeType* Platform::FindNodeType(const std::string& type_name) {
+  return const_cast<NodeType*>(std::as_const(*this).FindNodeType(type_name));
+}
+
+Cluster* Platform::FindCluster(const std::string& cluster_name) {
+  return const_cast<Cluster*>(std::as_const(*this).FindCluster(cluster_name));
 }
 
 const ClusterLink* Platform::FindLink(const std::string& a, const std::string& b) const {

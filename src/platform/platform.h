@@ -90,9 +90,12 @@ struct Platform {
   Overheads overheads;
   std::string source_file;
 
-  // Null when there is no such name.
+  // Null when there is no such name. The non-const forms let a caller change what it found (a
+  // calibration file sets node speeds and storage links).
   const NodeType* FindNodeType(const std::string& name) const;
   const Cluster* FindCluster(const std::string& name) const;
+  NodeType* FindNodeType(const std::string& name);
+  Cluster* FindCluster(const std::string& name);
   // The WAN link between two clusters (in either order), or null (also null for a == b).
   const ClusterLink* FindLink(const std::string& a, const std::string& b) const;
 

@@ -299,6 +299,17 @@ void ResultsStore::Execute(const std::string& sql) const {
   }
 }
 
+void ResultsStore::InTransaction(const std::function<void()>& body) {
+  Execute("BEGIN IMMEDIATE");
+  try {
+    body();
+    Execute("COMMIT");
+  } catch (...) {
+    Execute("ROLLBACK");
+    throw;
+  }
+}
+
 std::optional<std::string> ResultsStore::GetMeta(const std::string& key) const {
   Statement s(db_, "SELECT value FROM meta WHERE key = ?");
   s.Bind(1, key);
@@ -314,8 +325,7 @@ void ResultsStore::SetMeta(const std::string& key, const std::string& value) {
 }
 
 void ResultsStore::BeginRun(const RunRow& run) {
-  Execute("BEGIN IMMEDIATE");
-  try {
+  InTransaction([&] {
     Statement del(db_, "DELETE FROM jobs WHERE run_id = ?");
     del.Bind(1, run.run_id);
     del.Step();
@@ -336,11 +346,7 @@ void ResultsStore::BeginRun(const RunRow& run) {
       forget.Step();
       InsertRunParameters(run.run_id, run.parameters, ParameterTypeMap(ParameterDeclarations()));
     }
-    Execute("COMMIT");
-  } catch (...) {
-    Execute("ROLLBACK");
-    throw;
-  }
+  });
 }
 
 void ResultsStore::CommitJob(const JobRecord& r, const std::string& log_tail) {
@@ -397,19 +403,15 @@ void ResultsStore::FinishRun(const RunRow& run) {
 }
 
 int ResultsStore::DiscardUnfinishedRuns() {
-  Execute("BEGIN IMMEDIATE");
-  try {
+  int discarded = 0;
+  InTransaction([&] {
     Execute(
         "DELETE FROM jobs WHERE run_id NOT IN (SELECT run_id FROM runs WHERE status = "
         "'finished')");
     Execute("DELETE FROM runs WHERE status != 'finished'");
-    int discarded = sqlite3_changes(db_);
-    Execute("COMMIT");
-    return discarded;
-  } catch (...) {
-    Execute("ROLLBACK");
-    throw;
-  }
+    discarded = sqlite3_changes(db_);
+  });
+  return discarded;
 }
 
 std::vector<RunRow> ResultsStore::Runs() const {
@@ -434,19 +436,14 @@ std::optional<RunRow> ResultsStore::FindRun(int run_id) const {
 
 void ResultsStore::RecordPlan(const std::vector<ParameterDeclaration>& declarations,
                               const std::vector<std::pair<int, RunParameters>>& runs) {
-  Execute("BEGIN IMMEDIATE");
-  try {
+  InTransaction([&] {
     Execute("DELETE FROM run_parameters; DELETE FROM parameters;");
     InsertDeclarations(db_, declarations);
     const std::map<std::string, ParameterType> declared = ParameterTypeMap(declarations);
     for (const auto& [run_id, parameters] : runs) {
       InsertRunParameters(run_id, parameters, declared);
     }
-    Execute("COMMIT");
-  } catch (...) {
-    Execute("ROLLBACK");
-    throw;
-  }
+  });
 }
 
 void ResultsStore::InsertRunParameters(int run_id, const RunParameters& parameters,
@@ -511,30 +508,29 @@ std::vector<ParameterDeclaration> ResultsStore::ParameterDeclarations() const {
 }
 
 void ResultsStore::Migrate() {
-  Execute("BEGIN IMMEDIATE");
   try {
-    Execute(kParameterTables);
-    format_ = 1;  // reads the runs' JSON parameters
-    std::vector<ParameterDeclaration> declarations = ParameterDeclarations();
-    std::vector<std::pair<int, RunParameters>> runs;
-    for (const RunRow& run : Runs()) runs.emplace_back(run.run_id, run.parameters);
-    InsertDeclarations(db_, declarations);
-    const std::map<std::string, ParameterType> declared = ParameterTypeMap(declarations);
-    for (const auto& [run_id, parameters] : runs) {
-      RunParameters known;  // a run's parameter missing from meta 'parameters' stays in its JSON
-      for (const auto& pair : parameters) {
-        if (declared.count(pair.first)) known.push_back(pair);
+    InTransaction([&] {
+      Execute(kParameterTables);
+      format_ = 1;  // reads the runs' JSON parameters
+      std::vector<ParameterDeclaration> declarations = ParameterDeclarations();
+      std::vector<std::pair<int, RunParameters>> runs;
+      for (const RunRow& run : Runs()) runs.emplace_back(run.run_id, run.parameters);
+      InsertDeclarations(db_, declarations);
+      const std::map<std::string, ParameterType> declared = ParameterTypeMap(declarations);
+      for (const auto& [run_id, parameters] : runs) {
+        RunParameters known;  // a run's parameter missing from meta 'parameters' stays in its JSON
+        for (const auto& pair : parameters) {
+          if (declared.count(pair.first)) known.push_back(pair);
+        }
+        InsertRunParameters(run_id, known, declared);
       }
-      InsertRunParameters(run_id, known, declared);
-    }
-    SetMeta("format", kFormat);
-    Execute("COMMIT");
-    format_ = 2;
+      SetMeta("format", kFormat);
+    });
   } catch (...) {
-    Execute("ROLLBACK");
     format_ = 1;
     throw;
   }
+  format_ = 2;
 }
 
 std::vector<StoredJob> ResultsStore::Jobs(const std::string& component) const {

@@ -27,6 +27,7 @@
 // database; a file that is not a twinprof store throws InputError.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -118,6 +119,9 @@ class ResultsStore {
  private:
   ResultsStore(std::string path, sqlite3* db);
   void Execute(const std::string& sql) const;
+  // Runs `body` as one write transaction (BEGIN IMMEDIATE ... COMMIT): when it throws (or the
+  // commit fails) the transaction is rolled back and the exception goes on.
+  void InTransaction(const std::function<void()>& body);
   // Format 1 -> 2: the parameter tables, filled from the runs' JSON parameters (types inferred).
   void Migrate();
   // Every run's recorded parameters (format 2), in declaration order.

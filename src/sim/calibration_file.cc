@@ -4,25 +4,11 @@ namespace twinprof::sim {
 
 namespace {
 
-platform::NodeType* FindType(platform::Platform& platform, const std::string& name) {
-  for (platform::NodeType& type : platform.node_types) {
-    if (type.name == name) return &type;
-  }
-  return nullptr;
-}
-
-platform::Cluster* FindCluster(platform::Platform& platform, const std::string& name) {
-  for (platform::Cluster& cluster : platform.clusters) {
-    if (cluster.name == name) return &cluster;
-  }
-  return nullptr;
-}
-
 void ApplyNodeTypes(const YamlFile& file, const YAML::Node& node, platform::Platform& platform) {
   file.ExpectMap(node, "'node_types' ({node_type: {speed: flops}})");
   for (const auto& entry : node) {
     std::string name = file.String(entry.first, "a node type");
-    platform::NodeType* type = FindType(platform, name);
+    platform::NodeType* type = platform.FindNodeType(name);
     if (type == nullptr) file.Fail(entry.first, "the platform has no node type '" + name + "'");
     file.ExpectMap(entry.second, "a node type's calibrated values ({speed: flops})");
     file.CheckKeys(entry.second, {"speed"}, "a node type's calibrated values", nullptr);
@@ -40,7 +26,7 @@ void ApplyClusters(const YamlFile& file, const YAML::Node& node, platform::Platf
   file.ExpectMap(node, "'clusters' ({cluster: {storage: {bandwidth, latency}}})");
   for (const auto& entry : node) {
     std::string name = file.String(entry.first, "a cluster");
-    platform::Cluster* cluster = FindCluster(platform, name);
+    platform::Cluster* cluster = platform.FindCluster(name);
     if (cluster == nullptr) file.Fail(entry.first, "the platform has no cluster '" + name + "'");
     file.ExpectMap(entry.second, "a cluster's calibrated values ({storage: ...})");
     file.CheckKeys(entry.second, {"storage"}, "a cluster's calibrated values", nullptr);
