@@ -56,6 +56,28 @@ class PlatformReader {
     return name;
   }
 
+  // Reads `section` (node_types or clusters): a map, not empty, from valid names used once (`kind`:
+  // "node type", "cluster") to maps with the `keys` given. Calls read(name, key, body, what) for
+  // each entry in file order, `what` naming it for messages ("cluster 'edge'").
+  template <typename Read>
+  void ReadNamedEntries(const YAML::Node& section, const std::string& section_name,
+                        const std::string& kind, std::initializer_list<std::string_view> keys,
+                        Read read) {
+    file_.ExpectMap(section, section_name);
+    if (section.size() == 0) {
+      file_.Fail(section, section_name + " must define at least one " + kind);
+    }
+    std::map<std::string, SourceLocation> seen;
+    for (const auto& entry : section) {
+      const std::string name = Name(entry.first, kind, seen);
+      const YAML::Node& body = entry.second;
+      const std::string what = kind + " '" + name + "'";
+      file_.ExpectMap(body, what);
+      file_.CheckKeys(body, keys, what, nullptr);
+      read(name, entry.first, body, what);
+    }
+  }
+
   // A positive quantity no larger than `max`.
   template <typename Parse>
   double Positive(const YAML::Node& node, const std::string& what, double max, Parse parse,
@@ -77,42 +99,39 @@ class PlatformReader {
   }
 
   void ReadNodeTypes(const YAML::Node& types) {
-    file_.ExpectMap(types, "node_types");
-    if (types.size() == 0) file_.Fail(types, "node_types must define at least one node type");
-    std::map<std::string, SourceLocation> seen;
-    for (const auto& entry : types) {
-      NodeType type;
-      type.name = Name(entry.first, "node type", seen);
-      type.where = file_.Where(entry.first);
-      const YAML::Node& body = entry.second;
-      const std::string what = "node type '" + type.name + "'";
-      file_.ExpectMap(body, what);
-      file_.CheckKeys(body, {"arch", "cores", "speed", "memory", "price_per_hour"}, what, nullptr);
+    ReadNamedEntries(
+        types, "node_types", "node type", {"arch", "cores", "speed", "memory", "price_per_hour"},
+        [&](const std::string& name, const YAML::Node& key, const YAML::Node& body,
+            const std::string& /*what*/) {
+          NodeType type;
+          type.name = name;
+          type.where = file_.Where(key);
 
-      YAML::Node arch = file_.Required(body, "arch");
-      type.arch = file_.String(arch, "arch");
-      if (type.arch == "amd64") type.arch = "x86_64";
-      if (type.arch == "aarch64") type.arch = "arm64";
-      if (type.arch != "x86_64" && type.arch != "arm64") {
-        file_.Fail(arch, "arch '" + type.arch + "' is not x86_64 or arm64 (or amd64, aarch64)");
-      }
-      type.cores = static_cast<int>(
-          file_.Integer(file_.Required(body, "cores"), "cores", 1, Limits::kMaxCores));
-      type.speed = Positive(
-          file_.Required(body, "speed"), "speed (flops per second of one core)", Limits::kMaxSpeed,
-          [&](const YAML::Node& n, const std::string& w) { return file_.Flops(n, w); });
-      type.memory_bytes =
-          Positive(file_.Required(body, "memory"), "memory", Limits::kMaxMemory,
-                   [&](const YAML::Node& n, const std::string& w) { return file_.Size(n, w); });
-      if (YAML::Node price = YamlFile::Optional(body, "price_per_hour"); price) {
-        type.price_per_hour = file_.Number(price, "price_per_hour");
-        if (type.price_per_hour < 0) file_.Fail(price, "price_per_hour must not be negative");
-        if (type.price_per_hour > Limits::kMaxPricePerHour) {
-          file_.Fail(price, "price_per_hour " + price.Scalar() + " is absurdly large");
-        }
-      }
-      platform_.node_types.push_back(std::move(type));
-    }
+          YAML::Node arch = file_.Required(body, "arch");
+          type.arch = file_.String(arch, "arch");
+          if (type.arch == "amd64") type.arch = "x86_64";
+          if (type.arch == "aarch64") type.arch = "arm64";
+          if (type.arch != "x86_64" && type.arch != "arm64") {
+            file_.Fail(arch, "arch '" + type.arch + "' is not x86_64 or arm64 (or amd64, aarch64)");
+          }
+          type.cores = static_cast<int>(
+              file_.Integer(file_.Required(body, "cores"), "cores", 1, Limits::kMaxCores));
+          type.speed = Positive(
+              file_.Required(body, "speed"), "speed (flops per second of one core)",
+              Limits::kMaxSpeed,
+              [&](const YAML::Node& n, const std::string& w) { return file_.Flops(n, w); });
+          type.memory_bytes =
+              Positive(file_.Required(body, "memory"), "memory", Limits::kMaxMemory,
+                       [&](const YAML::Node& n, const std::string& w) { return file_.Size(n, w); });
+          if (YAML::Node price = YamlFile::Optional(body, "price_per_hour"); price) {
+            type.price_per_hour = file_.Number(price, "price_per_hour");
+            if (type.price_per_hour < 0) file_.Fail(price, "price_per_hour must not be negative");
+            if (type.price_per_hour > Limits::kMaxPricePerHour) {
+              file_.Fail(price, "price_per_hour " + price.Scalar() + " is absurdly large");
+            }
+          }
+          platform_.node_types.push_back(std::move(type));
+        });
   }
 
   NetworkLink ReadNetwork(const YAML::Node& node, const std::string& what) const {
@@ -126,41 +145,38 @@ class PlatformReader {
   }
 
   void ReadClusters(const YAML::Node& clusters) {
-    file_.ExpectMap(clusters, "clusters");
-    if (clusters.size() == 0) file_.Fail(clusters, "clusters must define at least one cluster");
-    std::map<std::string, SourceLocation> seen;
-    for (const auto& entry : clusters) {
-      Cluster cluster;
-      cluster.name = Name(entry.first, "cluster", seen);
-      cluster.where = file_.Where(entry.first);
-      const YAML::Node& body = entry.second;
-      const std::string what = "cluster '" + cluster.name + "'";
-      file_.ExpectMap(body, what);
-      file_.CheckKeys(body, {"nodes", "lan", "storage"}, what, nullptr);
+    ReadNamedEntries(
+        clusters, "clusters", "cluster", {"nodes", "lan", "storage"},
+        [&](const std::string& name, const YAML::Node& key, const YAML::Node& body,
+            const std::string& what) {
+          Cluster cluster;
+          cluster.name = name;
+          cluster.where = file_.Where(key);
 
-      YAML::Node nodes = file_.Required(body, "nodes");
-      file_.ExpectMap(nodes, what + ": nodes");
-      if (nodes.size() == 0) file_.Fail(nodes, what + ": nodes must list at least one node type");
-      std::set<std::string> types;
-      for (const auto& count : nodes) {
-        std::string type = file_.String(count.first, "node type");
-        if (platform_.FindNodeType(type) == nullptr) {
-          std::string known;
-          for (const NodeType& t : platform_.node_types)
-            known += (known.empty() ? "" : ", ") + t.name;
-          file_.Fail(count.first, "unknown node type '" + type + "' (known: " + known + ")");
-        }
-        if (!types.insert(type).second) {
-          file_.Fail(count.first, what + ": node type '" + type + "' is listed twice");
-        }
-        int n = static_cast<int>(
-            file_.Integer(count.second, "node count of '" + type + "'", 1, Limits::kMaxNodes));
-        cluster.nodes.emplace_back(type, n);
-      }
-      cluster.lan = ReadNetwork(file_.Required(body, "lan"), what + ": lan");
-      cluster.storage = ReadNetwork(file_.Required(body, "storage"), what + ": storage");
-      platform_.clusters.push_back(std::move(cluster));
-    }
+          YAML::Node nodes = file_.Required(body, "nodes");
+          file_.ExpectMap(nodes, what + ": nodes");
+          if (nodes.size() == 0)
+            file_.Fail(nodes, what + ": nodes must list at least one node type");
+          std::set<std::string> types;
+          for (const auto& count : nodes) {
+            std::string type = file_.String(count.first, "node type");
+            if (platform_.FindNodeType(type) == nullptr) {
+              std::string known;
+              for (const NodeType& t : platform_.node_types)
+                known += (known.empty() ? "" : ", ") + t.name;
+              file_.Fail(count.first, "unknown node type '" + type + "' (known: " + known + ")");
+            }
+            if (!types.insert(type).second) {
+              file_.Fail(count.first, what + ": node type '" + type + "' is listed twice");
+            }
+            int n = static_cast<int>(
+                file_.Integer(count.second, "node count of '" + type + "'", 1, Limits::kMaxNodes));
+            cluster.nodes.emplace_back(type, n);
+          }
+          cluster.lan = ReadNetwork(file_.Required(body, "lan"), what + ": lan");
+          cluster.storage = ReadNetwork(file_.Required(body, "storage"), what + ": storage");
+          platform_.clusters.push_back(std::move(cluster));
+        });
   }
 
   void ReadLinks(const YAML::Node& links) {
