@@ -70,7 +70,9 @@ std::vector<std::pair<int, int>> PairRuns(const ReportData& data) {
   std::vector<bool> used(data.runs.size(), false);
   for (size_t m = 0; m < data.runs.size(); ++m) {
     if (!data.runs[m].measured) continue;
-    int best = -1, best_match = -1;
+    // A simulated run that names none of the measured run's parameters (a target platform
+    // simulated as it is, not a replay) is no counterpart: it is shown on its own.
+    int best = -1, best_match = 0;
     for (size_t s = 0; s < data.runs.size(); ++s) {
       if (data.runs[s].measured) continue;
       int match = ConfigurationMatch(data.runs[m], data.runs[s]);

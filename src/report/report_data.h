@@ -142,7 +142,8 @@ int ConfigurationMatch(const RunTimeline& measured, const RunTimeline& simulated
 
 // Which measured run (index into data.runs, or -1) is shown with which simulated run (or -1):
 // each measured run with the simulated run that matches its configuration best
-// (ConfigurationMatch; ties go to the first), then each simulated run left unpaired on its own.
+// (ConfigurationMatch of at least one shared parameter; ties go to the first), then each
+// simulated run left unpaired on its own.
 std::vector<std::pair<int, int>> PairRuns(const ReportData& data);
 
 // A short name for each run's configuration (parallel to data.runs), as "burn.cpu=0.5,

@@ -62,6 +62,18 @@ TEST(ReportDataTest, EachMeasuredRunIsPairedWithTheSimulatedRunOfItsConfiguratio
   EXPECT_EQ(labels, expected_labels);
 }
 
+// A simulated run that names none of a measured run's parameters (the quickstart's edge-cloud
+// target, simulated as it is) is not that run's counterpart: drawing a 7 s measured run beside a
+// 263 s simulation of another platform on one time axis said they were the same configuration.
+TEST(ReportDataTest, ASimulatedRunWithNoSharedParameterIsShownOnItsOwn) {
+  report::ReportData data;
+  data.runs.push_back(MakeRun(true, {{"grayify.cpu", "0.5"}, {"input.seconds", "2"}}));  // 0
+  data.runs.push_back(MakeRun(false, {}));                                               // 1
+  data.runs.push_back(MakeRun(false, {{"workload.seed", "3"}}));                         // 2
+  std::vector<std::pair<int, int>> expected = {{0, -1}, {-1, 1}, {-1, 2}};
+  EXPECT_EQ(report::PairRuns(data), expected);
+}
+
 TEST(ReportDataTest, ShortLabelsLeaveOutTheInputNameWhenItsValuesVary) {
   report::ReportData data;
   data.runs.push_back(MakeRun(true, {{"input", "kb=300"}, {"input.kb", "300"}, {"a.cpu", "1.0"}}));
