@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 namespace twinprof::profile::oscar {
@@ -70,6 +71,21 @@ Failure Classify(httplib::Error error, bool idempotent) {
 }
 
 }  // namespace
+
+nlohmann::json ParseJsonObject(const std::string& body, const std::string& what,
+                               const std::string& expected) {
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(body);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(what + ": the answer is not valid JSON (" + std::string(e.what()) +
+                     "); expected " + expected);
+  }
+  if (!doc.is_object()) {
+    throw InputError(what + ": the answer should be a JSON object (" + expected + ")");
+  }
+  return doc;
+}
 
 std::string DescribeRequest(const std::string& endpoint, const std::string& method,
                             const std::string& path) {

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -151,6 +152,12 @@ class HttpClient {
 // "GET https://host/path" for messages (query strings dropped: they may carry page tokens).
 std::string DescribeRequest(const std::string& endpoint, const std::string& method,
                             const std::string& path);
+
+// An answer's body parsed as a JSON object. Throws InputError naming the request (`what`, as
+// DescribeRequest says it) when it is not valid JSON or not an object, saying what was `expected`
+// ("a service definition").
+nlohmann::json ParseJsonObject(const std::string& body, const std::string& what,
+                               const std::string& expected);
 
 // Percent-encodes one path segment or query value (RFC 3986 unreserved characters pass).
 std::string UrlEncode(const std::string& text);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "profile/oscar/http_client.h"
 
 namespace twinprof::profile::oscar {
 namespace {
@@ -134,18 +135,8 @@ std::optional<double> ParseRfc3339(const std::string& s) {
 }
 
 JobsPage ParseJobsPage(const std::string& body, const std::string& what) {
-  json doc;
-  try {
-    doc = json::parse(body);
-  } catch (const json::parse_error& e) {
-    throw InputError(what + ": the answer is not valid JSON (" + std::string(e.what()) +
-                     "); expected a map of jobs or {jobs, next_page, remaining_jobs}");
-  }
-  if (!doc.is_object()) {
-    throw InputError(what +
-                     ": the answer should be a JSON object (a map of jobs or "
-                     "{jobs, next_page, remaining_jobs})");
-  }
+  const json doc =
+      ParseJsonObject(body, what, "a map of jobs or {jobs, next_page, remaining_jobs}");
   JobsPage page;
   const json* jobs = &doc;
   // The paginated shape has a "jobs" object; a bare map's values are all objects with "status".

@@ -128,14 +128,7 @@ std::string OscarClient::ReadServiceToken(const std::string& name) {
   const std::string what = DescribeRequest(http_.endpoint(), "GET", path);
   const HttpResponse response = System("GET", path, "", true);
   if (response.status == 404) ServiceGone("GET", path, name);
-  json doc;
-  try {
-    doc = json::parse(response.body);
-  } catch (const json::parse_error& e) {
-    throw InputError(what + ": the answer is not valid JSON (" + std::string(e.what()) +
-                     "); expected a service definition");
-  }
-  if (!doc.is_object()) throw InputError(what + ": the answer should be a JSON object (a service)");
+  const json doc = ParseJsonObject(response.body, what, "a service definition");
   const auto token = doc.find("token");
   if (token == doc.end() || token->is_null()) {
     throw InputError(what + ": field 'token' is missing from the service definition");
@@ -201,14 +194,7 @@ std::map<std::string, double> OscarClient::ListBucket(const std::string& bucket)
       [&](const HttpResponse& response, const std::string& /*path*/,
           const std::string& what) -> std::string {
         if (response.status == 404) return "";
-        json doc;
-        try {
-          doc = json::parse(response.body);
-        } catch (const json::parse_error& e) {
-          throw InputError(what + ": the answer is not valid JSON (" + std::string(e.what()) +
-                           "); expected a bucket's details");
-        }
-        if (!doc.is_object()) throw InputError(what + ": the answer should be a JSON object");
+        const json doc = ParseJsonObject(response.body, what, "a bucket's details");
         const auto list = doc.find("objects");
         if (list != doc.end() && !list->is_null()) {
           if (!list->is_array()) throw InputError(what + ": field 'objects' should be an array");
