@@ -224,6 +224,9 @@ PlannedStep PlanReport(const PlanContext& context) {
   if (!context.file.scenario.empty()) {
     arguments.push_back(context.Dir("calibrate") + "/calibration.yaml");
     arguments.push_back(context.Dir("validate"));
+    // The calibrated simulator's replay of every measured run: the report pairs each measured run
+    // with its simulated twin (Gantt charts side by side, makespans on one row).
+    arguments.push_back(context.Dir("validate") + "/sim");
   }
   if (!context.file.target.empty()) arguments.push_back(context.Dir("simulate"));
   if (!context.file.explore.empty()) arguments.push_back(context.Dir("explore"));

@@ -76,9 +76,14 @@ TEST_F(ProfileCliTest, CpuQuotaHalvesTheSpeedOfCpuBoundWork) {
   }
   ASSERT_EQ(compute[0.5].size(), 3u);
   ASSERT_EQ(compute[1.0].size(), 3u);
+  // Half the speed: the same work takes about twice as long. Other processes (ctest runs two
+  // tests at once) can slow the 1-core jobs too, which only lowers the ratio; the bound above is
+  // what no load can fake, so the ratio's lower end is loose.
   double ratio = Mean(compute[0.5]) / Mean(compute[1.0]);
-  EXPECT_NEAR(ratio, 2.0, 0.5) << "compute_s at 0.5 core: " << Mean(compute[0.5])
-                               << " s, at 1 core: " << Mean(compute[1.0]) << " s";
+  EXPECT_GE(ratio, 1.25) << "compute_s at 0.5 core: " << Mean(compute[0.5])
+                         << " s, at 1 core: " << Mean(compute[1.0]) << " s";
+  EXPECT_LE(ratio, 2.5) << "compute_s at 0.5 core: " << Mean(compute[0.5])
+                        << " s, at 1 core: " << Mean(compute[1.0]) << " s";
 }
 
 TEST_F(ProfileCliTest, FailingJobsAreRecordedWithTheirReasonAndTheCampaignCompletes) {

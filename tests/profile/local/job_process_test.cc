@@ -98,8 +98,13 @@ TEST(CgroupTest, CpuQuotaSlowsABusyLoopAndIsAccounted) {
   };
   auto [wall_full, cpu_full] = run(1.0);
   auto [wall_quarter, cpu_quarter] = run(0.25);
-  // A quarter of a core: about 4x the wall time for the same CPU time.
-  EXPECT_GT(wall_quarter / wall_full, 2.5) << wall_quarter << " vs " << wall_full;
+  // A quarter of a core: the loop burns at most a quarter of its wall time (plus one 100 ms
+  // period's quota, which CFS grants ahead), where unlimited it burns about all of it. Load from
+  // other processes only slows it further, so this holds on a busy machine too (the ratio of wall
+  // times, 4x when idle, fell to 1.4x with another test beside it).
+  EXPECT_LE(cpu_quarter, 0.25 * (wall_quarter + 0.1) * 1.05 + 0.01)
+      << cpu_quarter << " s of CPU in " << wall_quarter << " s";
+  EXPECT_GT(wall_quarter, wall_full) << wall_quarter << " vs " << wall_full;
   EXPECT_NEAR(cpu_quarter / cpu_full, 1.0, 0.5);
   fs::remove_all(dir);
 }
