@@ -1,6 +1,13 @@
 #include "model/regressors/svr_solver.h"
 
+// The vector selection is x86-64 code (AVX2, chosen at run time); elsewhere (an arm64 board
+// building twinprof) SvrSolver is libsvm's Solver as it is.
+#if defined(__x86_64__)
 #include <immintrin.h>
+#define TWINPROF_SVR_AVX2_SELECTION 1
+#else
+#define TWINPROF_SVR_AVX2_SELECTION 0
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -24,6 +31,7 @@ class SvrSolver final : public Solver {
   explicit SvrSolver(bool check) : check_(check) {}
   long disagreements() const { return disagreements_; }
 
+#if TWINPROF_SVR_AVX2_SELECTION
  protected:
   int select_working_set(int& out_i, int& out_j) override {
     static const bool avx2 = __builtin_cpu_supports("avx2");
@@ -110,7 +118,8 @@ class SvrSolver final : public Solver {
 
     // i: the last index of the maximum of -y_t G_t over I_up.
     Lanes up[2] = {{_mm256_set1_pd(-inf), _mm256_set1_pd(-1.0)},
-                   {_mm256_set1_pd(-inf), _mm256_set1_pd(-1.0)}};
+                   { _mm256_set1_pd(-inf),
+                     _mm256_set1_pd(-1.0) }};
     for (int t = 0; t < vector_end; t += 8) {
       UpStep(t, up[0]);
       UpStep(t + 4, up[1]);
@@ -139,7 +148,8 @@ class SvrSolver final : public Solver {
       const __m256d g_max = _mm256_set1_pd(gmax), qd_i = _mm256_set1_pd(QD[i]);
       const __m256d two_y_i = _mm256_set1_pd(2.0 * y[i]);
       Lanes low[2] = {{_mm256_set1_pd(inf), _mm256_set1_pd(-1.0)},
-                      {_mm256_set1_pd(inf), _mm256_set1_pd(-1.0)}};
+                      { _mm256_set1_pd(inf),
+                        _mm256_set1_pd(-1.0) }};
       __m256d g_max2[2] = {_mm256_set1_pd(-inf), _mm256_set1_pd(-inf)};
       for (int t = 0; t < vector_end; t += 8) {
         LowStep(t, q_i, g_max, qd_i, two_y_i, low[0], g_max2[0]);
@@ -209,7 +219,10 @@ class SvrSolver final : public Solver {
     return best;
   }
 
-  bool check_;
+#endif  // TWINPROF_SVR_AVX2_SELECTION
+
+ private:
+  [[maybe_unused]] bool check_;
   long disagreements_ = 0;
 };
 

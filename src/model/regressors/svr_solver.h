@@ -1,6 +1,6 @@
 // libsvm's SMO solver (Solver::Solve) with a faster working-set selection: the step that is about
 // 70% of an SVR solve once the Q columns are cached (svr_columns.h), computed four variables at a
-// time with AVX2 where the processor has it, choosing exactly what libsvm's own
+// time with AVX2 where the processor has it (x86-64 only), choosing exactly what libsvm's own
 // Solver::select_working_set chooses (tested at every iteration, regressors_libsvm_solver_test).
 // Private to libsvm_solver.cc.
 #pragma once
