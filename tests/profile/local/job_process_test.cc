@@ -121,7 +121,10 @@ TEST(CgroupTest, ThrottlingTellsOneThreadFromSeveral) {
   ASSERT_TRUE(cgroups.can_limit_cpu());
   fs::path dir = fs::temp_directory_path() / ("twinprof-throttle-" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  std::ofstream(dir / "one.sh") << "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done\n";
+  // Long enough for several 100 ms quota periods: a job that ends inside its first period has
+  // nr_periods 0, so no throttling share (NaN: seen once on a clean CI run, the loop taking ~0.1
+  // s).
+  std::ofstream(dir / "one.sh") << "i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done\n";
   std::ofstream(dir / "four.sh")
       << "for t in 1 2 3 4; do (i=0; while [ $i -lt 10000 ]; do i=$((i+1)); done) & done; wait\n";
   auto throttled = [&](const std::string& script, double cpu) {
