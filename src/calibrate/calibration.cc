@@ -14,28 +14,25 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Over the jobs Mape counts (measured > 0, predicted finite): the phase's mean where it was
-// judged, so that the two are read together.
-double MeasuredMean(const std::vector<double>& measured, const std::vector<double>& predicted) {
-  double sum = 0;
-  int n = 0;
-  for (size_t i = 0; i < measured.size(); ++i) {
-    if (!(measured[i] > 0) || !std::isfinite(predicted[i])) continue;
-    sum += measured[i];
-    ++n;
-  }
-  return n > 0 ? sum / n : kNaN;
-}
+// A phase judged on a component's jobs: MAPE (%) of the predictions and the measured mean
+// (seconds), both over the jobs with a measured time above 0 and a finite prediction, so that the
+// two are read together. NaN when there is none.
+struct PhaseJudgement {
+  double mape_pct = kNaN;
+  double mean_s = kNaN;
+};
 
-double Mape(const std::vector<double>& measured, const std::vector<double>& predicted) {
-  double sum = 0;
+PhaseJudgement Judge(const std::vector<double>& measured, const std::vector<double>& predicted) {
+  double relative_errors = 0, seconds = 0;
   int n = 0;
   for (size_t i = 0; i < measured.size(); ++i) {
     if (!(measured[i] > 0) || !std::isfinite(predicted[i])) continue;
-    sum += std::abs(predicted[i] - measured[i]) / measured[i];
+    relative_errors += std::abs(predicted[i] - measured[i]) / measured[i];
+    seconds += measured[i];
     ++n;
   }
-  return n > 0 ? 100 * sum / n : kNaN;
+  if (n == 0) return {};
+  return {100 * relative_errors / n, seconds / n};
 }
 
 std::string Quoted(const std::string& text) {
@@ -113,16 +110,18 @@ Summary Calibrate(const sim::Scenario& scenario, const std::vector<profile::JobR
         p[phase].push_back(predicted[phase]);
       }
     }
-    mape.compute = Mape(m[0], p[0]);
-    mape.download = Mape(m[1], p[1]);
-    mape.upload = Mape(m[2], p[2]);
-    mape.cold_start = Mape(m[3], p[3]);
-    mape.wait = Mape(m[4], p[4]);
-    mape.mean_compute_s = MeasuredMean(m[0], p[0]);
-    mape.mean_download_s = MeasuredMean(m[1], p[1]);
-    mape.mean_upload_s = MeasuredMean(m[2], p[2]);
-    mape.mean_cold_start_s = MeasuredMean(m[3], p[3]);
-    mape.mean_wait_s = MeasuredMean(m[4], p[4]);
+    const PhaseJudgement phase[5] = {Judge(m[0], p[0]), Judge(m[1], p[1]), Judge(m[2], p[2]),
+                                     Judge(m[3], p[3]), Judge(m[4], p[4])};
+    mape.compute = phase[0].mape_pct;
+    mape.download = phase[1].mape_pct;
+    mape.upload = phase[2].mape_pct;
+    mape.cold_start = phase[3].mape_pct;
+    mape.wait = phase[4].mape_pct;
+    mape.mean_compute_s = phase[0].mean_s;
+    mape.mean_download_s = phase[1].mean_s;
+    mape.mean_upload_s = phase[2].mean_s;
+    mape.mean_cold_start_s = phase[3].mean_s;
+    mape.mean_wait_s = phase[4].mean_s;
     summary.mape.push_back(mape);
   }
   summary.wall_seconds =

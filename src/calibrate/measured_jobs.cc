@@ -190,9 +190,9 @@ MeasuredJobs CollectMeasuredJobs(const sim::Scenario& scenario,
     }
   }
   // Until the fit knows the serial fractions, a job wants the cores of its cpu limit.
+  // (sim::CoresWanted with no serial part: the limit, at most the node's cores).
   UpdateCoreSharing(measured, [](const MeasuredJob& job) {
-    const double cpu = job.record->cpu > 0 ? job.record->cpu : 1;
-    return std::min<double>(cpu, job.node_cores);
+    return sim::CoresWanted(0, job.record->cpu, job.node_cores);
   });
   // Concurrent transfers on each cluster's storage link.
   std::map<std::tuple<int, int, int, std::string>, std::vector<MeasuredJob*>> by_cluster;
