@@ -8,8 +8,7 @@ nlohmann::json PhaseColorScale() {
 }
 
 nlohmann::json SourceColorScale() {
-  return {{"domain", {"measured", "simulated", "model"}},
-          {"range", {"#2f6db5", "#e15759", "#222222"}}};
+  return {{"domain", {"measured", "simulated"}}, {"range", {"#2f6db5", "#e15759"}}};
 }
 
 }  // namespace twinprof::report

@@ -8,7 +8,7 @@ namespace twinprof::report {
 
 // Colours of the five phases (timeline_layout.h), in phase order, as a Vega-Lite color scale.
 nlohmann::json PhaseColorScale();
-// Colours of "measured" and "simulated" (and "model" for fitted curves).
+// Colours of "measured" and "simulated" (a legend shows every value of the domain).
 nlohmann::json SourceColorScale();
 
 }  // namespace twinprof::report

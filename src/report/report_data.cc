@@ -106,14 +106,17 @@ std::map<std::string, std::string> CanonicalParameters(const RunTimeline& run) {
   return parameters;
 }
 
-// Labels of the runs of one kind (`measured` or not), from the parameters that vary among them;
-// returns those parameters' names.
-std::set<std::string> LabelRuns(const ReportData& data, bool measured,
-                                std::vector<std::string>* labels) {
+// Labels of the runs of one kind (`measured` or not) read from one input, from the parameters that
+// vary among them; returns those parameters' names. Each input is labelled on its own: a target
+// platform simulated once (`--set calibration=FILE`) is not told apart from a replay of the
+// measured runs by the one setting only it has.
+std::set<std::string> LabelRunsOfOneInput(const ReportData& data, bool measured,
+                                          const std::string& input,
+                                          std::vector<std::string>* labels) {
   std::vector<size_t> runs;
   std::vector<std::map<std::string, std::string>> parameters;
   for (size_t i = 0; i < data.runs.size(); ++i) {
-    if (data.runs[i].measured != measured) continue;
+    if (data.runs[i].measured != measured || data.runs[i].input != input) continue;
     runs.push_back(i);
     parameters.push_back(CanonicalParameters(data.runs[i]));
   }
@@ -140,6 +143,20 @@ std::set<std::string> LabelRuns(const ReportData& data, bool measured,
       label = run.mode + (label.empty() ? "" : ": " + label);
     }
     (*labels)[runs[k]] = label;
+  }
+  return varying;
+}
+
+// LabelRunsOfOneInput for every input that holds runs of that kind; the union of what varies.
+std::set<std::string> LabelRuns(const ReportData& data, bool measured,
+                                std::vector<std::string>* labels) {
+  std::set<std::string> inputs;
+  for (const RunTimeline& run : data.runs) {
+    if (run.measured == measured) inputs.insert(run.input);
+  }
+  std::set<std::string> varying;
+  for (const std::string& input : inputs) {
+    varying.merge(LabelRunsOfOneInput(data, measured, input, labels));
   }
   return varying;
 }

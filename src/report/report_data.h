@@ -148,10 +148,11 @@ std::vector<std::pair<int, int>> PairRuns(const ReportData& data);
 
 // A short name for each run's configuration (parallel to data.runs), as "burn.cpu=0.5,
 // input.kb=300": only the parameters whose values differ between the runs of its kind
-// (measured, simulated), with canonical names and numbers in shortest form; `input` is left out
-// when `input.NAME` parameters vary. A simulated run that matches a measured run
-// (ConfigurationMatch > 0) gets that run's name, so both sit on one row of a chart. The label is
-// empty when nothing varies (a single configuration).
+// (measured, simulated) read from the same input, with canonical names and numbers in shortest
+// form; `input` is left out when `input.NAME` parameters vary. A simulated run that matches a
+// measured run (ConfigurationMatch > 0) gets that run's name, so both sit on one row of a chart.
+// The label is empty when nothing varies (a single configuration, e.g. the only run of its
+// input): charts then name the run by its campaign or scenario.
 std::vector<std::string> ShortConfigurationLabels(const ReportData& data);
 
 }  // namespace twinprof::report

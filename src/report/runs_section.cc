@@ -30,6 +30,19 @@ std::string Significant(double value) {
   return text;
 }
 
+// Whether the makespans span more than a factor of 20 (a local campaign of seconds beside a
+// simulated platform of minutes): on a linear axis the short runs would all sit at its left end.
+// Only when every makespan is positive (a log axis has no 0).
+bool LogScale(const std::vector<RunTimeline>& runs) {
+  double shortest = 0, longest = 0;
+  for (const RunTimeline& run : runs) {
+    if (run.makespan_s <= 0) return false;
+    shortest = shortest == 0 ? run.makespan_s : std::min(shortest, run.makespan_s);
+    longest = std::max(longest, run.makespan_s);
+  }
+  return shortest > 0 && longest > 20 * shortest;
+}
+
 }  // namespace
 
 Section RunsSection(const ReportData& data) {
@@ -58,37 +71,45 @@ Section RunsSection(const ReportData& data) {
   std::vector<std::string> order(configurations.begin(), configurations.end());
   std::sort(order.begin(), order.end(), NaturalLess);
   int rows = static_cast<int>(order.size());
-  json spec = {{"title", "Makespan of each run"},
-               {"width", 640},
-               {"height", {{"step", rows > 40 ? 12 : 22}}},
-               {"data", {{"values", values}}},
-               {"mark", {{"type", "point"}, {"filled", true}, {"size", 70}, {"opacity", 0.8}}},
-               {"encoding",
-                {{"y",
-                  {{"field", "configuration"},
-                   {"type", "nominal"},
-                   {"sort", order},
-                   {"title", nullptr},
-                   {"axis", {{"labelLimit", 360}}}}},
-                 {"x",
-                  {{"field", "makespan"},
-                   {"type", "quantitative"},
-                   {"title", "makespan (s)"},
-                   {"scale", {{"zero", true}}}}},
-                 {"color",
-                  {{"field", "source"},
-                   {"type", "nominal"},
-                   {"scale", SourceColorScale()},
-                   {"legend", {{"orient", "top"}, {"title", nullptr}}}}},
-                 {"shape", {{"field", "source"}, {"type", "nominal"}}},
-                 {"tooltip",
-                  {{{"field", "run"}},
-                   {{"field", "configuration"}},
-                   {{"field", "makespan"}, {"title", "makespan (s)"}, {"format", ".2f"}},
-                   {{"field", "jobs"}}}}}}};
+  json spec = {
+      {"title", "Makespan of each run"},
+      {"width", 640},
+      {"height", {{"step", rows > 40 ? 12 : 22}}},
+      {"data", {{"values", values}}},
+      // Outlined marks, the simulated square larger than the measured circle: a simulated run
+      // sits on its measured twin's row, often at nearly the same makespan, and filled
+      // marks hid one under the other.
+      {"mark", {{"type", "point"}, {"filled", false}, {"strokeWidth", 2}, {"opacity", 0.9}}},
+      {"encoding",
+       {{"y",
+         {{"field", "configuration"},
+          {"type", "nominal"},
+          {"sort", order},
+          {"title", nullptr},
+          {"axis", {{"labelLimit", 360}}}}},
+        {"x",
+         {{"field", "makespan"},
+          {"type", "quantitative"},
+          {"title", LogScale(data.runs) ? "makespan (s, logarithmic)" : "makespan (s)"},
+          {"scale", LogScale(data.runs) ? json{{"type", "log"}} : json{{"zero", true}}}}},
+        {"color",
+         {{"field", "source"},
+          {"type", "nominal"},
+          {"scale", SourceColorScale()},
+          {"legend", {{"orient", "top"}, {"title", nullptr}}}}},
+        {"shape", {{"field", "source"}, {"type", "nominal"}}},
+        {"size",
+         {{"condition", {{"test", "datum.source === 'simulated'"}, {"value", 150}}},
+          {"value", 50}}},
+        {"tooltip",
+         {{{"field", "run"}},
+          {{"field", "configuration"}},
+          {{"field", "makespan"}, {"title", "makespan (s)"}, {"format", ".2f"}},
+          {{"field", "jobs"}}}}}}};
   Chart chart;
   chart.id = "runs-makespan";
-  chart.caption = "Blue: measured runs; red: simulated runs. Hover a point for the run.";
+  chart.caption =
+      "Blue circles: measured runs; red squares: simulated runs. Hover a point for the run.";
   chart.spec = std::move(spec);
   section.charts.push_back(std::move(chart));
 

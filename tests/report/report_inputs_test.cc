@@ -92,6 +92,53 @@ TEST(ReportDataTest, ShortLabelsLeaveOutTheInputNameWhenItsValuesVary) {
   EXPECT_EQ(labels[4], "input.kb=900");
 }
 
+// The quickstart's report: a replay of the measured runs (validate/sim) and a target platform
+// simulated once with `--set calibration=FILE`. The target's setting tells it apart from no other
+// run of its own input, so its label is empty (charts show its scenario's name), not
+// "calibration=FILE"; the replay's runs take the measured runs' labels.
+TEST(ReportDataTest, RunsAreLabelledAgainstTheRunsOfTheirOwnInput) {
+  report::ReportData data;
+  for (const char* cpu : {"0.5", "1"}) {
+    data.runs.push_back(MakeRun(true, {{"grayify.cpu", cpu}, {"input.seconds", "2"}}));
+    data.runs.back().input = "out/profile";
+  }
+  for (const char* cpu : {"0.5", "1"}) {
+    data.runs.push_back(MakeRun(false, {{"grayify.cpu", cpu}, {"input.seconds", "2"}}));
+    data.runs.back().input = "out/validate/sim";
+  }
+  data.runs.push_back(MakeRun(false, {{"calibration", "out/calibrate/calibration.yaml"}}));
+  data.runs.back().input = "out/simulate";
+  std::vector<std::string> expected = {"grayify.cpu=0.5", "grayify.cpu=1", "grayify.cpu=0.5",
+                                       "grayify.cpu=1", ""};
+  EXPECT_EQ(report::ShortConfigurationLabels(data), expected);
+  // Two runs of one simulate output are told apart by what differs between them.
+  data.runs.push_back(MakeRun(false, {{"calibration", "out/calibrate/other.yaml"}}));
+  data.runs.back().input = "out/simulate";
+  std::vector<std::string> labels = report::ShortConfigurationLabels(data);
+  EXPECT_EQ(labels[4], "calibration=out/calibrate/calibration.yaml");
+  EXPECT_EQ(labels[5], "calibration=out/calibrate/other.yaml");
+}
+
+// The makespan axis is logarithmic when the runs span more than a factor of 20 (seconds-long local
+// runs beside a simulated platform of minutes sat in one pixel column at the left of a linear
+// axis), and linear from 0 otherwise, or when a makespan is 0 (no log of it).
+TEST(ReportDataTest, MakespansOfDifferentOrdersOfMagnitudeGoOnALogAxis) {
+  report::ReportData data;
+  data.runs.push_back(MakeRun(true, {{"a.cpu", "1"}}));
+  data.runs.back().makespan_s = 7;
+  data.runs.push_back(MakeRun(false, {}));
+  data.runs.back().makespan_s = 100;
+  auto x_scale = [&data] {
+    report::Section section = report::RunsSection(data);
+    return section.charts.at(0).spec["encoding"]["x"]["scale"];
+  };
+  EXPECT_EQ(x_scale().value("zero", false), true);
+  data.runs.back().makespan_s = 262;
+  EXPECT_EQ(x_scale().value("type", ""), "log");
+  data.runs.front().makespan_s = 0;
+  EXPECT_EQ(x_scale().value("zero", false), true);
+}
+
 TEST(ReportInputsTest, AFolderOfSomethingElseIsRefusedNamingIt) {
   fs::path folder =
       fs::temp_directory_path() / ("twinprof-report-input-" + std::to_string(::getpid()));
