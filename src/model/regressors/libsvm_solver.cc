@@ -110,14 +110,16 @@ EpsilonSvrSolution SolveEpsilonSvr(const KernelTable& k, const std::vector<doubl
   const double column_bytes = 2.0 * static_cast<double>(l) * sizeof(Qfloat);
   const double slots = column_cache_mb * double{1 << 20} / column_bytes;
   SvrQ q(k, column_cache_mb > 0.0 ? static_cast<int>(std::min(std::max(slots, 2.0), 2.0 * l)) : 0);
-  long disagreements = 0;
+  SelectionStats selection;
   SolveWithFastSelection(static_cast<int>(2 * l), q, linear.data(), signs.data(),
                          solution.alpha.data(), c, tol, &info, shrinking, check_working_set,
-                         &disagreements);
+                         &selection);
   solution.rho = info.rho;
   if (stats != nullptr) {
     *stats = q.stats();
-    stats->working_set_disagreements = disagreements;
+    stats->working_set_disagreements = selection.disagreements;
+    stats->selection_blocks = selection.blocks;
+    stats->selection_divided_blocks = selection.divided_blocks;
   }
   return solution;
 }

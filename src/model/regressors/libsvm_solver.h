@@ -73,6 +73,9 @@ struct ColumnCacheStats {
   long requests = 0, hits = 0, extensions = 0, evictions = 0, swaps = 0, truncations = 0;
   // With check_working_set: selections where ours and libsvm's own disagreed (always 0).
   long working_set_disagreements = 0;
+  // The AVX-512 working-set selection's second pass (when the processor has AVX-512): blocks of 8
+  // variables examined, and those divided (the others skipped by its exact filter, svr_solver.h).
+  long selection_blocks = 0, selection_divided_blocks = 0;
 };
 
 // Solves epsilon-SVR on kernel `k` and targets `y` with libsvm's Solver (C, epsilon, stopping
