@@ -197,4 +197,20 @@ std::string FormatFlops(double flops) {
   return Printf("%.4g %s", flops, kUnits[i]);
 }
 
+std::string FormatElapsed(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  char text[32];
+  long s = std::lround(seconds);
+  if (seconds < 9.95) {
+    std::snprintf(text, sizeof text, "%.1fs", seconds);
+  } else if (s >= 3600) {
+    std::snprintf(text, sizeof text, "%ldh%02ldm", s / 3600, (s % 3600) / 60);
+  } else if (s >= 60) {
+    std::snprintf(text, sizeof text, "%ldm%02lds", s / 60, s % 60);
+  } else {
+    std::snprintf(text, sizeof text, "%lds", s);
+  }
+  return text;
+}
+
 }  // namespace twinprof

@@ -41,4 +41,9 @@ std::string FormatBytes(double bytes);
 std::string FormatSeconds(double seconds);
 std::string FormatFlops(double flops);
 
+// A wall-clock duration as people read elapsed and remaining times: "0.4s", "42s", "1m12s",
+// "2h03m" (tenths below 10 s, where a pipeline's quick steps differ); "?" when negative or not
+// finite (an estimate not yet known).
+std::string FormatElapsed(double seconds);
+
 }  // namespace twinprof

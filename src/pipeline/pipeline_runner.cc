@@ -15,6 +15,7 @@
 
 #include "core/csv_table.h"
 #include "core/error.h"
+#include "core/units.h"
 #include "pipeline/child_process.h"
 #include "pipeline/pipeline_file.h"
 #include "pipeline/step_plans.h"
@@ -38,12 +39,6 @@ std::string Now() {
   gmtime_r(&now, &utc);
   std::ostringstream out;
   out << std::put_time(&utc, "%Y-%m-%dT%H:%M:%SZ");
-  return out.str();
-}
-
-std::string FormatSeconds(double seconds) {
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(seconds < 10 ? 1 : 0) << seconds << " s";
   return out.str();
 }
 
@@ -303,10 +298,10 @@ RunSummary RunPipeline(const RunOptions& options) {
 
 std::string RunSummary::BriefReport() const {
   std::ostringstream out;
-  out << "pipeline " << pipeline << " -> " << output_dir << " (" << FormatSeconds(seconds) << ")\n";
+  out << "pipeline " << pipeline << " -> " << output_dir << " (" << FormatElapsed(seconds) << ")\n";
   for (const Step& step : steps) {
     out << "  " << std::left << std::setw(10) << step.name << std::setw(15) << step.status;
-    if (step.status == "ran" || step.status == "up to date") out << FormatSeconds(step.seconds);
+    if (step.status == "ran" || step.status == "up to date") out << FormatElapsed(step.seconds);
     if (!step.detail.empty()) out << "  " << step.detail;
     out << '\n';
   }

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/units.h"
 #include "profile/profiler.h"
 #include "profile/progress.h"
 #include "profile/results_store.h"
@@ -108,21 +109,21 @@ std::string DescribePlan(const Campaign& campaign, const Plan& plan,
     out << "time: all " << Plural(plan.runs.size(), "run") << " finished in " << output_dir
         << ", 0 to go\n";
   } else if (unmeasured == 0) {
-    out << "time: about " << Progress::FormatSeconds(estimate) << " for " << remaining
+    out << "time: about " << FormatElapsed(estimate) << " for " << remaining
         << " runs to go, from the runs measured in " << output_dir << ":\n"
         << lines.str();
   } else if (measured.finished.empty()) {
-    out << "time: unknown until runs are measured; at least "
-        << Progress::FormatSeconds(lower_bound) << ", which counts only the upload schedule (last "
+    out << "time: unknown until runs are measured; at least " << FormatElapsed(lower_bound)
+        << ", which counts only the upload schedule (last "
         << "upload at " << Fixed(last_upload, 1) << " s) of each of the "
         << Plural(static_cast<size_t>(plan.workflow_runs()), "whole-workflow run")
         << ", not the jobs. For an estimate, profile a few runs (--max-runs N, then --resume) and "
            "run --dry-run again\n";
   } else {
-    out << "time: about " << Progress::FormatSeconds(estimate) << " for the "
+    out << "time: about " << FormatElapsed(estimate) << " for the "
         << (remaining - static_cast<size_t>(unmeasured))
-        << " runs of measured modes, plus at least " << Progress::FormatSeconds(lower_bound)
-        << " for " << Plural(static_cast<size_t>(unmeasured), "run")
+        << " runs of measured modes, plus at least " << FormatElapsed(lower_bound) << " for "
+        << Plural(static_cast<size_t>(unmeasured), "run")
         << " of modes not measured yet (their jobs' time is unknown); " << remaining << " to go:\n"
         << lines.str();
   }

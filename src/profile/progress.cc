@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <ostream>
 
+#include "core/units.h"
+
 namespace twinprof::profile {
 namespace {
 
@@ -131,7 +133,7 @@ std::string Progress::StatusLineLocked(double now) const {
     if (left == 0) return "0s";
     if (!(mean > 0)) return "?";
     double in_run = std::max(0.0, now - current_run_start_);
-    return FormatSeconds(std::max(mean * left - in_run, mean * (left - 1)));
+    return FormatElapsed(std::max(mean * left - in_run, mean * (left - 1)));
   }();
   constexpr int kWidth = 24;
   int filled = total > 0 ? std::min(kWidth, runs_done_ * kWidth / total) : kWidth;
@@ -141,7 +143,7 @@ std::string Progress::StatusLineLocked(double now) const {
   std::snprintf(line, sizeof line,
                 "[%s] %d/%d runs | %d job%s running, %d done, %d failed | %s | ETA %s", bar.c_str(),
                 runs_done_, total, running_, running_ == 1 ? "" : "s", jobs_done_, failed_,
-                FormatSeconds(now - start_).c_str(), eta.c_str());
+                FormatElapsed(now - start_).c_str(), eta.c_str());
   return line;
 }
 
@@ -149,20 +151,6 @@ void Progress::DrawLocked(double now) {
   last_draw_ = now;
   // "\033[K" clears what a longer previous line left.
   *options_.out << '\r' << StatusLineLocked(now) << "\033[K" << std::flush;
-}
-
-std::string Progress::FormatSeconds(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0) return "?";
-  long s = std::lround(seconds);
-  char text[32];
-  if (s >= 3600) {
-    std::snprintf(text, sizeof text, "%ldh%02ldm", s / 3600, (s % 3600) / 60);
-  } else if (s >= 60) {
-    std::snprintf(text, sizeof text, "%ldm%02lds", s / 60, s % 60);
-  } else {
-    std::snprintf(text, sizeof text, "%lds", s);
-  }
-  return text;
 }
 
 }  // namespace twinprof::profile

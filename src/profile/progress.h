@@ -58,9 +58,6 @@ class Progress {
   // The status line, without "\r" or newline.
   std::string StatusLine() const;
 
-  // "1m12s", "42s", "2h03m"; "?" for a negative or non-finite time.
-  static std::string FormatSeconds(double seconds);
-
  private:
   std::string StatusLineLocked(double now) const;
   void DrawLocked(double now);

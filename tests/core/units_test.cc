@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace twinprof::test {
 namespace {
 
@@ -77,6 +79,18 @@ TEST(Units, Formatting) {
   EXPECT_EQ(FormatBytes(1536), "1.5 KiB");
   EXPECT_EQ(FormatSeconds(0.25), "250 ms");
   EXPECT_EQ(FormatFlops(2.5e9), "2.5 Gf");
+}
+
+// Elapsed and remaining times (the profiler's status line, the pipeline's step times).
+TEST(Units, FormatsElapsedTimes) {
+  EXPECT_EQ(FormatElapsed(0.44), "0.4s");
+  EXPECT_EQ(FormatElapsed(9.94), "9.9s");
+  EXPECT_EQ(FormatElapsed(9.96), "10s");
+  EXPECT_EQ(FormatElapsed(42.4), "42s");
+  EXPECT_EQ(FormatElapsed(72), "1m12s");
+  EXPECT_EQ(FormatElapsed(7380), "2h03m");
+  EXPECT_EQ(FormatElapsed(-1), "?");
+  EXPECT_EQ(FormatElapsed(std::nan("")), "?");
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ class PipelineTest : public ::testing::Test {
   fs::path dir_;
 };
 
-// The status of each step in the brief report ("  train     ran   0.4 s").
+// The status of each step in the brief report ("  train     ran   0.4s").
 std::map<std::string, std::string> StepStatuses(const std::string& report) {
   std::map<std::string, std::string> statuses;
   std::istringstream in(report);

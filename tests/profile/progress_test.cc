@@ -35,7 +35,7 @@ TEST(ProgressTest, CountsRunsAndJobsRunningDoneAndFailed) {
   profile::Progress progress(
       Terminal(&out, 4), [&] { return now; }, false);
   EXPECT_EQ(progress.StatusLine(),
-            "[------------------------] 0/4 runs | 0 jobs running, 0 done, 0 failed | 0s | ETA ?");
+            "[------------------------] 0/4 runs | 0 jobs running, 0 done, 0 failed | 0.0s | ETA ?");
   progress.RunStarted();
   progress.JobStarted();
   progress.JobStarted();
@@ -180,13 +180,6 @@ TEST(ProgressTest, RefresherThreadRedrawsWithoutEvents) {
   std::string text = buffer.text();
   EXPECT_GE(Redraws(text), 4) << text;
   EXPECT_NE(text.find("1 job running, 0 done"), std::string::npos) << text;
-}
-
-TEST(ProgressTest, FormatsSeconds) {
-  EXPECT_EQ(profile::Progress::FormatSeconds(42.4), "42s");
-  EXPECT_EQ(profile::Progress::FormatSeconds(72), "1m12s");
-  EXPECT_EQ(profile::Progress::FormatSeconds(7380), "2h03m");
-  EXPECT_EQ(profile::Progress::FormatSeconds(-1), "?");
 }
 
 }  // namespace
