@@ -211,6 +211,8 @@ std::string Summary::CalibrationFile() const {
     out << "    work: {base: " << Number(b.work_base) << ", per_byte: " << Number(b.work_per_byte)
         << "}\n";
     out << "    serial_fraction: " << Number(b.serial_fraction) << "\n";
+    out << "    off_cpu: {base: " << Number(b.off_cpu_base)
+        << ", per_byte: " << Number(b.off_cpu_per_byte) << "}\n";
     out << "    output: {files_per_input: " << Number(b.output_files_per_input)
         << ", files_per_input_byte: " << Number(b.output_files_per_input_byte)
         << ", bytes: " << Number(b.output_bytes)

@@ -34,31 +34,67 @@ bool AtBound(double value, double lower, double upper) {
 }
 
 // One job's compute time (see compute_fit.h). Work is in seconds of one reference core, per_byte
-// relative to the component's mean input size, so that all parameters are of order one.
+// relative to the component's mean input size, so that all parameters are of order one; the
+// off-CPU time in seconds (its per_byte: at the mean input size too).
 struct ComputeResidual {
   double measured = 0;
-  double x = 0;    // input bytes / the component's mean input bytes
-  double cpu = 1;  // the container's cpu limit
+  double x = 0;            // input bytes / the component's mean input bytes
+  double cpu = 1;          // the container's cpu limit
+  double cpu_time = kNaN;  // the record's CPU seconds; NaN when it has none
   std::vector<OccupancyPiece> occupancy;
 
   template <typename T>
   T Model(const T* base, const T* per_byte, const T* serial, const T* log_ratio,
-          const T* interference) const {
+          const T* interference, const T* off_base, const T* off_per_byte) const {
     T work = base[0] + per_byte[0] * x;
     T amdahl = serial[0] / std::min(1.0, cpu) + (1.0 - serial[0]) / cpu;
     T idle = work * amdahl / exp(log_ratio[0]);
-    if (occupancy.empty()) return idle;
+    T off = off_base[0] + off_per_byte[0] * x;
+    if (occupancy.empty()) return idle + off;
     T progress(0);
     for (const OccupancyPiece& piece : occupancy) {
       progress += piece.seconds / ((1.0 + interference[0] * piece.others) * piece.oversubscription);
     }
-    return idle * measured / progress;
+    // The CPU part is slowed by the mean slowdown over the compute phase (where in it the job was
+    // off the CPU the records do not say); the off-CPU seconds are not.
+    return idle * measured / progress + off;
   }
 
   template <typename T>
   bool operator()(const T* base, const T* per_byte, const T* serial, const T* log_ratio,
-                  const T* interference, T* residual) const {
-    T model = Model(base, per_byte, serial, log_ratio, interference);
+                  const T* interference, const T* off_base, const T* off_per_byte,
+                  T* residual) const {
+    T model = Model(base, per_byte, serial, log_ratio, interference, off_base, off_per_byte);
+    if (!(model > T(0))) return false;
+    residual[0] = std::log(measured) - log(model);
+    return true;
+  }
+};
+
+// One job's CPU seconds (the record's cpu_time_s): its work over its speed, times the slowdown
+// interference gave it (a slowed-down job holds its cores longer, as the simulator counts it):
+// the work done in each stretch of the compute, seconds / (f o), weighs f there.
+struct CpuTimeResidual {
+  double measured = 0;
+  double x = 0;
+  std::vector<OccupancyPiece> occupancy;
+
+  template <typename T>
+  T Model(const T* base, const T* per_byte, const T* log_ratio, const T* interference) const {
+    T cpu = (base[0] + per_byte[0] * x) / exp(log_ratio[0]);
+    if (occupancy.empty()) return cpu;
+    T slowed(0), progress(0);
+    for (const OccupancyPiece& piece : occupancy) {
+      slowed += piece.seconds / piece.oversubscription;
+      progress += piece.seconds / ((1.0 + interference[0] * piece.others) * piece.oversubscription);
+    }
+    return cpu * slowed / progress;
+  }
+
+  template <typename T>
+  bool operator()(const T* base, const T* per_byte, const T* log_ratio, const T* interference,
+                  T* residual) const {
+    T model = Model(base, per_byte, log_ratio, interference);
     if (!(model > T(0))) return false;
     residual[0] = std::log(measured) - log(model);
     return true;
@@ -75,12 +111,13 @@ struct Pair {
 
 // The parameters of one fit, as Ceres' blocks (one double each).
 struct Parameters {
-  std::vector<double> base, per_byte, serial;
+  std::vector<double> base, per_byte, serial, off_base, off_per_byte;
   std::map<Pair, double> log_ratio, interference;
 };
 
 // One residual block per measured job, over its component's and (component, node type)'s
-// parameters in `p`, all under one Huber loss (the problem owns the costs and the loss).
+// parameters in `p`, and one more for its CPU time when its record has one, all under one Huber
+// loss (the problem owns the costs and the loss).
 void AddComputeResiduals(const MeasuredJobs& measured,
                          const std::vector<ComputeResidual>& residuals, double huber_scale,
                          Parameters& p, ceres::Problem& problem) {
@@ -89,10 +126,16 @@ void AddComputeResiduals(const MeasuredJobs& measured,
     const MeasuredJob& job = measured.jobs[j];
     const size_t k = job.component;
     const Pair pair{job.component, job.node_type};
-    auto* cost = new ceres::AutoDiffCostFunction<ComputeResidual, 1, 1, 1, 1, 1, 1>(
+    auto* cost = new ceres::AutoDiffCostFunction<ComputeResidual, 1, 1, 1, 1, 1, 1, 1, 1>(
         new ComputeResidual(residuals[j]));
     problem.AddResidualBlock(cost, loss, &p.base[k], &p.per_byte[k], &p.serial[k],
-                             &p.log_ratio[pair], &p.interference[pair]);
+                             &p.log_ratio[pair], &p.interference[pair], &p.off_base[k],
+                             &p.off_per_byte[k]);
+    if (!(residuals[j].cpu_time > 0)) continue;
+    auto* cpu = new CpuTimeResidual{residuals[j].cpu_time, residuals[j].x, residuals[j].occupancy};
+    problem.AddResidualBlock(new ceres::AutoDiffCostFunction<CpuTimeResidual, 1, 1, 1, 1, 1>(cpu),
+                             loss, &p.base[k], &p.per_byte[k], &p.log_ratio[pair],
+                             &p.interference[pair]);
   }
 }
 
@@ -126,7 +169,7 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
   std::vector<double> mean_input(components, 0), min_input(components, INFINITY),
       max_input(components, 0);
   std::vector<std::set<double>> cpus(components);
-  std::vector<int> count(components, 0);
+  std::vector<int> count(components, 0), with_cpu_time(components, 0);
   std::map<Pair, int> pair_jobs, pair_alone, pair_shared;
   std::vector<std::set<std::string>> types_of(components);
   for (const MeasuredJob& job : measured.jobs) {
@@ -136,6 +179,7 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
     max_input[job.component] = std::max(max_input[job.component], r.input_bytes);
     cpus[job.component].insert(r.cpu);
     ++count[job.component];
+    if (r.cpu_time_s > 0) ++with_cpu_time[job.component];
     Pair pair{job.component, job.node_type};
     ++pair_jobs[pair];
     const double others = job.MeanOthers();
@@ -143,19 +187,28 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
     if (others >= 1) ++pair_shared[pair];
     types_of[job.component].insert(job.node_type);
   }
+  std::vector<double> mean_compute(components, 0);
+  for (const MeasuredJob& job : measured.jobs) {
+    mean_compute[job.component] += job.record->compute_s() / count[job.component];
+  }
   for (size_t k = 0; k < components; ++k) {
     mean_input[k] = count[k] > 0 && mean_input[k] > 0 ? mean_input[k] / count[k] : 1;
   }
 
   // Priors (the scenario's values) and which parameters are free.
   Parameters prior;
-  std::vector<bool> per_byte_free(components), serial_free(components);
+  std::vector<bool> per_byte_free(components), serial_free(components), off_free(components);
   std::vector<std::string> per_byte_why(components), serial_why(components);
   for (size_t k = 0; k < components; ++k) {
     const sim::ComponentBehaviour& b = scenario.behaviours[k];
     prior.base.push_back(b.work_base / reference_speed);
     prior.per_byte.push_back(b.work_per_byte * mean_input[k] / reference_speed);
     prior.serial.push_back(b.serial_fraction);
+    prior.off_base.push_back(b.off_cpu_base);
+    prior.off_per_byte.push_back(b.off_cpu_per_byte * mean_input[k]);
+    // The CPU seconds tell the work from the time off the CPU: without them a compute time is
+    // as well explained by either.
+    off_free[k] = with_cpu_time[k] >= 3;
     per_byte_free[k] = max_input[k] > 0 && (max_input[k] - min_input[k]) > 0.05 * max_input[k];
     if (!per_byte_free[k]) per_byte_why[k] = "all its jobs had the same input size";
     const double max_cpu = cpus[k].empty() ? 0 : *cpus[k].rbegin();
@@ -226,10 +279,19 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
   MeasuredJobs occupied = measured;
   std::vector<double> serial_used = prior.serial;
   std::vector<ComputeResidual> residuals;
+  std::vector<double> off_base_used = prior.off_base, off_per_byte_used = prior.off_per_byte;
   for (int pass = 0; pass < kOccupancyPasses; ++pass) {
-    UpdateCoreSharing(occupied, [&](const MeasuredJob& job) {
-      return sim::CoresWanted(serial_used[job.component], job.record->cpu, job.node_cores);
-    });
+    UpdateCoreSharing(
+        occupied,
+        [&](const MeasuredJob& job) {
+          return sim::CoresWanted(serial_used[job.component], job.record->cpu, job.node_cores);
+        },
+        [&](const MeasuredJob& job) {
+          const size_t k = job.component;
+          const double off =
+              off_base_used[k] + off_per_byte_used[k] * job.record->input_bytes / mean_input[k];
+          return 1 - off / job.record->compute_s();
+        });
     residuals.clear();
     best_cost = INFINITY;
     for (const MeasuredJob& job : occupied.jobs) {
@@ -237,6 +299,7 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
       residual.measured = job.record->compute_s();
       residual.x = job.record->input_bytes / mean_input[job.component];
       residual.cpu = job.record->cpu > 0 ? job.record->cpu : 1;
+      if (job.record->cpu_time_s > 0) residual.cpu_time = job.record->cpu_time_s;
       for (const OccupancyPiece& piece : job.occupancy) {
         if (piece.others > 0 || piece.oversubscription > 1) {
           residual.occupancy = job.occupancy;
@@ -258,7 +321,9 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
       for (auto& [pair, value] : p.interference) {
         if (interference_free[pair]) value = interference_starts[start % 3];
       }
-      // Work from a least-squares line through time * speed ratio / Amdahl factor.
+      // Work from a least-squares line through time * speed ratio / Amdahl factor (the CPU
+      // seconds * speed ratio where the records have them; the off-CPU time starts at the mean
+      // of what the compute times leave).
       for (size_t k = 0; k < components; ++k) {
         double sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0;
         for (size_t j = 0; j < measured.jobs.size(); ++j) {
@@ -266,8 +331,9 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
           if (job.component != k) continue;
           const ComputeResidual& r = residuals[j];
           const double amdahl = p.serial[k] / std::min(1.0, r.cpu) + (1 - p.serial[k]) / r.cpu;
+          const double ratio = std::exp(p.log_ratio[{job.component, job.node_type}]);
           const double y =
-              r.measured * std::exp(p.log_ratio[{job.component, job.node_type}]) / amdahl;
+              off_free[k] && r.cpu_time > 0 ? r.cpu_time * ratio : r.measured * ratio / amdahl;
           sx += r.x, sy += y, sxx += r.x * r.x, sxy += r.x * y, n += 1;
         }
         double slope = 0, intercept = sy / n;
@@ -277,6 +343,19 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
         }
         if (per_byte_free[k]) p.per_byte[k] = slope;
         p.base[k] = std::max(intercept, 0.01 * sy / n);
+        if (!off_free[k]) continue;
+        double left = 0, measured_sum = 0;
+        for (size_t j = 0; j < measured.jobs.size(); ++j) {
+          const MeasuredJob& job = measured.jobs[j];
+          if (job.component != k) continue;
+          const ComputeResidual& r = residuals[j];
+          const double amdahl = p.serial[k] / std::min(1.0, r.cpu) + (1 - p.serial[k]) / r.cpu;
+          const double ratio = std::exp(p.log_ratio[{job.component, job.node_type}]);
+          left += r.measured - (p.base[k] + p.per_byte[k] * r.x) * amdahl / ratio;
+          measured_sum += r.measured;
+        }
+        p.off_base[k] = std::max(left / n, 0.01 * measured_sum / n);
+        p.off_per_byte[k] = 0;
       }
 
       ceres::Problem problem;
@@ -289,6 +368,12 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
         problem.SetParameterLowerBound(&p.serial[k], 0, 0);
         problem.SetParameterUpperBound(&p.serial[k], 0, 1);
         if (!serial_free[k]) problem.SetParameterBlockConstant(&p.serial[k]);
+        problem.SetParameterLowerBound(&p.off_base[k], 0, 0);
+        problem.SetParameterLowerBound(&p.off_per_byte[k], 0, 0);
+        if (!off_free[k]) problem.SetParameterBlockConstant(&p.off_base[k]);
+        if (!off_free[k] || !per_byte_free[k]) {
+          problem.SetParameterBlockConstant(&p.off_per_byte[k]);
+        }
       }
       for (auto& [pair, value] : p.log_ratio) {
         if (!ratio_free[pair]) {
@@ -320,10 +405,19 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
       }
     }
     if (!std::isfinite(best_cost)) break;
+    // Settled when the serial fractions and the off-CPU times (relative to the compute times)
+    // moved by less than 1e-4.
     double change = 0;
-    for (size_t k = 0; k < components; ++k)
+    for (size_t k = 0; k < components; ++k) {
       change = std::max(change, std::abs(best.serial[k] - serial_used[k]));
+      if (count[k] == 0) continue;
+      const double scale = mean_compute[k];
+      change = std::max(change, std::abs(best.off_base[k] - off_base_used[k]) / scale);
+      change = std::max(change, std::abs(best.off_per_byte[k] - off_per_byte_used[k]) / scale);
+    }
     serial_used = best.serial;
+    off_base_used = best.off_base;
+    off_per_byte_used = best.off_per_byte;
     if (change < 1e-4) break;
   }
   if (!std::isfinite(best_cost)) {
@@ -341,8 +435,9 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
     const MeasuredJob& job = measured.jobs[j];
     const size_t k = job.component;
     Pair pair{job.component, job.node_type};
-    const double model = residuals[j].Model(&best.base[k], &best.per_byte[k], &best.serial[k],
-                                            &best.log_ratio[pair], &best.interference[pair]);
+    const double model =
+        residuals[j].Model(&best.base[k], &best.per_byte[k], &best.serial[k], &best.log_ratio[pair],
+                           &best.interference[pair], &best.off_base[k], &best.off_per_byte[k]);
     fit.predicted.push_back(model);
     log_residuals.push_back(std::log(residuals[j].measured) - std::log(model));
   }
@@ -365,6 +460,8 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
       add(&best.base[k], true, kMinBase, unbounded);
       add(&best.per_byte[k], per_byte_free[k], 0, unbounded);
       add(&best.serial[k], serial_free[k], 0, 1);
+      add(&best.off_base[k], off_free[k], 0, unbounded);
+      add(&best.off_per_byte[k], off_free[k] && per_byte_free[k], 0, unbounded);
     }
     for (auto& [pair, value] : best.log_ratio) {
       add(&value, ratio_free[pair], -kMaxLogRatio, kMaxLogRatio);
@@ -521,6 +618,29 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
       serial.why = serial_why[k];
     }
     fit.parameters.push_back(serial);
+    b.off_cpu_base = best.off_base[k];
+    b.off_cpu_per_byte = best.off_per_byte[k] / mean_input[k];
+    FittedValue off_base{"behaviour." + name + ".off_cpu.base", b.off_cpu_base};
+    FittedValue off_per_byte{"behaviour." + name + ".off_cpu.per_byte", b.off_cpu_per_byte};
+    if (off_free[k]) {
+      off_base.standard_error = std::sqrt(variance(&best.off_base[k], &best.off_base[k]));
+      off_base.why = bound_note(&best.off_base[k], "no fixed time off the CPU per job");
+    } else {
+      off_base.identified = false;
+      off_base.why =
+          "its records carry no CPU time (cpu_time_s), which tells the work from the "
+          "time off the CPU";
+    }
+    if (off_free[k] && per_byte_free[k]) {
+      off_per_byte.standard_error =
+          std::sqrt(variance(&best.off_per_byte[k], &best.off_per_byte[k])) / mean_input[k];
+      off_per_byte.why = bound_note(&best.off_per_byte[k], "no time off the CPU per input byte");
+    } else {
+      off_per_byte.identified = false;
+      off_per_byte.why = off_free[k] ? per_byte_why[k] : off_base.why;
+    }
+    fit.parameters.push_back(off_base);
+    fit.parameters.push_back(off_per_byte);
     for (auto& [pair, value] : best.interference) {
       if (pair.component != k) continue;
       FittedValue interference{"behaviour." + name + ".interference." + pair.node_type, value};

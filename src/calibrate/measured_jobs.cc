@@ -223,17 +223,24 @@ MeasuredJobs CollectMeasuredJobs(const sim::Scenario& scenario,
 }
 
 void UpdateCoreSharing(MeasuredJobs& measured,
-                       const std::function<double(const MeasuredJob&)>& cores_wanted) {
-  std::vector<double> cores;
-  for (const MeasuredJob& job : measured.jobs) cores.push_back(cores_wanted(job));
+                       const std::function<double(const MeasuredJob&)>& cores_wanted,
+                       const std::function<double(const MeasuredJob&)>& on_cpu_share) {
+  std::vector<double> cores, share;
+  for (const MeasuredJob& job : measured.jobs) {
+    cores.push_back(cores_wanted(job));
+    share.push_back(on_cpu_share ? std::clamp(on_cpu_share(job), 0.0, 1.0) : 1.0);
+  }
   for (size_t j = 0; j < measured.jobs.size(); ++j) {
     MeasuredJob& job = measured.jobs[j];
     for (OccupancyPiece& piece : job.occupancy) {
-      double demand = 0;
-      for (size_t other : piece.computing) demand += cores[other];
-      piece.oversubscription = std::max(1.0, demand / job.node_cores);
-      piece.others = sim::OthersAtOnce(static_cast<double>(piece.computing.size()) - 1,
-                                       demand - cores[j], cores[j], job.node_cores);
+      double others = 0, others_demand = 0;
+      for (size_t other : piece.computing) {
+        if (other == j) continue;
+        others += share[other];
+        others_demand += cores[other] * share[other];
+      }
+      piece.oversubscription = std::max(1.0, (cores[j] + others_demand) / job.node_cores);
+      piece.others = sim::OthersAtOnce(others, others_demand, cores[j], job.node_cores);
     }
   }
 }

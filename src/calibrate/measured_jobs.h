@@ -70,7 +70,11 @@ MeasuredJobs CollectMeasuredJobs(const sim::Scenario& scenario,
 
 // Recomputes every piece's oversubscription and others with `cores_wanted(job)` cores wanted by
 // each job computing then (a single-threaded job under a 2-core limit wants 1 core, not 2).
+// `on_cpu_share(job)` (if given) is the share of a job's compute phase it spends on the CPU: an
+// other job counts that share of itself and of its cores (where in its phase it was off the CPU
+// the records do not say); a job's own cores count whole.
 void UpdateCoreSharing(MeasuredJobs& measured,
-                       const std::function<double(const MeasuredJob&)>& cores_wanted);
+                       const std::function<double(const MeasuredJob&)>& cores_wanted,
+                       const std::function<double(const MeasuredJob&)>& on_cpu_share = nullptr);
 
 }  // namespace twinprof::calibrate

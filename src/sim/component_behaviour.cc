@@ -12,7 +12,7 @@ namespace twinprof::sim {
 double ComponentBehaviour::IdleComputeTime(double input_bytes, double cpu, double speed) const {
   const double work = Work(input_bytes);
   return work * serial_fraction / (speed * std::min(1.0, cpu)) +
-         work * (1 - serial_fraction) / (speed * cpu);
+         work * (1 - serial_fraction) / (speed * cpu) + OffCpuSeconds(input_bytes);
 }
 
 int ComponentBehaviour::OutputFiles(double input_bytes) const {
@@ -70,8 +70,8 @@ ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Nod
                                            const platform::Platform* platform) {
   file.ExpectMap(node, "a component behaviour");
   file.CheckKeys(node,
-                 {"work", "model", "serial_fraction", "output", "speed_factor", "interference",
-                  "service_time", "cold_service_time"},
+                 {"work", "model", "serial_fraction", "off_cpu", "output", "speed_factor",
+                  "interference", "service_time", "cold_service_time"},
                  "a component behaviour", nullptr);
   ComponentBehaviour behaviour;
   if (YAML::Node model = YamlFile::Optional(node, "model"); model) {
@@ -94,6 +94,20 @@ ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Nod
     }
     if (YAML::Node per_byte = YamlFile::Optional(work, "per_byte"); per_byte) {
       behaviour.work_per_byte = NonNegative(file, per_byte, "work per_byte (flops per byte)");
+    }
+  }
+  if (YAML::Node off = YamlFile::Optional(node, "off_cpu"); off) {
+    file.ExpectMap(off, "'off_cpu' ({base: seconds, per_byte: seconds per input byte})");
+    file.CheckKeys(off, {"base", "per_byte"}, "'off_cpu'", nullptr);
+    if (YAML::Node base = YamlFile::Optional(off, "base"); base) {
+      behaviour.off_cpu_base = file.Duration(base, "off_cpu base (seconds)");
+      if (!(behaviour.off_cpu_base >= 0 && behaviour.off_cpu_base <= 86400)) {
+        file.Fail(base, "off_cpu base must be a duration >= 0 and at most one day");
+      }
+    }
+    if (YAML::Node per_byte = YamlFile::Optional(off, "per_byte"); per_byte) {
+      behaviour.off_cpu_per_byte =
+          NonNegative(file, per_byte, "off_cpu per_byte (seconds per input byte)");
     }
   }
   if (YAML::Node time = YamlFile::Optional(node, "service_time"); time) {

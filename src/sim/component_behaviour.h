@@ -21,6 +21,18 @@
 //
 // Concurrent jobs on one node share its cores (processor sharing), so they take longer.
 //
+// Part of a real job's compute phase is spent off the CPU (reading and writing files, waiting for
+// a child process, sleeping): `off_cpu`, also linear in the input size,
+//
+//   off-CPU seconds     = off_cpu_base + off_cpu_per_byte * b
+//
+// The job computes its work, then spends these seconds holding no core (an actor sleep): other
+// jobs' sharing and interference do not stretch them, and they slow no other job. On an idle
+// node the compute phase is the time above plus these seconds. With `service_time` or `model`
+// the drawn or predicted seconds are the whole compute phase on an idle node, off-CPU part
+// included (they come from measured compute times, which include it): the off-CPU seconds (at
+// most all of them) are spent asleep and the rest becomes work. Default 0: no sleep.
+//
 // Two per node type refinements (a calibration fits them; absent = no effect):
 // - speed_factor[T]: the component runs speed_factor times faster per core on node type T than
 //   the type's speed says (architectures speed programs up differently).
@@ -57,6 +69,8 @@ struct ComponentBehaviour {
   double work_base = 0;                        // flops per job
   double work_per_byte = 0;                    // flops per input byte
   double serial_fraction = 0;                  // in [0, 1]
+  double off_cpu_base = 0;                     // seconds off the CPU per job
+  double off_cpu_per_byte = 0;                 // seconds off the CPU per input byte
   double output_files_per_input = 1;           // files per job, whatever the input
   double output_files_per_input_byte = 0;      // files per input byte
   double output_bytes = 0;                     // bytes per job, whatever the input
@@ -77,19 +91,23 @@ struct ComponentBehaviour {
   double Interference(const std::string& node_type) const;
 
   double Work(double input_bytes) const { return work_base + work_per_byte * input_bytes; }
+  double OffCpuSeconds(double input_bytes) const {
+    return std::max(0.0, off_cpu_base + off_cpu_per_byte * input_bytes);
+  }
   double OutputBytes(double input_bytes) const {
     return std::max(0.0, output_bytes + output_bytes_per_input_byte * input_bytes);
   }
   // The number of output files of a job (the formula above; never negative).
   int OutputFiles(double input_bytes) const;
-  // The compute time on an idle node (the formula above).
+  // The compute phase on an idle node: the formula above plus the off-CPU seconds.
   double IdleComputeTime(double input_bytes, double cpu, double speed) const;
-  // The work that computes for `seconds` on an idle node (the inverse of the formula above).
+  // The work that computes for `seconds` on an idle node (the inverse of the formula above,
+  // without off-CPU time).
   double WorkForSeconds(double seconds, double cpu, double speed) const;
 };
 
 // Reads a behaviour map:
-//   {work: {base: 2e9, per_byte: 120}, serial_fraction: 0.4,
+//   {work: {base: 2e9, per_byte: 120}, serial_fraction: 0.4, off_cpu: {base: 50ms, per_byte: 1e-9},
 //    output: {files_per_input: 12, bytes_per_input_byte: 0.3, bytes: 2KB},
 //    (or output: {files_per_input: 0, files_per_input_byte: 1.2e-5, ...}: files grow with input)
 //    speed_factor: {rpi4: 1.3}, interference: {vm-medium: 0.05}}
@@ -97,9 +115,10 @@ struct ComponentBehaviour {
 // {distribution: exponential, mean: 2s}` (sim/service_time.h), and optionally
 // `cold_service_time: {distribution: ...}` (a distribution, not a model) for cold requests.
 // Every key is optional (defaults above). Throws InputError at the offending node: negative
-// numbers, a serial fraction outside [0, 1], a speed factor that is not positive, a bad
-// distribution, `work` beside `model` or a service_time distribution, a model file that does not
-// exist, unknown keys, and (when `platform` is given) node types the platform lacks.
+// numbers (an off_cpu base is a duration, its per_byte seconds per byte), a serial fraction outside
+// [0, 1], a speed factor that is not positive, a bad distribution, `work` beside `model` or a
+// service_time distribution, a model file that does not exist, unknown keys, and (when `platform`
+// is given) node types the platform lacks.
 ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Node& node,
                                            const platform::Platform* platform = nullptr);
 

@@ -53,6 +53,14 @@ void NodeInterference::Run(Job* job, sg4::Host* host, const std::vector<Thread>&
   for (const Thread& thread : threads) job->flops_left.push_back(thread.flops);
   while (true) {
     const double slowdown = Slowdown(*job);
+    // What each thread had left when these execs started: the flops done below are the
+    // difference, times the slowdown they ran at (a slowed-down job holds its cores longer).
+    const std::vector<double> before = job->flops_left;
+    auto count_done = [&] {
+      for (size_t i = 0; i < before.size(); ++i) {
+        job->cpu_flops += (before[i] - job->flops_left[i]) * slowdown;
+      }
+    };
     job->started_slowdown = slowdown;
     job->execs.assign(threads.size(), nullptr);
     // Starting an exec yields to SimGrid, and another job may enter or leave the node meanwhile:
@@ -71,18 +79,24 @@ void NodeInterference::Run(Job* job, sg4::Host* host, const std::vector<Thread>&
     if (Slowdown(*job) != slowdown) {
       CancelExecs(*job);
       Drain(*job);
+      count_done();
       continue;
     }
     try {
       for (sg4::ExecPtr& exec : job->execs) {
         if (exec) exec->wait();
       }
+      for (size_t i = 0; i < threads.size(); ++i) {
+        if (job->execs[i]) job->flops_left[i] = 0;
+      }
+      count_done();
       break;
     } catch (const simgrid::CancelException&) {
       // Rerate() cancelled the execs and left the work in flops_left: start again once it has
       // read them all (each cancel yields to SimGrid, so it may still be at it).
       while (job->cancelling) sg4::this_actor::yield();
       Drain(*job);
+      count_done();
     }
   }
   // Another actor may still be reading these execs (CancelExecs found them all finished).

@@ -59,6 +59,7 @@ class NodeInterference {
     bool cancelling = false;      // CancelExecs is reading and cancelling its execs
     std::vector<simgrid::s4u::ExecPtr> execs;
     std::vector<double> flops_left;  // per thread, without slowdown
+    double cpu_flops = 0;  // flops its execs did so far, slowdown included (its CPU time x speed)
   };
 
   // `node_cores[i]`: the cores of node i (C above).

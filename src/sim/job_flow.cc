@@ -206,23 +206,16 @@ void JobFlow::WorkerLoop(Worker* worker) {
   }
 }
 
-double JobFlow::JobWork(ComponentState& component, const NodeInfo& node, const Job& job) {
-  const ComponentBehaviour& behaviour = component.behaviour;
-  if (!component.features) return behaviour.Work(job.input_bytes);
+double JobFlow::ModelSeconds(ComponentState& component, const Job& job) {
   std::vector<double> row = component.features->Row(job.input_bytes);
   auto [it, added] = component.predicted_seconds.try_emplace(std::move(row), 0.0);
-  if (added) it->second = behaviour.compute_model->Seconds(it->first);
+  if (added) it->second = component.behaviour.compute_model->Seconds(it->first);
   // A regression may predict a negative time for a configuration far from its data: no work.
-  const double seconds = std::max(0.0, it->second);
-  // The seconds hold at the cpu the model was evaluated at (the limit, or the nearest cpu it was
-  // trained on): as work, Compute runs them at the job's own cpu. The model predicts this node
-  // type's time already: Compute's speed factor must not change it.
-  return behaviour.WorkForSeconds(seconds, component.features->evaluation_cpu(), node.type->speed) *
-         behaviour.SpeedFactor(node.type->name);
+  return std::max(0.0, it->second);
 }
 
-void JobFlow::Compute(const ComponentState& component, int node_index, double flops) {
-  if (flops <= 0) return;
+double JobFlow::Compute(const ComponentState& component, int node_index, double flops) {
+  if (flops <= 0) return 0;
   const NodeInfo& node = nodes_[node_index];
   const ComponentBehaviour& behaviour = component.behaviour;
   // A speed factor g makes the job need 1/g of the node's flops: the node's speed (and so the
@@ -250,7 +243,9 @@ void JobFlow::Compute(const ComponentState& component, int node_index, double fl
     if (rest > 1e-9) threads.push_back({parallel * rest / cpu, rest * speed});
     interference_.Run(job, node.host, threads);
   }
+  const double cpu_seconds = job->cpu_flops / speed;
   interference_.Leave(job);
+  return cpu_seconds;
 }
 
 void JobFlow::Transfer(sg4::Host* storage, int node_index, bool to_node, double bytes) {
@@ -351,24 +346,36 @@ void JobFlow::PlayJob(ComponentState& component, const Job& job, int node_index,
   Transfer(platform_.storage_hosts[job.input_cluster], node_index, /*to_node=*/true,
            job.input_bytes);
   times.t_exec_start = sg4::Engine::get_clock();
-  const double flops = JobFlops(component, node_index, job);
-  Compute(component, node_index, flops);
+  const Demand demand = JobDemand(component, node_index, job);
+  times.cpu_s = Compute(component, node_index, demand.flops);
+  // Off the CPU the job holds no core: no other job's sharing or interference stretches it.
+  if (demand.off_cpu_s > 0) sg4::this_actor::sleep_for(demand.off_cpu_s);
   times.t_exec_end = sg4::Engine::get_clock();
   if (component.behaviour.OutputFiles(job.input_bytes) > 0) {
     Transfer(platform_.storage_hosts[component.cluster], node_index, /*to_node=*/false,
              component.behaviour.OutputBytes(job.input_bytes));
   }
   times.t_finish = sg4::Engine::get_clock();
-  FinishJob(component, job, node_index, times, flops, cold);
+  FinishJob(component, job, node_index, times, demand.flops, cold);
 }
 
-double JobFlow::JobFlops(ComponentState& component, int node_index, const Job& job) {
+JobFlow::Demand JobFlow::JobDemand(ComponentState& component, int node_index, const Job& job) {
   const NodeInfo& node = nodes_[node_index];
-  // A drawn service time is the compute time on an idle node, whatever the speed factor.
-  if (job.service_s < 0) return JobWork(component, node, job);
-  return component.behaviour.WorkForSeconds(job.service_s, component.deployment.limit(),
-                                            node.type->speed) *
-         component.behaviour.SpeedFactor(node.type->name);
+  const ComponentBehaviour& behaviour = component.behaviour;
+  const double off_cpu = behaviour.OffCpuSeconds(job.input_bytes);
+  if (job.service_s < 0 && !component.features) return {behaviour.Work(job.input_bytes), off_cpu};
+  // A drawn service time or a model's prediction is the whole compute phase on an idle node of
+  // this type, whatever the speed factor: its off-CPU part is slept, the rest becomes work. A
+  // drawn time holds at the job's cpu limit; a prediction at the cpu the model was evaluated at
+  // (the limit, or the nearest cpu it was trained on), and Compute runs its work at the job's own
+  // cpu.
+  const bool drawn = job.service_s >= 0;
+  const double seconds = drawn ? job.service_s : ModelSeconds(component, job);
+  const double cpu = drawn ? component.deployment.limit() : component.features->evaluation_cpu();
+  const double off = std::min(off_cpu, seconds);
+  return {behaviour.WorkForSeconds(seconds - off, cpu, node.type->speed) *
+              behaviour.SpeedFactor(node.type->name),
+          off};
 }
 
 void JobFlow::FinishJob(ComponentState& component, const Job& job, int node_index,
@@ -398,6 +405,7 @@ void JobFlow::FinishJob(ComponentState& component, const Job& job, int node_inde
   record.t_exec_start = times.t_exec_start;
   record.t_exec_end = times.t_exec_end;
   record.t_finish = t_finish;
+  record.cpu_time_s = times.cpu_s;
   statistics_.Add(record, static_cast<int>(component.id), node_index, flops,
                   node.type->speed * component.behaviour.SpeedFactor(node.type->name), cold);
   if (csv_ != nullptr) csv_->Write(record);

@@ -136,6 +136,13 @@ class JobFlow {
     double t_exec_start = 0;
     double t_exec_end = 0;
     double t_finish = 0;
+    double cpu_s = 0;  // CPU seconds its compute consumed (the record's cpu_time_s)
+  };
+  // What a job's compute phase does: work (flops, the node's, before its speed factor) and
+  // seconds off the CPU after it.
+  struct Demand {
+    double flops = 0;
+    double off_cpu_s = 0;
   };
   struct NodeInfo {
     simgrid::s4u::Host* host = nullptr;
@@ -163,8 +170,10 @@ class JobFlow {
   // The end of a job that ran: its downstream jobs, its record and statistics.
   void FinishJob(ComponentState& component, const Job& job, int node_index, const JobTimes& times,
                  double flops, bool cold);
-  // The work of `job` on node `node_index` (flops): its drawn service time's or JobWork().
-  double JobFlops(ComponentState& component, int node_index, const Job& job);
+  // What `job` computes on node `node_index`: its behaviour's work and off-CPU seconds, or its
+  // drawn service time's or its model's seconds split into off-CPU seconds (at most all of them)
+  // and the work of the rest.
+  Demand JobDemand(ComponentState& component, int node_index, const Job& job);
   // A pod of `component` got node `node_index` / gives it back (the statistics follow both).
   void Placed(const ComponentState& component, int node_index);
   void ReleaseNode(const ComponentState& component, int node_index);
@@ -201,7 +210,8 @@ class JobFlow {
   bool Timed(const SyncTask& task) const;
   void RunTimed(const SyncTask& task);
   void ServeTimed(SyncTask task);
-  // The compute time of `flops` on an idle node `node_index` (what Compute() takes there alone).
+  // The CPU part of the compute time of `flops` on an idle node `node_index` (what Compute() takes
+  // there alone).
   double IdleComputeSeconds(const ComponentState& component, int node_index, double flops) const;
   // Seconds of route latency between a storage host and a node (the empty Transfer()).
   double Latency(simgrid::s4u::Host* storage, int node_index);
@@ -216,13 +226,14 @@ class JobFlow {
   // submission); Finish() and Reject() add the rest.
   JobRecord BaseRecord(const ComponentState& component, const Job& job) const;
   // Runs `flops` of the component's work on node `node_index` (Amdahl over its cpu limit, its
-  // speed factor and interference on that node type).
-  void Compute(const ComponentState& component, int node_index, double flops);
+  // speed factor and interference on that node type). Returns the CPU seconds it consumed: the
+  // flops its activities did (interference's slowdown included) over the node's speed.
+  double Compute(const ComponentState& component, int node_index, double flops);
   // Moves `bytes` between a storage host and node `node_index`; an empty transfer only waits for
   // the route's latency (a sleep, cheaper than an empty communication in SimGrid).
   void Transfer(simgrid::s4u::Host* storage, int node_index, bool to_node, double bytes);
-  // The job's work: its behaviour's, or what takes the ML model's predicted seconds on `node`.
-  double JobWork(ComponentState& component, const NodeInfo& node, const Job& job);
+  // The ML model's predicted compute seconds of `job` (never negative).
+  double ModelSeconds(ComponentState& component, const Job& job);
   void Submit(int component, Job job);
   void JobDone();
 

@@ -90,8 +90,12 @@ void JobFlow::ServeTimed(SyncTask task) {
   times.t_container_start = task.t_container_start;
   times.t_exec_start =
       sg4::Engine::get_clock() + Latency(platform_.storage_hosts[task.job.input_cluster], node);
-  const double flops = JobFlops(component, node, task.job);
-  times.t_exec_end = times.t_exec_start + IdleComputeSeconds(component, node, flops);
+  const Demand demand = JobDemand(component, node, task.job);
+  const double flops = demand.flops;
+  times.cpu_s =
+      flops / component.behaviour.SpeedFactor(nodes_[node].type->name) / nodes_[node].type->speed;
+  times.t_exec_end =
+      times.t_exec_start + IdleComputeSeconds(component, node, flops) + demand.off_cpu_s;
   times.t_finish = times.t_exec_end;
   if (component.behaviour.OutputFiles(task.job.input_bytes) > 0) {
     times.t_finish += Latency(platform_.storage_hosts[component.cluster], node);

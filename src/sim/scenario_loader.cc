@@ -192,12 +192,17 @@ void ReadBehaviours(const YamlFile& file, const YAML::Node& node,
     if (!id) file.Fail(entry.first, "unknown component '" + name + "'");
     ComponentBehaviour parsed = ParseComponentBehaviour(file, entry.second, &platform);
     // `model:` replaces only the work: the keys the entry does not give keep the behaviour the
-    // component already has (a calibration's output sizes, serial fraction, speed factors).
+    // component already has (a calibration's output sizes, serial fraction, off-CPU time, speed
+    // factors).
     if (given[*id] && !parsed.model_path.empty()) {
       ComponentBehaviour merged = behaviours[*id];
       merged.model_path = parsed.model_path;
       if (YamlFile::Optional(entry.second, "serial_fraction")) {
         merged.serial_fraction = parsed.serial_fraction;
+      }
+      if (YamlFile::Optional(entry.second, "off_cpu")) {
+        merged.off_cpu_base = parsed.off_cpu_base;
+        merged.off_cpu_per_byte = parsed.off_cpu_per_byte;
       }
       if (YamlFile::Optional(entry.second, "output")) {
         merged.output_files_per_input = parsed.output_files_per_input;

@@ -2,11 +2,11 @@
 // component's work (ComponentBehaviour) but drawn from a distribution of measured or assumed
 // times — the classic serverless models' "service time".
 //
-// A drawn time t is the compute phase on an otherwise idle node: it is turned into work at the
-// node's speed with the component's serial fraction and cpu (the inverse of
-// ComponentBehaviour::IdleComputeTime), so concurrent jobs on a node still share its cores and
-// slow each other down. The time does not depend on the node's speed (it was measured on the
-// hardware the scenario runs on).
+// A drawn time t is the compute phase on an otherwise idle node: the behaviour's off-CPU seconds
+// (at most t) are slept, the rest is turned into work at the node's speed with the component's
+// serial fraction and cpu (the inverse of ComponentBehaviour::IdleComputeTime), so concurrent
+// jobs on a node still share its cores and slow each other down. The time does not depend on the
+// node's speed (it was measured on the hardware the scenario runs on).
 //
 // Distributions (YAML, key `service_time` of a component's behaviour, docs/formats.md):
 //   model                                       the work-based path (the default): calibrated

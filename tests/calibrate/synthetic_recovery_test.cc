@@ -27,8 +27,9 @@ namespace fs = std::filesystem;
 const std::string kDir = std::string(TWINPROF_SOURCE_DIR) + "/experiments/calibrate/synthetic/";
 
 // Simulates the design into `dir`, one jobs.csv per configuration, with log-normal noise of
-// sigma `noise_sigma` on compute (the job's later times shift with it); `truth_changes` are more
-// `--set` values on top of truth.yaml. Returns the CSV paths.
+// sigma `noise_sigma` on compute (the job's later times shift with it, and its CPU seconds scale
+// with it: the noise is on how long the job takes to run, as a machine's would be);
+// `truth_changes` are more `--set` values on top of truth.yaml. Returns the CSV paths.
 std::vector<std::string> SimulateDesign(const fs::path& dir, const std::vector<std::string>& types,
                                         const std::vector<std::string>& cpus,
                                         const std::vector<std::string>& truth_changes = {},
@@ -60,7 +61,9 @@ std::vector<std::string> SimulateDesign(const fs::path& dir, const std::vector<s
         std::ofstream file(noisy);
         JobCsvWriter writer(file, csv.parameter_names);
         for (JobRecord record : csv.records) {
-          const double extra = record.compute_s() * (std::exp(noise(random)) - 1);
+          const double factor = std::exp(noise(random));
+          const double extra = record.compute_s() * (factor - 1);
+          record.cpu_time_s *= factor;
           record.t_exec_end += extra;
           record.t_finish += extra;
           writer.Write(record);
@@ -139,6 +142,80 @@ TEST_F(SyntheticRecovery, EveryIdentifiableParameterWithinFivePercentAndTwoStand
   }
   EXPECT_EQ(calibration["behaviour"]["decode"]["output"]["files_per_input"].as<int>(), 2);
   EXPECT_EQ(calibration["reference_node_type"].as<std::string>(), "xa");
+}
+
+// decode spends time off the CPU (0.5 s per job and 10 ns per input byte: 0.6 to 1.3 s of its
+// 3-8 s compute on xa, more of it on a slower core), and its jobs share cores at parallelism 4 and
+// 8: the records' CPU seconds tell the work from the off-CPU time, and both come back within 5% and
+// 2 standard errors, with the other parameters (detect's interference: the jobs off the CPU count
+// as computing only for their share of the time on it).
+TEST_F(SyntheticRecovery, OffCpuTimeIsRecoveredFromTheCpuSeconds) {
+  YAML::Node calibration = Calibrate(
+      dir_,
+      SimulateDesign(
+          dir_, {"xa", "xb"}, {"0.5", "1", "2", "3"},
+          {"behaviour.decode.work.base=2e9", "behaviour.decode.work.per_byte=50",
+           "behaviour.decode.serial_fraction=0.3", "behaviour.decode.off_cpu.base=0.5s",
+           "behaviour.decode.off_cpu.per_byte=1e-8", "behaviour.decode.output.files_per_input=2",
+           "behaviour.decode.output.bytes_per_input_byte=0.25",
+           "behaviour.decode.speed_factor.xb=0.8333333333333334"}));
+  const YAML::Node parameters = calibration["fit"]["parameters"];
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, double>>{{"behaviour.decode.off_cpu.base", 0.5},
+                                                   {"behaviour.decode.off_cpu.per_byte", 1e-8},
+                                                   {"behaviour.decode.work.base", 2e9},
+                                                   {"behaviour.decode.work.per_byte", 50},
+                                                   {"behaviour.decode.serial_fraction", 0.3},
+                                                   {"behaviour.detect.work.base", 4e9},
+                                                   {"node_types.xb.speed", 1.5e9},
+                                                   {"behaviour.detect.interference.xa", 0.05}}) {
+    const YAML::Node parameter = parameters[name];
+    ASSERT_TRUE(parameter) << name << " missing";
+    ASSERT_NE(parameter["standard_error"].as<std::string>(), "not identified") << name;
+    const double fitted = parameter["value"].as<double>();
+    const double se = parameter["standard_error"].as<double>();
+    EXPECT_LE(std::abs(fitted - value), 0.05 * value) << name << ": " << fitted;
+    EXPECT_LE(std::abs(fitted - value), 2 * se + 1e-9 * value)
+        << name << ": " << fitted << " +- " << se;
+  }
+  EXPECT_NEAR(calibration["behaviour"]["decode"]["off_cpu"]["base"].as<double>(), 0.5, 0.025);
+  // detect spends none: 0 within 2 standard errors, or on its bound with a note.
+  for (const char* name : {"behaviour.detect.off_cpu.base", "behaviour.detect.off_cpu.per_byte"}) {
+    const double fitted = parameters[name]["value"].as<double>();
+    if (parameters[name]["note"]) {
+      EXPECT_NE(parameters[name]["note"].as<std::string>().find("bound"), std::string::npos);
+      EXPECT_LE(fitted, 1e-6) << name;
+    } else {
+      EXPECT_LE(fitted, 2 * parameters[name]["standard_error"].as<double>()) << name;
+    }
+  }
+}
+
+// Records without CPU seconds (OSCAR's) cannot tell the work from the time off the CPU: the
+// off-CPU time keeps its prior (0) and is reported as not identified, and the rest calibrates as
+// before.
+TEST_F(SyntheticRecovery, WithoutCpuSecondsOffCpuTimeIsNotIdentified) {
+  std::vector<std::string> files = SimulateDesign(dir_, {"xa"}, {"0.5", "1", "2"});
+  std::vector<std::string> without;
+  for (const std::string& file : files) {
+    JobCsv csv = ReadJobCsv(file);
+    without.push_back(file + ".no-cpu.csv");
+    std::ofstream out(without.back());
+    JobCsvWriter writer(out, csv.parameter_names);
+    for (JobRecord record : csv.records) {
+      record.cpu_time_s = kNotMeasured;
+      writer.Write(record);
+    }
+  }
+  YAML::Node calibration = Calibrate(dir_, without);
+  const YAML::Node parameters = calibration["fit"]["parameters"];
+  for (const char* name : {"behaviour.decode.off_cpu.base", "behaviour.detect.off_cpu.per_byte"}) {
+    EXPECT_EQ(parameters[name]["standard_error"].as<std::string>(), "not identified") << name;
+    EXPECT_NE(parameters[name]["why"].as<std::string>().find("cpu_time_s"), std::string::npos);
+    EXPECT_EQ(parameters[name]["value"].as<double>(), 0) << name;
+  }
+  EXPECT_NEAR(parameters["behaviour.detect.work.base"]["value"].as<double>(), 4e9, 0.05 * 4e9);
+  EXPECT_NEAR(parameters["behaviour.decode.serial_fraction"]["value"].as<double>(), 0.3, 0.03);
 }
 
 // decode does no fixed work per job (its truth's base is 0): without noise the fit wants a

@@ -1,7 +1,8 @@
-// The interference model and the speed factor in the simulator, against closed forms: a job
-// progresses 1 + a m times slower while m other jobs compute at the same moment on its node
-// (n - 1 of n while their cores fit beside its own; src/sim/interference.h),
-// and speed_factor g divides its work on that node type. Relative error <= 1e-6.
+// The interference model, the speed factor and the off-CPU time in the simulator, against closed
+// forms: a job progresses 1 + a m times slower while m other jobs compute at the same moment on
+// its node (n - 1 of n while their cores fit beside its own; src/sim/interference.h), speed_factor
+// g divides its work on that node type, and its off-CPU seconds follow its work without holding a
+// core (src/sim/component_behaviour.h). Relative error <= 1e-6.
 
 #include <gtest/gtest.h>
 
@@ -69,6 +70,16 @@ std::map<std::string, double> ComputeTimes(const sim::Scenario& scenario) {
   options.on_job = [&](const JobRecord& job) { times[job.component] = job.compute_s(); };
   sim::Simulation(scenario).Run(options);
   return times;
+}
+
+// Each component's one job, as recorded.
+std::map<std::string, JobRecord> Records(const sim::Scenario& scenario) {
+  sim::ValidateScenario(scenario);
+  std::map<std::string, JobRecord> records;
+  sim::Simulation::Options options;
+  options.on_job = [&](const JobRecord& job) { records[job.component] = job; };
+  sim::Simulation(scenario).Run(options);
+  return records;
 }
 
 TEST(Interference, ZeroKeepsProcessorSharingExact) {
@@ -166,6 +177,69 @@ TEST(SpeedFactor, DividesTheWorkOnItsNodeType) {
   scenario.behaviours[0].speed_factor["other"] = 7;  // another node type: no effect here
   auto times = ComputeTimes(scenario);
   ExpectClose(times["k0"], 4e9 / 2 / (0.5e9), "k0");
+}
+
+// A job alone: its compute phase is its work's time on the idle node plus its off-CPU seconds
+// (base + per_byte x input), and it consumed the work's CPU seconds only.
+TEST(OffCpu, AloneAddsToTheIdleComputeTime) {
+  sim::Scenario scenario = Make(4, 2, {3e9});
+  scenario.behaviours[0].serial_fraction = 0.5;
+  scenario.behaviours[0].off_cpu_base = 0.25;
+  scenario.behaviours[0].off_cpu_per_byte = 1e-7;
+  scenario.workload.input_size.a = 5e6;  // 0.5 s more off the CPU
+  auto records = Records(scenario);
+  // 1.5e9 serial on one core, 1.5e9 over two: 1.5 + 0.75 s, then 0.75 s off the CPU.
+  ExpectClose(records["k0"].compute_s(), 1.5 + 0.75 + 0.75, "compute");
+  ExpectClose(records["k0"].compute_s(), scenario.behaviours[0].IdleComputeTime(5e6, 2, 1e9),
+              "IdleComputeTime");
+  ExpectClose(records["k0"].cpu_time_s, 3, "cpu_time_s");
+}
+
+// Two jobs time-sliced on one core share only their CPU parts: k1 (1e9, then 3 s off the CPU)
+// computes at half the core until 2 s, then sleeps until 5 s; k0 (2e9) has the core to itself
+// from 2 s and ends at 3 s (4 s if k1's off-CPU time held half the core).
+TEST(OffCpu, TwoJobsOnOneCoreShareOnlyTheirCpuParts) {
+  sim::Scenario scenario = Make(1, 0.5, {2e9, 1e9});  // requests fit, limits of 1 core compete
+  for (sim::ComponentDeployment& deployment : scenario.deployments) deployment.cpu_limit = 1;
+  scenario.behaviours[1].off_cpu_base = 3;
+  auto records = Records(scenario);
+  ExpectClose(records["k0"].compute_s(), 3, "k0");
+  ExpectClose(records["k1"].compute_s(), 5, "k1");
+  ExpectClose(records["k0"].cpu_time_s, 2, "k0 cpu_time_s");
+  ExpectClose(records["k1"].cpu_time_s, 1, "k1 cpu_time_s");
+}
+
+// Interference counts only jobs computing: k1 (2e9 at f = 1.5 until 3 s, then 1 s off the CPU)
+// leaves k0 (4e9, 2e9 done by 3 s) alone from 3 s, so k0 ends at 5 s (6 s if k1's sleep counted as
+// computing), and k1's off-CPU second is not stretched (4 s, not 4.5). A slowed-down job holds
+// its core longer: k0 consumed 2e9 x 1.5 + 2e9 flops' worth of CPU time.
+TEST(OffCpu, InterferenceDoesNotStretchTheOffCpuPart) {
+  sim::Scenario scenario = Make(4, 1, {4e9, 2e9});
+  for (sim::ComponentBehaviour& behaviour : scenario.behaviours) behaviour.interference["n"] = 0.5;
+  scenario.behaviours[1].off_cpu_base = 1;
+  auto records = Records(scenario);
+  ExpectClose(records["k1"].compute_s(), 4, "k1");
+  ExpectClose(records["k0"].compute_s(), 5, "k0");
+  ExpectClose(records["k0"].cpu_time_s, 5, "k0 cpu_time_s");
+  ExpectClose(records["k1"].cpu_time_s, 3, "k1 cpu_time_s");
+}
+
+// A drawn service time is the whole compute phase on an idle node: its off-CPU part is slept and
+// the rest computed (2 s drawn, 0.5 s of them off the CPU: 1.5 CPU seconds); a drawn time shorter
+// than the off-CPU time is all off the CPU.
+TEST(OffCpu, ADrawnServiceTimeIncludesIt) {
+  sim::Scenario scenario = Make(4, 1, {0, 0});
+  scenario.behaviours[0].service_time.kind = sim::ServiceTime::Kind::kDeterministic;
+  scenario.behaviours[0].service_time.mean_s = 2;
+  scenario.behaviours[0].off_cpu_base = 0.5;
+  scenario.behaviours[1].service_time.kind = sim::ServiceTime::Kind::kDeterministic;
+  scenario.behaviours[1].service_time.mean_s = 0.2;
+  scenario.behaviours[1].off_cpu_base = 0.5;
+  auto records = Records(scenario);
+  ExpectClose(records["k0"].compute_s(), 2, "k0");
+  ExpectClose(records["k0"].cpu_time_s, 1.5, "k0 cpu_time_s");
+  ExpectClose(records["k1"].compute_s(), 0.2, "k1");
+  ExpectClose(records["k1"].cpu_time_s, 0, "k1 cpu_time_s");
 }
 
 }  // namespace

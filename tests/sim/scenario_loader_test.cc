@@ -45,6 +45,7 @@ TEST(LoadScenario, DocumentedExample) {
   // ... replaced by the scenario's own entry.
   EXPECT_EQ(scenario.behaviours[mask].work_base, 8e9);
   EXPECT_EQ(scenario.behaviours[mask].serial_fraction, 0.1);
+  EXPECT_EQ(scenario.behaviours[mask].off_cpu_base, 0);
   EXPECT_EQ(scenario.behaviours[mask].output_bytes, 2000);
   // The hardware section changes the platform.
   EXPECT_EQ(scenario.platform.FindCluster("cloud")->node_count(), 4);
@@ -234,6 +235,9 @@ TEST(LoadScenario, CalibrationFileExample) {
   EXPECT_EQ(scenario.behaviours[blur].work_base, 2.1e9);
   EXPECT_EQ(scenario.behaviours[blur].work_per_byte, 118);
   EXPECT_EQ(scenario.behaviours[blur].serial_fraction, 0.38);
+  EXPECT_EQ(scenario.behaviours[blur].off_cpu_base, 0.12);
+  EXPECT_EQ(scenario.behaviours[blur].off_cpu_per_byte, 2e-9);
+  EXPECT_DOUBLE_EQ(scenario.behaviours[blur].OffCpuSeconds(50e6), 0.22);
   EXPECT_EQ(scenario.behaviours[blur].output_bytes_per_input_byte, 0.29);
   EXPECT_EQ(scenario.behaviours[blur].Interference("rpi4"), 0.04);
   EXPECT_EQ(scenario.behaviours[blur].Interference("vm-medium"), 0);
