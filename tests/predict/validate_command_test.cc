@@ -174,17 +174,22 @@ TEST_F(ValidateCommand, FiguresMatchOnesRecomputedFromTheCsvs) {
   }
   EXPECT_EQ(rows.count("sim/compute_s/burn/interpolation"), 0u);
   // The simulator was the calibrated one: the replay's compute times are the calibration's
-  // (work base + per byte x input at 1 Gflop/s on cpu c <= 1), not the scenario's hand-written
-  // behaviour.
+  // (work base + per byte x input at 1 Gflop/s on cpu c <= 1, then its time off the CPU), not the
+  // scenario's hand-written behaviour.
   YAML::Node calibration = YAML::LoadFile((dir_ / "calibration.yaml").string());
   ASSERT_TRUE(calibration["fit"]["converged"].as<bool>());
   EXPECT_EQ(calibration["fit"]["records"]["burn"].as<int>(), 8);
   const double base = calibration["behaviour"]["burn"]["work"]["base"].as<double>();
   const double per_byte = calibration["behaviour"]["burn"]["work"]["per_byte"].as<double>();
+  const double off_base = calibration["behaviour"]["burn"]["off_cpu"]["base"].as<double>();
+  const double off_per_byte = calibration["behaviour"]["burn"]["off_cpu"]["per_byte"].as<double>();
   for (const JobRecord& job : ReadJobCsv((dir_ / "sim/jobs.csv").string()).records) {
-    EXPECT_NEAR(job.compute_s(), (base + per_byte * job.input_bytes) / 1e9 / std::min(1.0, job.cpu),
+    const double work = base + per_byte * job.input_bytes;
+    EXPECT_NEAR(job.compute_s(),
+                work / 1e9 / std::min(1.0, job.cpu) + off_base + off_per_byte * job.input_bytes,
                 1e-6 * job.compute_s())
         << job.job_id;
+    EXPECT_NEAR(job.cpu_time_s, work / 1e9, 1e-6 * job.cpu_time_s) << job.job_id;
   }
 
   nlohmann::json json = nlohmann::json::parse(Slurp(dir_ / "v/validate.json"));
