@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 
 #include "sim/simulation.h"
 
@@ -240,6 +241,40 @@ TEST(OffCpu, ADrawnServiceTimeIncludesIt) {
   ExpectClose(records["k0"].cpu_time_s, 1.5, "k0 cpu_time_s");
   ExpectClose(records["k1"].compute_s(), 0.2, "k1");
   ExpectClose(records["k1"].cpu_time_s, 0, "k1 cpu_time_s");
+}
+
+// An ML model that predicts the same seconds for every job (no features).
+class ConstantModel : public sim::ComputeTimeModel {
+ public:
+  explicit ConstantModel(double seconds) : seconds_(seconds) {}
+  const std::vector<std::string>& inputs() const override { return inputs_; }
+  const std::map<std::string, std::pair<double, double>>& input_ranges() const override {
+    return ranges_;
+  }
+  double Seconds(const std::vector<double>&) const override { return seconds_; }
+  const std::string& source() const override { return source_; }
+
+ private:
+  double seconds_;
+  std::vector<std::string> inputs_;
+  std::map<std::string, std::pair<double, double>> ranges_;
+  std::string source_ = "constant";
+};
+
+// A model's seconds are the whole compute phase on an idle node, off-CPU time included: k0's
+// model says 2 s, 1 s of them off the CPU, so it computes 1e9 flops, beside k1's 2e9 on one core
+// (half each until 2 s), then sleeps until 3 s while k1 computes alone until 3 s. Were the 2 s all
+// work, both would end at 4 s.
+TEST(OffCpu, AModelsSecondsIncludeIt) {
+  sim::Scenario scenario = Make(1, 0.5, {0, 2e9});  // requests fit, limits of 1 core compete
+  for (sim::ComponentDeployment& deployment : scenario.deployments) deployment.cpu_limit = 1;
+  scenario.behaviours[0].compute_model = std::make_shared<ConstantModel>(2);
+  scenario.behaviours[0].off_cpu_base = 1;
+  auto records = Records(scenario);
+  ExpectClose(records["k0"].compute_s(), 3, "k0");
+  ExpectClose(records["k1"].compute_s(), 3, "k1");
+  ExpectClose(records["k0"].cpu_time_s, 1, "k0 cpu_time_s");
+  ExpectClose(records["k1"].cpu_time_s, 2, "k1 cpu_time_s");
 }
 
 }  // namespace

@@ -310,8 +310,9 @@ TEST(SyncService, AsynchronousJobsDrawColdServiceTime) {
 // SimGrid timers instead of helper actors (job_flow_direct.cc). The same Poisson stream of
 // exponential requests both ways: a cpu limit a hair above the request (the same compute time
 // alone, but the node could be oversubscribed in principle) sends every task to the actors.
-// Every request must get the same times and the same cold or warm start; so with SimFaaS's
-// semantics (routing: newest, cold requests' own exponential times).
+// Every request must get the same times, CPU seconds and cold or warm start; so with SimFaaS's
+// semantics (routing: newest, cold requests' own exponential times). Half a second of each drawn
+// time is spent off the CPU.
 class TimedTasks : public ::testing::TestWithParam<bool> {};
 
 TEST_P(TimedTasks, MatchActorTasks) {
@@ -325,6 +326,7 @@ TEST_P(TimedTasks, MatchActorTasks) {
   scenario.behaviours[0].work_base = 0;
   scenario.behaviours[0].service_time.kind = sim::ServiceTime::Kind::kExponential;
   scenario.behaviours[0].service_time.mean_s = 3;
+  scenario.behaviours[0].off_cpu_base = 0.5;
   if (GetParam()) {
     scenario.behaviours[0].cold_service_time.kind = sim::ServiceTime::Kind::kExponential;
     scenario.behaviours[0].cold_service_time.mean_s = 5;
@@ -341,8 +343,8 @@ TEST_P(TimedTasks, MatchActorTasks) {
         out << outcome.summary.actors << "\n";
         for (const JobRecord& job : outcome.jobs) {
           out << job.job_id << ' ' << job.status << ' ' << job.t_submit << ' ' << job.t_pod_start
-              << ' ' << job.t_container_start << ' ' << job.t_exec_end << ' ' << job.t_finish
-              << "\n";
+              << ' ' << job.t_container_start << ' ' << job.t_exec_end << ' ' << job.t_finish << ' '
+              << (std::isnan(job.cpu_time_s) ? -1 : job.cpu_time_s) << "\n";
         }
         return out.str();
       },
@@ -359,12 +361,12 @@ TEST_P(TimedTasks, MatchActorTasks) {
   EXPECT_GT(actor_actors, 2);
   int jobs = 0, cold = 0;
   std::string id_a, id_b, status_a, status_b;
-  double a[5], b[5];
-  while (timed >> id_a >> status_a >> a[0] >> a[1] >> a[2] >> a[3] >> a[4]) {
-    ASSERT_TRUE(actors >> id_b >> status_b >> b[0] >> b[1] >> b[2] >> b[3] >> b[4]);
+  double a[6], b[6];
+  while (timed >> id_a >> status_a >> a[0] >> a[1] >> a[2] >> a[3] >> a[4] >> a[5]) {
+    ASSERT_TRUE(actors >> id_b >> status_b >> b[0] >> b[1] >> b[2] >> b[3] >> b[4] >> b[5]);
     ASSERT_EQ(id_a, id_b);
     EXPECT_EQ(status_a, status_b) << id_a;
-    for (int k = 0; k < 5; ++k) ExpectClose(a[k], b[k], id_a + " time " + std::to_string(k));
+    for (int k = 0; k < 6; ++k) ExpectClose(a[k], b[k], id_a + " time " + std::to_string(k));
     ++jobs;
     if (a[2] > a[1]) ++cold;
   }
