@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "calibrate/compute_residuals.h"
 #include "sim/interference.h"
 
 namespace twinprof::calibrate {
@@ -32,74 +33,6 @@ bool AtBound(double value, double lower, double upper) {
   const double tolerance = 1e-6 * std::max(1.0, range);
   return value <= lower + tolerance || value >= upper - tolerance;
 }
-
-// One job's compute time (see compute_fit.h). Work is in seconds of one reference core, per_byte
-// relative to the component's mean input size, so that all parameters are of order one; the
-// off-CPU time in seconds (its per_byte: at the mean input size too).
-struct ComputeResidual {
-  double measured = 0;
-  double x = 0;            // input bytes / the component's mean input bytes
-  double cpu = 1;          // the container's cpu limit
-  double cpu_time = kNaN;  // the record's CPU seconds; NaN when it has none
-  std::vector<OccupancyPiece> occupancy;
-
-  template <typename T>
-  T Model(const T* base, const T* per_byte, const T* serial, const T* log_ratio,
-          const T* interference, const T* off_base, const T* off_per_byte) const {
-    T work = base[0] + per_byte[0] * x;
-    T amdahl = serial[0] / std::min(1.0, cpu) + (1.0 - serial[0]) / cpu;
-    T idle = work * amdahl / exp(log_ratio[0]);
-    T off = off_base[0] + off_per_byte[0] * x;
-    if (occupancy.empty()) return idle + off;
-    T progress(0);
-    for (const OccupancyPiece& piece : occupancy) {
-      progress += piece.seconds / ((1.0 + interference[0] * piece.others) * piece.oversubscription);
-    }
-    // The CPU part is slowed by the mean slowdown over the compute phase (where in it the job was
-    // off the CPU the records do not say); the off-CPU seconds are not.
-    return idle * measured / progress + off;
-  }
-
-  template <typename T>
-  bool operator()(const T* base, const T* per_byte, const T* serial, const T* log_ratio,
-                  const T* interference, const T* off_base, const T* off_per_byte,
-                  T* residual) const {
-    T model = Model(base, per_byte, serial, log_ratio, interference, off_base, off_per_byte);
-    if (!(model > T(0))) return false;
-    residual[0] = std::log(measured) - log(model);
-    return true;
-  }
-};
-
-// One job's CPU seconds (the record's cpu_time_s): its work over its speed, times the slowdown
-// interference gave it (a slowed-down job holds its cores longer, as the simulator counts it):
-// the work done in each stretch of the compute, seconds / (f o), weighs f there.
-struct CpuTimeResidual {
-  double measured = 0;
-  double x = 0;
-  std::vector<OccupancyPiece> occupancy;
-
-  template <typename T>
-  T Model(const T* base, const T* per_byte, const T* log_ratio, const T* interference) const {
-    T cpu = (base[0] + per_byte[0] * x) / exp(log_ratio[0]);
-    if (occupancy.empty()) return cpu;
-    T slowed(0), progress(0);
-    for (const OccupancyPiece& piece : occupancy) {
-      slowed += piece.seconds / piece.oversubscription;
-      progress += piece.seconds / ((1.0 + interference[0] * piece.others) * piece.oversubscription);
-    }
-    return cpu * slowed / progress;
-  }
-
-  template <typename T>
-  bool operator()(const T* base, const T* per_byte, const T* log_ratio, const T* interference,
-                  T* residual) const {
-    T model = Model(base, per_byte, log_ratio, interference);
-    if (!(model > T(0))) return false;
-    residual[0] = std::log(measured) - log(model);
-    return true;
-  }
-};
 
 struct Pair {
   workflow::ComponentId component;
