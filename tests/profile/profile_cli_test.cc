@@ -464,10 +464,11 @@ TEST_F(ProfileCliTest, DryRunEstimatesPerModeFromMeasuredRunsAndSaysWhatItCounts
   ASSERT_EQ(before.exit_status, 0) << before.err;
   EXPECT_NE(before.out.find("runs: 12 (4 whole-workflow, 8 single-component)"), std::string::npos)
       << before.out;
-  EXPECT_NE(before.out.find("time: unknown until runs are measured; at least 0s, which counts only "
-                            "the upload schedule (last upload at 0.1 s) of each of the 4 "
-                            "whole-workflow runs, not the jobs"),
-            std::string::npos)
+  EXPECT_NE(
+      before.out.find("time: unknown until runs are measured; at least 0.2s, which counts only "
+                      "the upload schedule (last upload at 0.1 s) of each of the 4 "
+                      "whole-workflow runs, not the jobs"),
+      std::string::npos)
       << before.out;
   EXPECT_NE(before.out.find("--max-runs"), std::string::npos) << before.out;
   EXPECT_FALSE(fs::exists(out()));

@@ -34,8 +34,9 @@ TEST(ProgressTest, CountsRunsAndJobsRunningDoneAndFailed) {
   std::ostringstream out;
   profile::Progress progress(
       Terminal(&out, 4), [&] { return now; }, false);
-  EXPECT_EQ(progress.StatusLine(),
-            "[------------------------] 0/4 runs | 0 jobs running, 0 done, 0 failed | 0.0s | ETA ?");
+  EXPECT_EQ(
+      progress.StatusLine(),
+      "[------------------------] 0/4 runs | 0 jobs running, 0 done, 0 failed | 0.0s | ETA ?");
   progress.RunStarted();
   progress.JobStarted();
   progress.JobStarted();
