@@ -212,7 +212,16 @@ class SvrSolver final : public Solver {
   // b, it cannot be chosen, and skipping it changes no lane holding the final minimum (libsvm
   // compares the same obj_diff values with <=; variables equal to the minimum are never skipped).
   // The filter skips a block only when that holds for all its candidates; where B' does not round
-  // below -b (b = 0, b subnormal, nothing found yet) it uses 0 and skips nothing.
+  // below -b (b = 0, b subnormal, nothing found yet) it uses 0 and skips nothing. It tests g
+  // against B' quad_coef rather than B' q: the same where quad_coef > 0 (q = quad_coef), and where
+  // quad_coef <= 0 (q = TAU) or NaN, B' quad_coef is <= 0 or NaN, which no g >= 0 is below, so
+  // the block is divided (q is computed only there).
+  //
+  // Its arithmetic is libsvm's, in fewer vector operations: quad_coef as one fused
+  // (QD_i + QD_j) - (y_j 2 y_i) Q_ij, exact as libsvm's two roundings since y_j 2 y_i = +-2 makes
+  // the product exact; and the maximum of y G over I_low with vmaxpd, which keeps the maximum
+  // (only a zero's sign may differ from libsvm's Gmax2, which it only adds to Gmax to compare
+  // with eps: the same outcome).
   static constexpr int kBlock = 8;
   static constexpr double kFilterMargin = 1.0 - 0x1p-20;
 
@@ -279,24 +288,24 @@ class SvrSolver final : public Solver {
       __m512d two_y_i, Lanes8& best, Filter& filter, long& divided) const {
     const __mmask8 negative = static_cast<__mmask8>(~sets.positive);
     const __m512d s = Negate(_mm512_loadu_pd(G + t), negative);
-    best.gmax2 = _mm512_mask_mov_pd(
-        best.gmax2, _mm512_mask_cmp_pd_mask(sets.low, s, best.gmax2, _CMP_GE_OQ), s);
+    // (vmaxpd returns its second operand, best.gmax2, when s is NaN, as libsvm's s >= Gmax2.)
+    best.gmax2 = _mm512_mask_max_pd(best.gmax2, sets.low, s, best.gmax2);
     const __m512d grad_diff = _mm512_add_pd(gmax, s);
     const __m512d zero = _mm512_setzero_pd();
     const __mmask8 candidate = _mm512_mask_cmp_pd_mask(sets.low, grad_diff, zero, _CMP_GT_OQ);
     // (maskz: _mm512_cvtps_pd trips GCC 12's -Wmaybe-uninitialized on its undefined source.)
     const __m512d q = _mm512_maskz_cvtps_pd(0xff, _mm256_loadu_ps(q_i + t));
-    // (QD_i + QD_j) - y_j (2 y_i Q_ij): libsvm's expression for either sign of y_j.
-    const __m512d quad = _mm512_sub_pd(_mm512_add_pd(qd_i, _mm512_loadu_pd(QD + t)),
-                                       Negate(_mm512_mul_pd(two_y_i, q), negative));
-    const __m512d divisor =
-        _mm512_mask_mov_pd(_mm512_set1_pd(kTau), _mm512_cmp_pd_mask(quad, zero, _CMP_GT_OQ), quad);
+    // (QD_i + QD_j) - y_j (2 y_i Q_ij): libsvm's expression for either sign of y_j, fused.
+    const __m512d factor = Negate(two_y_i, negative);  // y_j 2 y_i
+    const __m512d quad = _mm512_fnmadd_pd(factor, q, _mm512_add_pd(qd_i, _mm512_loadu_pd(QD + t)));
     const __m512d square = _mm512_mul_pd(grad_diff, grad_diff);
-    // Not (square < B' divisor): unordered values are kept too.
-    const __mmask8 may = _mm512_mask_cmp_pd_mask(candidate, square,
-                                                 _mm512_mul_pd(filter.bound, divisor), _CMP_NLT_UQ);
+    // Not (square < B' quad): unordered values are kept too.
+    const __mmask8 may =
+        _mm512_mask_cmp_pd_mask(candidate, square, _mm512_mul_pd(filter.bound, quad), _CMP_NLT_UQ);
     if (may == 0) return;
     ++divided;
+    const __m512d divisor =
+        _mm512_mask_mov_pd(_mm512_set1_pd(kTau), _mm512_cmp_pd_mask(quad, zero, _CMP_GT_OQ), quad);
     const __m512d obj = _mm512_div_pd(Negate(square, 0xff), divisor);
     const __mmask8 take = _mm512_mask_cmp_pd_mask(may, obj, best.value, _CMP_LE_OQ);
     best.value = _mm512_mask_mov_pd(best.value, take, obj);
