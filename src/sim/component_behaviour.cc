@@ -67,13 +67,22 @@ std::map<std::string, double> PerNodeType(const YamlFile& file, const YAML::Node
 }  // namespace
 
 ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Node& node,
-                                           const platform::Platform* platform) {
+                                           const platform::Platform* platform,
+                                           const ComponentBehaviour* underneath) {
   file.ExpectMap(node, "a component behaviour");
   file.CheckKeys(node,
                  {"work", "model", "serial_fraction", "off_cpu", "output", "speed_factor",
                   "interference", "service_time", "cold_service_time"},
                  "a component behaviour", nullptr);
-  ComponentBehaviour behaviour;
+  ComponentBehaviour behaviour = underneath != nullptr ? *underneath : ComponentBehaviour{};
+  // What sets a job's compute time (work, a model, or a drawn service time) is one choice: the
+  // entry's choice replaces the one underneath; the values it does not give stay.
+  if (YamlFile::Optional(node, "work") || YamlFile::Optional(node, "model") ||
+      YamlFile::Optional(node, "service_time")) {
+    behaviour.model_path.clear();
+    behaviour.compute_model.reset();
+    behaviour.service_time = ServiceTime{};
+  }
   if (YAML::Node model = YamlFile::Optional(node, "model"); model) {
     if (YamlFile::Optional(node, "work")) {
       file.Fail(model, "give either 'work' or 'model' (the model predicts the compute time)");
@@ -166,11 +175,16 @@ ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Nod
           negative_number ? file.Number(bytes, "output bytes") : file.Size(bytes, "output bytes");
     }
   }
+  // Per node type: the entry's node types replace theirs, the others' values stay.
   if (YAML::Node factors = YamlFile::Optional(node, "speed_factor"); factors) {
-    behaviour.speed_factor = PerNodeType(file, factors, "speed_factor", true, platform);
+    for (const auto& [type, factor] : PerNodeType(file, factors, "speed_factor", true, platform)) {
+      behaviour.speed_factor[type] = factor;
+    }
   }
   if (YAML::Node interference = YamlFile::Optional(node, "interference"); interference) {
-    behaviour.interference = PerNodeType(file, interference, "interference", false, platform);
+    for (const auto& [type, a] : PerNodeType(file, interference, "interference", false, platform)) {
+      behaviour.interference[type] = a;
+    }
   }
   return behaviour;
 }

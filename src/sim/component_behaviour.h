@@ -119,7 +119,15 @@ struct ComponentBehaviour {
 // [0, 1], a speed factor that is not positive, a bad distribution, `work` beside `model` or a
 // service_time distribution, a model file that does not exist, unknown keys, and (when `platform`
 // is given) node types the platform lacks.
+//
+// With `underneath` (the behaviour an earlier source gave the component: a calibration, a
+// behaviour_file), the entry overrides only what it gives, value by value: `{work: {base: 8e9}}`
+// keeps the per_byte underneath, `{speed_factor: {rpi4: 1.3}}` the other node types' factors.
+// Giving `work`, `model` or `service_time` replaces how the compute time is set underneath (a
+// model or a distribution there is dropped for `work`, and so on). So `--set
+// behaviour.C.serial_fraction=0.2` on a calibrated scenario changes that one number.
 ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Node& node,
-                                           const platform::Platform* platform = nullptr);
+                                           const platform::Platform* platform = nullptr,
+                                           const ComponentBehaviour* underneath = nullptr);
 
 }  // namespace twinprof::sim

@@ -190,37 +190,11 @@ void ReadBehaviours(const YamlFile& file, const YAML::Node& node,
     std::string name = file.String(entry.first, "a component name");
     std::optional<workflow::ComponentId> id = workflow.Find(name);
     if (!id) file.Fail(entry.first, "unknown component '" + name + "'");
-    ComponentBehaviour parsed = ParseComponentBehaviour(file, entry.second, &platform);
-    // `model:` replaces only the work: the keys the entry does not give keep the behaviour the
-    // component already has (a calibration's output sizes, serial fraction, off-CPU time, speed
-    // factors).
-    if (given[*id] && !parsed.model_path.empty()) {
-      ComponentBehaviour merged = behaviours[*id];
-      merged.model_path = parsed.model_path;
-      if (YamlFile::Optional(entry.second, "serial_fraction")) {
-        merged.serial_fraction = parsed.serial_fraction;
-      }
-      if (YamlFile::Optional(entry.second, "off_cpu")) {
-        merged.off_cpu_base = parsed.off_cpu_base;
-        merged.off_cpu_per_byte = parsed.off_cpu_per_byte;
-      }
-      if (YamlFile::Optional(entry.second, "output")) {
-        merged.output_files_per_input = parsed.output_files_per_input;
-        merged.output_files_per_input_byte = parsed.output_files_per_input_byte;
-        merged.output_bytes = parsed.output_bytes;
-        merged.output_bytes_per_input_byte = parsed.output_bytes_per_input_byte;
-      }
-      if (YamlFile::Optional(entry.second, "speed_factor")) {
-        merged.speed_factor = parsed.speed_factor;
-      }
-      if (YamlFile::Optional(entry.second, "interference")) {
-        merged.interference = parsed.interference;
-      }
-      if (YamlFile::Optional(entry.second, "cold_service_time")) {
-        merged.cold_service_time = parsed.cold_service_time;
-      }
-      parsed = merged;
-    }
+    // An earlier source's behaviour (a calibration, a behaviour_file) stays where this entry is
+    // silent: a `model:` on top of a calibration keeps its output sizes and serial fraction, a
+    // `--set behaviour.C.work.base=...` changes that one value.
+    ComponentBehaviour parsed = ParseComponentBehaviour(file, entry.second, &platform,
+                                                        given[*id] ? &behaviours[*id] : nullptr);
     behaviours[*id] = parsed;
     given[*id] = true;
   }

@@ -226,7 +226,7 @@ TEST(LoadScenario, NodeTypeAsPlacement) {
 }
 
 // The calibration example of docs/formats.md, "Calibration file": the file's values apply, the
-// scenario's own behaviour replaces the file's for its component.
+// scenario's own behaviour entry overrides the values it gives.
 TEST(LoadScenario, CalibrationFileExample) {
   const std::string dir = std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/edge-cloud/";
   sim::Scenario scenario = sim::LoadScenario(dir + "scenario-calibrated.yaml");
@@ -242,10 +242,11 @@ TEST(LoadScenario, CalibrationFileExample) {
   EXPECT_EQ(scenario.behaviours[blur].Interference("rpi4"), 0.04);
   EXPECT_EQ(scenario.behaviours[blur].Interference("vm-medium"), 0);
   EXPECT_EQ(scenario.behaviours[blur].SpeedFactor("rpi4"), 1);
-  // The scenario's entry wins, whole: no calibrated speed factor or interference left.
+  // The scenario's values win; what it does not give stays calibrated.
   EXPECT_EQ(scenario.behaviours[mask].work_base, 8e9);
   EXPECT_EQ(scenario.behaviours[mask].serial_fraction, 0.1);
-  EXPECT_EQ(scenario.behaviours[mask].Interference("vm-medium"), 0);
+  EXPECT_EQ(scenario.behaviours[mask].SpeedFactor("rpi4"), 1.4);
+  EXPECT_EQ(scenario.behaviours[mask].Interference("vm-medium"), 0.025);
   EXPECT_EQ(scenario.platform.FindNodeType("rpi4")->speed, 1.25e9);
   EXPECT_EQ(scenario.platform.FindNodeType("vm-medium")->speed, 3e9);  // the reference
   EXPECT_DOUBLE_EQ(scenario.platform.FindCluster("edge")->storage.bandwidth, 38e6);
@@ -260,6 +261,45 @@ TEST(LoadScenario, CalibrationFileExample) {
   EXPECT_EQ(file_only.behaviours[mask].work_base, 7.6e9);
   EXPECT_EQ(file_only.behaviours[mask].SpeedFactor("rpi4"), 1.4);
   EXPECT_EQ(file_only.behaviours[mask].Interference("vm-medium"), 0.025);
+}
+
+// `--set` (and `--sweep`) on a calibrated scenario changes the one value it names: a what-if on one
+// number kept nothing else of the calibrated behaviour before (serial fraction 0, outputs of one
+// empty file, no speed factor), silently. Per node type maps merge too, and giving `model` or
+// `work` replaces how the compute time is set, not the rest.
+TEST(LoadScenario, ASetOnACalibratedBehaviourChangesOnlyThatValue) {
+  const std::string dir = std::string(TWINPROF_SOURCE_DIR) + "/experiments/sim/edge-cloud/";
+  sim::Scenario scenario = sim::LoadScenario(
+      dir + "scenario-calibrated.yaml", {{"behaviour.blurry-faces.work.base", "3e9"},
+                                         {"behaviour.blurry-faces.interference.vm-medium", "0.1"}});
+  workflow::ComponentId blur = *scenario.workflow.Find("blurry-faces");
+  const sim::ComponentBehaviour& b = scenario.behaviours[blur];
+  EXPECT_EQ(b.work_base, 3e9);
+  EXPECT_EQ(b.work_per_byte, 118);
+  EXPECT_EQ(b.serial_fraction, 0.38);
+  EXPECT_EQ(b.off_cpu_base, 0.12);
+  EXPECT_EQ(b.output_bytes_per_input_byte, 0.29);
+  EXPECT_EQ(b.Interference("rpi4"), 0.04);
+  EXPECT_EQ(b.Interference("vm-medium"), 0.1);
+
+  // A model on top keeps the calibrated outputs and serial fraction; work on top of a drawn
+  // service time drops the distribution.
+  const fs::path folder =
+      fs::temp_directory_path() / ("twinprof-merge-" + std::to_string(::getpid()));
+  fs::create_directories(folder);
+  std::ofstream(folder / "behaviour.yaml")
+      << "blurry-faces: {service_time: {distribution: exponential, mean: 2s}}\n";
+  sim::Scenario drawn = sim::LoadScenario(
+      dir + "scenario-calibrated.yaml", {{"behaviour_file", (folder / "behaviour.yaml").string()}});
+  EXPECT_FALSE(drawn.behaviours[blur].service_time.FromModel());
+  EXPECT_EQ(drawn.behaviours[blur].serial_fraction, 0.38);
+  sim::Scenario worked = sim::LoadScenario(
+      dir + "scenario-calibrated.yaml", {{"behaviour_file", (folder / "behaviour.yaml").string()},
+                                         {"behaviour.blurry-faces.work.base", "1e9"}});
+  EXPECT_TRUE(worked.behaviours[blur].service_time.FromModel());
+  EXPECT_EQ(worked.behaviours[blur].work_base, 1e9);
+  EXPECT_EQ(worked.behaviours[blur].work_per_byte, 118);
+  fs::remove_all(folder);
 }
 
 // The scenario's hardware speeds replace the calibration's.
