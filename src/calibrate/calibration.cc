@@ -208,8 +208,12 @@ std::string Summary::CalibrationFile() const {
   for (size_t k = 0; k < behaviours.size(); ++k) {
     const sim::ComponentBehaviour& b = behaviours[k];
     out << "  " << Quoted(component_names[k]) << ":\n";
-    out << "    work: {base: " << Number(b.work_base) << ", per_byte: " << Number(b.work_per_byte)
-        << "}\n";
+    out << "    work: {base: " << Number(b.work_base) << ", per_byte: " << Number(b.work_per_byte);
+    if (b.work_exponent != 1) {
+      out << ", exponent: " << Number(b.work_exponent)
+          << ", reference_size: " << Number(b.work_reference_bytes);
+    }
+    out << "}\n";
     out << "    serial_fraction: " << Number(b.serial_fraction) << "\n";
     out << "    off_cpu: {base: " << Number(b.off_cpu_base)
         << ", per_byte: " << Number(b.off_cpu_per_byte) << "}\n";

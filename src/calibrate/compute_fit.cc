@@ -22,6 +22,15 @@ constexpr int kOccupancyPasses = 5;
 constexpr double kMinBase = 1e-9;
 constexpr double kMaxLogRatio = 7;
 constexpr double kMaxInterference = 3;
+// The work's exponent (compute_fit.h): from far sublinear (a cache) to beyond quadratic.
+constexpr double kMinExponent = 0.3;
+constexpr double kMaxExponent = 3;
+// Input sizes closer than this (relative to the smaller) are one size for identifying the
+// exponent: frames of one resolution differ by a few percent, and that spread is not a design.
+constexpr double kDistinctSizes = 0.10;
+// A size-dependent part that changes the work by less than this across the input sizes cannot
+// tell a power from a line.
+constexpr double kMinSizeEffect = 0.10;
 
 // A fitted value that ended on a bound of its box: the data ask for a value beyond it, the
 // linearised covariance (which ignores the box) does not describe its uncertainty, and it would
@@ -44,7 +53,7 @@ struct Pair {
 
 // The parameters of one fit, as Ceres' blocks (one double each).
 struct Parameters {
-  std::vector<double> base, per_byte, serial, off_base, off_per_byte;
+  std::vector<double> base, per_byte, exponent, serial, off_base, off_per_byte;
   std::map<Pair, double> log_ratio, interference;
 };
 
@@ -59,16 +68,16 @@ void AddComputeResiduals(const MeasuredJobs& measured,
     const MeasuredJob& job = measured.jobs[j];
     const size_t k = job.component;
     const Pair pair{job.component, job.node_type};
-    auto* cost = new ceres::AutoDiffCostFunction<ComputeResidual, 1, 1, 1, 1, 1, 1, 1, 1>(
+    auto* cost = new ceres::AutoDiffCostFunction<ComputeResidual, 1, 1, 1, 1, 1, 1, 1, 1, 1>(
         new ComputeResidual(residuals[j]));
-    problem.AddResidualBlock(cost, loss, &p.base[k], &p.per_byte[k], &p.serial[k],
+    problem.AddResidualBlock(cost, loss, &p.base[k], &p.per_byte[k], &p.exponent[k], &p.serial[k],
                              &p.log_ratio[pair], &p.interference[pair], &p.off_base[k],
                              &p.off_per_byte[k]);
     if (!(residuals[j].cpu_time > 0)) continue;
     auto* cpu = new CpuTimeResidual{residuals[j].cpu_time, residuals[j].x, residuals[j].occupancy};
-    problem.AddResidualBlock(new ceres::AutoDiffCostFunction<CpuTimeResidual, 1, 1, 1, 1, 1>(cpu),
-                             loss, &p.base[k], &p.per_byte[k], &p.log_ratio[pair],
-                             &p.interference[pair]);
+    problem.AddResidualBlock(
+        new ceres::AutoDiffCostFunction<CpuTimeResidual, 1, 1, 1, 1, 1, 1>(cpu), loss, &p.base[k],
+        &p.per_byte[k], &p.exponent[k], &p.log_ratio[pair], &p.interference[pair]);
   }
 }
 
@@ -101,7 +110,7 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
   // What the design shows, per component and per (component, node type).
   std::vector<double> mean_input(components, 0), min_input(components, INFINITY),
       max_input(components, 0);
-  std::vector<std::set<double>> cpus(components);
+  std::vector<std::set<double>> cpus(components), sizes(components);
   std::vector<int> count(components, 0), with_cpu_time(components, 0);
   std::map<Pair, int> pair_jobs, pair_alone, pair_shared;
   std::vector<std::set<std::string>> types_of(components);
@@ -111,6 +120,7 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
     min_input[job.component] = std::min(min_input[job.component], r.input_bytes);
     max_input[job.component] = std::max(max_input[job.component], r.input_bytes);
     cpus[job.component].insert(r.cpu);
+    sizes[job.component].insert(r.input_bytes);
     ++count[job.component];
     if (r.cpu_time_s > 0) ++with_cpu_time[job.component];
     Pair pair{job.component, job.node_type};
@@ -130,12 +140,19 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
 
   // Priors (the scenario's values) and which parameters are free.
   Parameters prior;
-  std::vector<bool> per_byte_free(components), serial_free(components), off_free(components);
-  std::vector<std::string> per_byte_why(components), serial_why(components);
+  std::vector<bool> per_byte_free(components), serial_free(components), off_free(components),
+      exponent_free(components);
+  std::vector<std::string> per_byte_why(components), serial_why(components),
+      exponent_why(components);
   for (size_t k = 0; k < components; ++k) {
     const sim::ComponentBehaviour& b = scenario.behaviours[k];
     prior.base.push_back(b.work_base / reference_speed);
-    prior.per_byte.push_back(b.work_per_byte * mean_input[k] / reference_speed);
+    // The size-dependent work at the mean input, in reference-core seconds: per_byte * r *
+    // (mean / r)^e, which is per_byte * mean when e = 1.
+    const double at_mean = b.work_exponent == 1 ? b.work_per_byte * mean_input[k]
+                                                : b.Work(mean_input[k]) - b.work_base;
+    prior.per_byte.push_back(at_mean / reference_speed);
+    prior.exponent.push_back(b.work_exponent);
     prior.serial.push_back(b.serial_fraction);
     prior.off_base.push_back(b.off_cpu_base);
     prior.off_per_byte.push_back(b.off_cpu_per_byte * mean_input[k]);
@@ -144,6 +161,19 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
     off_free[k] = with_cpu_time[k] >= 3;
     per_byte_free[k] = max_input[k] > 0 && (max_input[k] - min_input[k]) > 0.05 * max_input[k];
     if (!per_byte_free[k]) per_byte_why[k] = "all its jobs had the same input size";
+    int distinct = 0;
+    double last = -1;
+    for (double size : sizes[k]) {
+      if (last < 0 || size > last * (1 + kDistinctSizes)) ++distinct;
+      last = size;
+    }
+    exponent_free[k] = per_byte_free[k] && distinct >= 3;
+    if (!per_byte_free[k]) {
+      exponent_why[k] = per_byte_why[k];
+    } else if (!exponent_free[k]) {
+      exponent_why[k] = "its jobs had " + std::to_string(distinct) +
+                        " input sizes (at least 10% apart): a power needs three";
+    }
     const double max_cpu = cpus[k].empty() ? 0 : *cpus[k].rbegin();
     serial_free[k] = cpus[k].size() >= 2 && max_cpu > 1;
     if (!serial_free[k]) {
@@ -179,6 +209,30 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
     value.why = "from the CPU throttling of its " + std::to_string(serial.size()) +
                 " jobs at cpu 1 (1 - the share of quota periods in which they wanted more)";
     prior.serial[k] = mean;
+  }
+  // A power needs a size-dependent part to bend: a line through the jobs' work (their CPU
+  // seconds, else their compute times over the Amdahl factor of the prior serial fraction) must
+  // rise by kMinSizeEffect of its mean across the input sizes.
+  for (size_t k = 0; k < components; ++k) {
+    if (!exponent_free[k]) continue;
+    double sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0;
+    for (const MeasuredJob& job : measured.jobs) {
+      if (job.component != k) continue;
+      const JobRecord& r = *job.record;
+      const double cpu = r.cpu > 0 ? r.cpu : 1;
+      const double amdahl = prior.serial[k] / std::min(1.0, cpu) + (1 - prior.serial[k]) / cpu;
+      const double y = r.cpu_time_s > 0 ? r.cpu_time_s : r.compute_s() / amdahl;
+      const double x = r.input_bytes / mean_input[k];
+      sx += x, sy += y, sxx += x * x, sxy += x * y, n += 1;
+    }
+    const double slope = n * sxx - sx * sx > 0 ? (n * sxy - sx * sy) / (n * sxx - sx * sx) : 0;
+    const double rise = slope * (max_input[k] - min_input[k]) / mean_input[k];
+    if (!(rise >= kMinSizeEffect * sy / n)) {
+      exponent_free[k] = false;
+      exponent_why[k] =
+          "its work hardly grows with the input (under 10% across its input sizes): a power "
+          "cannot be told from a line";
+    }
   }
   std::map<Pair, bool> ratio_free, interference_free;
   std::map<Pair, std::string> ratio_why, interference_why;
@@ -267,7 +321,9 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
           const double ratio = std::exp(p.log_ratio[{job.component, job.node_type}]);
           const double y =
               off_free[k] && r.cpu_time > 0 ? r.cpu_time * ratio : r.measured * ratio / amdahl;
-          sx += r.x, sy += y, sxx += r.x * r.x, sxy += r.x * y, n += 1;
+          // The line in x^e (e the prior exponent, where the fit starts).
+          const double xe = std::pow(r.x, p.exponent[k]);
+          sx += xe, sy += y, sxx += xe * xe, sxy += xe * y, n += 1;
         }
         double slope = 0, intercept = sy / n;
         if (per_byte_free[k] && n * sxx - sx * sx > 0) {
@@ -284,7 +340,8 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
           const ComputeResidual& r = residuals[j];
           const double amdahl = p.serial[k] / std::min(1.0, r.cpu) + (1 - p.serial[k]) / r.cpu;
           const double ratio = std::exp(p.log_ratio[{job.component, job.node_type}]);
-          left += r.measured - (p.base[k] + p.per_byte[k] * r.x) * amdahl / ratio;
+          left += r.measured -
+                  (p.base[k] + SizePart(p.per_byte[k], r.x, p.exponent[k])) * amdahl / ratio;
           measured_sum += r.measured;
         }
         p.off_base[k] = std::max(left / n, 0.01 * measured_sum / n);
@@ -298,6 +355,12 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
         problem.SetParameterLowerBound(&p.base[k], 0, kMinBase);
         problem.SetParameterLowerBound(&p.per_byte[k], 0, 0);
         if (!per_byte_free[k]) problem.SetParameterBlockConstant(&p.per_byte[k]);
+        if (exponent_free[k]) {
+          problem.SetParameterLowerBound(&p.exponent[k], 0, kMinExponent);
+          problem.SetParameterUpperBound(&p.exponent[k], 0, kMaxExponent);
+        } else {
+          problem.SetParameterBlockConstant(&p.exponent[k]);
+        }
         problem.SetParameterLowerBound(&p.serial[k], 0, 0);
         problem.SetParameterUpperBound(&p.serial[k], 0, 1);
         if (!serial_free[k]) problem.SetParameterBlockConstant(&p.serial[k]);
@@ -368,9 +431,9 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
     const MeasuredJob& job = measured.jobs[j];
     const size_t k = job.component;
     Pair pair{job.component, job.node_type};
-    const double model =
-        residuals[j].Model(&best.base[k], &best.per_byte[k], &best.serial[k], &best.log_ratio[pair],
-                           &best.interference[pair], &best.off_base[k], &best.off_per_byte[k]);
+    const double model = residuals[j].Model(
+        &best.base[k], &best.per_byte[k], &best.exponent[k], &best.serial[k], &best.log_ratio[pair],
+        &best.interference[pair], &best.off_base[k], &best.off_per_byte[k]);
     fit.predicted.push_back(model);
     log_residuals.push_back(std::log(residuals[j].measured) - std::log(model));
   }
@@ -392,6 +455,7 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
       if (count[k] == 0) continue;
       add(&best.base[k], true, kMinBase, unbounded);
       add(&best.per_byte[k], per_byte_free[k], 0, unbounded);
+      add(&best.exponent[k], exponent_free[k], kMinExponent, kMaxExponent);
       add(&best.serial[k], serial_free[k], 0, 1);
       add(&best.off_base[k], off_free[k], 0, unbounded);
       add(&best.off_per_byte[k], off_free[k] && per_byte_free[k], 0, unbounded);
@@ -522,7 +586,11 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
     const double to_flops = reference_speed * rescale;
     // On its bound the base is the fit's positivity floor, a nanosecond: it means none.
     b.work_base = at_bound.count(&best.base[k]) ? 0 : best.base[k] * to_flops;
+    // per_byte at the mean input: the reference size of a power (e != 1), and with e = 1 the
+    // flops of every byte.
     b.work_per_byte = best.per_byte[k] * to_flops / mean_input[k];
+    b.work_exponent = best.exponent[k];
+    b.work_reference_bytes = b.work_exponent == 1 ? 0 : mean_input[k];
     b.serial_fraction = best.serial[k];
     FittedValue base{"behaviour." + name + ".work.base", b.work_base,
                      std::sqrt(variance(&best.base[k], &best.base[k])) * to_flops};
@@ -538,6 +606,17 @@ ComputeFit FitCompute(const sim::Scenario& scenario, const MeasuredJobs& measure
       per_byte.why = per_byte_why[k];
     }
     fit.parameters.push_back(per_byte);
+    FittedValue exponent{"behaviour." + name + ".work.exponent", b.work_exponent};
+    if (exponent_free[k]) {
+      exponent.standard_error = std::sqrt(variance(&best.exponent[k], &best.exponent[k]));
+      exponent.why = bound_note(&best.exponent[k],
+                                best.exponent[k] < 1 ? "the most sublinear work the fit allows"
+                                                     : "the most superlinear work the fit allows");
+    } else {
+      exponent.identified = false;
+      exponent.why = exponent_why[k];
+    }
+    fit.parameters.push_back(exponent);
     FittedValue serial{"behaviour." + name + ".serial_fraction", b.serial_fraction};
     if (serial_free[k]) {
       serial.standard_error = std::sqrt(variance(&best.serial[k], &best.serial[k]));

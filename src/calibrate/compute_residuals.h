@@ -2,8 +2,10 @@
 // of its CPU seconds, as Ceres autodiff cost functors. Internal to the calibrate module.
 //
 // Units, so that every parameter is of order one: work in seconds of one reference core, its
-// per_byte relative to the component's mean input size (x = input bytes / that mean); the
-// off-CPU time in seconds, its per_byte at the mean input size too.
+// per_byte relative to the component's mean input size (x = input bytes / that mean), the
+// size-dependent part per_byte * x^exponent (the simulator's power law with its reference size
+// at the mean input, sim/component_behaviour.h); the off-CPU time in seconds, its per_byte at the
+// mean input size too (linear).
 #pragma once
 
 #include <algorithm>
@@ -15,6 +17,14 @@
 
 namespace twinprof::calibrate {
 
+// per_byte * x^exponent, 0 for an empty input (whose x^e has no derivative in e at 0).
+template <typename T>
+T SizePart(const T& per_byte, double x, const T& exponent) {
+  using std::pow;
+  if (!(x > 0)) return T(0);
+  return per_byte * pow(x, exponent);
+}
+
 // One job's compute time (the model of compute_fit.h).
 struct ComputeResidual {
   double measured = 0;
@@ -25,9 +35,9 @@ struct ComputeResidual {
   std::vector<OccupancyPiece> occupancy;
 
   template <typename T>
-  T Model(const T* base, const T* per_byte, const T* serial, const T* log_ratio,
+  T Model(const T* base, const T* per_byte, const T* exponent, const T* serial, const T* log_ratio,
           const T* interference, const T* off_base, const T* off_per_byte) const {
-    T work = base[0] + per_byte[0] * x;
+    T work = base[0] + SizePart(per_byte[0], x, exponent[0]);
     T amdahl = serial[0] / std::min(1.0, cpu) + (1.0 - serial[0]) / cpu;
     T idle = work * amdahl / exp(log_ratio[0]);
     T off = off_base[0] + off_per_byte[0] * x;
@@ -42,10 +52,11 @@ struct ComputeResidual {
   }
 
   template <typename T>
-  bool operator()(const T* base, const T* per_byte, const T* serial, const T* log_ratio,
-                  const T* interference, const T* off_base, const T* off_per_byte,
-                  T* residual) const {
-    T model = Model(base, per_byte, serial, log_ratio, interference, off_base, off_per_byte);
+  bool operator()(const T* base, const T* per_byte, const T* exponent, const T* serial,
+                  const T* log_ratio, const T* interference, const T* off_base,
+                  const T* off_per_byte, T* residual) const {
+    T model =
+        Model(base, per_byte, exponent, serial, log_ratio, interference, off_base, off_per_byte);
     if (!(model > T(0))) return false;
     residual[0] = std::log(measured) - log(model);
     return true;
@@ -61,8 +72,9 @@ struct CpuTimeResidual {
   std::vector<OccupancyPiece> occupancy;
 
   template <typename T>
-  T Model(const T* base, const T* per_byte, const T* log_ratio, const T* interference) const {
-    T cpu = (base[0] + per_byte[0] * x) / exp(log_ratio[0]);
+  T Model(const T* base, const T* per_byte, const T* exponent, const T* log_ratio,
+          const T* interference) const {
+    T cpu = (base[0] + SizePart(per_byte[0], x, exponent[0])) / exp(log_ratio[0]);
     if (occupancy.empty()) return cpu;
     T slowed(0), progress(0);
     for (const OccupancyPiece& piece : occupancy) {
@@ -73,9 +85,9 @@ struct CpuTimeResidual {
   }
 
   template <typename T>
-  bool operator()(const T* base, const T* per_byte, const T* log_ratio, const T* interference,
-                  T* residual) const {
-    T model = Model(base, per_byte, log_ratio, interference);
+  bool operator()(const T* base, const T* per_byte, const T* exponent, const T* log_ratio,
+                  const T* interference, T* residual) const {
+    T model = Model(base, per_byte, exponent, log_ratio, interference);
     if (!(model > T(0))) return false;
     residual[0] = std::log(measured) - log(model);
     return true;

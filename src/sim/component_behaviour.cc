@@ -97,12 +97,36 @@ ComponentBehaviour ParseComponentBehaviour(const YamlFile& file, const YAML::Nod
   }
   if (YAML::Node work = YamlFile::Optional(node, "work"); work) {
     file.ExpectMap(work, "'work'");
-    file.CheckKeys(work, {"base", "per_byte"}, "'work'", nullptr);
+    file.CheckKeys(work, {"base", "per_byte", "exponent", "reference_size"}, "'work'", nullptr);
     if (YAML::Node base = YamlFile::Optional(work, "base"); base) {
       behaviour.work_base = file.Flops(base, "work base (flops)");
     }
     if (YAML::Node per_byte = YamlFile::Optional(work, "per_byte"); per_byte) {
       behaviour.work_per_byte = NonNegative(file, per_byte, "work per_byte (flops per byte)");
+    }
+    YAML::Node exponent = YamlFile::Optional(work, "exponent");
+    YAML::Node reference = YamlFile::Optional(work, "reference_size");
+    if (exponent) {
+      behaviour.work_exponent = file.Number(exponent, "work exponent");
+      if (!(behaviour.work_exponent > 0 && behaviour.work_exponent <= kMaxWorkExponent)) {
+        file.Fail(exponent, "work exponent must be > 0 and at most 4");
+      }
+    }
+    // Either may come from underneath (a calibration's power, an entry changing its exponent).
+    if (reference) {
+      if (!exponent && behaviour.work_exponent == 1) {
+        file.Fail(reference,
+                  "work reference_size is the size at which per_byte holds under an exponent: "
+                  "give 'exponent' too, or leave it out");
+      }
+      behaviour.work_reference_bytes = file.Size(reference, "work reference_size (bytes)");
+      if (!(behaviour.work_reference_bytes > 0)) {
+        file.Fail(reference, "work reference_size must be a size > 0");
+      }
+    } else if (exponent && behaviour.work_exponent != 1 && !(behaviour.work_reference_bytes > 0)) {
+      file.Fail(exponent,
+                "a work exponent other than 1 needs 'reference_size' (the input size at which "
+                "per_byte is the cost of one byte, e.g. the mean input: 32KB)");
     }
   }
   if (YAML::Node off = YamlFile::Optional(node, "off_cpu"); off) {

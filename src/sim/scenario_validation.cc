@@ -137,6 +137,12 @@ void ValidateScenario(const Scenario& scenario) {
                      FormatBytes(deployment.memory_bytes) + ")");
     }
     const ComponentBehaviour& behaviour = scenario.behaviours[id];
+    if (!(behaviour.work_exponent > 0 && behaviour.work_exponent <= kMaxWorkExponent) ||
+        !(behaviour.work_exponent == 1 || behaviour.work_reference_bytes > 0)) {
+      throw InputError(where, "component '" + name +
+                                  "': the work exponent must be in (0, 4], with a reference "
+                                  "size > 0 unless it is 1");
+    }
     if (!(behaviour.work_base >= 0) || !(behaviour.work_per_byte >= 0) ||
         !(behaviour.serial_fraction >= 0 && behaviour.serial_fraction <= 1) ||
         !(behaviour.output_files_per_input >= 0 || behaviour.output_files_per_input_byte > 0) ||

@@ -148,6 +148,25 @@ TEST(ComponentBehaviour, ParsesAndRejects) {
   }
 }
 
+// Work as a power of the input size: per_byte is the cost of a byte at reference_size, and an
+// exponent of 1 is the line exactly (its reference size plays no part).
+TEST(ComponentBehaviour, PowerLawWork) {
+  sim::ComponentBehaviour behaviour;
+  behaviour.work_base = 5e8;
+  behaviour.work_per_byte = 10;
+  behaviour.work_reference_bytes = 1e6;
+  EXPECT_EQ(behaviour.Work(3e6), 5e8 + 10 * 3e6);
+  behaviour.work_exponent = 2;
+  EXPECT_DOUBLE_EQ(behaviour.Work(1e6), 5e8 + 1e7);
+  EXPECT_DOUBLE_EQ(behaviour.Work(3e6), 5e8 + 9e7);
+  EXPECT_DOUBLE_EQ(behaviour.Work(0), 5e8);
+  behaviour.work_exponent = 0.5;
+  EXPECT_DOUBLE_EQ(behaviour.Work(4e6), 5e8 + 2e7);
+  // The time off the CPU stays linear whatever the exponent.
+  behaviour.off_cpu_per_byte = 1e-9;
+  EXPECT_DOUBLE_EQ(behaviour.OffCpuSeconds(4e6), 4e-3);
+}
+
 // Output bytes through a negative constant (a video's container bytes make no frames): allowed
 // with a rate per input byte, never below 0; alone, a negative size is refused.
 TEST(ComponentBehaviour, OutputBytesMayHaveANegativeConstantWithARate) {

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/yaml_file.h"
+#include "sim/component_behaviour.h"
 #include "sim/scenario.h"
 
 namespace twinprof::test {
@@ -119,6 +121,23 @@ TEST(LoadScenario, KnativeAutoscalerExample) {
   EXPECT_EQ(knative.tick_s, 2);
   std::string docs = ReadAll(std::string(TWINPROF_SOURCE_DIR) + "/docs/formats.md");
   EXPECT_NE(docs.find(ReadAll(path)), std::string::npos) << "formats.md does not quote " << path;
+}
+
+// The power-law example of docs/formats.md ("Scenario", Compute), quoted verbatim: its figures
+// (7.9e7 flops at 32 KB, 2.4e7 at 12.8 KB, 1.9e8 at 64 KB) are what the simulator computes.
+TEST(LoadScenario, PowerLawWorkExample) {
+  const std::string example =
+      "grayify: {work: {base: 0, per_byte: 2460, exponent: 1.3, reference_size: 32KB}, "
+      "serial_fraction: 1}";
+  std::string docs = ReadAll(std::string(TWINPROF_SOURCE_DIR) + "/docs/formats.md");
+  EXPECT_NE(docs.find(example), std::string::npos) << "formats.md does not quote " << example;
+  YamlFile file = YamlFile::Parse(example, "formats.md");
+  sim::ComponentBehaviour grayify = sim::ParseComponentBehaviour(file, file.root()["grayify"]);
+  EXPECT_EQ(grayify.work_exponent, 1.3);
+  EXPECT_EQ(grayify.work_reference_bytes, 32000);
+  EXPECT_NEAR(grayify.Work(32000), 7.9e7, 0.05e7);
+  EXPECT_NEAR(grayify.Work(12800), 2.4e7, 0.05e7);
+  EXPECT_NEAR(grayify.Work(64000), 1.9e8, 0.05e8);
 }
 
 // Every service-time form of docs/formats.md, "Service times".

@@ -103,6 +103,28 @@ Outcome Simulate(const sim::Scenario& scenario) {
   return outcome;
 }
 
+// A power law in the input size (work.exponent, work.reference_size): a job alone on an idle node
+// takes base + per_byte * r * (b / r)^e flops, here at b = 3 r (one simulation per process: one
+// test per exponent).
+void ExpectPowerLawWorkOfAJobAlone(double exponent, double work) {
+  sim::Scenario scenario = MakeScenario(OneComponent(), OneCluster(1, 4, 2e9), 1, 1, 1, 3e7);
+  sim::ComponentBehaviour& behaviour = scenario.behaviours[0];
+  behaviour.work_base = 1e9;
+  behaviour.work_per_byte = 100;  // 1e9 flops for an input of the reference size
+  behaviour.work_exponent = exponent;
+  behaviour.work_reference_bytes = 1e7;
+  Outcome outcome = Simulate(scenario);
+  ASSERT_EQ(outcome.jobs.size(), 1u);
+  ExpectClose(outcome.jobs[0].compute_s(), work / 2e9, "compute");
+  ExpectClose(outcome.jobs[0].cpu_time_s, work / 2e9, "cpu seconds");
+}
+
+TEST(Simulation, PowerLawWorkOfAJobAloneSquareRoot) {
+  ExpectPowerLawWorkOfAJobAlone(0.5, 1e9 + 1e9 * std::sqrt(3.0));
+}
+
+TEST(Simulation, PowerLawWorkOfAJobAloneSquare) { ExpectPowerLawWorkOfAJobAlone(2, 1e9 + 9e9); }
+
 TEST(Simulation, OneJobOnAnIdleNode) {
   platform::Platform platform = OneCluster(1, 4, 2e9, 64e9, /*storage_bandwidth=*/1e8,
                                            /*storage_latency=*/0.004);
