@@ -167,6 +167,37 @@ TEST(ComponentBehaviour, PowerLawWork) {
   EXPECT_DOUBLE_EQ(behaviour.OffCpuSeconds(4e6), 4e-3);
 }
 
+// On top of a calibrated power (underneath), an entry changes only what it gives: an exponent
+// keeps the reference size underneath, a base keeps both; without one underneath, an exponent
+// other than 1 still needs its reference size.
+TEST(ComponentBehaviour, PowerLawWorkMergesValueByValue) {
+  sim::ComponentBehaviour calibrated;
+  calibrated.work_per_byte = 10;
+  calibrated.work_exponent = 1.5;
+  calibrated.work_reference_bytes = 1e6;
+  YamlFile file = YamlFile::Parse(
+      "exponent: {work: {exponent: 2}}\n"
+      "base: {work: {base: 5e8}}\n"
+      "reference: {work: {reference_size: 2MB}}\n",
+      "b.yaml");
+  sim::ComponentBehaviour e =
+      sim::ParseComponentBehaviour(file, file.root()["exponent"], nullptr, &calibrated);
+  EXPECT_EQ(e.work_exponent, 2);
+  EXPECT_EQ(e.work_reference_bytes, 1e6);
+  EXPECT_DOUBLE_EQ(e.Work(2e6), 10 * 1e6 * 4);
+  sim::ComponentBehaviour b =
+      sim::ParseComponentBehaviour(file, file.root()["base"], nullptr, &calibrated);
+  EXPECT_EQ(b.work_exponent, 1.5);
+  EXPECT_EQ(b.work_reference_bytes, 1e6);
+  EXPECT_EQ(b.work_base, 5e8);
+  sim::ComponentBehaviour r =
+      sim::ParseComponentBehaviour(file, file.root()["reference"], nullptr, &calibrated);
+  EXPECT_EQ(r.work_reference_bytes, 2e6);
+  EXPECT_EQ(r.work_exponent, 1.5);
+  EXPECT_THROW(sim::ParseComponentBehaviour(file, file.root()["exponent"]), InputError);
+  EXPECT_THROW(sim::ParseComponentBehaviour(file, file.root()["reference"]), InputError);
+}
+
 // Output bytes through a negative constant (a video's container bytes make no frames): allowed
 // with a rate per input byte, never below 0; alone, a negative size is refused.
 TEST(ComponentBehaviour, OutputBytesMayHaveANegativeConstantWithARate) {
