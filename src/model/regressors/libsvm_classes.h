@@ -1,6 +1,6 @@
 // libsvm 3.24's internal solver classes, declared here so that twinprof can run libsvm's own
 // SMO solver (Solver::Solve, exported by libsvm.so) on a Q matrix of its own (libsvm_solver.h)
-// and override its working-set selection (svr_solver.h). Private to those two files.
+// and override its working-set selection (svr_solver.h, svr_selection.h). Private to those files.
 #pragma once
 
 // libsvm 3.24's internal classes, declared as its svm.cpp declares them (names, virtual functions

@@ -1,8 +1,9 @@
 // libsvm's SMO solver (Solver::Solve) with a faster working-set selection: the step that is about
 // 70% of an SVR solve once the Q columns are cached (svr_columns.h), computed eight variables at
-// a time with AVX-512 or four at a time with AVX2, whichever the processor has (x86-64 only),
-// choosing exactly what libsvm's own Solver::select_working_set chooses (tested at every
-// iteration, regressors_libsvm_solver_test). Private to libsvm_solver.cc.
+// a time with AVX-512 or four at a time with AVX2, whichever the processor has (x86-64 only;
+// svr_selection_avx512.cc, svr_selection_avx2.cc), choosing exactly what libsvm's own
+// Solver::select_working_set chooses (tested at every iteration, regressors_libsvm_solver_test).
+// Private to libsvm_solver.cc.
 #pragma once
 
 #include "model/regressors/libsvm_classes.h"

@@ -187,12 +187,12 @@ TEST(LibsvmSolverTest, TheColumnCacheChangesNothingBitForBit) {
   EXPECT_GT(total.extensions, 10);
 }
 
-// The working-set selections (svr_solver.h's AVX-512 and AVX2 ones, those the processor has)
-// choose what libsvm's own Solver::select_working_set chooses, at every iteration: all run on each
-// selection and any disagreement is counted. The data has exact ties (every row twice: equal
-// gradients and equal columns, in the same vector lane) and a size that is no multiple of the
-// vector width. Where the processor has AVX-512, its filter (which skips the division of blocks
-// whose variables cannot be chosen) skipped most blocks in these solves, so its choices were
+// The working-set selections (svr_solver.h's AVX-512 and AVX2 ones, svr_selection.h, those the
+// processor has) choose what libsvm's own Solver::select_working_set chooses, at every iteration:
+// all run on each selection and any disagreement is counted. The data has exact ties (every row
+// twice: equal gradients and equal columns, in the same vector lane) and a size that is no multiple
+// of the vector width. Where the processor has AVX-512, its filter (which skips the division of
+// blocks whose variables cannot be chosen) skipped most blocks in these solves, so its choices were
 // checked mostly without the divisions it skips.
 TEST(LibsvmSolverTest, TheWorkingSetIsLibsvmsOwnAtEveryIteration) {
   if (!DirectSolverAvailable()) GTEST_SKIP() << "libsvm is not 3.24";
