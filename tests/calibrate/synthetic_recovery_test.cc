@@ -267,6 +267,27 @@ TEST_F(SyntheticRecovery, TwoInputSizesDoNotIdentifyAWorkExponent) {
   EXPECT_FALSE(calibration["behaviour"]["decode"]["work"]["reference_size"]);
 }
 
+// Three input sizes close together (35, 40, 46 MB) under 5% noise: the fit's exponent is too
+// uncertain to keep (a standard error above 0.25), so it is held at its prior and reported as not
+// identified, with the estimate it refused; the work stays a line.
+TEST_F(SyntheticRecovery, AnUndeterminedWorkExponentIsHeld) {
+  YAML::Node calibration =
+      Calibrate(dir_, SimulateDesign(dir_, {"xa"}, {"0.5", "1", "2"},
+                                     {"workload.input_size={values: [35MB, 40MB, 46MB]}"}));
+  const YAML::Node parameter = calibration["fit"]["parameters"]["behaviour.decode.work.exponent"];
+  ASSERT_TRUE(parameter);
+  EXPECT_EQ(parameter["standard_error"].as<std::string>(), "not identified");
+  EXPECT_NE(parameter["why"].as<std::string>().find("undetermined"), std::string::npos)
+      << parameter["why"];
+  EXPECT_EQ(parameter["value"].as<double>(), 1);
+  EXPECT_FALSE(calibration["behaviour"]["decode"]["work"]["exponent"]);
+  // The line's work at the sizes (its slope alone is poorly determined by sizes this close).
+  for (double bytes : {35e6, 46e6}) {
+    const double truth = 2e9 + 50 * bytes;
+    EXPECT_NEAR(WorkOf(calibration["behaviour"]["decode"]["work"], bytes), truth, 0.05 * truth);
+  }
+}
+
 // Records without CPU seconds (OSCAR's) cannot tell the work from the time off the CPU: the
 // off-CPU time keeps its prior (0) and is reported as not identified, and the rest calibrates as
 // before.
