@@ -38,6 +38,48 @@ struct SolverView {
     const double quad_coef = QD[i] + QD[j] - y[j] * (2.0 * y[i] * q_i[j]);
     return quad_coef > 0 ? -(grad_diff * grad_diff) / quad_coef : -(grad_diff * grad_diff) / kTau;
   }
+
+  // libsvm's first pass one variable at a time over [from, active_size), after the vector blocks:
+  // the last index of the maximum of -y_t G_t over I_up.
+  void UpPassFrom(int from, double& gmax, int& gmax_idx) const {
+    for (int t = from; t < active_size; ++t) {
+      const bool in_up =
+          y[t] == +1 ? alpha_status[t] != kUpperBound : alpha_status[t] != kLowerBound;
+      const double v = -(y[t] * G[t]);
+      if (in_up && v >= gmax) {
+        gmax = v;
+        gmax_idx = t;
+      }
+    }
+  }
+
+  // libsvm's second pass one variable at a time over [from, active_size): the last index of the
+  // minimum of obj_diff over I_low where grad_diff > 0, and the maximum of y_t G_t over I_low.
+  void LowPassFrom(int from, int i, const Qfloat* q_i, double gmax, double& gmax2, int& gmin_idx,
+                   double& obj_diff_min) const {
+    for (int t = from; t < active_size; ++t) {
+      const bool in_low =
+          y[t] == +1 ? alpha_status[t] != kLowerBound : alpha_status[t] != kUpperBound;
+      if (!in_low) continue;
+      const double s = y[t] * G[t];
+      if (s >= gmax2) gmax2 = s;
+      if (gmax + s > 0) {
+        const double obj = ObjDiff(i, q_i, t, gmax);
+        if (obj <= obj_diff_min) {
+          gmin_idx = t;
+          obj_diff_min = obj;
+        }
+      }
+    }
+  }
+
+  // libsvm's stopping test and answer: 1 to stop, else 0 with the pair.
+  int Answer(double gmax, double gmax2, int gmax_idx, int gmin_idx, int& out_i, int& out_j) const {
+    if (gmax + gmax2 < eps || gmin_idx == -1) return 1;
+    out_i = gmax_idx;
+    out_j = gmin_idx;
+    return 0;
+  }
 };
 
 #if TWINPROF_SVR_AVX2_SELECTION

@@ -59,15 +59,7 @@ class Avx512Selection : private SolverView {
     }
     int gmax_idx = LastExtreme(up, /*largest=*/true);
     double gmax = gmax_idx >= 0 ? -(y[gmax_idx] * G[gmax_idx]) : -inf;
-    for (int t = vector_end; t < n; ++t) {
-      const bool in_up =
-          y[t] == +1 ? alpha_status[t] != kUpperBound : alpha_status[t] != kLowerBound;
-      const double v = -(y[t] * G[t]);
-      if (in_up && v >= gmax) {
-        gmax = v;
-        gmax_idx = t;
-      }
-    }
+    UpPassFrom(vector_end, gmax, gmax_idx);
 
     // j: the last index of the minimum of obj_diff over I_low where grad_diff > 0; and the
     // maximum of y_j G_j over I_low, for the stopping test.
@@ -104,24 +96,8 @@ class Avx512Selection : private SolverView {
       for (double v : lanes) gmax2 = std::max(gmax2, v);
       scalar_from = vector_end;
     }
-    for (int t = scalar_from; t < n; ++t) {
-      const bool in_low =
-          y[t] == +1 ? alpha_status[t] != kLowerBound : alpha_status[t] != kUpperBound;
-      if (!in_low) continue;
-      const double s = y[t] * G[t];
-      if (s >= gmax2) gmax2 = s;
-      if (gmax + s > 0) {
-        const double obj = ObjDiff(i, q_i, t, gmax);
-        if (obj <= obj_diff_min) {
-          gmin_idx = t;
-          obj_diff_min = obj;
-        }
-      }
-    }
-    if (gmax + gmax2 < eps || gmin_idx == -1) return 1;
-    out_i = gmax_idx;
-    out_j = gmin_idx;
-    return 0;
+    LowPassFrom(scalar_from, i, q_i, gmax, gmax2, gmin_idx, obj_diff_min);
+    return Answer(gmax, gmax2, gmax_idx, gmin_idx, out_i, out_j);
   }
 
  private:
