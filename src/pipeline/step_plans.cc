@@ -121,7 +121,7 @@ PlannedStep PlanCalibrate(const PlanContext& context) {
   step.actions.push_back(
       {"calibrate",
        {"calibrate", context.file.scenario, "--data", context.Dir("export") + "/training-jobs.csv",
-        "-o", context.Dir("calibrate") + "/calibration.yaml"},
+        "-o", context.CalibrationFile()},
        nullptr});
   return step;
 }
@@ -134,7 +134,7 @@ PlannedStep PlanValidate(const PlanContext& context) {
   }
   step.input_files = {context.file.scenario};
   std::string out = context.Dir("validate");
-  std::string calibration = "calibration=" + context.Dir("calibrate") + "/calibration.yaml";
+  std::string calibration = "calibration=" + context.CalibrationFile();
   std::vector<std::string> validate = {"validate", "--measured", context.Dir("profile"), "-o", out};
   step.actions.push_back(
       {"replay with the calibrated simulator",
@@ -193,8 +193,7 @@ PlannedStep PlanSimulate(const PlanContext& context) {
   std::vector<std::string> arguments = {"simulate", context.file.target, "-o",
                                         context.Dir("simulate")};
   if (!context.file.scenario.empty()) {
-    arguments.insert(arguments.end(),
-                     {"--set", "calibration=" + context.Dir("calibrate") + "/calibration.yaml"});
+    arguments.insert(arguments.end(), {"--set", "calibration=" + context.CalibrationFile()});
   }
   step.actions.push_back({"simulate the target", arguments, nullptr});
   return step;
@@ -211,8 +210,7 @@ PlannedStep PlanExplore(const PlanContext& context) {
                                         "-o",      context.Dir("explore"),
                                         "-j",      std::to_string(context.jobs)};
   if (!context.file.scenario.empty()) {
-    arguments.insert(arguments.end(),
-                     {"--set", "calibration=" + context.Dir("calibrate") + "/calibration.yaml"});
+    arguments.insert(arguments.end(), {"--set", "calibration=" + context.CalibrationFile()});
   }
   step.actions.push_back({"explore", arguments, nullptr});
   return step;
@@ -222,7 +220,7 @@ PlannedStep PlanReport(const PlanContext& context) {
   PlannedStep step("report", {"profile", "calibrate", "validate", "simulate", "explore"});
   std::vector<std::string> arguments = {"report", context.Dir("profile")};
   if (!context.file.scenario.empty()) {
-    arguments.push_back(context.Dir("calibrate") + "/calibration.yaml");
+    arguments.push_back(context.CalibrationFile());
     arguments.push_back(context.Dir("validate"));
     // The calibrated simulator's replay of every measured run: the report pairs each measured run
     // with its simulated twin (Gantt charts side by side, makespans on one row).

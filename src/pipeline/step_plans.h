@@ -45,6 +45,9 @@ struct PlanContext {
 
   // DIR/STEP.
   std::string Dir(const std::string& step) const { return output + "/" + step; }
+  // The calibration file the calibrate step writes, which validate, simulate, explore and report
+  // read.
+  std::string CalibrationFile() const { return Dir("calibrate") + "/calibration.yaml"; }
 };
 
 // Every step, in StepNames() order; a step whose section of the pipeline file is absent says so

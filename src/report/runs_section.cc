@@ -71,6 +71,7 @@ Section RunsSection(const ReportData& data) {
   std::vector<std::string> order(configurations.begin(), configurations.end());
   std::sort(order.begin(), order.end(), NaturalLess);
   int rows = static_cast<int>(order.size());
+  const bool log_axis = LogScale(data.runs);
   json spec = {
       {"title", "Makespan of each run"},
       {"width", 640},
@@ -90,8 +91,8 @@ Section RunsSection(const ReportData& data) {
         {"x",
          {{"field", "makespan"},
           {"type", "quantitative"},
-          {"title", LogScale(data.runs) ? "makespan (s, logarithmic)" : "makespan (s)"},
-          {"scale", LogScale(data.runs) ? json{{"type", "log"}} : json{{"zero", true}}}}},
+          {"title", log_axis ? "makespan (s, logarithmic)" : "makespan (s)"},
+          {"scale", log_axis ? json{{"type", "log"}} : json{{"zero", true}}}}},
         {"color",
          {{"field", "source"},
           {"type", "nominal"},

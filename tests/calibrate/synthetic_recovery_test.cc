@@ -12,6 +12,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 
@@ -80,6 +81,25 @@ std::vector<std::string> SimulateDesign(const fs::path& dir, const std::vector<s
 // parameters are up to sqrt(2) too small. (The work's exponent, free over three input sizes since
 // it was added, widened the truth's line's base and per_byte to 2.2 and 2.6 of those errors.)
 const double kSharedNoise = std::sqrt(2.0);
+
+// Copies of the job CSVs `files` (each FILE + suffix) with `change` applied to every record, in
+// order: what a campaign's records would say with one field measured otherwise.
+std::vector<std::string> RewriteRecords(const std::vector<std::string>& files,
+                                        const std::string& suffix,
+                                        const std::function<void(JobRecord&)>& change) {
+  std::vector<std::string> rewritten;
+  for (const std::string& file : files) {
+    JobCsv csv = ReadJobCsv(file);
+    rewritten.push_back(file + suffix);
+    std::ofstream out(rewritten.back());
+    JobCsvWriter writer(out, csv.parameter_names);
+    for (JobRecord record : csv.records) {
+      change(record);
+      writer.Write(record);
+    }
+  }
+  return rewritten;
+}
 
 YAML::Node Calibrate(const fs::path& dir, const std::vector<std::string>& files) {
   std::vector<std::string> args = {"calibrate", kDir + "scenario.yaml", "-o",
@@ -293,17 +313,8 @@ TEST_F(SyntheticRecovery, AnUndeterminedWorkExponentIsHeld) {
 // before.
 TEST_F(SyntheticRecovery, WithoutCpuSecondsOffCpuTimeIsNotIdentified) {
   std::vector<std::string> files = SimulateDesign(dir_, {"xa"}, {"0.5", "1", "2"});
-  std::vector<std::string> without;
-  for (const std::string& file : files) {
-    JobCsv csv = ReadJobCsv(file);
-    without.push_back(file + ".no-cpu.csv");
-    std::ofstream out(without.back());
-    JobCsvWriter writer(out, csv.parameter_names);
-    for (JobRecord record : csv.records) {
-      record.cpu_time_s = kNotMeasured;
-      writer.Write(record);
-    }
-  }
+  std::vector<std::string> without = RewriteRecords(
+      files, ".no-cpu.csv", [](JobRecord& record) { record.cpu_time_s = kNotMeasured; });
   YAML::Node calibration = Calibrate(dir_, without);
   const YAML::Node parameters = calibration["fit"]["parameters"];
   for (const char* name : {"behaviour.decode.off_cpu.base", "behaviour.detect.off_cpu.per_byte"}) {
@@ -374,20 +385,12 @@ TEST_F(SyntheticRecovery, SerialFractionFromThrottlingAtOneCore) {
   std::mt19937_64 random(7);
   std::uniform_real_distribution<double> jitter(-0.03, 0.03);
   const std::map<std::string, double> truth = {{"decode", 0.3}, {"detect", 0.1}};
-  std::vector<std::string> throttled_files;
-  for (const std::string& file : files) {
-    JobCsv csv = ReadJobCsv(file);
-    const std::string throttled = file + ".throttled.csv";
-    std::ofstream out(throttled);
-    JobCsvWriter writer(out, csv.parameter_names);
-    for (JobRecord record : csv.records) {
-      if (record.cpu == 1) {
-        record.throttled_fraction = 1 - truth.at(record.component) + jitter(random);
-      }
-      writer.Write(record);
-    }
-    throttled_files.push_back(throttled);
-  }
+  std::vector<std::string> throttled_files =
+      RewriteRecords(files, ".throttled.csv", [&](JobRecord& record) {
+        if (record.cpu == 1) {
+          record.throttled_fraction = 1 - truth.at(record.component) + jitter(random);
+        }
+      });
   YAML::Node calibration = Calibrate(dir_, throttled_files);
   for (const auto& [component, serial] : truth) {
     const YAML::Node parameter =
@@ -413,17 +416,10 @@ TEST_F(SyntheticRecovery, SerialFractionFromThrottlingAtOneCore) {
 // the serial fraction is (nearly) 1, and the fit must still run (it crashed once on exactly 1).
 TEST_F(SyntheticRecovery, NeverThrottledJobsAreSerial) {
   std::vector<std::string> files = SimulateDesign(dir_, {"xa"}, {"0.5", "1"});
-  std::vector<std::string> never_throttled;
-  for (const std::string& file : files) {
-    JobCsv csv = ReadJobCsv(file);
-    never_throttled.push_back(file + ".never.csv");
-    std::ofstream out(never_throttled.back());
-    JobCsvWriter writer(out, csv.parameter_names);
-    for (JobRecord record : csv.records) {
-      if (record.cpu == 1) record.throttled_fraction = 0;
-      writer.Write(record);
-    }
-  }
+  std::vector<std::string> never_throttled =
+      RewriteRecords(files, ".never.csv", [](JobRecord& record) {
+        if (record.cpu == 1) record.throttled_fraction = 0;
+      });
   YAML::Node calibration = Calibrate(dir_, never_throttled);
   for (const char* component : {"decode", "detect"}) {
     EXPECT_GE(calibration["behaviour"][component]["serial_fraction"].as<double>(), 0.99)

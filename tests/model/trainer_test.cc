@@ -33,6 +33,26 @@ std::string FaasConfig(const ScratchDir& dir, const std::string& extra_general,
                        "alpha = [0.001, 0.1, 10.0]\n");
 }
 
+// An .ini on faas_test.csv: normalised, a 20% HoldOut validation split, hyperparameters chosen by
+// 3-fold cross-validation; `grids` holds the techniques' sections.
+std::string HoldOutThenKFold3(const std::string& techniques, const std::string& grids) {
+  return "[General]\n"
+         "techniques = " +
+         techniques +
+         "\n"
+         "y = 'ave_response_time'\n"
+         "hp_selection = KFold\n"
+         "folds = 3\n"
+         "validation = HoldOut\n"
+         "hold_out_ratio = 0.2\n"
+         "[DataPreparation]\n"
+         "input_path = '" +
+         Dataset("faas_test.csv") +
+         "'\n"
+         "normalization = True\n" +
+         grids;
+}
+
 nlohmann::json WithoutTime(nlohmann::json json) {
   json.erase("seconds");
   json.erase("threads");
@@ -102,27 +122,16 @@ TEST(Trainer, SameSeedSameResultsWhateverTheThreadCount) {
 // thread runs it when. SVR's families warm-start within themselves, in their own order.
 TEST(Trainer, SameResultsWhateverTheThreadCountWithSvrAndTrees) {
   ScratchDir dir;
-  const std::string path = dir.Write("c.ini",
-                                     "[General]\n"
-                                     "techniques = ['LRRidge', 'DecisionTree', 'SVR']\n"
-                                     "y = 'ave_response_time'\n"
-                                     "hp_selection = KFold\n"
-                                     "folds = 3\n"
-                                     "validation = HoldOut\n"
-                                     "hold_out_ratio = 0.2\n"
-                                     "[DataPreparation]\n"
-                                     "input_path = '" +
-                                         Dataset("faas_test.csv") +
-                                         "'\n"
-                                         "normalization = True\n"
-                                         "[LRRidge]\n"
-                                         "alpha = [0.001, 0.1]\n"
-                                         "[DecisionTree]\n"
-                                         "max_depth = [2, 4]\n"
-                                         "[SVR]\n"
-                                         "C = [1, 10, 100]\n"
-                                         "epsilon = [0.01, 0.1]\n"
-                                         "gamma = [0.1, 1]\n");
+  const std::string path =
+      dir.Write("c.ini", HoldOutThenKFold3("['LRRidge', 'DecisionTree', 'SVR']",
+                                           "[LRRidge]\n"
+                                           "alpha = [0.001, 0.1]\n"
+                                           "[DecisionTree]\n"
+                                           "max_depth = [2, 4]\n"
+                                           "[SVR]\n"
+                                           "C = [1, 10, 100]\n"
+                                           "epsilon = [0.01, 0.1]\n"
+                                           "gamma = [0.1, 1]\n"));
   model::TrainConfig config = model::LoadTrainConfig(path);
   model::TrainSummary one = model::Train(config, model::TrainOptions{1});
   model::TrainSummary three = model::Train(config, model::TrainOptions{3});
@@ -144,23 +153,9 @@ TEST(Trainer, SvrResultsDoNotDependOnTheOrderOfTheGridsValues) {
   ScratchDir dir;
   const auto config = [&](const std::string& name, const std::string& c,
                           const std::string& epsilon) {
-    return model::LoadTrainConfig(dir.Write(name,
-                                            "[General]\n"
-                                            "techniques = ['SVR']\n"
-                                            "y = 'ave_response_time'\n"
-                                            "hp_selection = KFold\n"
-                                            "folds = 3\n"
-                                            "validation = HoldOut\n"
-                                            "hold_out_ratio = 0.2\n"
-                                            "[DataPreparation]\n"
-                                            "input_path = '" +
-                                                Dataset("faas_test.csv") +
-                                                "'\n"
-                                                "normalization = True\n"
-                                                "[SVR]\n"
-                                                "C = " +
-                                                c + "\nepsilon = " + epsilon +
-                                                "\ngamma = [0.1]\n"));
+    return model::LoadTrainConfig(dir.Write(
+        name, HoldOutThenKFold3(
+                  "['SVR']", "[SVR]\nC = " + c + "\nepsilon = " + epsilon + "\ngamma = [0.1]\n")));
   };
   model::TrainSummary ascending =
       model::Train(config("a.ini", "[1, 10, 100]", "[0.01, 0.1]"), model::TrainOptions{1});
